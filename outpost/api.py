@@ -1,0 +1,56 @@
+"""The HTTP API root (/api/v1/, OpenAPI at /api/v1/docs). Errors answer in Chinese and English."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from outpost.geo.api import router as geo_router
+
+api = NinjaAPI(
+    title="Outpost API",
+    version="1",
+    description="平安前哨 Outpost: grids, police beats and the records both sides share.",
+    auth=[django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, zh: str, en: str, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"detail": zh, "detail_en": en, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "未找到，或不在您的辖区内", "Not found, or outside your area")
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "您没有执行此操作的权限", "You may not do this")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "请先登录", "Authentication required")
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "；".join(exc.messages), "; ".join(exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message_en": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
+    return _error(request, 422, f"请求参数有误：{names}", "Invalid request parameters",
+                  errors=fields)
+
+
+api.add_router("/geo/", geo_router)

@@ -1,0 +1,28 @@
+"""Writing change records. Services call `record_change` inside their own transaction."""
+
+from typing import Any
+
+from outpost.core.context import current_context
+from outpost.core.models import ChangeRecord
+
+
+def record_change(
+    *,
+    actor: Any | None,
+    action: str,
+    object_type: str,
+    object_key: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> ChangeRecord:
+    ctx = current_context()
+    return ChangeRecord.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        origin=ctx.origin,
+        request_id=ctx.request_id,
+        action=action,
+        object_type=object_type,
+        object_key=object_key,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,46 @@
+"""Request context shared by audit rows: who acts and under which request id.
+
+Views set it through the middleware; commands and background jobs set it with `acting_as`, so a
+change made from the shell is attributed just like one made in the browser.
+"""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    origin: str  # "web", "api", "command" or "job"
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("outpost_request_context", default=None)
+
+
+def current_context() -> RequestContext:
+    return _current.get() or RequestContext(request_id=uuid.uuid4().hex, origin="command")
+
+
+@contextmanager
+def request_context(origin: str, request_id: str | None = None) -> Iterator[RequestContext]:
+    ctx = RequestContext(request_id=request_id or uuid.uuid4().hex, origin=origin)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor: settings the base template needs."""
+    return {
+        "OUTPOST_MAP_TILE_URL": settings.OUTPOST_MAP_TILE_URL,
+        "OUTPOST_MAP_TILE_ATTRIBUTION": settings.OUTPOST_MAP_TILE_ATTRIBUTION,
+    }

@@ -1,0 +1,40 @@
+"""What a user may see, expressed as code prefixes in both hierarchies.
+
+A `Scope` is built by `outpost.accounts.scope.scope_for`; each scoped model turns it into a filter
+with its `scope_q` class method. Nothing else decides visibility.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Civil prefixes (division/grid codes) and police prefixes (unit/beat codes)."""
+
+    civil: tuple[str, ...] = field(default_factory=tuple)
+    police: tuple[str, ...] = field(default_factory=tuple)
+    everything: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.civil or self.police)
+
+
+NOTHING = Q(pk__in=[])
+
+
+def prefix_q(field_name: str, prefixes: tuple[str, ...]) -> Q:
+    """OR of `field__startswith` over the prefixes; matches nothing when there are none."""
+    if not prefixes:
+        return NOTHING
+    return reduce(or_, (Q(**{f"{field_name}__startswith": p}) for p in prefixes))
+
+
+def ancestor_codes(prefix: str, lengths: tuple[int, ...]) -> list[str]:
+    """The 12-digit codes of the units above a prefix, e.g. 320106001 → 320000…, 320100…,
+    320106000000."""
+    return [prefix[:n].ljust(12, "0") for n in lengths if n < len(prefix)]

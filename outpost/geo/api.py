@@ -1,0 +1,130 @@
+"""Area API: locate a point, boundaries as GeoJSON, grid and beat details with the overlay."""
+
+import math
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from outpost.accounts.scope import get_for_user
+from outpost.geo import queries
+from outpost.geo.locator import Location, locate
+from outpost.geo.models import Grid, PoliceBeat
+from outpost.geo.services import update_grid
+
+router = Router(tags=["geo"])
+
+
+class LocationOut(Schema):
+    lon: float
+    lat: float
+    grid_code: str | None
+    grid_name: str | None
+    community_code: str | None
+    street_code: str | None
+    beat_code: str | None
+    beat_name: str | None
+    station_code: str | None
+
+
+class OverlapOut(Schema):
+    code: str
+    name: str
+    share: float = Field(description="Share of the grid's area in the beat (0–1)")
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    grid_type: str
+    community_code: str
+    community_name: str
+    area_m2: float
+    main_beat_code: str | None
+    beats: list[OverlapOut]
+    grid_workers: list[str]
+    officers: list[str]
+
+
+class BeatOut(Schema):
+    code: str
+    name: str
+    station_code: str
+    station_name: str
+    area_m2: float
+    grids: list[OverlapOut]
+    officers: list[str]
+
+
+class GridPatch(Schema):
+    name: str = Field(min_length=1, max_length=64)
+    grid_type: str = Field("", max_length=32)
+
+
+@router.get("/locate", response=LocationOut, summary="Point → grid and police beat")
+def locate_point(
+    request: HttpRequest,
+    lon: float = Field(..., ge=-180, le=180),
+    lat: float = Field(..., ge=-90, le=90),
+    crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84",
+) -> Location:
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise Http404
+    found = locate(lon, lat, crs)
+    if not _in_scope(request, found):
+        raise Http404
+    return found
+
+
+def _in_scope(request: HttpRequest, found: Location) -> bool:
+    """A point is answered when its grid or its beat is in the caller's area."""
+    grids = queries.grids_for(request.user).filter(code=found.grid_code)
+    beats = queries.beats_for(request.user).filter(code=found.beat_code)
+    return bool(found.grid_code and grids.exists()) or bool(found.beat_code and beats.exists())
+
+
+@router.get("/grids", summary="Grids in your area as GeoJSON")
+def grid_collection(request: HttpRequest) -> dict[str, Any]:
+    return queries.grid_features(request.user)
+
+
+@router.get("/beats", summary="Police beats in your area as GeoJSON")
+def beat_collection(request: HttpRequest) -> dict[str, Any]:
+    return queries.beat_features(request.user)
+
+
+@router.get("/grids/{code}", response=GridOut, summary="A grid with the beats over it")
+def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    grid = get_for_user(queries.grids_for(request.user), request.user, code=code)
+    return _grid_out(request, grid)
+
+
+@router.patch("/grids/{code}", response=GridOut, summary="Rename a grid or change its type")
+def grid_update(request: HttpRequest, code: str, payload: GridPatch) -> dict[str, Any]:
+    grid = get_for_user(queries.grids_for(request.user), request.user, "change", code=code)
+    grid = update_grid(grid, actor=request.user, name=payload.name, grid_type=payload.grid_type)
+    return _grid_out(request, grid)
+
+
+@router.get("/beats/{code}", response=BeatOut, summary="A police beat with the grids it covers")
+def beat_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    beat = get_for_user(queries.beats_for(request.user), request.user, code=code)
+    grids = [
+        {"code": o.grid.code, "name": o.grid.name, "share": o.grid_share}
+        for o in queries.beat_overlaps(request.user, beat).order_by("grid__code")
+    ]
+    return {"code": beat.code, "name": beat.name, "station_code": beat.station.code,
+            "station_name": beat.station.name, "area_m2": beat.area_m2, "grids": grids,
+            "officers": queries.beat_staff(beat)}
+
+
+def _grid_out(request: HttpRequest, grid: Grid) -> dict[str, Any]:
+    beats = [
+        {"code": o.beat.code, "name": o.beat.name, "share": o.grid_share}
+        for o in queries.grid_overlaps(request.user, grid)
+    ]
+    main: PoliceBeat | None = grid.main_beat
+    return {"code": grid.code, "name": grid.name, "grid_type": grid.grid_type,
+            "community_code": grid.community.code, "community_name": grid.community.name,
+            "area_m2": grid.area_m2, "main_beat_code": main.code if main else None,
+            "beats": beats, **queries.grid_staff(grid)}

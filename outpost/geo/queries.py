@@ -1,0 +1,129 @@
+"""Scoped reads of areas: every function takes the user and goes through `restrict`."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from outpost.accounts.queries import holders, staff_names
+from outpost.accounts.roles import Role
+from outpost.accounts.scope import restrict
+from outpost.geo.models import (
+    Division,
+    Grid,
+    GridBeatOverlap,
+    OutpostStation,
+    PoliceBeat,
+    PoliceUnit,
+)
+
+OFFICER_ROLES = [Role.COMMUNITY_OFFICER, Role.AUXILIARY_POLICE]
+GRID_STAFF_ROLES = [Role.GRID_WORKER]
+
+
+def grids_for(user: Any) -> QuerySet[Grid]:
+    return restrict(Grid.objects.all(), user).select_related(
+        "community", "community__parent", "main_beat"
+    )
+
+
+def beats_for(user: Any) -> QuerySet[PoliceBeat]:
+    return restrict(PoliceBeat.objects.all(), user).select_related("station")
+
+
+def divisions_for(user: Any) -> QuerySet[Division]:
+    return restrict(Division.objects.all(), user)
+
+
+def units_for(user: Any) -> QuerySet[PoliceUnit]:
+    return restrict(PoliceUnit.objects.all(), user)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    division: Division
+    communities: int
+    grids: int
+
+
+def child_rows(user: Any, parent: Division) -> list[ChildRow]:
+    """The parent's visible children, each with the number of visible communities and grids."""
+    visible_grids = grids_for(user)
+    rows = []
+    for child in divisions_for(user).filter(parent=parent).order_by("code"):
+        under = visible_grids.filter(code__startswith=child.prefix)
+        rows.append(ChildRow(child, under.values("community").distinct().count(), under.count()))
+    return rows
+
+
+def station_rows(user: Any) -> list[tuple[PoliceUnit, int]]:
+    beats = beats_for(user)
+    stations = units_for(user).filter(level="station").select_related("street")
+    counts = dict(beats.values_list("station").annotate(n=Count("id")).values_list("station", "n"))
+    return [(s, counts.get(s.id, 0)) for s in stations]
+
+
+def grid_overlaps(user: Any, grid: Grid) -> QuerySet[GridBeatOverlap]:
+    return grid.beat_overlaps.filter(beat__in=beats_for(user)).select_related("beat")
+
+
+def beat_overlaps(user: Any, beat: PoliceBeat) -> QuerySet[GridBeatOverlap]:
+    return beat.grid_overlaps.filter(grid__in=grids_for(user)).select_related("grid")
+
+
+def outposts_for(user: Any) -> QuerySet[OutpostStation]:
+    return restrict(OutpostStation.objects.all(), user).select_related("community")
+
+
+def grid_staff(grid: Grid) -> dict[str, list[str]]:
+    """Grid workers of the grid and the officers of its main beat, by name."""
+    beat_codes = [grid.main_beat.code] if grid.main_beat else []
+    return {"grid_workers": staff_names([grid.code], GRID_STAFF_ROLES),
+            "officers": staff_names(beat_codes, OFFICER_ROLES)}
+
+
+def beat_staff(beat: PoliceBeat) -> list[str]:
+    return staff_names([beat.code], OFFICER_ROLES)
+
+
+def grid_features(user: Any) -> dict[str, Any]:
+    """Visible grids as a GeoJSON FeatureCollection, with the people clicked for on the map."""
+    grids = list(grids_for(user))
+    workers = _names_by_scope([g.code for g in grids], GRID_STAFF_ROLES)
+    officers = _names_by_scope([g.main_beat.code for g in grids if g.main_beat], OFFICER_ROLES)
+    props = (
+        {
+            "code": g.code, "name": g.name, "kind": "grid", "community": g.community.name,
+            "beat": g.main_beat.name if g.main_beat else "",
+            "grid_workers": workers.get(g.code, []),
+            "officers": officers.get(g.main_beat.code, []) if g.main_beat else [],
+        }
+        for g in grids
+    )
+    return _collection(props, [g.geometry for g in grids])
+
+
+def beat_features(user: Any) -> dict[str, Any]:
+    beats = list(beats_for(user))
+    officers = _names_by_scope([b.code for b in beats], OFFICER_ROLES)
+    return _collection(
+        ({"code": b.code, "name": b.name, "kind": "beat", "station": b.station.name,
+          "officers": officers.get(b.code, [])} for b in beats),
+        [b.geometry for b in beats],
+    )
+
+
+def _names_by_scope(codes: list[str], roles: list[str]) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for assignment in holders(codes, roles):
+        names.setdefault(assignment.scope_code, []).append(str(assignment.user))
+    return names
+
+
+def _collection(props: Any, geometries: list[str]) -> dict[str, Any]:
+    features = [
+        {"type": "Feature", "properties": p, "geometry": json.loads(g)}
+        for p, g in zip(props, geometries, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}

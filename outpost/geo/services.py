@@ -1,0 +1,29 @@
+"""Writes to area records, each in a transaction with its change record."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from outpost.core.audit import record_change
+from outpost.geo.models import Grid
+
+
+@transaction.atomic
+def update_grid(grid: Grid, *, actor: Any, name: str, grid_type: str) -> Grid:
+    """Rename a grid or change its type (the boundary itself changes only by import)."""
+    name, grid_type = name.strip(), grid_type.strip()
+    if not name:
+        raise ValidationError(_("The grid name cannot be empty."))
+    before = {"name": grid.name, "grid_type": grid.grid_type}
+    after = {"name": name, "grid_type": grid_type}
+    if before == after:
+        return grid
+    locked = Grid.objects.select_for_update().get(pk=grid.pk)
+    locked.name, locked.grid_type = name, grid_type
+    locked.full_clean(exclude=["community", "main_beat"])
+    locked.save(update_fields=["name", "grid_type", "updated_at"])
+    record_change(actor=actor, action="update_grid", object_type="grid",
+                  object_key=grid.code, before=before, after=after)
+    return locked

@@ -1,0 +1,97 @@
+"""In-process point-in-polygon lookup: which grid (or police beat) contains a point.
+
+A shapely STRtree answers ~500k points/s in batch, more than ten times PostGIS with a GiST index
+(see bench/locate.py), and works the same on SQLite, so lookups never touch the database.
+
+Real boundary files are not a perfect coverage: neighbouring polygons overlap by slivers and
+share edges, so a point can hit several polygons. Every point must still get exactly one answer,
+the same on every run and whatever order the polygons were loaded in: among the polygons that
+contain or touch the point, the one with the smallest code (lexicographic) wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+_NO_MATCH = -1
+
+
+def _check_inputs(codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
+    if len(codes) != len(geometries):
+        raise ValueError(f"{len(codes)} codes but {len(geometries)} geometries")
+    if len(set(codes)) != len(codes):
+        # The tie-break orders by code, so two polygons with one code would make it ambiguous.
+        raise ValueError("codes must be unique")
+    for code, geometry in zip(codes, geometries, strict=True):
+        if not isinstance(geometry, Polygon | MultiPolygon) or geometry.is_empty:
+            kind = "empty geometry" if isinstance(geometry, BaseGeometry) else type(geometry)
+            raise ValueError(f"{code}: expected a non-empty Polygon or MultiPolygon, got {kind}")
+
+
+class PolygonIndex:
+    """Maps points to the code of the polygon that contains them (edges count as inside)."""
+
+    def __init__(self, codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
+        _check_inputs(codes, geometries)
+        # Store the polygons sorted by code: then "smallest code" is simply "smallest position",
+        # and the tie-break needs no lookup table at query time.
+        order = sorted(range(len(codes)), key=codes.__getitem__)
+        self._codes: tuple[str, ...] = tuple(codes[i] for i in order)
+        self._geometries = np.array([geometries[i] for i in order], dtype=object)
+        self._tree = shapely.STRtree(self._geometries)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes, sorted; ``locate_many`` returns positions in this tuple."""
+        return self._codes
+
+    @property
+    def geometries(self) -> np.ndarray:
+        """The polygons, in the order of ``codes``."""
+        return self._geometries
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def locate(self, lon: float, lat: float) -> str | None:
+        """The code of the polygon containing (lon, lat), or None if there is none."""
+        hit = int(self.locate_many(np.array([lon]), np.array([lat]))[0])
+        return None if hit == _NO_MATCH else self._codes[hit]
+
+    def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """For each point, its polygon's position in ``codes``, or -1 where none contains it.
+
+        NaN coordinates match nothing. Returns an int64 array shaped like the inputs.
+        """
+        lons = np.asarray(lons, dtype=np.float64)
+        lats = np.asarray(lats, dtype=np.float64)
+        if lons.shape != lats.shape:
+            raise ValueError(f"lons and lats differ in shape: {lons.shape} vs {lats.shape}")
+        points = shapely.points(lons.ravel(), lats.ravel())
+        # "intersects" rather than "within": a point on an edge belongs to a polygon instead of
+        # falling between two, and it is the fastest predicate on points (see NOTES.md).
+        point_idx, polygon_idx = self._tree.query(points, predicate="intersects")
+        return _first_hit(point_idx, polygon_idx, points.size).reshape(lons.shape)
+
+    def code_of(self, positions: np.ndarray) -> list[str | None]:
+        """Translate ``locate_many`` results into codes (None for -1)."""
+        return [None if p == _NO_MATCH else self._codes[p] for p in np.asarray(positions).flat]
+
+
+def _first_hit(point_idx: np.ndarray, polygon_idx: np.ndarray, n_points: int) -> np.ndarray:
+    """Per point, the smallest polygon position among its hits (-1 without hits).
+
+    Polygons are stored sorted by code, so the smallest position is the smallest code.
+    ``np.minimum.at`` resolves every point at once, without sorting the hit list or looping in
+    Python; a point's result does not depend on the order the tree reported its hits in.
+    """
+    sentinel = np.iinfo(np.int64).max
+    best = np.full(n_points, sentinel, dtype=np.int64)
+    np.minimum.at(best, point_idx, polygon_idx.astype(np.int64, copy=False))
+    best[best == sentinel] = _NO_MATCH
+    return best
