@@ -17,7 +17,7 @@ from shapely.geometry import MultiPolygon, Polygon, box, shape
 
 from outpost.geo.spatial import PolygonIndex
 
-GULOU = Path(os.environ.get("OUTPOST_GULOU_DIR", "/work/shared/data/gulou"))
+GULOU = Path(os.environ.get("OUTPOST_GULOU_DIR", Path(__file__).parents[2] / "data" / "gulou"))
 
 # Four unit squares meeting at (1, 1):  c | d   (top row)
 #                                       a | b   (bottom row)

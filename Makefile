@@ -1,0 +1,40 @@
+# Outpost: `make demo` to try it, `make test` to check it. Needs only Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test install lint migrate serve messages bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/outpost migrate --verbosity 0
+
+demo: migrate
+	$(BIN)/outpost demo
+	$(BIN)/outpost runserver $(HOST)
+
+test: install
+	$(BIN)/ruff check outpost tests bench
+	$(BIN)/outpost makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check outpost tests bench
+
+messages: install
+	cd outpost && ../$(BIN)/outpost makemessages -l zh_Hans --no-obsolete && ../$(BIN)/outpost compilemessages -l zh_Hans
+
+bench: install
+	$(BIN)/python bench/locate.py
+
+clean:
+	rm -rf $(VENV) var

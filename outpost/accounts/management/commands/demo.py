@@ -1,0 +1,50 @@
+"""`outpost demo`: load the 鼓楼区 demo district and print the demo accounts."""
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts, create_staff_roster
+from outpost.accounts.roles import Role
+from outpost.core.context import request_context
+from outpost.geo.boundaries import BoundaryImportRefused, import_boundaries
+
+
+class Command(BaseCommand):
+    help = "Load the 鼓楼区 demo district (boundaries, staff, demo accounts)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--data", type=Path, default=settings.BASE_DIR / "data" / "gulou")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate("zh-hans")
+        with request_context("command"):
+            try:
+                report = import_boundaries(options["data"])
+            except BoundaryImportRefused as refused:
+                raise CommandError("\n".join(str(p) for p in refused.problems)) from None
+            counts = report.counts
+            self.stdout.write(
+                f"边界：{counts['grid_created'] + counts['grid_unchanged']} 个网格，"
+                f"{counts['beat_created'] + counts['beat_unchanged']} 个警务区"
+            )
+            staff = create_staff_roster()
+            self.stdout.write(f"人员：新建 {staff} 名网格员/民警（仅用于展示，不能登录）")
+            accounts = create_demo_accounts()
+        self._print_accounts(accounts)
+
+    def _print_accounts(self, accounts: list[Any]) -> None:
+        from outpost.accounts.models import RoleAssignment
+
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for account in accounts:
+            scope = RoleAssignment.objects.get(
+                user__username=account.username, role=account.role
+            ).scope_name
+            role = Role(account.role).label
+            self.stdout.write(f"  {account.username:<12} {role:<10} {scope} ({account.scope_code})")
+        self.stdout.write("\n打开 http://127.0.0.1:8000/ 并用以上任一账号登录。")
