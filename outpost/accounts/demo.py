@@ -13,8 +13,11 @@ from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.geo.models import Grid, PoliceBeat
 
-DEMO_PASSWORD = "gulou-demo-2026"  # noqa: S105 - printed by `make demo`, demo only
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈"
+DEMO_PASSWORD = "gulou-demo-2026"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑"
+    "梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌宁海燕云峰雪梅晨琳"
 
 

@@ -37,6 +37,8 @@ def to_metric(geometry: BaseGeometry, lat0: float | None = None) -> BaseGeometry
 
 
 def area_m2(geometry: BaseGeometry) -> float:
+    if geometry.is_empty:
+        return 0.0
     return float(to_metric(geometry).area)
 
 
@@ -55,7 +57,8 @@ _VALIDITY_ZH = {
 def invalid_reason(geometry: BaseGeometry) -> tuple[str, str] | None:
     """(Chinese, English) description of what is wrong, or None when the polygon is valid."""
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        return (f"几何类型应为面（Polygon），实为 {geometry.geom_type}", "geometry must be a polygon")
+        kind = geometry.geom_type
+        return (f"几何类型应为面（Polygon），实为 {kind}", f"must be a polygon, not {kind}")
     if geometry.is_empty:
         return ("几何为空", "empty geometry")
     if geometry.is_valid:

@@ -98,5 +98,5 @@ def locate_many(
 
 def _codes(index: PolygonIndex, lons: np.ndarray, lats: np.ndarray) -> list[str | None]:
     found = index.locate_many(lons, lats)
-    codes = np.asarray(list(index.codes) + [None], dtype=object)
+    codes = np.asarray([*list(index.codes), None], dtype=object)
     return codes[found].tolist()  # -1 picks the trailing None

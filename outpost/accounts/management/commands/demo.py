@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def _print_accounts(self, accounts: list[Any]) -> None:
         from outpost.accounts.models import RoleAssignment
 
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
             scope = RoleAssignment.objects.get(
                 user__username=account.username, role=account.role
