@@ -37,7 +37,10 @@
       : { color: "#dc2626", weight: 2, dashArray: "6 4", fill: false, className: "outpost-beat" };
     return L.geoJSON(data, {
       style: () => style,
-      onEachFeature: (feature, shape) => shape.bindPopup(popup(feature.properties)),
+      onEachFeature: (feature, shape) => {
+        shape.bindPopup(popup(feature.properties));
+        shape.on("add", () => { shape.getElement().dataset.code = feature.properties.code; });
+      },
     });
   }
 

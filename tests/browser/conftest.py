@@ -1,0 +1,91 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright never downloads a browser here; it drives /usr/bin/chromium. The live server's tests
+are transactional and the database is flushed after each one, so every test loads the district
+and the demo accounts itself (the `gulou` fixture) instead of relying on the session import.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts, create_staff_roster
+from outpost.geo.boundaries import import_boundaries
+from tests.conftest import GULOU
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# the ORM calls the fixtures and tests make from that thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives the browser: mark it so `-m "not browser"` skips it."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. "
+            "Install it with `apt-get install chromium` (Playwright must not download one).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh context per test: Chinese locale (LocaleMiddleware follows Accept-Language)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors  # read by the tests: the map must draw without script errors
+    yield page
+    context.close()
+
+
+@dataclass(frozen=True)
+class District:
+    url: str
+    password: str
+
+    def at(self, path: str) -> str:
+        return self.url + path
+
+
+@pytest.fixture
+def gulou(live_server: object, settings: object) -> District:
+    """鼓楼区's boundaries, the demo accounts and the staff roster in the live server's database."""
+    # The demo accounts' passwords would each take PBKDF2's full cost; the hasher is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    import_boundaries(GULOU)
+    create_demo_accounts()
+    create_staff_roster()
+    return District(url=live_server.url, password=DEMO_PASSWORD)
