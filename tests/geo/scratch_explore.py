@@ -4,8 +4,6 @@ from django.test import Client
 
 @pytest.mark.django_db
 def test_x(commander, home_grid, anonymous):
-    r = commander.client.get("/api/v1/geo/locate?lat=32")
-    print(r.status_code, r.content[:200])
     c = Client(enforce_csrf_checks=True); c.force_login(commander.user)
     r = c.patch("/api/v1/geo/grids/" + home_grid.code, data=json.dumps({"name": "X"}), content_type="application/json")
     print(r.status_code, r.content[:300])
