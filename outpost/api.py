@@ -49,8 +49,9 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         for e in exc.errors
     ]
     names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
-    return _error(request, 422, f"请求参数有误：{names}", "Invalid request parameters",
-                  errors=fields)
+    return _error(
+        request, 422, f"请求参数有误：{names}", "Invalid request parameters", errors=fields
+    )
 
 
 api.add_router("/geo/", geo_router)

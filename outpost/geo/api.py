@@ -113,9 +113,15 @@ def beat_detail(request: HttpRequest, code: str) -> dict[str, Any]:
         {"code": o.grid.code, "name": o.grid.name, "share": o.grid_share}
         for o in queries.beat_overlaps(request.user, beat).order_by("grid__code")
     ]
-    return {"code": beat.code, "name": beat.name, "station_code": beat.station.code,
-            "station_name": beat.station.name, "area_m2": beat.area_m2, "grids": grids,
-            "officers": queries.beat_staff(beat)}
+    return {
+        "code": beat.code,
+        "name": beat.name,
+        "station_code": beat.station.code,
+        "station_name": beat.station.name,
+        "area_m2": beat.area_m2,
+        "grids": grids,
+        "officers": queries.beat_staff(beat),
+    }
 
 
 def _grid_out(request: HttpRequest, grid: Grid) -> dict[str, Any]:
@@ -124,7 +130,14 @@ def _grid_out(request: HttpRequest, grid: Grid) -> dict[str, Any]:
         for o in queries.grid_overlaps(request.user, grid)
     ]
     main: PoliceBeat | None = grid.main_beat
-    return {"code": grid.code, "name": grid.name, "grid_type": grid.grid_type,
-            "community_code": grid.community.code, "community_name": grid.community.name,
-            "area_m2": grid.area_m2, "main_beat_code": main.code if main else None,
-            "beats": beats, **queries.grid_staff(grid)}
+    return {
+        "code": grid.code,
+        "name": grid.name,
+        "grid_type": grid.grid_type,
+        "community_code": grid.community.code,
+        "community_name": grid.community.name,
+        "area_m2": grid.area_m2,
+        "main_beat_code": main.code if main else None,
+        "beats": beats,
+        **queries.grid_staff(grid),
+    }

@@ -79,8 +79,12 @@ def locate(lon: float, lat: float, crs: str = "wgs84") -> Location:
     fields: dict[str, Any] = {}
     if grid is not None:
         name, community = snap.grid_info[grid]
-        fields |= {"grid_code": grid, "grid_name": name, "community_code": community,
-                   "street_code": community[:9] + "000"}
+        fields |= {
+            "grid_code": grid,
+            "grid_name": name,
+            "community_code": community,
+            "street_code": community[:9] + "000",
+        }
     if beat is not None:
         name, station = snap.beat_info[beat]
         fields |= {"beat_code": beat, "beat_name": name, "station_code": station}

@@ -25,10 +25,15 @@ def rebuild_overlay() -> int:
         grid_share = shared / grid_shapes[gi].area
         beat_share = shared / beat_shapes[bi].area
         if grid_share >= MIN_SHARE or beat_share >= MIN_SHARE:
-            rows.append(GridBeatOverlap(
-                grid=grids[gi], beat=beats[bi], area_m2=round(shared, 1),
-                grid_share=round(grid_share, 6), beat_share=round(beat_share, 6),
-            ))
+            rows.append(
+                GridBeatOverlap(
+                    grid=grids[gi],
+                    beat=beats[bi],
+                    area_m2=round(shared, 1),
+                    grid_share=round(grid_share, 6),
+                    beat_share=round(beat_share, 6),
+                )
+            )
     GridBeatOverlap.objects.all().delete()
     GridBeatOverlap.objects.bulk_create(rows, batch_size=1000)
     _assign_main_beats(rows, grids)

@@ -79,8 +79,10 @@ def outposts_for(user: Any) -> QuerySet[OutpostStation]:
 def grid_staff(grid: Grid) -> dict[str, list[str]]:
     """Grid workers of the grid and the officers of its main beat, by name."""
     beat_codes = [grid.main_beat.code] if grid.main_beat else []
-    return {"grid_workers": staff_names([grid.code], GRID_STAFF_ROLES),
-            "officers": staff_names(beat_codes, OFFICER_ROLES)}
+    return {
+        "grid_workers": staff_names([grid.code], GRID_STAFF_ROLES),
+        "officers": staff_names(beat_codes, OFFICER_ROLES),
+    }
 
 
 def beat_staff(beat: PoliceBeat) -> list[str]:
@@ -94,7 +96,10 @@ def grid_features(user: Any) -> dict[str, Any]:
     officers = _names_by_scope([g.main_beat.code for g in grids if g.main_beat], OFFICER_ROLES)
     props = (
         {
-            "code": g.code, "name": g.name, "kind": "grid", "community": g.community.name,
+            "code": g.code,
+            "name": g.name,
+            "kind": "grid",
+            "community": g.community.name,
             "beat": g.main_beat.name if g.main_beat else "",
             "grid_workers": workers.get(g.code, []),
             "officers": officers.get(g.main_beat.code, []) if g.main_beat else [],
@@ -108,8 +113,16 @@ def beat_features(user: Any) -> dict[str, Any]:
     beats = list(beats_for(user))
     officers = _names_by_scope([b.code for b in beats], OFFICER_ROLES)
     return _collection(
-        ({"code": b.code, "name": b.name, "kind": "beat", "station": b.station.name,
-          "officers": officers.get(b.code, [])} for b in beats),
+        (
+            {
+                "code": b.code,
+                "name": b.name,
+                "kind": "beat",
+                "station": b.station.name,
+                "officers": officers.get(b.code, []),
+            }
+            for b in beats
+        ),
         [b.geometry for b in beats],
     )
 

@@ -24,6 +24,12 @@ def update_grid(grid: Grid, *, actor: Any, name: str, grid_type: str) -> Grid:
     locked.name, locked.grid_type = name, grid_type
     locked.full_clean(exclude=["community", "main_beat"])
     locked.save(update_fields=["name", "grid_type", "updated_at"])
-    record_change(actor=actor, action="update_grid", object_type="grid",
-                  object_key=grid.code, before=before, after=after)
+    record_change(
+        actor=actor,
+        action="update_grid",
+        object_type="grid",
+        object_key=grid.code,
+        before=before,
+        after=after,
+    )
     return locked

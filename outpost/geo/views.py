@@ -11,54 +11,74 @@ from outpost.geo import queries
 @login_required
 def area_index(request: HttpRequest) -> HttpResponse:
     top = queries.divisions_for(request.user).filter(level="district")
-    return render(request, "geo/area_index.html", {
-        "districts": [(d, queries.child_rows(request.user, d)) for d in top],
-        "stations": queries.station_rows(request.user),
-    })
+    return render(
+        request,
+        "geo/area_index.html",
+        {
+            "districts": [(d, queries.child_rows(request.user, d)) for d in top],
+            "stations": queries.station_rows(request.user),
+        },
+    )
 
 
 @login_required
 def division_detail(request: HttpRequest, code: str) -> HttpResponse:
     division = get_for_user(queries.divisions_for(request.user), request.user, code=code)
     grids = queries.grids_for(request.user).filter(community=division)
-    return render(request, "geo/division_detail.html", {
-        "division": division,
-        "ancestors": _ancestors(division),
-        "children": queries.child_rows(request.user, division),
-        "grids": grids if division.level == "community" else [],
-        "outpost": queries.outposts_for(request.user).filter(community=division).first(),
-    })
+    return render(
+        request,
+        "geo/division_detail.html",
+        {
+            "division": division,
+            "ancestors": _ancestors(division),
+            "children": queries.child_rows(request.user, division),
+            "grids": grids if division.level == "community" else [],
+            "outpost": queries.outposts_for(request.user).filter(community=division).first(),
+        },
+    )
 
 
 @login_required
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     grid = get_for_user(queries.grids_for(request.user), request.user, code=code)
-    return render(request, "geo/grid_detail.html", {
-        "grid": grid,
-        "ancestors": [*_ancestors(grid.community), grid.community],
-        "overlaps": queries.grid_overlaps(request.user, grid),
-        "staff": queries.grid_staff(grid),
-    })
+    return render(
+        request,
+        "geo/grid_detail.html",
+        {
+            "grid": grid,
+            "ancestors": [*_ancestors(grid.community), grid.community],
+            "overlaps": queries.grid_overlaps(request.user, grid),
+            "staff": queries.grid_staff(grid),
+        },
+    )
 
 
 @login_required
 def station_detail(request: HttpRequest, code: str) -> HttpResponse:
     station = get_for_user(queries.units_for(request.user), request.user, code=code)
-    return render(request, "geo/station_detail.html", {
-        "station": station,
-        "beats": queries.beats_for(request.user).filter(station=station),
-        "room": getattr(station, "command_room", None),
-    })
+    return render(
+        request,
+        "geo/station_detail.html",
+        {
+            "station": station,
+            "beats": queries.beats_for(request.user).filter(station=station),
+            "room": getattr(station, "command_room", None),
+        },
+    )
 
 
 @login_required
 def beat_detail(request: HttpRequest, code: str) -> HttpResponse:
     beat = get_for_user(queries.beats_for(request.user), request.user, code=code)
-    return render(request, "geo/beat_detail.html", {
-        "beat": beat,
-        "overlaps": queries.beat_overlaps(request.user, beat).order_by("-beat_share"),
-        "officers": queries.beat_staff(beat),
-    })
+    return render(
+        request,
+        "geo/beat_detail.html",
+        {
+            "beat": beat,
+            "overlaps": queries.beat_overlaps(request.user, beat).order_by("-beat_share"),
+            "officers": queries.beat_staff(beat),
+        },
+    )
 
 
 @login_required

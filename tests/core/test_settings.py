@@ -26,7 +26,10 @@ def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
         env={**base, "DJANGO_SETTINGS_MODULE": "outpost.settings", **env},
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -39,8 +42,9 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
 
 def test_it_starts_in_production_with_a_secret_key_and_secure_cookies(tmp_path: Path) -> None:
     key = "k" * 50
-    result = _settings_in({"OUTPOST_ENV": "production", "OUTPOST_SECRET_KEY": key,
-                           "OUTPOST_VAR_DIR": str(tmp_path)})
+    result = _settings_in(
+        {"OUTPOST_ENV": "production", "OUTPOST_SECRET_KEY": key, "OUTPOST_VAR_DIR": str(tmp_path)}
+    )
     assert result.returncode == 0, result.stderr
     assert '"secure": true' in result.stdout and '"hsts": 31536000' in result.stdout
 
@@ -59,8 +63,9 @@ def test_it_selects_the_database_from_database_url(tmp_path: Path) -> None:
     default = _settings_in({"OUTPOST_VAR_DIR": str(tmp_path)})
     assert '"engine": "django.db.backends.sqlite3"' in default.stdout
     assert str(tmp_path / "outpost.sqlite3") in default.stdout
-    chosen = _settings_in({"OUTPOST_VAR_DIR": str(tmp_path),
-                           "DATABASE_URL": "postgres://u@db.example:5432/outpost"})
+    chosen = _settings_in(
+        {"OUTPOST_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@db.example:5432/outpost"}
+    )
     assert '"engine": "django.db.backends.postgresql"' in chosen.stdout
     assert '"name": "outpost"' in chosen.stdout
 

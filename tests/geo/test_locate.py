@@ -27,7 +27,9 @@ def _address_points() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _assert_each_point_lies_in_its_shape(
-    model: type[Grid] | type[PoliceBeat], codes: list[str | None], lons: np.ndarray,
+    model: type[Grid] | type[PoliceBeat],
+    codes: list[str | None],
+    lons: np.ndarray,
     lats: np.ndarray,
 ) -> None:
     shapes = {c: from_geojson_text(g) for c, g in model.objects.values_list("code", "geometry")}

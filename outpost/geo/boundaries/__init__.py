@@ -30,8 +30,13 @@ class ImportReport:
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"counts": dict(sorted(self.counts.items())), "slivers": self.slivers,
-                "overlaps": self.overlaps, "changed": self.changed, "dry_run": self.dry_run}
+        return {
+            "counts": dict(sorted(self.counts.items())),
+            "slivers": self.slivers,
+            "overlaps": self.overlaps,
+            "changed": self.changed,
+            "dry_run": self.dry_run,
+        }
 
 
 class _DryRunRollback(Exception):
@@ -68,5 +73,10 @@ def _write(batch: Any, report: ImportReport, actor: Any | None, today: dt.date) 
         BoundaryState.objects.get_or_create(pk=1)
         BoundaryState.objects.filter(pk=1).update(version=F("version") + 1)
     if report.changed:
-        record_change(actor=actor, action="import_boundaries", object_type="boundaries",
-                      object_key=str(today), after=report.as_dict())
+        record_change(
+            actor=actor,
+            action="import_boundaries",
+            object_type="boundaries",
+            object_key=str(today),
+            after=report.as_dict(),
+        )

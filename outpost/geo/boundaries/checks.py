@@ -13,12 +13,24 @@ from outpost.geo.boundaries.reading import Batch, Record
 from outpost.geo.geometry import area_m2, from_geojson_text, invalid_reason, to_metric
 from outpost.geo.models import Division, Grid, PoliceBeat, PoliceUnit
 
-DIVISION_PARENT = {"city": "province", "district": "city", "street": "district",
-                   "community": "street"}
+DIVISION_PARENT = {
+    "city": "province",
+    "district": "city",
+    "street": "district",
+    "community": "street",
+}
 DIVISION_PREFIX = {"province": 2, "city": 4, "district": 6, "street": 9, "community": 12}
 UNIT_PARENT = {"sub_bureau": "bureau", "station": "sub_bureau"}
-LEVEL_ZH = {"province": "省", "city": "市", "district": "区", "street": "街道",
-            "community": "社区", "bureau": "市局", "sub_bureau": "分局", "station": "派出所"}
+LEVEL_ZH = {
+    "province": "省",
+    "city": "市",
+    "district": "区",
+    "street": "街道",
+    "community": "社区",
+    "bureau": "市局",
+    "sub_bureau": "分局",
+    "station": "派出所",
+}
 CODE12 = re.compile(r"\d{12}")
 CODE15 = re.compile(r"\d{15}")
 
@@ -73,16 +85,15 @@ def check_batch(batch: Batch) -> CheckResult:
 
 def _duplicates(records: list[Record]) -> list[Problem]:
     counts = Counter(r.code for r in records if r.code)
-    return [
-        Problem.of(r.source, r.label, "duplicate_code")
-        for r in records
-        if counts[r.code] > 1
-    ]
+    return [Problem.of(r.source, r.label, "duplicate_code") for r in records if counts[r.code] > 1]
 
 
 def _named(record: Record) -> list[Problem]:
-    return [] if record.props.get("name") else [Problem.of(record.source, record.label,
-                                                           "missing_name")]
+    return (
+        []
+        if record.props.get("name")
+        else [Problem.of(record.source, record.label, "missing_name")]
+    )
 
 
 def _check_division(r: Record, known: Known) -> list[Problem]:
@@ -94,17 +105,22 @@ def _check_division(r: Record, known: Known) -> list[Problem]:
         return [*problems, Problem.of(r.source, r.label, "bad_level")]
     if level == "province" and not parent:
         return problems
-    return problems + _check_parent(r, parent, DIVISION_PARENT[level], known.divisions,
-                                    DIVISION_PREFIX)
+    return problems + _check_parent(
+        r, parent, DIVISION_PARENT[level], known.divisions, DIVISION_PREFIX
+    )
 
 
-def _check_parent(r: Record, parent: str, expected: str, levels: dict[str, str],
-                  prefixes: dict[str, int]) -> list[Problem]:
+def _check_parent(
+    r: Record, parent: str, expected: str, levels: dict[str, str], prefixes: dict[str, int]
+) -> list[Problem]:
     if parent not in levels:
         return [Problem.of(r.source, r.label, "unknown_parent", parent=parent or "—")]
     if levels[parent] != expected:
-        return [Problem.of(r.source, r.label, "wrong_parent_level", parent=parent,
-                           expected=LEVEL_ZH[expected])]
+        return [
+            Problem.of(
+                r.source, r.label, "wrong_parent_level", parent=parent, expected=LEVEL_ZH[expected]
+            )
+        ]
     if not r.code.startswith(parent[: prefixes[expected]]):
         return [Problem.of(r.source, r.label, "code_outside_parent", parent=parent)]
     return []
@@ -129,8 +145,9 @@ def _check_unit(r: Record, known: Known) -> list[Problem]:
     street = r.props.get("street_code", "")
     if level == "station" and known.divisions.get(street) != "street":
         problems.append(Problem.of(r.source, r.label, "unknown_street", parent=street or "—"))
-    return problems + _check_parent(r, parent, UNIT_PARENT[level], known.units,
-                                    {"bureau": 4, "sub_bureau": 6})
+    return problems + _check_parent(
+        r, parent, UNIT_PARENT[level], known.units, {"bureau": 4, "sub_bureau": 6}
+    )
 
 
 def _is_police_code(code: str) -> bool:
@@ -182,8 +199,11 @@ def _outside_district(r: Record, district: str, known: Known) -> list[Problem]:
     share_outside = 1 - inside / own if own else 1.0
     if share_outside <= OUTSIDE_LIMIT:
         return []
-    return [Problem.of(r.source, r.label, "mostly_outside_district", share=share_outside,
-                       parent=district)]
+    return [
+        Problem.of(
+            r.source, r.label, "mostly_outside_district", share=share_outside, parent=district
+        )
+    ]
 
 
 def _stored(model: type[Grid] | type[PoliceBeat], batch: list[Record]) -> list[Record]:
@@ -195,8 +215,11 @@ def _stored(model: type[Grid] | type[PoliceBeat], batch: list[Record]) -> list[R
 
 def _overlaps(batch: list[Record], stored: list[Record]) -> tuple[list[Problem], int]:
     """Pairs whose overlap exceeds the limit (problems) and the sliver pairs below it."""
-    shapes = [r for r in [*batch, *stored] if r.geometry is not None
-              and invalid_reason(r.geometry) is None]
+    shapes = [
+        r
+        for r in [*batch, *stored]
+        if r.geometry is not None and invalid_reason(r.geometry) is None
+    ]
     metric = [to_metric(r.geometry, lat0=32.0) for r in shapes]
     tree = shapely.STRtree(metric)
     left, right = tree.query(metric, predicate="intersects")
@@ -215,5 +238,6 @@ def _overlaps(batch: list[Record], stored: list[Record]) -> tuple[list[Problem],
 def _overlap_problems(a: Record, b: Record, share: float) -> Iterable[Problem]:
     for one, other in ((a, b), (b, a)):
         if one.source:
-            yield Problem.of(one.source, one.label, "overlap", other=other.code, share=share,
-                             limit=OVERLAP_LIMIT)
+            yield Problem.of(
+                one.source, one.label, "overlap", other=other.code, share=share, limit=OVERLAP_LIMIT
+            )

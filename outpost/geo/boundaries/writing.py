@@ -19,8 +19,16 @@ from outpost.geo.models import (
     PoliceUnit,
 )
 
-LEVEL_ORDER = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4,
-               "bureau": 0, "sub_bureau": 1, "station": 2}
+LEVEL_ORDER = {
+    "province": 0,
+    "city": 1,
+    "district": 2,
+    "street": 3,
+    "community": 4,
+    "bureau": 0,
+    "sub_bureau": 1,
+    "station": 2,
+}
 
 
 class Writer:
@@ -66,14 +74,21 @@ class Writer:
     def _keep_old_shape(self, kind: str, obj: Any) -> None:
         self.reshaped = True
         BoundaryVersion.objects.create(
-            kind=kind, code=obj.code, geometry=obj.geometry,
-            valid_from=obj.boundary_since or self.today, valid_to=self.today,
+            kind=kind,
+            code=obj.code,
+            geometry=obj.geometry,
+            valid_from=obj.boundary_since or self.today,
+            valid_to=self.today,
         )
 
     def _division(self, r: Record) -> None:
         parent = Division.objects.filter(code=r.props.get("parent_code")).first()
-        self._upsert(Division, BoundaryKind.DIVISION, r.code,
-                     {"name": r.props["name"], "level": r.props["level"], "parent": parent})
+        self._upsert(
+            Division,
+            BoundaryKind.DIVISION,
+            r.code,
+            {"name": r.props["name"], "level": r.props["level"], "parent": parent},
+        )
 
     def _outline(self, r: Record) -> None:
         assert r.geometry is not None
@@ -90,29 +105,48 @@ class Writer:
 
     def _unit(self, r: Record) -> None:
         p = r.props
-        self._upsert(PoliceUnit, "unit", r.code, {
-            "name": p["name"], "level": p["level"],
-            "parent": PoliceUnit.objects.filter(code=p.get("parent_code")).first(),
-            "street": Division.objects.filter(code=p.get("street_code")).first(),
-        })
+        self._upsert(
+            PoliceUnit,
+            "unit",
+            r.code,
+            {
+                "name": p["name"],
+                "level": p["level"],
+                "parent": PoliceUnit.objects.filter(code=p.get("parent_code")).first(),
+                "street": Division.objects.filter(code=p.get("street_code")).first(),
+            },
+        )
 
     def _grid(self, r: Record) -> None:
         assert r.geometry is not None
-        self._upsert(Grid, BoundaryKind.GRID, r.code, {
-            "name": r.props["name"], "grid_type": r.props.get("grid_type", ""),
-            "community": Division.objects.get(code=r.props["community_code"]),
-            "geometry": to_geojson_text(r.geometry), "area_m2": round(area_m2(r.geometry), 1),
-            "boundary_since": _since(Grid, r.code, self.today),
-        })
+        self._upsert(
+            Grid,
+            BoundaryKind.GRID,
+            r.code,
+            {
+                "name": r.props["name"],
+                "grid_type": r.props.get("grid_type", ""),
+                "community": Division.objects.get(code=r.props["community_code"]),
+                "geometry": to_geojson_text(r.geometry),
+                "area_m2": round(area_m2(r.geometry), 1),
+                "boundary_since": _since(Grid, r.code, self.today),
+            },
+        )
 
     def _beat(self, r: Record) -> None:
         assert r.geometry is not None
-        self._upsert(PoliceBeat, BoundaryKind.BEAT, r.code, {
-            "name": r.props["name"],
-            "station": PoliceUnit.objects.get(code=r.props["station_code"]),
-            "geometry": to_geojson_text(r.geometry), "area_m2": round(area_m2(r.geometry), 1),
-            "boundary_since": _since(PoliceBeat, r.code, self.today),
-        })
+        self._upsert(
+            PoliceBeat,
+            BoundaryKind.BEAT,
+            r.code,
+            {
+                "name": r.props["name"],
+                "station": PoliceUnit.objects.get(code=r.props["station_code"]),
+                "geometry": to_geojson_text(r.geometry),
+                "area_m2": round(area_m2(r.geometry), 1),
+                "boundary_since": _since(PoliceBeat, r.code, self.today),
+            },
+        )
 
     def _companions(self) -> None:
         """One 平安前哨 per community and one command room per station, made once."""

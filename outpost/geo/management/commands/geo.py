@@ -38,8 +38,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("zh-hans")
         with request_context("command"):
-            handler = {"import": self._import, "locate": self._locate,
-                       "locate-file": self._locate_file}[options["action"]]
+            handler = {
+                "import": self._import,
+                "locate": self._locate,
+                "locate-file": self._locate_file,
+            }[options["action"]]
             handler(options)
 
     def _import(self, options: dict[str, Any]) -> None:
