@@ -2,8 +2,9 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -39,7 +40,19 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "；".join(exc.messages), "; ".join(exc.messages))
+    with translation.override("zh-hans"):
+        zh = "；".join(exc.messages)
+    with translation.override("en"):
+        en = "; ".join(exc.messages)
+    return _error(request, 422, zh, en)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (such as a missing CSRF token), in both languages."""
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(request, 403, "请求被拒绝：缺少或无效的 CSRF 令牌", f"Refused: {exc}")
+    return _error(request, exc.status_code, f"请求无法处理：{exc}", str(exc))
 
 
 @api.exception_handler(NinjaValidationError)

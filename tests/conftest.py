@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -32,6 +33,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     """Load the district's boundaries into the test database once for the whole session."""
     with django_db_blocker.unblock():
         import_boundaries(GULOU)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Personas hash passwords; the production hasher would cost ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass

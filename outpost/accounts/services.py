@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.accounts.roles import ROLE_RULES, Role, ScopeKind
@@ -37,7 +37,7 @@ def resolve_scope(code: str) -> ResolvedScope:
         return ResolvedScope(
             ScopeKind.DIVISION, division.name, division.prefix, _police_prefix_for(division)
         )
-    raise ValidationError(_("No area has the code %(code)s.") % {"code": code})
+    raise ValidationError(_("No area has the code %(code)s."), params={"code": code})
 
 
 def _police_prefix_for(division: Division) -> str:
@@ -54,8 +54,8 @@ def grant_role(user: User, role: str, scope_code: str, *, actor: User | None) ->
     scope = resolve_scope(scope_code)
     if scope.kind not in ROLE_RULES[Role(role)].scope_kinds:
         raise ValidationError(
-            _("The role %(role)s cannot be assigned to %(area)s.")
-            % {"role": Role(role).label, "area": scope.name}
+            _("The role %(role)s cannot be assigned to %(area)s."),
+            params={"role": Role(role).label, "area": scope.name},
         )
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user,

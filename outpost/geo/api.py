@@ -4,7 +4,7 @@ import math
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from outpost.accounts.scope import get_for_user
 from outpost.geo import queries
@@ -58,29 +58,33 @@ class BeatOut(Schema):
 
 class GridPatch(Schema):
     name: str = Field(min_length=1, max_length=64)
-    grid_type: str = Field("", max_length=32)
+    grid_type: str | None = Field(None, max_length=32, description="Unchanged when omitted")
 
 
 @router.get("/locate", response=LocationOut, summary="Point → grid and police beat")
 def locate_point(
     request: HttpRequest,
-    lon: float = Field(..., ge=-180, le=180),
-    lat: float = Field(..., ge=-90, le=90),
+    lon: float = Query(..., ge=-180, le=180),
+    lat: float = Query(..., ge=-90, le=90),
     crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84",
 ) -> Location:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise Http404
-    found = locate(lon, lat, crs)
-    if not _in_scope(request, found):
+    found = _visible_part(request, locate(lon, lat, crs))
+    if found.grid_code is None and found.beat_code is None:
         raise Http404
     return found
 
 
-def _in_scope(request: HttpRequest, found: Location) -> bool:
-    """A point is answered when its grid or its beat is in the caller's area."""
+def _visible_part(request: HttpRequest, found: Location) -> Location:
+    """Keep only the grid and beat the caller may open, so locate cannot probe outside scope."""
     grids = queries.grids_for(request.user).filter(code=found.grid_code)
     beats = queries.beats_for(request.user).filter(code=found.beat_code)
-    return bool(found.grid_code and grids.exists()) or bool(found.beat_code and beats.exists())
+    if found.grid_code and not grids.exists():
+        found = found.without_grid()
+    if found.beat_code and not beats.exists():
+        found = found.without_beat()
+    return found
 
 
 @router.get("/grids", summary="Grids in your area as GeoJSON")
@@ -102,7 +106,8 @@ def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.patch("/grids/{code}", response=GridOut, summary="Rename a grid or change its type")
 def grid_update(request: HttpRequest, code: str, payload: GridPatch) -> dict[str, Any]:
     grid = get_for_user(queries.grids_for(request.user), request.user, "change", code=code)
-    grid = update_grid(grid, actor=request.user, name=payload.name, grid_type=payload.grid_type)
+    grid_type = grid.grid_type if payload.grid_type is None else payload.grid_type
+    grid = update_grid(grid, actor=request.user, name=payload.name, grid_type=grid_type)
     return _grid_out(request, grid)
 
 
@@ -129,7 +134,7 @@ def _grid_out(request: HttpRequest, grid: Grid) -> dict[str, Any]:
         {"code": o.beat.code, "name": o.beat.name, "share": o.grid_share}
         for o in queries.grid_overlaps(request.user, grid)
     ]
-    main: PoliceBeat | None = grid.main_beat
+    main: PoliceBeat | None = queries.visible_main_beat(request.user, grid)
     return {
         "code": grid.code,
         "name": grid.name,

@@ -1,11 +1,11 @@
 """Point → grid and beat, answered from an in-process spatial index.
 
-Each process keeps one index and compares its version with `BoundaryState` before answering, so
+Each process keeps one index and compares its token with `BoundaryState` before answering, so
 an import in another process is picked up on the next lookup without a restart.
 """
 
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -31,44 +31,41 @@ class Location:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def without_grid(self) -> "Location":
+        return replace(self, grid_code=None, grid_name=None, community_code=None, street_code=None)
+
+    def without_beat(self) -> "Location":
+        return replace(self, beat_code=None, beat_name=None, station_code=None)
+
 
 @dataclass(frozen=True)
 class _Snapshot:
-    version: int
+    token: str
     grids: PolygonIndex
     beats: PolygonIndex
-    grid_info: dict[str, tuple[str, str]]  # code → (name, community code)
-    beat_info: dict[str, tuple[str, str]]  # code → (name, station code)
 
 
 _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
 
 
-def _current_version() -> int:
-    return BoundaryState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def _current_token() -> str:
+    return BoundaryState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
-def _build(version: int) -> _Snapshot:
-    grids = list(Grid.objects.values_list("code", "geometry", "name", "community__code"))
-    beats = list(PoliceBeat.objects.values_list("code", "geometry", "name", "station__code"))
-    return _Snapshot(
-        version=version,
-        grids=PolygonIndex([g[0] for g in grids], [from_geojson_text(g[1]) for g in grids]),
-        beats=PolygonIndex([b[0] for b in beats], [from_geojson_text(b[1]) for b in beats]),
-        grid_info={g[0]: (g[2], g[3]) for g in grids},
-        beat_info={b[0]: (b[2], b[3]) for b in beats},
-    )
+def _index(model: type[Grid] | type[PoliceBeat]) -> PolygonIndex:
+    rows = list(model.objects.values_list("code", "geometry"))
+    return PolygonIndex([c for c, _ in rows], [from_geojson_text(g) for _, g in rows])
 
 
 def snapshot() -> _Snapshot:
     """The index for the boundaries now in the database, rebuilt when they have changed."""
     global _snapshot
-    version = _current_version()
-    if _snapshot is None or _snapshot.version != version:
+    token = _current_token()
+    if _snapshot is None or _snapshot.token != token:
         with _lock:
-            if _snapshot is None or _snapshot.version != version:
-                _snapshot = _build(version)
+            if _snapshot is None or _snapshot.token != token:
+                _snapshot = _Snapshot(token, _index(Grid), _index(PoliceBeat))
     return _snapshot
 
 
@@ -76,9 +73,10 @@ def locate(lon: float, lat: float, crs: str = "wgs84") -> Location:
     wlon, wlat = to_wgs84(lon, lat, crs)
     snap = snapshot()
     grid, beat = snap.grids.locate(wlon, wlat), snap.beats.locate(wlon, wlat)
+    # Names are read now, not cached with the shapes, so a rename shows at once.
     fields: dict[str, Any] = {}
     if grid is not None:
-        name, community = snap.grid_info[grid]
+        name, community = Grid.objects.values_list("name", "community__code").get(code=grid)
         fields |= {
             "grid_code": grid,
             "grid_name": name,
@@ -86,7 +84,7 @@ def locate(lon: float, lat: float, crs: str = "wgs84") -> Location:
             "street_code": community[:9] + "000",
         }
     if beat is not None:
-        name, station = snap.beat_info[beat]
+        name, station = PoliceBeat.objects.values_list("name", "station__code").get(code=beat)
         fields |= {"beat_code": beat, "beat_name": name, "station_code": station}
     return Location(lon=round(wlon, 7), lat=round(wlat, 7), **fields)
 

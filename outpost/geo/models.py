@@ -265,14 +265,16 @@ class GridBeatOverlap(models.Model):
 
 
 class BoundaryState(models.Model):
-    """A single row whose version changes whenever any boundary does, so every process
-    rebuilds its spatial index on the next lookup."""
+    """A single row whose token changes whenever any boundary does, so every process rebuilds
+    its spatial index on the next lookup. A random token, not a counter: a counter bumped in a
+    rolled-back transaction could later reach the same value with other shapes."""
 
-    version = models.PositiveIntegerField(default=0)
+    token = models.CharField(max_length=32, default="")
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("boundary state")
         verbose_name_plural = _("boundary state")
 
     def __str__(self) -> str:
-        return f"boundaries v{self.version}"
+        return f"boundaries {self.token}"

@@ -72,6 +72,20 @@ def beat_overlaps(user: Any, beat: PoliceBeat) -> QuerySet[GridBeatOverlap]:
     return beat.grid_overlaps.filter(grid__in=grids_for(user)).select_related("grid")
 
 
+def visible_main_beat(user: Any, grid: Grid) -> PoliceBeat | None:
+    main = grid.main_beat
+    return main if main and beats_for(user).filter(pk=main.pk).exists() else None
+
+
+def beat_rows(user: Any, station: PoliceUnit) -> list[tuple[PoliceBeat, int]]:
+    """The station's visible beats, each with the number of visible grids it covers."""
+    visible = grids_for(user)
+    return [
+        (beat, beat.grid_overlaps.filter(grid__in=visible).count())
+        for beat in beats_for(user).filter(station=station)
+    ]
+
+
 def outposts_for(user: Any) -> QuerySet[OutpostStation]:
     return restrict(OutpostStation.objects.all(), user).select_related("community")
 
@@ -92,6 +106,7 @@ def beat_staff(beat: PoliceBeat) -> list[str]:
 def grid_features(user: Any) -> dict[str, Any]:
     """Visible grids as a GeoJSON FeatureCollection, with the people clicked for on the map."""
     grids = list(grids_for(user))
+    visible_beats = set(beats_for(user).values_list("code", flat=True))
     workers = _names_by_scope([g.code for g in grids], GRID_STAFF_ROLES)
     officers = _names_by_scope([g.main_beat.code for g in grids if g.main_beat], OFFICER_ROLES)
     props = (
@@ -100,7 +115,7 @@ def grid_features(user: Any) -> dict[str, Any]:
             "name": g.name,
             "kind": "grid",
             "community": g.community.name,
-            "beat": g.main_beat.name if g.main_beat else "",
+            "beat": g.main_beat.name if g.main_beat and g.main_beat.code in visible_beats else "",
             "grid_workers": workers.get(g.code, []),
             "officers": officers.get(g.main_beat.code, []) if g.main_beat else [],
         }

@@ -19,6 +19,11 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 _NO_MATCH = -1
+# Batches smaller than this are queried as given: sorting them would cost more than it saves.
+_SORT_MIN_POINTS = 4096
+# Points are visited bucket by bucket on a 2^8 x 2^8 grid over the index's extent: fine enough
+# for locality with 100k polygons, and uint16 keys let numpy use its O(n) radix sort.
+_SORT_BITS = 8
 
 
 def _check_inputs(codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
@@ -44,6 +49,10 @@ class PolygonIndex:
         self._codes: tuple[str, ...] = tuple(codes[i] for i in order)
         self._geometries = np.array([geometries[i] for i in order], dtype=object)
         self._tree = shapely.STRtree(self._geometries)
+        # The extent the visit order is bucketed over (unused when empty).
+        self._bounds = (0.0, 0.0, 1.0, 1.0)
+        if self._codes:
+            self._bounds = tuple(shapely.total_bounds(self._geometries).tolist())
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -72,15 +81,44 @@ class PolygonIndex:
         lats = np.asarray(lats, dtype=np.float64)
         if lons.shape != lats.shape:
             raise ValueError(f"lons and lats differ in shape: {lons.shape} vs {lats.shape}")
-        points = shapely.points(lons.ravel(), lats.ravel())
+        flat_lons, flat_lats = lons.ravel(), lats.ravel()
+        order = self._visit_order(flat_lons, flat_lats)
+        if order is not None:
+            flat_lons, flat_lats = flat_lons[order], flat_lats[order]
+        points = shapely.points(flat_lons, flat_lats)
         # "intersects" rather than "within": a point on an edge belongs to a polygon instead of
         # falling between two, and it is the fastest predicate on points (see NOTES.md).
         point_idx, polygon_idx = self._tree.query(points, predicate="intersects")
-        return _first_hit(point_idx, polygon_idx, points.size).reshape(lons.shape)
+        if order is not None:
+            point_idx = order[point_idx]
+        return _first_hit(point_idx, polygon_idx, lons.size).reshape(lons.shape)
+
+    def _visit_order(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray | None:
+        """A permutation that visits the points in spatial order, or None to keep theirs.
+
+        Neighbouring queries then touch the same tree nodes and polygons, which stay in CPU
+        cache: on a million random points this makes the tree query 2-3 times faster.
+        Points outside the index's extent (or NaN) share the edge buckets; order only affects
+        speed, never the answer.
+        """
+        if lons.size < _SORT_MIN_POINTS or not self._codes:
+            return None
+        west, south, east, north = self._bounds
+        cells = 1 << _SORT_BITS
+        col = _bucket(lons, west, east, cells)
+        row = _bucket(lats, south, north, cells)
+        return np.argsort((row << _SORT_BITS) | col, kind="stable")
 
     def code_of(self, positions: np.ndarray) -> list[str | None]:
         """Translate ``locate_many`` results into codes (None for -1)."""
         return [None if p == _NO_MATCH else self._codes[p] for p in np.asarray(positions).flat]
+
+
+def _bucket(values: np.ndarray, low: float, high: float, cells: int) -> np.ndarray:
+    """Which of ``cells`` equal slices of [low, high] each value falls in, as uint16."""
+    scaled = (values - low) * (cells / max(high - low, 1e-12))
+    scaled = np.nan_to_num(scaled, nan=0.0)  # NaN cannot be cast to an integer
+    return np.clip(scaled, 0, cells - 1).astype(np.uint16)
 
 
 def _first_hit(point_idx: np.ndarray, polygon_idx: np.ndarray, n_points: int) -> np.ndarray:

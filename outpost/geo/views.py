@@ -61,7 +61,7 @@ def station_detail(request: HttpRequest, code: str) -> HttpResponse:
         "geo/station_detail.html",
         {
             "station": station,
-            "beats": queries.beats_for(request.user).filter(station=station),
+            "beats": queries.beat_rows(request.user, station),
             "room": getattr(station, "command_room", None),
         },
     )

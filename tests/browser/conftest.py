@@ -60,13 +60,25 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh context per test: Chinese locale (LocaleMiddleware follows Accept-Language)."""
+    """A fresh context per test: Chinese locale (LocaleMiddleware follows Accept-Language).
+
+    `page.problems` collects script errors and failed requests (a missing stylesheet or script
+    leaves a blank map that would otherwise only show up as a timeout); the tests assert it empty.
+    """
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.js_errors = errors  # read by the tests: the map must draw without script errors
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
+            if r.status >= 400
+            else None
+        ),
+    )
+    page.problems = problems
     yield page
     context.close()
 
@@ -82,10 +94,16 @@ class District:
 
 @pytest.fixture
 def gulou(live_server: object, settings: object) -> District:
-    """鼓楼区's boundaries, the demo accounts and the staff roster in the live server's database."""
-    # The demo accounts' passwords would each take PBKDF2's full cost; the hasher is not under test.
+    """鼓楼区's boundaries and one demo account per role in the live server's database."""
+    # Each demo password would take PBKDF2's full cost; the hasher is not what is under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     import_boundaries(GULOU)
     create_demo_accounts()
-    create_staff_roster()
     return District(url=live_server.url, password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+def staff_roster(gulou: District) -> int:
+    """A named grid worker for every grid and officer for every beat (a few seconds: only the
+    tests that show who works where ask for it)."""
+    return create_staff_roster()

@@ -38,9 +38,16 @@ def open_map(page: Page) -> None:
     """Follow the nav's map link and wait until both layers are drawn."""
     page.locator("header.top nav a[href$='/areas/map/']").click()
     expect(page).to_have_url(re.compile(r"/areas/map/$"))
+    page.wait_for_load_state("load")
+    loaded_cleanly(page)
     expect(page.locator("#map")).to_have_attribute("data-beats", re.compile(r"^\d+$"))
-    assert page.js_errors == []
+    loaded_cleanly(page)
     assert page.locator("#map-status").inner_text() == ""
+
+
+def loaded_cleanly(page: Page) -> None:
+    """No script error and no failed request so far (see the `page` fixture)."""
+    assert page.problems == [], "the pages had problems:\n" + "\n".join(page.problems)
 
 
 def api_codes(page: Page, path: str) -> list[str]:
@@ -59,19 +66,19 @@ def drawn(page: Page, kind: str) -> int:
     return page.locator(f"#map path.outpost-{kind}").count()
 
 
-def click_inside(page: Page, selector: str) -> None:
-    """Click a point where the polygon itself is the topmost element (not its bounding box's
-    centre, which for a concave grid may lie outside it or under a beat's outline)."""
+def point_inside(page: Page, selector: str) -> tuple[float, float]:
+    """A point where the polygon itself is the topmost element: not its bounding box's centre,
+    which for a concave grid may lie outside it or under a beat's outline."""
     point = page.eval_on_selector(
         selector,
         """(path) => {
-            path.scrollIntoView({ block: "center" });
             const box = path.getBoundingClientRect();
-            for (let n = 2; n <= 24; n *= 2) {
+            for (let n = 2; n <= 32; n *= 2) {
                 for (let i = 1; i < n; i++) {
                     for (let j = 1; j < n; j++) {
-                        const x = box.left + (box.width * i) / n, y = box.top + (box.height * j) / n;
-                        if (document.elementFromPoint(x, y) === path) return { x, y };
+                        const x = box.left + (box.width * i) / n;
+                        const y = box.top + (box.height * j) / n;
+                        if (document.elementFromPoint(x, y) === path) return [x, y];
                     }
                 }
             }
@@ -79,10 +86,12 @@ def click_inside(page: Page, selector: str) -> None:
         }""",
     )
     assert point is not None, f"no visible point inside {selector}"
-    page.mouse.click(point["x"], point["y"])
+    return point[0], point[1]
 
 
-def test_it_draws_a_grid_workers_grid_and_opens_its_popup(page: Page, gulou: District) -> None:
+def test_it_draws_a_grid_workers_grid_and_opens_its_popup(
+    page: Page, gulou: District, staff_roster: int
+) -> None:
     worker = User.objects.get(username="gridworker")
     home = Grid.objects.select_related("main_beat").get(code=worker.assignments.get().scope_code)
 
@@ -96,25 +105,33 @@ def test_it_draws_a_grid_workers_grid_and_opens_its_popup(page: Page, gulou: Dis
     assert page.locator("#map").get_attribute("data-grids") == str(len(codes))
     assert drawn(page, "beat") == len(api_codes(page, "/api/v1/geo/beats"))
 
-    click_inside(page, f"path.outpost-grid[data-code='{home.code}']")
+    page.mouse.click(*point_inside(page, f"path.outpost-grid[data-code='{home.code}']"))
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_be_visible()
+    # Leaflet fades popups in; wait for the end so the screenshot shows it as people see it.
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     expect(popup).to_contain_text(home.name)
     expect(popup).to_contain_text(home.code)
 
     labels = page.locator("#map")
-    for key in ("data-label-workers", "data-label-officers", "data-label-code"):
+    people = {}
+    for key in ("data-label-code", "data-label-workers", "data-label-officers"):
         text = labels.get_attribute(key)
         assert text and CJK.search(text), f"{key} is not translated: {text!r}"
-        expect(popup.locator("th", has_text=text)).to_have_count(1)
-    # The demo's grid worker and community officer work exactly here, so they are named.
-    expect(popup.locator("tr", has_text=labels.get_attribute("data-label-workers"))).to_contain_text(
-        "网格员"
-    )
-    expect(
-        popup.locator("tr", has_text=labels.get_attribute("data-label-officers"))
-    ).to_contain_text("社区民警")
+        row = popup.locator("tr").filter(has=page.locator("th", has_text=text))
+        expect(row).to_have_count(1)
+        people[key] = row.locator("td").inner_text()
+    # The demo's grid worker and community officer, and the roster's, work exactly here.
+    assert str(worker) in people["data-label-workers"]
+    assert User.objects.get(username=f"gw{home.code}").display_name in people["data-label-workers"]
+    assert str(User.objects.get(username="officer")) in people["data-label-officers"]
+    assert home.main_beat is not None
+    roster_officer = User.objects.get(username=f"po{home.main_beat.code}")
+    assert roster_officer.display_name in people["data-label-officers"]
     page.screenshot(path=POPUP_SHOT)
+    loaded_cleanly(page)
 
 
 def test_it_draws_the_whole_district_for_the_admin_and_toggles_beats(
@@ -127,6 +144,11 @@ def test_it_draws_the_whole_district_for_the_admin_and_toggles_beats(
     assert drawn(page, "beat") == 91
     page.screenshot(path=ADMIN_SHOT)
 
+    # Hovering a grid names it in a tooltip.
+    grid = Grid.objects.get(code=HOME_GRID)
+    page.mouse.move(*point_inside(page, f"path.outpost-grid[data-code='{HOME_GRID}']"))
+    expect(page.locator(".leaflet-tooltip")).to_have_text(grid.name)
+
     control = page.locator(".leaflet-control-layers-overlays")
     beats_label = page.locator("#map").get_attribute("data-label-beats")
     assert beats_label and CJK.search(beats_label)
@@ -137,6 +159,7 @@ def test_it_draws_the_whole_district_for_the_admin_and_toggles_beats(
     assert drawn(page, "grid") == 734
     beats.check()
     expect(page.locator("path.outpost-beat")).to_have_count(91)
+    loaded_cleanly(page)
 
 
 def test_it_does_not_draw_the_home_grid_for_an_outsider(page: Page, gulou: District) -> None:
@@ -154,3 +177,4 @@ def test_it_does_not_draw_the_home_grid_for_an_outsider(page: Page, gulou: Distr
     assert drawn(page, "grid") == len(codes)
     expect(page.locator(f"path.outpost-grid[data-code='{OTHER_GRID}']")).to_have_count(1)
     expect(page.locator(f"path.outpost-grid[data-code='{HOME_GRID}']")).to_have_count(0)
+    loaded_cleanly(page)

@@ -121,11 +121,14 @@ def test_it_matches_locate_for_random_points() -> None:
     codes = [f"G{i:04d}" for i in range(len(cells))]
     index = PolygonIndex(codes, list(cells))
     rng = np.random.default_rng(4)
-    lons, lats = rng.uniform(-1, 11, 3000), rng.uniform(-1, 11, 3000)
+    # Enough points that locate_many sorts them spatially (locate never does).
+    lons, lats = rng.uniform(-1, 11, 6000), rng.uniform(-1, 11, 6000)
+    lons[:3], lats[:3] = np.nan, [np.nan, 5.0, np.inf]
     positions = index.locate_many(lons, lats)
     assert positions.dtype == np.int64
     assert index.code_of(positions) == [index.locate(x, y) for x, y in zip(lons, lats, strict=True)]
-    assert (positions == -1).sum() > 0  # the margin outside the box really was tested
+    assert (positions[:3] == -1).all()
+    assert (positions[3:] == -1).sum() > 0  # the margin outside the box really was tested
 
 
 def test_it_keeps_the_input_shape() -> None:

@@ -1,13 +1,13 @@
 """Boundary import (`outpost geo import`): read, check everything, then write all or nothing."""
 
 import datetime as dt
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from outpost.core.audit import record_change
@@ -70,8 +70,9 @@ def _write(batch: Any, report: ImportReport, actor: Any | None, today: dt.date) 
     report.changed = any(k.endswith(("_created", "_updated")) for k in writer.counts)
     if writer.reshaped:
         report.overlaps = rebuild_overlay()
-        BoundaryState.objects.get_or_create(pk=1)
-        BoundaryState.objects.filter(pk=1).update(version=F("version") + 1)
+        BoundaryState.objects.update_or_create(
+            pk=1, defaults={"token": uuid.uuid4().hex, "changed_at": timezone.now()}
+        )
     if report.changed:
         record_change(
             actor=actor,
