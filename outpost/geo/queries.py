@@ -57,6 +57,15 @@ def child_rows(user: Any, parent: Division) -> list[ChildRow]:
     return rows
 
 
+def area_totals(user: Any) -> dict[str, int]:
+    grids = grids_for(user)
+    return {
+        "communities": grids.values("community").distinct().count(),
+        "grids": grids.count(),
+        "beats": beats_for(user).count(),
+    }
+
+
 def station_rows(user: Any) -> list[tuple[PoliceUnit, int]]:
     beats = beats_for(user)
     stations = units_for(user).filter(level="station").select_related("street")

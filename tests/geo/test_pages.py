@@ -45,6 +45,7 @@ class Page(HTMLParser):
         self.tables: list[list[Row]] = []
         self.facts: list[tuple[str, str]] = []
         self.crumbs: list[str] = []
+        self.footers: list[Row] = []  # total rows, kept apart from the data rows
         self.errors: list[str] = []
         self.lang = ""
         self._row: Row | None = None
@@ -52,6 +53,7 @@ class Page(HTMLParser):
         self._closing: str = ""
         self._dt: str = ""
         self._in_crumbs = False
+        self._in_footer = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
@@ -60,9 +62,11 @@ class Page(HTMLParser):
             self.lang = attr.get("lang") or ""
         elif tag == "table":
             self.tables.append([])
+        elif tag == "tfoot":
+            self._in_footer = True
         elif tag == "tr" and self.tables:
             self._row = Row()
-            self.tables[-1].append(self._row)
+            (self.footers if self._in_footer else self.tables[-1]).append(self._row)
         elif tag in ("td", "th") and self._row is not None:
             self._row.header |= tag == "th"
             self._start_text(tag)
@@ -83,6 +87,8 @@ class Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "nav":
             self._in_crumbs = False
+        elif tag == "tfoot":
+            self._in_footer = False
         elif tag == "tr":
             self._row = None
         if self._text is None or tag != self._closing:
@@ -161,7 +167,7 @@ def test_it_speaks_chinese_by_default(admin: Persona) -> None:
     headers = page.headers(0) + page.headers(1)
     assert headers
     assert all(is_chinese(h) for h in headers), headers
-    assert "网格" in headers
+    assert "网格数" in headers
 
 
 @pytest.mark.django_db
@@ -171,7 +177,7 @@ def test_it_speaks_english_when_the_user_chose_it(admin: Persona) -> None:
     page = read(admin.client.get(reverse("geo:index")))
 
     assert page.lang == "en"
-    assert "Grids" in page.headers(0)
+    assert "Number of grids" in page.headers(0)
     assert not any(is_chinese(h) for h in page.headers(0))
 
 
@@ -195,6 +201,8 @@ def test_it_lists_every_street_with_grid_counts_summing_to_the_district(admin: P
         assert int(communities) == street.children.filter(grids__isnull=False).distinct().count()
     assert sum(int(cells[2]) for cells in rows.values()) == 734
     assert sum(int(cells[1]) for cells in rows.values()) == 123
+    assert page.footers[0].cells == ["合计", "123", "734"]
+    assert page.footers[1].cells == ["合计", "91"]
 
 
 @pytest.mark.django_db
