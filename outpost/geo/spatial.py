@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 _NO_MATCH = -1
@@ -26,31 +25,48 @@ _SORT_MIN_POINTS = 4096
 _SORT_BITS = 8
 
 
-def _check_inputs(codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
+_POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+
+
+def _geometry_array(codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> np.ndarray:
+    """The geometries as an object array, after checking they can be indexed by these codes.
+
+    Checked with shapely's vectorised functions: a per-object Python loop would double the
+    build time of a 100k-polygon index.
+    """
     if len(codes) != len(geometries):
         raise ValueError(f"{len(codes)} codes but {len(geometries)} geometries")
     if len(set(codes)) != len(codes):
         # The tie-break orders by code, so two polygons with one code would make it ambiguous.
         raise ValueError("codes must be unique")
-    for code, geometry in zip(codes, geometries, strict=True):
-        if not isinstance(geometry, Polygon | MultiPolygon) or geometry.is_empty:
-            kind = "empty geometry" if isinstance(geometry, BaseGeometry) else type(geometry)
-            raise ValueError(f"{code}: expected a non-empty Polygon or MultiPolygon, got {kind}")
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = list(geometries)
+    try:
+        bad = ~np.isin(shapely.get_type_id(array), _POLYGONAL) | shapely.is_empty(array)
+    except TypeError:  # something that is not a geometry at all
+        bad = np.array([not isinstance(g, BaseGeometry) for g in array], dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{codes[i]}: expected a non-empty Polygon or MultiPolygon, got {array[i]!r:.80}"
+        )
+    return array
 
 
 class PolygonIndex:
     """Maps points to the code of the polygon that contains them (edges count as inside)."""
 
     def __init__(self, codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
-        _check_inputs(codes, geometries)
+        array = _geometry_array(codes, geometries)
         # Store the polygons sorted by code: then "smallest code" is simply "smallest position",
         # and the tie-break needs no lookup table at query time.
         order = sorted(range(len(codes)), key=codes.__getitem__)
         self._codes: tuple[str, ...] = tuple(codes[i] for i in order)
-        self._geometries = np.array([geometries[i] for i in order], dtype=object)
+        self._geometries = array[np.array(order, dtype=np.intp)]
+        self._geometries.flags.writeable = False  # shared through .geometries; tree relies on it
         self._tree = shapely.STRtree(self._geometries)
         # The extent the visit order is bucketed over (unused when empty).
-        self._bounds = (0.0, 0.0, 1.0, 1.0)
+        self._bounds: tuple[float, ...] = (0.0, 0.0, 1.0, 1.0)
         if self._codes:
             self._bounds = tuple(shapely.total_bounds(self._geometries).tolist())
 
@@ -69,8 +85,10 @@ class PolygonIndex:
 
     def locate(self, lon: float, lat: float) -> str | None:
         """The code of the polygon containing (lon, lat), or None if there is none."""
-        hit = int(self.locate_many(np.array([lon]), np.array([lat]))[0])
-        return None if hit == _NO_MATCH else self._codes[hit]
+        # Same rule as locate_many (smallest position = smallest code) without its array
+        # set-up, which would cost several times the lookup itself for one point.
+        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self._codes[int(hits.min())] if hits.size else None
 
     def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """For each point, its polygon's position in ``codes``, or -1 where none contains it.
@@ -87,7 +105,7 @@ class PolygonIndex:
             flat_lons, flat_lats = flat_lons[order], flat_lats[order]
         points = shapely.points(flat_lons, flat_lats)
         # "intersects" rather than "within": a point on an edge belongs to a polygon instead of
-        # falling between two, and it is the fastest predicate on points (see NOTES.md).
+        # falling between two, and it is also the fastest predicate for points.
         point_idx, polygon_idx = self._tree.query(points, predicate="intersects")
         if order is not None:
             point_idx = order[point_idx]

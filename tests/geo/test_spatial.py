@@ -144,6 +144,8 @@ def test_it_keeps_the_input_shape() -> None:
         (["a", "a"], [box(0, 0, 1, 1), box(1, 0, 2, 1)], "unique"),
         (["a"], [shapely.Point(0, 0)], "Polygon or MultiPolygon"),
         (["a"], [Polygon()], "Polygon or MultiPolygon"),
+        (["a"], [None], "Polygon or MultiPolygon"),
+        (["a"], ["POLYGON ((0 0, 1 0, 1 1, 0 0))"], "Polygon or MultiPolygon"),
     ],
 )
 def test_it_rejects_bad_input(codes: list[str], geometries: list[object], message: str) -> None:
