@@ -26,12 +26,13 @@ class DivisionLevel(models.TextChoices):
 DIVISION_PREFIX_LENGTH = {"province": 2, "city": 4, "district": 6, "street": 9, "community": 12}
 
 
-class Division(TimestampedModel):
-    """An administrative division (行政区划): 省 → 市 → 区 → 街道 → 社区, by 12-digit code."""
+class CodedUnit(TimestampedModel):
+    """A node of either code tree: a 12-digit code whose leading digits name its subtree."""
+
+    PREFIX_LENGTH: dict[str, int] = {}
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
-    level = models.CharField(_("level"), max_length=16, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -40,6 +41,25 @@ class Division(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: self.PREFIX_LENGTH[self.level]]
+
+
+class Division(CodedUnit):
+    """An administrative division (行政区划): 省 → 市 → 区 → 街道 → 社区, by 12-digit code."""
+
+    PREFIX_LENGTH = DIVISION_PREFIX_LENGTH
+
+    level = models.CharField(_("level"), max_length=16, choices=DivisionLevel.choices)
     geometry = models.TextField(_("boundary (GeoJSON)"), blank=True)
     boundary_since = models.DateField(_("boundary valid from"), null=True, blank=True)
 
@@ -52,26 +72,31 @@ class Division(TimestampedModel):
     def scope_q(cls, scope: Scope) -> models.Q:
         return visibility.division_q(scope)
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def prefix(self) -> str:
-        return self.code[: DIVISION_PREFIX_LENGTH[self.level]]
-
-
-class Grid(TimestampedModel):
-    """A community grid (网格): 15-digit code = 12-digit community code + 3-digit sequence."""
+class BoundedArea(TimestampedModel):
+    """An area with its own polygon (WGS-84 GeoJSON) and the date that polygon took effect."""
 
     code = models.CharField(_("code"), max_length=15, unique=True)
     name = models.CharField(_("name"), max_length=64)
+    geometry = models.TextField(_("boundary (GeoJSON)"))
+    boundary_since = models.DateField(_("boundary valid from"))
+    area_m2 = models.FloatField(_("area (m²)"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grid(BoundedArea):
+    """A community grid (网格): 15-digit code = 12-digit community code + 3-digit sequence."""
+
     community = models.ForeignKey(
         Division, verbose_name=_("community"), on_delete=models.PROTECT, related_name="grids"
     )
     grid_type = models.CharField(_("grid type"), max_length=32, blank=True)
-    geometry = models.TextField(_("boundary (GeoJSON)"))
-    boundary_since = models.DateField(_("boundary valid from"))
-    area_m2 = models.FloatField(_("area (m²)"), default=0)
     main_beat = models.ForeignKey(
         "PoliceBeat",
         verbose_name=_("main police beat"),
@@ -90,9 +115,6 @@ class Grid(TimestampedModel):
     def scope_q(cls, scope: Scope) -> models.Q:
         return visibility.grid_q(scope)
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class PoliceLevel(models.TextChoices):
     BUREAU = "bureau", _("Municipal bureau")
@@ -105,20 +127,12 @@ class PoliceLevel(models.TextChoices):
 POLICE_PREFIX_LENGTH = {"bureau": 4, "sub_bureau": 7, "station": 9}
 
 
-class PoliceUnit(TimestampedModel):
+class PoliceUnit(CodedUnit):
     """A police unit: 市局 → 分局 → 派出所."""
 
-    code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=64)
+    PREFIX_LENGTH = POLICE_PREFIX_LENGTH
+
     level = models.CharField(_("level"), max_length=16, choices=PoliceLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
     street = models.ForeignKey(
         Division,
         verbose_name=_("street covered"),
@@ -137,25 +151,13 @@ class PoliceUnit(TimestampedModel):
     def scope_q(cls, scope: Scope) -> models.Q:
         return visibility.police_unit_q(scope)
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def prefix(self) -> str:
-        return self.code[: POLICE_PREFIX_LENGTH[self.level]]
-
-
-class PoliceBeat(TimestampedModel):
+class PoliceBeat(BoundedArea):
     """A police beat (警务区) of a station, drawn independently of the grids it overlaps."""
 
-    code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=64)
     station = models.ForeignKey(
         PoliceUnit, verbose_name=_("police station"), on_delete=models.PROTECT, related_name="beats"
     )
-    geometry = models.TextField(_("boundary (GeoJSON)"))
-    boundary_since = models.DateField(_("boundary valid from"))
-    area_m2 = models.FloatField(_("area (m²)"), default=0)
 
     class Meta:
         verbose_name = _("police beat")
@@ -165,9 +167,6 @@ class PoliceBeat(TimestampedModel):
     @classmethod
     def scope_q(cls, scope: Scope) -> models.Q:
         return visibility.beat_q(scope)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OutpostStation(TimestampedModel):
