@@ -32,6 +32,17 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("OUTPOST_SECRET_KEY") or development_secret(VAR_DIR / "secret_key")
 
+# Field encryption (ID and phone numbers at rest) and the keyed hash used to find them: one
+# 32-byte key, base64. Production must supply it; losing it makes the stored numbers unreadable.
+if PRODUCTION:
+    OUTPOST_FIELD_KEY = env_str("OUTPOST_FIELD_KEY")
+    if not OUTPOST_FIELD_KEY:
+        raise ImproperlyConfigured("OUTPOST_FIELD_KEY must be set in production (32 bytes, base64)")
+else:
+    OUTPOST_FIELD_KEY = env_str("OUTPOST_FIELD_KEY") or development_secret(
+        VAR_DIR / "field_key", nbytes=32
+    )
+
 ALLOWED_HOSTS = env_list(
     "OUTPOST_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

@@ -4,6 +4,7 @@ Each helper fails loudly on a malformed value instead of silently falling back, 
 production environment stops the process at start-up rather than running with a default.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -54,12 +55,18 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return value
 
 
-def development_secret(path: Path) -> str:
-    """A secret generated once into var/, so development sessions survive restarts."""
+def development_secret(path: Path, nbytes: int | None = None) -> str:
+    """A secret generated once into var/, so development sessions survive restarts.
+
+    With `nbytes`, a key of exactly that many random bytes, base64-encoded."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(50)
+    value = (
+        base64.urlsafe_b64encode(secrets.token_bytes(nbytes)).decode()
+        if nbytes
+        else secrets.token_urlsafe(50)
+    )
     path.write_text(value)
     path.chmod(0o600)
     return value

@@ -40,10 +40,25 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_it_starts_in_production_with_a_secret_key_and_secure_cookies(tmp_path: Path) -> None:
-    key = "k" * 50
+PRODUCTION_KEYS = {"OUTPOST_SECRET_KEY": "k" * 50, "OUTPOST_FIELD_KEY": "f" * 43 + "="}
+
+
+def test_it_refuses_to_start_in_production_without_a_field_key(tmp_path: Path) -> None:
     result = _settings_in(
-        {"OUTPOST_ENV": "production", "OUTPOST_SECRET_KEY": key, "OUTPOST_VAR_DIR": str(tmp_path)}
+        {
+            "OUTPOST_ENV": "production",
+            "OUTPOST_VAR_DIR": str(tmp_path),
+            "OUTPOST_SECRET_KEY": "k" * 50,
+        }
+    )
+    assert result.returncode != 0
+    assert "OUTPOST_FIELD_KEY must be set" in result.stderr
+    assert not (tmp_path / "field_key").exists()
+
+
+def test_it_starts_in_production_with_a_secret_key_and_secure_cookies(tmp_path: Path) -> None:
+    result = _settings_in(
+        {"OUTPOST_ENV": "production", "OUTPOST_VAR_DIR": str(tmp_path), **PRODUCTION_KEYS}
     )
     assert result.returncode == 0, result.stderr
     assert '"secure": true' in result.stdout and '"hsts": 31536000' in result.stdout
