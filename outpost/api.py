@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from outpost.geo.api import router as geo_router
+from outpost.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="Outpost API",
@@ -68,3 +69,4 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 
 api.add_router("/geo/", geo_router)
+api.add_router("/", registry_router)

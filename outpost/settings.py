@@ -55,9 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "outpost.core",
     "outpost.geo",
     "outpost.accounts",
+    "outpost.registry",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +120,9 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Background jobs live in the database (django-tasks); `outpost db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -148,6 +154,9 @@ WHITENOISE_USE_FINDERS = True
 OUTPOST_MAP_TILE_URL = env_str("OUTPOST_MAP_TILE_URL")
 OUTPOST_MAP_TILE_ATTRIBUTION = env_str("OUTPOST_MAP_TILE_ATTRIBUTION")
 OUTPOST_DISTRICT_CODE = env_str("OUTPOST_DISTRICT_CODE", "320106000000")
+
+# Below this much floor area per occupant a house is flagged as a possible group rental (群租).
+OUTPOST_MIN_M2_PER_OCCUPANT = env_int("OUTPOST_MIN_M2_PER_OCCUPANT", 5)
 
 SESSION_COOKIE_AGE = env_int("OUTPOST_SESSION_SECONDS", 8 * 3600)
 if PRODUCTION:

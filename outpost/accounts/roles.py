@@ -30,18 +30,31 @@ class RoleRule:
     scope_kinds: frozenset[str]
 
 
-_VIEW = frozenset({"view"})
-_MANAGE = frozenset({"view", "change"})
+# Actions: view (areas and maps), view_registry (people, houses, organisations: masked), change
+# (edit area data), collect (前端采: registry edits that await verification), verify (民警核),
+# unmask (full ID and phone numbers, with a stated purpose), export (download scoped lists).
+# Reporters (8大员) see areas but never the registry.
+_FIELD = frozenset({"view", "view_registry", "collect"})
 
 ROLE_RULES: dict[str, RoleRule] = {
-    Role.ADMIN: RoleRule(_MANAGE, frozenset({ScopeKind.DIVISION, ScopeKind.POLICE_UNIT})),
-    Role.STREET_COMMANDER: RoleRule(_MANAGE, frozenset({ScopeKind.DIVISION})),
-    Role.DUTY_OFFICER: RoleRule(_VIEW, frozenset({ScopeKind.POLICE_UNIT})),
-    Role.GRID_LEADER: RoleRule(_VIEW, frozenset({ScopeKind.DIVISION})),
-    Role.GRID_WORKER: RoleRule(_VIEW, frozenset({ScopeKind.GRID})),
-    Role.COMMUNITY_OFFICER: RoleRule(_VIEW, frozenset({ScopeKind.BEAT})),
-    Role.AUXILIARY_POLICE: RoleRule(_VIEW, frozenset({ScopeKind.BEAT})),
-    Role.REPORTER: RoleRule(_VIEW, frozenset({ScopeKind.GRID, ScopeKind.DIVISION})),
+    Role.ADMIN: RoleRule(
+        frozenset({"view", "view_registry", "change", "export"}),
+        frozenset({ScopeKind.DIVISION, ScopeKind.POLICE_UNIT}),
+    ),
+    Role.STREET_COMMANDER: RoleRule(
+        frozenset({"view", "view_registry", "change", "export"}), frozenset({ScopeKind.DIVISION})
+    ),
+    Role.DUTY_OFFICER: RoleRule(
+        frozenset({"view", "view_registry", "unmask", "export"}),
+        frozenset({ScopeKind.POLICE_UNIT}),
+    ),
+    Role.GRID_LEADER: RoleRule(_FIELD | {"export"}, frozenset({ScopeKind.DIVISION})),
+    Role.GRID_WORKER: RoleRule(_FIELD, frozenset({ScopeKind.GRID})),
+    Role.COMMUNITY_OFFICER: RoleRule(
+        _FIELD | {"verify", "unmask", "export"}, frozenset({ScopeKind.BEAT})
+    ),
+    Role.AUXILIARY_POLICE: RoleRule(_FIELD, frozenset({ScopeKind.BEAT})),
+    Role.REPORTER: RoleRule(frozenset({"view"}), frozenset({ScopeKind.GRID, ScopeKind.DIVISION})),
 }
 
 

@@ -50,10 +50,13 @@ def can(user: Any, action: str, obj: Model) -> bool:
     return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
 
 
-def get_for_user(queryset: QuerySet[M], user: Any, action: str = "view", **lookup: Any) -> M:
-    obj = restrict(queryset, user, "view").filter(**lookup).first()
+def get_for_user(
+    queryset: QuerySet[M], user: Any, action: str = "view", *, seen: str = "view", **lookup: Any
+) -> M:
+    """The object if `user` may do `action` on it: 404 unless they can at least `seen` it."""
+    obj = restrict(queryset, user, seen).filter(**lookup).first()
     if obj is None:
         raise Http404
-    if action != "view" and not can(user, action, obj):
+    if action != seen and not can(user, action, obj):
         raise PermissionDenied
     return obj

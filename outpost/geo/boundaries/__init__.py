@@ -17,6 +17,7 @@ from outpost.geo.boundaries.reading import read_path
 from outpost.geo.boundaries.writing import Writer
 from outpost.geo.models import BoundaryState
 from outpost.geo.overlay import rebuild_overlay
+from outpost.geo.signals import boundaries_changed
 
 __all__ = ["BoundaryImportRefused", "ImportReport", "Problem", "import_boundaries"]
 
@@ -73,6 +74,7 @@ def _write(batch: Any, report: ImportReport, actor: Any | None, today: dt.date) 
         BoundaryState.objects.update_or_create(
             pk=1, defaults={"token": uuid.uuid4().hex, "changed_at": timezone.now()}
         )
+        boundaries_changed.send(sender=BoundaryState)
     if report.changed:
         record_change(
             actor=actor,

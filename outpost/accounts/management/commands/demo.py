@@ -1,5 +1,7 @@
 """`outpost demo`: load the 鼓楼区 demo district and print the demo accounts."""
 
+import lzma
+import time
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -32,10 +34,30 @@ class Command(BaseCommand):
                 f"边界：{counts['grid_created'] + counts['grid_unchanged']} 个网格，"
                 f"{counts['beat_created'] + counts['beat_unchanged']} 个警务区"
             )
+            self._load_registry(options["data"])
             staff = create_staff_roster()
             self.stdout.write(f"人员：新建 {staff} 名网格员/民警（仅用于展示，不能登录）")
             accounts = create_demo_accounts()
         self._print_accounts(accounts)
+
+    def _load_registry(self, folder: Path) -> None:
+        """一标三实: addresses first, then the people, houses and organisations on them."""
+        from outpost.registry.imports import run_import
+
+        for kind, label in (
+            ("addresses", "标准地址"),
+            ("persons", "实有人口"),
+            ("houses", "实有房屋"),
+            ("units", "实有单位"),
+        ):
+            data, name = _read_demo_file(folder, kind)
+            started = time.monotonic()
+            result = run_import(kind, data, name)
+            c = result.counts
+            self.stdout.write(
+                f"{label}：新建 {c['created']}，未变 {c['unchanged']}，合并 {c['merged']}，"
+                f"拒绝 {c['rejected']}（{time.monotonic() - started:.1f} 秒）"
+            )
 
     def _print_accounts(self, accounts: list[Any]) -> None:
         from outpost.accounts.models import RoleAssignment
@@ -48,3 +70,19 @@ class Command(BaseCommand):
             role = Role(account.role).label
             self.stdout.write(f"  {account.username:<12} {role:<10} {scope} ({account.scope_code})")
         self.stdout.write("\n打开 http://127.0.0.1:8000/ 并用以上任一账号登录。")
+
+
+DEMO_FILES = {
+    "addresses": "addresses.csv",
+    "persons": "persons.csv",
+    "houses": "houses.csv",
+    "units": "units.csv",
+}
+
+
+def _read_demo_file(folder: Path, kind: str) -> tuple[bytes, str]:
+    name = DEMO_FILES[kind]
+    plain, packed = folder / name, folder / f"{name}.xz"
+    if plain.exists():
+        return plain.read_bytes(), name
+    return lzma.decompress(packed.read_bytes()), name

@@ -1,0 +1,53 @@
+"""Masks for showing ID and phone numbers to people who may not see them in full.
+
+The rules reveal at most: the first 6 and last 4 characters of an ID number (the area code and
+the last digits; the birth date and sequence stay hidden), and the first 3 and last 4 digits of a
+mobile number, or the area code and last 4 digits of a landline. Input that does not have the
+expected shape reveals less, never more: at least 8 characters of an ID-like value and at least 4
+of a phone-like value are always masked, and a value too short for that is masked entirely. The
+masked text has the same length as the input, so nothing about it is invented.
+"""
+
+import re
+
+__all__ = ["mask_id_number", "mask_phone"]
+
+MASK = "*"
+
+# A landline written with its area code and a separator: 025-83456789, 0515 8888123.
+_LANDLINE = re.compile(r"^(0\d{2,3})([-\s])(.+)$")
+
+
+def _mask_keep(text: str, head: int, tail: int) -> str:
+    hidden = len(text) - head - tail
+    return text[:head] + MASK * hidden + (text[len(text) - tail :] if tail else "")
+
+
+def mask_id_number(value: str | None) -> str:
+    """``"320106194808100087"`` → ``"320106********0087"``; empty → ``""``."""
+    text = (value or "").strip()
+    n = len(text)
+    if n == 0:
+        return ""
+    # At least 8 characters hidden; at most 4 shown at the end and 6 at the start.
+    shown = max(0, n - max(8, n - 10))
+    tail = min(4, shown // 2)
+    head = min(6, shown - tail)
+    return _mask_keep(text, head, tail)
+
+
+def mask_phone(value: str | None) -> str:
+    """``"13912345678"`` → ``"139****5678"``, ``"025-83456789"`` → ``"025-****6789"``."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    landline = _LANDLINE.match(text)
+    if landline:
+        area, sep, local = landline.groups()
+        return area + sep + _mask_keep(local, 0, min(4, max(0, len(local) - 4)))
+    n = len(text)
+    if n >= 11:
+        # A mobile (or longer): 3 shown at the start, 4 at the end, the rest hidden (≥ 4).
+        return _mask_keep(text, 3, 4)
+    # Too short to be a whole mobile: hide at least 4, show at most the last 4.
+    return _mask_keep(text, 0, min(4, max(0, n - 4)))

@@ -1,0 +1,80 @@
+"""后端查: the automatic checks run on every registry change, kept as flags on the record."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+
+from outpost.accounts.scope import scope_for
+from outpost.registry.models import House, HouseUse, Person
+from outpost.registry.validators import FieldProblem, parse_id_number
+
+FLAG_LABELS = {
+    "id_birth_mismatch": "出生日期或性别与身份证号不符",
+    "address_missing": "地址不存在",
+    "outside_collector_grid": "地址不在采集人所属网格内",
+    "possible_group_rental": "居住人数超出房屋面积允许，疑似群租",
+}
+
+
+def person_flags(person: Person, id_number: str | None, collector: Any | None) -> list[str]:
+    flags = []
+    if id_number is not None and not _id_agrees(person, id_number):
+        flags.append("id_birth_mismatch")
+    if person.address_id is None:
+        flags.append("address_missing")
+    elif collector is not None and not _in_collector_scope(person.grid_code, collector):
+        flags.append("outside_collector_grid")
+    return flags
+
+
+def _id_agrees(person: Person, id_number: str) -> bool:
+    try:
+        idn = parse_id_number(id_number)
+    except FieldProblem:
+        return False
+    return idn.birth_date == person.birth_date and idn.gender == person.gender
+
+
+def _in_collector_scope(grid_code: str, collector: Any) -> bool:
+    scope = scope_for(collector, "collect")
+    return scope.everything or any(grid_code.startswith(p) for p in scope.civil)
+
+
+def house_flags(house: House) -> list[str]:
+    residents = Person.objects.filter(address_id=house.address_id).count()
+    return _crowding_flags(house, residents)
+
+
+def _crowding_flags(house: House, residents: int) -> list[str]:
+    """A house whose people have less than the minimum floor area each may be a 群租."""
+    people = max(residents, house.occupants)
+    minimum = settings.OUTPOST_MIN_M2_PER_OCCUPANT
+    crowded = bool(house.area_m2) and people > 1 and house.area_m2 / people < minimum
+    return ["possible_group_rental"] if crowded and house.use != HouseUse.BUSINESS else []
+
+
+def refresh_house_flags(address_id: int | None) -> None:
+    house = House.objects.filter(address_id=address_id).first()
+    if house is not None:
+        flags = house_flags(house)
+        if flags != house.flags:
+            House.objects.filter(pk=house.pk).update(flags=flags)
+
+
+def refresh_all_house_flags() -> int:
+    """Re-run the group-rental check over every house at once (after a bulk import)."""
+    residents = dict(
+        Person.objects.filter(address__isnull=False)
+        .values_list("address_id")
+        .annotate(n=Count("id"))
+        .values_list("address_id", "n")
+    )
+    changed = []
+    for house in House.objects.only("id", "address_id", "area_m2", "occupants", "use", "flags"):
+        flags = _crowding_flags(house, residents.get(house.address_id, 0))
+        if flags != house.flags:
+            house.flags = flags
+            changed.append(house)
+    House.objects.bulk_update(changed, ["flags"], batch_size=2000)
+    return len(changed)

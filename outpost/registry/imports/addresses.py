@@ -1,0 +1,120 @@
+"""Importing standard addresses (标准地址): door plate → building → room, placed by point."""
+
+import math
+import re
+from typing import Any
+
+from outpost.geo.models import Division
+from outpost.registry.imports.base import Reject, text
+from outpost.registry.imports.keyed import KeyedImporter
+from outpost.registry.models import StandardAddress
+from outpost.registry.placement import place_points
+
+LEVELS = {
+    "门牌": "door",
+    "楼栋": "building",
+    "户室": "room",
+    "door": "door",
+    "building": "building",
+    "room": "room",
+}
+PARENT_LEVEL = {"building": "door", "room": "building"}
+LEVEL_ORDER = ("door", "building", "room")
+CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+TEXT_FIELDS = ("road", "door_no", "compound", "building", "unit", "floor", "room", "full_text")
+
+
+class AddressImporter(KeyedImporter):
+    kind = "addresses"
+    model = StandardAddress
+    key_field = "code"
+    preload_related = ("parent",)
+    compared = ("level", "parent_code", "community_code", *TEXT_FIELDS, "lon", "lat")
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.levels = {code: obj.level for code, obj in self.known.items()}
+        self.communities = set(
+            Division.objects.filter(level="community").values_list("code", flat=True)
+        )
+        for obj in self.known.values():
+            obj.parent_code = obj.parent.code if obj.parent_id else ""  # type: ignore[attr-defined]
+
+    def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        code = text(values, "addr_id")
+        if not CODE.fullmatch(code):
+            raise Reject("addr_id", f"地址编码为空或含非法字符：{code or '空'}")
+        level = LEVELS.get(text(values, "level"))
+        if level is None:
+            raise Reject("level", f"地址层级应为门牌、楼栋或户室：{text(values, 'level') or '空'}")
+        fields = {
+            "level": level,
+            "parent_code": self._parent(values, level),
+            "community_code": self._community(values),
+            **{name: text(values, name) for name in TEXT_FIELDS},
+            "lon": _coordinate(values, "lon", 73, 136),
+            "lat": _coordinate(values, "lat", 3, 54),
+        }
+        if not fields["road"] or not fields["full_text"]:
+            raise Reject("road" if not fields["road"] else "full_text", "道路和完整地址不能为空")
+        return code, fields
+
+    def _parent(self, values: dict[str, Any], level: str) -> str:
+        parent = text(values, "parent_id")
+        if level == "door":
+            if parent:
+                raise Reject("parent_id", "门牌地址不应有上级地址")
+            return ""
+        if self.levels.get(parent) != PARENT_LEVEL[level]:
+            expected = "门牌" if level == "building" else "楼栋"
+            raise Reject("parent_id", f"上级地址 {parent or '空'} 不存在或不是{expected}")
+        return parent
+
+    def _community(self, values: dict[str, Any]) -> str:
+        code = text(values, "community_code")
+        if code not in self.communities:
+            raise Reject("community_code", f"社区编码不存在：{code or '空'}")
+        return code
+
+    def build(self, key: str, fields: dict[str, Any]) -> Any:
+        obj = super().build(key, {k: v for k, v in fields.items() if k != "parent_code"})
+        obj.parent_code = fields["parent_code"]
+        self.levels[key] = obj.level  # later rows may name this one as their parent
+        return obj
+
+    def flush(self) -> None:
+        new = [o for _, o in self.new.values()]
+        _place([*new, *self.changed.values()])
+        codes = dict(StandardAddress.objects.values_list("code", "id"))
+        for level in LEVEL_ORDER:  # parents first, so children can point at their ids
+            batch = [o for o in new if o.level == level]
+            _link_parents(batch, codes)
+            StandardAddress.objects.bulk_create(batch, batch_size=2000)
+            codes.update({o.code: o.pk for o in batch})
+        changed = list(self.changed.values())
+        _link_parents(changed, codes)
+        fields = [f for f in self.compared if f != "parent_code"]
+        StandardAddress.objects.bulk_update(
+            changed, [*fields, "parent", "grid_code", "beat_code", "state"], batch_size=2000
+        )
+
+
+def _link_parents(objs: list[Any], codes: dict[str, int]) -> None:
+    for obj in objs:
+        obj.parent_id = codes.get(obj.parent_code) if obj.parent_code else None
+
+
+def _place(objs: list[Any]) -> None:
+    places = place_points([o.lon for o in objs], [o.lat for o in objs]) if objs else []
+    for obj, (grid, beat) in zip(objs, places, strict=True):
+        obj.grid_code, obj.beat_code = grid, beat
+
+
+def _coordinate(values: dict[str, Any], name: str, low: float, high: float) -> float:
+    try:
+        value = float(text(values, name))
+    except ValueError:
+        value = math.nan
+    if not (low <= value <= high):
+        raise Reject(name, f"坐标 {name} 无效或不在中国境内：{text(values, name) or '空'}")
+    return value

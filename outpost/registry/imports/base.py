@@ -1,0 +1,98 @@
+"""What every registry import shares: per-row outcomes, rejections, the address lookups."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from outpost.registry.models import StandardAddress
+from outpost.registry.validators import FieldProblem
+
+OUTCOMES = ("created", "merged", "unchanged", "rejected")
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    row: int
+    outcome: str
+    field: str = ""
+    reason: str = ""
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    dry_run: bool = False
+    encoding: str = ""
+    header_row: int = 1
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(o.outcome for o in self.outcomes)
+        return {name: found.get(name, 0) for name in OUTCOMES}
+
+    @property
+    def changed(self) -> bool:
+        counts = self.counts
+        return bool(counts["created"] or counts["merged"])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "rows": len(self.outcomes),
+            "dry_run": self.dry_run,
+            "encoding": self.encoding,
+            "header_row": self.header_row,
+            **self.counts,
+        }
+
+
+class Reject(Exception):
+    """A row that cannot go in, with the field at fault and the reason in Chinese."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+    @classmethod
+    def of(cls, problem: FieldProblem) -> "Reject":
+        return cls(problem.field, problem.zh)
+
+
+@dataclass(frozen=True)
+class PlacedAddress:
+    pk: int
+    level: str
+    grid_code: str
+    beat_code: str
+
+
+def text(values: dict[str, Any], name: str) -> str:
+    value = values.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # xlsx gives 96.0 for "96"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+def address_index() -> dict[str, PlacedAddress]:
+    rows = StandardAddress.objects.values_list("code", "id", "level", "grid_code", "beat_code")
+    return {code: PlacedAddress(pk, level, grid, beat) for code, pk, level, grid, beat in rows}
+
+
+def whole_number(values: dict[str, Any], name: str, label: str) -> int:
+    raw = text(values, name)
+    if raw == "":
+        return 0
+    try:
+        number = int(float(raw))
+    except ValueError:
+        raise Reject(name, f"{label}应为整数：{raw}") from None
+    if number < 0 or number != float(raw):
+        raise Reject(name, f"{label}应为非负整数：{raw}")
+    return number

@@ -1,0 +1,83 @@
+"""Importing organisations (实有单位), keyed by their unified social credit code (GB 32100)."""
+
+from typing import Any
+
+from outpost.core.crypto import encrypt
+from outpost.core.masking import mask_phone
+from outpost.registry.imports.base import Reject, address_index, text, whole_number
+from outpost.registry.imports.keyed import KeyedImporter
+from outpost.registry.models import Organisation
+from outpost.registry.validators import (
+    FieldProblem,
+    clean_person_name,
+    normalize_phone,
+    parse_bool,
+    parse_uscc,
+)
+
+
+class UnitImporter(KeyedImporter):
+    kind = "units"
+    model = Organisation
+    key_field = "uscc"
+    compared = (
+        "unit_no",
+        "name",
+        "unit_type",
+        "address_id",
+        "legal_rep",
+        "contact_phone_masked",
+        "employees",
+        "is_key_unit",
+        "grid_code",
+        "beat_code",
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._phones: dict[str, str] = {}
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.addresses = address_index()
+
+    def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        uscc = parse_uscc(text(values, "uscc"))
+        name = text(values, "name")
+        if not name or len(name) > 100 or "<" in name or ">" in name:
+            raise Reject("name", f"单位名称为空、过长或含非法字符：{name or '空'}")
+        address = self.addresses.get(text(values, "addr_id"))
+        if address is None:
+            raise Reject("addr_id", f"标准地址编码不存在：{text(values, 'addr_id') or '空'}")
+        phone = (
+            normalize_phone(text(values, "contact_phone")) if text(values, "contact_phone") else ""
+        )
+        self._phones[uscc] = phone
+        return uscc, {
+            "unit_no": text(values, "unit_id") or "U" + uscc[-10:],
+            "name": name,
+            "unit_type": text(values, "unit_type") or "其他",
+            "address_id": address.pk,
+            "legal_rep": _legal_rep(values),
+            "contact_phone_masked": mask_phone(phone),
+            "employees": whole_number(values, "employees", "从业人数"),
+            "is_key_unit": parse_bool(values.get("is_key_unit") or "否"),
+            "grid_code": address.grid_code,
+            "beat_code": address.beat_code,
+        }
+
+    def flush(self) -> None:
+        for key, obj in [*((k, o) for k, (_, o) in self.new.items()), *self.changed.items()]:
+            phone = self._phones.get(key, "")
+            obj.contact_phone_enc = encrypt(phone) if phone else ""  # type: ignore[attr-defined]
+        super().flush()
+        Organisation.objects.bulk_update(
+            list(self.changed.values()), ["contact_phone_enc"], batch_size=2000
+        )
+
+
+def _legal_rep(values: dict[str, Any]) -> str:
+    try:
+        return clean_person_name(text(values, "legal_rep"))
+    except FieldProblem as problem:
+        raise Reject("legal_rep", "法定代表人" + problem.zh) from None

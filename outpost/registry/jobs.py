@@ -1,0 +1,126 @@
+"""Imports as background jobs: the upload page, the job's progress page and its xlsx report."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django_tasks import task
+
+from outpost.accounts.scope import scope_for
+from outpost.core.context import request_context
+from outpost.core.xlsx import write_xlsx
+from outpost.registry.forms import ImportForm
+from outpost.registry.imports import TableError, run_import
+from outpost.registry.models import ImportJob
+
+MAX_UPLOAD = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_ACTION = {
+    "addresses": "change",
+    "persons": "collect",
+    "houses": "collect",
+    "units": "collect",
+}
+
+
+def may_import(user: Any, kind: str) -> bool:
+    return not scope_for(user, IMPORT_ACTION[kind]).empty
+
+
+def start_import(*, user: Any, kind: str, filename: str, data: bytes, dry_run: bool) -> ImportJob:
+    """Store the upload and queue it; the worker picks it up after this transaction commits."""
+    if not may_import(user, kind):
+        raise PermissionDenied
+    job = ImportJob.objects.create(
+        kind=kind, filename=filename[:200], data=data, dry_run=dry_run, created_by=user
+    )
+    transaction.on_commit(lambda: import_file_task.enqueue(job.pk))
+    return job
+
+
+@task()
+def import_file_task(job_id: int) -> None:
+    # A job is claimed with a conditional update so two workers never run it twice.
+    if not ImportJob.objects.filter(pk=job_id, status="queued").update(status="running"):
+        return
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with request_context("job"):
+        try:
+            result = run_import(
+                job.kind,
+                bytes(job.data),
+                job.filename,
+                actor=job.created_by,
+                dry_run=job.dry_run,
+                progress=_progress(job_id),
+            )
+        except TableError as error:
+            _finish(job_id, status="failed", error=error.zh)
+            return
+    _finish(
+        job_id,
+        status="done",
+        counts=result.counts,
+        rows_done=len(result.outcomes),
+        outcomes=[[o.row, o.outcome, o.field, o.reason] for o in result.outcomes],
+    )
+
+
+def _progress(job_id: int) -> Any:
+    def report(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+
+    return report
+
+
+def _finish(job_id: int, **fields: Any) -> None:
+    ImportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), data=b"", **fields)
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not any(may_import(request.user, kind) for kind in IMPORT_ACTION):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            form.add_error("file", "文件超过 20 MB")
+        else:
+            job = start_import(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect("registry:import_job", job_id=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user).defer("data", "outcomes")[:20]
+    return render(request, "registry/imports.html", {"form": form, "jobs": jobs})
+
+
+def _job(request: HttpRequest, job_id: int) -> ImportJob:
+    # A job belongs to whoever uploaded it; anyone else gets 404.
+    return get_object_or_404(ImportJob.objects.defer("data"), pk=job_id, created_by=request.user)
+
+
+@login_required
+def import_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"status": job.status, "percent": job.percent, "counts": job.counts})
+    rejected = [o for o in job.outcomes if o[1] == "rejected"][:200]
+    return render(request, "registry/import_job.html", {"job": job, "rejected": rejected})
+
+
+@login_required
+def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    body = write_xlsx(["行号", "结果", "字段", "原因"], job.outcomes, title="导入报告")
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.xlsx"'
+    return response

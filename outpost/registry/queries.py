@@ -1,0 +1,114 @@
+"""Scoped reads of the registry. Every function starts from `restrict`."""
+
+import re
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from outpost.accounts.scope import restrict
+from outpost.core.crypto import keyed_hash
+from outpost.registry.models import (
+    House,
+    HouseUse,
+    Organisation,
+    Person,
+    StandardAddress,
+    VerificationState,
+)
+from outpost.registry.validators import FieldProblem, normalize_phone, parse_id_number
+
+SEEN = "view_registry"
+DIGITS = re.compile(r"[0-9Xx]{1,4}")
+
+
+def people_for(user: Any, action: str = SEEN) -> QuerySet[Person]:
+    return restrict(Person.objects.all(), user, action).select_related("address")
+
+
+def addresses_for(user: Any) -> QuerySet[StandardAddress]:
+    return restrict(StandardAddress.objects.all(), user, SEEN)
+
+
+def houses_for(user: Any, action: str = SEEN) -> QuerySet[House]:
+    return restrict(House.objects.all(), user, action).select_related("address", "owner")
+
+
+def organisations_for(user: Any, action: str = SEEN) -> QuerySet[Organisation]:
+    return restrict(Organisation.objects.all(), user, action).select_related("address")
+
+
+def search_people(user: Any, q: str, action: str = SEEN) -> QuerySet[Person]:
+    """Name, the last digits of an ID number, a whole ID or phone number (by keyed hash),
+    or words of the address."""
+    people = people_for(user, action)
+    q = q.strip()
+    if not q:
+        return people
+    exact = _exact_number(q)
+    if exact is not None:
+        return people.filter(exact)
+    if DIGITS.fullmatch(q):
+        return people.filter(id_tail__endswith=q.upper())
+    return people.filter(Q(name__contains=q) | Q(address__full_text__contains=q))
+
+
+def _exact_number(q: str) -> Q | None:
+    try:
+        return Q(id_number_hash=keyed_hash(parse_id_number(q).value, purpose="id_number"))
+    except FieldProblem:
+        pass
+    if len(re.sub(r"\D", "", q)) >= 7:
+        try:
+            return Q(phone_hash=keyed_hash(normalize_phone(q), purpose="phone"))
+        except FieldProblem:
+            return None
+    return None
+
+
+def household(user: Any, room: StandardAddress) -> QuerySet[Person]:
+    return people_for(user).filter(address=room).order_by("birth_date")
+
+
+def rooms_of(user: Any, building: StandardAddress) -> list[tuple[StandardAddress, int]]:
+    counts = dict(
+        people_for(user)
+        .filter(address__parent=building)
+        .values_list("address")
+        .annotate(n=Count("id"))
+        .values_list("address", "n")
+    )
+    rooms = addresses_for(user).filter(parent=building).order_by("unit", "floor", "room")
+    return [(room, counts.get(room.pk, 0)) for room in rooms]
+
+
+def grid_counts(user: Any) -> list[dict[str, Any]]:
+    """Per grid: people (and floating), pending and returned records, rentals not filed."""
+    people = (
+        people_for(user)
+        .values("grid_code")
+        .annotate(
+            people=Count("id"),
+            floating=Count("id", filter=Q(pop_type="流动人口")),
+            pending=Count("id", filter=Q(state=VerificationState.PENDING)),
+            returned=Count("id", filter=Q(state=VerificationState.RETURNED)),
+        )
+    )
+    houses = dict(
+        houses_for(user)
+        .filter(use=HouseUse.RENTED, rental_filing_no="")
+        .values_list("grid_code")
+        .annotate(n=Count("id"))
+        .values_list("grid_code", "n")
+    )
+    rows = {r["grid_code"]: {**r, "unfiled_rentals": houses.get(r["grid_code"], 0)} for r in people}
+    return [rows[code] for code in sorted(rows)]
+
+
+def verification_queue(user: Any) -> QuerySet[Person]:
+    """Pending people the user may verify, oldest first."""
+    return (
+        restrict(Person.objects.all(), user, "verify")
+        .filter(state=VerificationState.PENDING)
+        .select_related("address", "collected_by")
+        .order_by("updated_at")
+    )

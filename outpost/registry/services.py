@@ -1,0 +1,164 @@
+"""Registry writes (前端采、民警核) and reads of personal data that must be logged."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outpost.accounts.scope import can
+from outpost.core.access import log_access
+from outpost.core.audit import record_change
+from outpost.core.crypto import decrypt, encrypt, keyed_hash
+from outpost.core.masking import mask_phone
+from outpost.registry.checks import person_flags, refresh_house_flags
+from outpost.registry.models import Person, Residence, StandardAddress, VerificationState
+from outpost.registry.validators import FieldProblem, clean_person_name, normalize_phone
+
+EDITABLE = ("name", "phone", "pop_type", "hukou_region", "care_tags", "address")
+
+
+class StaleRecord(Exception):
+    """Someone else verified or returned the record first."""
+
+
+def _state_after_edit(actor: Any, record: Model) -> str:
+    """An officer's own edit needs no second look; everyone else's waits for one (民警核)."""
+    return VerificationState.VERIFIED if can(actor, "verify", record) else VerificationState.PENDING
+
+
+@transaction.atomic
+def update_person(person: Person, *, actor: Any, changes: dict[str, Any]) -> Person:
+    """A collector's edit: validated, then pending until the beat's officer verifies it."""
+    before = _snapshot(person)
+    old_address = person.address_id
+    for name, value in changes.items():
+        _set_field(person, name, value)
+    person.state = _state_after_edit(actor, person)
+    person.collected_by = actor
+    person.return_reason = ""
+    person.flags = person_flags(person, None, actor)
+    person.save()
+    if person.address_id != old_address:
+        _move(person, old_address)
+    record_change(
+        actor=actor,
+        action="update_person",
+        object_type="person",
+        object_key=person.person_no,
+        before=before,
+        after=_snapshot(person),
+    )
+    return person
+
+
+def _set_field(person: Person, name: str, value: Any) -> None:
+    try:
+        if name == "name":
+            person.name = clean_person_name(value)
+        elif name == "phone":
+            phone = normalize_phone(value) if value else ""
+            person.phone_enc = encrypt(phone) if phone else ""
+            person.phone_hash = keyed_hash(phone, purpose="phone") if phone else ""
+            person.phone_masked = mask_phone(phone)
+        elif name == "address":
+            _set_address(person, value)
+        elif name in EDITABLE:
+            setattr(person, name, value)
+    except FieldProblem as problem:
+        raise ValidationError({problem.field: problem.zh}) from None
+
+
+def _set_address(person: Person, address: StandardAddress) -> None:
+    if address.level != "room":
+        raise ValidationError({"address": _("A person's address must be a room.")})
+    person.address = address
+    person.grid_code, person.beat_code = address.grid_code, address.beat_code
+
+
+def _move(person: Person, old_address: int | None) -> None:
+    today = timezone.localdate()
+    Residence.objects.filter(person=person, moved_out__isnull=True).update(moved_out=today)
+    if person.address_id:
+        Residence.objects.create(person=person, address_id=person.address_id, moved_in=today)
+    refresh_house_flags(old_address)
+    refresh_house_flags(person.address_id)
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "phone": person.phone_masked,
+        "pop_type": person.pop_type,
+        "hukou_region": person.hukou_region,
+        "care_tags": person.care_tags,
+        "address": person.address.code if person.address_id else None,
+    }
+
+
+@transaction.atomic
+def verify_record(record: Model, *, actor: Any) -> Model:
+    """民警核: the beat's officer confirms a pending record."""
+    return _decide(record, actor, VerificationState.VERIFIED, "")
+
+
+@transaction.atomic
+def return_record(record: Model, *, actor: Any, reason: str) -> Model:
+    """The officer sends a pending record back to the collector with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is returned.")})
+    return _decide(record, actor, VerificationState.RETURNED, reason[:200])
+
+
+def _decide(record: Model, actor: Any, state: str, reason: str) -> Model:
+    if not can(actor, "verify", record):
+        raise PermissionDenied
+    model = type(record)
+    # Conditional update: of two officers acting at once, exactly one changes the row.
+    updated = model.objects.filter(pk=record.pk, state=VerificationState.PENDING).update(
+        state=state, return_reason=reason, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise StaleRecord
+    record.refresh_from_db()
+    record_change(
+        actor=actor,
+        action=f"{state}_record",
+        object_type=model.__name__.lower(),
+        object_key=str(record.pk),
+        after={"state": state, "reason": reason},
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class Unmasked:
+    id_number: str
+    phone: str
+
+
+def view_person(person: Person, *, actor: Any) -> None:
+    """Every view of a person's detail is written to the access log."""
+    log_access(actor=actor, action="view_person", object_type="person", object_key=person.person_no)
+
+
+def unmask_person(person: Person, *, actor: Any, purpose: str) -> Unmasked:
+    """Full ID and phone numbers, for a role that may see them and a stated purpose; logged."""
+    if not can(actor, "unmask", person):
+        raise PermissionDenied
+    purpose = purpose.strip()
+    if len(purpose) < 4:
+        raise ValidationError({"purpose": _("State the purpose (at least 4 characters).")})
+    log_access(
+        actor=actor,
+        action="unmask",
+        object_type="person",
+        object_key=person.person_no,
+        purpose=purpose[:200],
+    )
+    phone = decrypt(person.phone_enc) if person.phone_enc else ""
+    return Unmasked(decrypt(person.id_number_enc), phone)

@@ -1,0 +1,246 @@
+"""Registry pages: search, people, households, houses, organisations, the verification queue."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from outpost.accounts.scope import can, get_for_user, scope_for
+from outpost.registry import queries, services
+from outpost.registry.checks import FLAG_LABELS
+from outpost.registry.forms import PersonForm, PurposeForm, ReturnForm
+from outpost.registry.models import HouseUse, Person, StandardAddress
+
+SEEN = queries.SEEN
+PAGE = 50
+
+
+def _person(request: HttpRequest, number: str, action: str = SEEN) -> Person:
+    return get_for_user(
+        Person.objects.select_related("address"), request.user, action, seen=SEEN, person_no=number
+    )
+
+
+@login_required
+def registry_home(request: HttpRequest) -> HttpResponse:
+    if not can_see(request.user):
+        raise PermissionDenied
+    return render(request, "registry/home.html", {"grids": queries.grid_counts(request.user)})
+
+
+def can_see(user: Any) -> bool:
+    """Whether the user holds any role that reads the registry (reporters hold none)."""
+    return not scope_for(user, SEEN).empty
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not can_see(request.user):
+        raise PermissionDenied
+    q = request.GET.get("q", "")
+    page = Paginator(queries.search_people(request.user, q).order_by("name", "id"), PAGE)
+    return render(
+        request,
+        "registry/people.html",
+        {
+            "q": q,
+            "page": page.get_page(request.GET.get("page")),
+            "flags": FLAG_LABELS,
+        },
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, number: str) -> HttpResponse:
+    person = _person(request, number)
+    services.view_person(person, actor=request.user)
+    return _render_person(request, person)
+
+
+def _render_person(request: HttpRequest, person: Person, **extra: Any) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "registry/person.html",
+        {
+            "person": person,
+            "flags": [FLAG_LABELS.get(f, f) for f in person.flags],
+            "residences": person.residences.select_related("address"),
+            "can_unmask": can(user, "unmask", person),
+            "can_edit": can(user, "collect", person),
+            "can_verify": can(user, "verify", person) and person.state == "pending",
+            "purpose_form": PurposeForm(),
+            "return_form": ReturnForm(),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_unmask(request: HttpRequest, number: str) -> HttpResponse:
+    person = _person(request, number, "unmask")
+    form = PurposeForm(request.POST)
+    if not form.is_valid():
+        return _render_person(request, person, purpose_form=form)
+    unmasked = services.unmask_person(
+        person, actor=request.user, purpose=form.cleaned_data["purpose"]
+    )
+    return _render_person(request, person, unmasked=unmasked)
+
+
+@login_required
+def person_edit(request: HttpRequest, number: str) -> HttpResponse:
+    person = _person(request, number, "collect")
+    form = PersonForm(request.POST or None, initial=_initial(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(person, actor=request.user, changes=_changes(request, form))
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request,
+                _("Saved. The change awaits the officer's verification.")
+                if person.state == "pending"
+                else _("Saved."),
+            )
+            return redirect("registry:person", number=person.person_no)
+    return render(request, "registry/person_edit.html", {"person": person, "form": form})
+
+
+def _initial(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "pop_type": person.pop_type,
+        "hukou_region": person.hukou_region,
+        "care_tags": [t for t in person.care_tags.split(";") if t],
+        "address_code": person.address.code if person.address_id else "",
+    }
+
+
+def _changes(request: HttpRequest, form: PersonForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    room = queries.addresses_for(request.user).filter(code=data["address_code"]).first()
+    if room is None:
+        raise ValidationError({"address_code": _("No such address in your area.")})
+    changes = {
+        "name": data["name"],
+        "pop_type": data["pop_type"],
+        "address": room,
+        "hukou_region": data["hukou_region"],
+        "care_tags": ";".join(data["care_tags"]),
+    }
+    if data["phone"]:
+        changes["phone"] = data["phone"]
+    return changes
+
+
+@login_required
+@require_POST
+def person_decide(request: HttpRequest, number: str, decision: str) -> HttpResponse:
+    person = _person(request, number, "verify")
+    try:
+        if decision == "verify":
+            services.verify_record(person, actor=request.user)
+        else:
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.return_record(person, actor=request.user, reason=reason)
+    except services.StaleRecord:
+        messages.error(request, _("Someone else has already decided on this record."))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect(request.POST.get("next") or "registry:queue")
+
+
+@login_required
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    if not can_see(request.user):
+        raise PermissionDenied
+    queue = queries.verification_queue(request.user)
+    return render(
+        request,
+        "registry/queue.html",
+        {
+            "page": Paginator(queue, PAGE).get_page(request.GET.get("page")),
+            "flags": FLAG_LABELS,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+def address_detail(request: HttpRequest, code: str) -> HttpResponse:
+    address = get_for_user(
+        StandardAddress.objects.select_related("parent"), request.user, SEEN, seen=SEEN, code=code
+    )
+    context: dict[str, Any] = {"address": address, "chain": _chain(address)}
+    if address.level == "room":
+        context["household"] = queries.household(request.user, address)
+        context["house"] = queries.houses_for(request.user).filter(address=address).first()
+    elif address.level == "building":
+        context["rooms"] = queries.rooms_of(request.user, address)
+    else:
+        context["buildings"] = queries.addresses_for(request.user).filter(parent=address)
+        context["organisations"] = queries.organisations_for(request.user).filter(address=address)
+    return render(request, "registry/address.html", context)
+
+
+def _chain(address: StandardAddress) -> list[StandardAddress]:
+    chain, node = [], address.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain[::-1]
+
+
+@login_required
+def houses_list(request: HttpRequest) -> HttpResponse:
+    if not can_see(request.user):
+        raise PermissionDenied
+    houses = queries.houses_for(request.user).order_by("house_no")
+    use = request.GET.get("use", "")
+    if use in HouseUse.values:
+        houses = houses.filter(use=use)
+    if request.GET.get("unfiled"):
+        houses = houses.filter(use=HouseUse.RENTED, rental_filing_no="")
+    if request.GET.get("flagged"):
+        houses = houses.exclude(flags=[])
+    return render(
+        request,
+        "registry/houses.html",
+        {
+            "page": Paginator(houses, PAGE).get_page(request.GET.get("page")),
+            "uses": HouseUse.choices,
+            "use": use,
+            "flags": FLAG_LABELS,
+        },
+    )
+
+
+@login_required
+def organisations_list(request: HttpRequest) -> HttpResponse:
+    if not can_see(request.user):
+        raise PermissionDenied
+    units = queries.organisations_for(request.user).order_by("unit_no")
+    q = request.GET.get("q", "").strip()
+    if q:
+        units = units.filter(name__contains=q)
+    if request.GET.get("key"):
+        units = units.filter(is_key_unit=True)
+    return render(
+        request,
+        "registry/organisations.html",
+        {
+            "q": q,
+            "page": Paginator(units, PAGE).get_page(request.GET.get("page")),
+        },
+    )

@@ -1,0 +1,71 @@
+"""Masked ID and phone numbers never show more than the rule allows."""
+
+import pytest
+
+from outpost.core.masking import mask_id_number, mask_phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("320106194808100087", "320106********0087"),
+        ("51010420070411707X", "510104********707X"),
+        (" 320106194808100087 ", "320106********0087"),
+        ("320106480810008", "3201********008"),  # 15-digit: the birth date still hidden
+        ("12345678", "********"),
+        ("1234", "****"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_it_masks_id_numbers(raw: str | None, masked: str) -> None:
+    assert mask_id_number(raw) == masked
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("13912345678", "139****5678"),
+        ("025-83456789", "025-****6789"),
+        ("0515-8888123", "0515-****123"),
+        ("025 83456789", "025 ****6789"),
+        ("1391234", "****234"),
+        ("123", "***"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_it_masks_phone_numbers(raw: str | None, masked: str) -> None:
+    assert mask_phone(raw) == masked
+
+
+@pytest.mark.parametrize("length", range(1, 30))
+def test_it_never_reveals_more_of_an_id_than_the_rule(length: int) -> None:
+    raw = "".join(str(i % 10) for i in range(length))
+    masked = mask_id_number(raw)
+    assert len(masked) == length
+    hidden = masked.count("*")
+    assert hidden >= min(length, 8)
+    assert length - hidden <= 10
+    # what is shown is shown in place: the first ≤ 6 and the last ≤ 4 characters
+    head = masked.split("*", 1)[0]
+    assert len(head) <= 6
+    assert raw.startswith(head)
+    tail = masked.rsplit("*", 1)[-1]
+    assert len(tail) <= 4
+    assert raw.endswith(tail)
+
+
+@pytest.mark.parametrize("length", range(1, 30))
+def test_it_never_reveals_more_of_a_phone_than_the_rule(length: int) -> None:
+    raw = "1" + "".join(str(i % 10) for i in range(length - 1))
+    masked = mask_phone(raw)
+    assert len(masked) == length
+    hidden = masked.count("*")
+    assert hidden >= min(length, 4)
+    assert length - hidden <= 7
+    head, tail = masked.split("*", 1)[0], masked.rsplit("*", 1)[-1]
+    assert len(head) <= 3
+    assert len(tail) <= 4
+    assert raw.startswith(head)
+    assert raw.endswith(tail)
