@@ -1,6 +1,7 @@
 """Registry pages: search, people, households, houses, organisations, the verification queue."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -222,6 +223,7 @@ def houses_list(request: HttpRequest) -> HttpResponse:
             "uses": HouseUse.choices,
             "use": use,
             "flags": FLAG_LABELS,
+            "extra": _filters(request, ("use", "unfiled", "flagged")),
         },
     )
 
@@ -242,5 +244,12 @@ def organisations_list(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "page": Paginator(units, PAGE).get_page(request.GET.get("page")),
+            "extra": _filters(request, ("key",)),
         },
     )
+
+
+def _filters(request: HttpRequest, names: tuple[str, ...]) -> str:
+    """The list's filters as a query-string prefix for the pager's links."""
+    kept = {n: request.GET[n] for n in names if request.GET.get(n)}
+    return urlencode(kept) + "&" if kept else ""
