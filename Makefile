@@ -20,7 +20,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/outpost demo
-	$(BIN)/outpost runserver $(HOST)
+	$(BIN)/outpost db_worker & trap 'kill $$!' EXIT INT TERM; $(BIN)/outpost runserver $(HOST)
 
 test: install
 	$(BIN)/ruff check outpost tests bench
@@ -35,6 +35,8 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/address_match.py
+	$(BIN)/python bench/registry_import.py
 
 clean:
 	rm -rf $(VENV) var

@@ -51,3 +51,13 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(label=_("File (CSV in UTF-8 or GBK, or xlsx)"))
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+
+class RegistrationForm(forms.Form):
+    registered_on = forms.DateField(
+        label=_("Registered on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    permit_no = forms.CharField(label=_("Residence permit number"), max_length=32, required=False)
+    permit_expires = forms.DateField(
+        label=_("Permit expires"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

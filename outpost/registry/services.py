@@ -15,7 +15,13 @@ from outpost.core.audit import record_change
 from outpost.core.crypto import decrypt, encrypt, keyed_hash
 from outpost.core.masking import mask_phone
 from outpost.registry.checks import person_flags, refresh_house_flags
-from outpost.registry.models import Person, Residence, StandardAddress, VerificationState
+from outpost.registry.models import (
+    FloatingRegistration,
+    Person,
+    Residence,
+    StandardAddress,
+    VerificationState,
+)
 from outpost.registry.validators import FieldProblem, clean_person_name, normalize_phone
 
 EDITABLE = ("name", "phone", "pop_type", "hukou_region", "care_tags", "address")
@@ -162,3 +168,31 @@ def unmask_person(person: Person, *, actor: Any, purpose: str) -> Unmasked:
     )
     phone = decrypt(person.phone_enc) if person.phone_enc else ""
     return Unmasked(decrypt(person.id_number_enc), phone)
+
+
+@transaction.atomic
+def register_residence(
+    person: Person, *, actor: Any, registered_on: Any, permit_no: str, permit_expires: Any
+) -> FloatingRegistration:
+    """居住登记 of a floating resident, with their residence permit if they hold one."""
+    if person.pop_type != "流动人口":
+        raise ValidationError({"registered_on": _("Only floating residents are registered.")})
+    if permit_expires and permit_expires <= registered_on:
+        raise ValidationError({"permit_expires": _("The permit must expire after it is issued.")})
+    entry = FloatingRegistration.objects.create(
+        person=person,
+        registered_on=registered_on,
+        permit_no=permit_no.strip(),
+        permit_expires=permit_expires,
+    )
+    Person.objects.filter(pk=person.pk).update(
+        state=_state_after_edit(actor, person), collected_by=actor, updated_at=timezone.now()
+    )
+    record_change(
+        actor=actor,
+        action="register_residence",
+        object_type="person",
+        object_key=person.person_no,
+        after={"registered_on": str(registered_on), "permit_no": entry.permit_no},
+    )
+    return entry

@@ -21,6 +21,7 @@ urlpatterns = [
         {"decision": "return"},
         name="person_return",
     ),
+    path("people/<str:number>/register/", views.person_register, name="person_register"),
     path("queue/", views.verification_queue, name="queue"),
     path("addresses/<str:code>/", views.address_detail, name="address"),
     path("houses/", views.houses_list, name="houses"),

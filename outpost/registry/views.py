@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from outpost.accounts.scope import can, get_for_user, scope_for
 from outpost.registry import queries, services
 from outpost.registry.checks import FLAG_LABELS
-from outpost.registry.forms import PersonForm, PurposeForm, ReturnForm
+from outpost.registry.forms import PersonForm, PurposeForm, RegistrationForm, ReturnForm
 from outpost.registry.models import HouseUse, Person, StandardAddress
 
 SEEN = queries.SEEN
@@ -73,6 +73,8 @@ def _render_person(request: HttpRequest, person: Person, **extra: Any) -> HttpRe
             "person": person,
             "flags": [FLAG_LABELS.get(f, f) for f in person.flags],
             "residences": person.residences.select_related("address"),
+            "registrations": person.registrations.all(),
+            "registration_form": RegistrationForm(),
             "can_unmask": can(user, "unmask", person),
             "can_edit": can(user, "collect", person),
             "can_verify": can(user, "verify", person) and person.state == "pending",
@@ -253,3 +255,20 @@ def _filters(request: HttpRequest, names: tuple[str, ...]) -> str:
     """The list's filters as a query-string prefix for the pager's links."""
     kept = {n: request.GET[n] for n in names if request.GET.get(n)}
     return urlencode(kept) + "&" if kept else ""
+
+
+@login_required
+@require_POST
+def person_register(request: HttpRequest, number: str) -> HttpResponse:
+    person = _person(request, number, "collect")
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_residence(person, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("Residence registration recorded."))
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("registry:person", number=person.person_no)
