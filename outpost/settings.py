@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "outpost.geo",
     "outpost.accounts",
     "outpost.registry",
+    "outpost.cases",
 ]
 
 MIDDLEWARE = [

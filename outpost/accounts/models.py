@@ -21,6 +21,23 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+class Department(models.Model):
+    """A functional department of a district (职能部门: 民政, 城管, 市场监管…) that handles
+    cases dispatched to it."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    district_code = models.CharField(_("district code"), max_length=12)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RoleAssignment(models.Model):
     """A role held over one area. The prefixes are worked out once when it is granted, so the
     scope of a request is a single indexed read."""

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     COMMUNITY_OFFICER = "community_officer", _("Community police officer")
     AUXILIARY_POLICE = "auxiliary_police", _("Auxiliary police")
     REPORTER = "reporter", _("Reporter")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
 
 
 class ScopeKind(models.TextChoices):
@@ -22,6 +23,7 @@ class ScopeKind(models.TextChoices):
     GRID = "grid", _("Grid")
     POLICE_UNIT = "police_unit", _("Police unit")
     BEAT = "beat", _("Police beat")
+    DEPARTMENT = "department", _("Department")
 
 
 @dataclass(frozen=True)
@@ -32,29 +34,48 @@ class RoleRule:
 
 # Actions: view (areas and maps), view_registry (people, houses, organisations: masked), change
 # (edit area data), collect (前端采: registry edits that await verification), verify (民警核),
-# unmask (full ID and phone numbers, with a stated purpose), export (download scoped lists).
-# Reporters (8大员) see areas but never the registry.
-_FIELD = frozenset({"view", "view_registry", "collect"})
+# unmask (full ID and phone numbers, with a stated purpose), export (download scoped lists),
+# view_cases, report (file a case), dispatch (accept and dispatch cases in the area), handle
+# (work cases dispatched to one's unit). Reporters (8大员) see areas, never the registry, and
+# only the cases they reported.
+def _acts(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+_CASES = ("view_cases", "report")
+_DIVISION, _GRID, _UNIT, _BEAT = (
+    frozenset({ScopeKind.DIVISION}),
+    frozenset({ScopeKind.GRID}),
+    frozenset({ScopeKind.POLICE_UNIT}),
+    frozenset({ScopeKind.BEAT}),
+)
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.ADMIN: RoleRule(
-        frozenset({"view", "view_registry", "change", "export"}),
-        frozenset({ScopeKind.DIVISION, ScopeKind.POLICE_UNIT}),
+        _acts("view", "view_registry", "change", "export", "view_cases"), _DIVISION | _UNIT
     ),
     Role.STREET_COMMANDER: RoleRule(
-        frozenset({"view", "view_registry", "change", "export"}), frozenset({ScopeKind.DIVISION})
+        _acts("view", "view_registry", "change", "export", *_CASES, "dispatch"), _DIVISION
     ),
     Role.DUTY_OFFICER: RoleRule(
-        frozenset({"view", "view_registry", "unmask", "export"}),
-        frozenset({ScopeKind.POLICE_UNIT}),
+        _acts("view", "view_registry", "unmask", "export", *_CASES, "dispatch"), _UNIT
     ),
-    Role.GRID_LEADER: RoleRule(_FIELD | {"export"}, frozenset({ScopeKind.DIVISION})),
-    Role.GRID_WORKER: RoleRule(_FIELD, frozenset({ScopeKind.GRID})),
+    Role.GRID_LEADER: RoleRule(
+        _acts("view", "view_registry", "collect", "export", *_CASES, "dispatch", "handle"),
+        _DIVISION,
+    ),
+    Role.GRID_WORKER: RoleRule(_acts("view", "view_registry", "collect", *_CASES, "handle"), _GRID),
     Role.COMMUNITY_OFFICER: RoleRule(
-        _FIELD | {"verify", "unmask", "export"}, frozenset({ScopeKind.BEAT})
+        _acts("view", "view_registry", "collect", "verify", "unmask", "export", *_CASES, "handle"),
+        _BEAT,
     ),
-    Role.AUXILIARY_POLICE: RoleRule(_FIELD, frozenset({ScopeKind.BEAT})),
-    Role.REPORTER: RoleRule(frozenset({"view"}), frozenset({ScopeKind.GRID, ScopeKind.DIVISION})),
+    Role.AUXILIARY_POLICE: RoleRule(
+        _acts("view", "view_registry", "collect", *_CASES, "handle"), _BEAT
+    ),
+    Role.REPORTER: RoleRule(_acts("view", "report"), _GRID | _DIVISION),
+    Role.DEPARTMENT_HANDLER: RoleRule(
+        _acts("view_cases", "handle"), frozenset({ScopeKind.DEPARTMENT})
+    ),
 }
 
 

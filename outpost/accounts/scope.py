@@ -26,11 +26,12 @@ def scope_for(user: Any, action: str = "view") -> Scope:
     cache: dict[str, Scope] = user.__dict__.setdefault("_outpost_scopes", {})
     if action not in cache:
         rows = user.assignments.filter(role__in=roles_granting(action)).values_list(
-            "civil_prefix", "police_prefix"
+            "civil_prefix", "police_prefix", "scope_kind", "scope_code"
         )
-        civil = tuple(sorted({c for c, _ in rows if c}))
-        police = tuple(sorted({p for _, p in rows if p}))
-        cache[action] = Scope(civil=civil, police=police)
+        civil = tuple(sorted({r[0] for r in rows if r[0]}))
+        police = tuple(sorted({r[1] for r in rows if r[1]}))
+        departments = tuple(sorted({r[3] for r in rows if r[2] == "department"}))
+        cache[action] = Scope(civil=civil, police=police, departments=departments)
     return cache[action]
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from outpost.accounts.models import RoleAssignment, User
+from outpost.accounts.models import Department, RoleAssignment, User
 from outpost.accounts.roles import ROLE_RULES, Role, ScopeKind
 from outpost.core.audit import record_change
 from outpost.geo.models import Division, Grid, PoliceBeat, PoliceUnit
@@ -26,6 +26,8 @@ def resolve_scope(code: str) -> ResolvedScope:
     A street and the station covering it share one command room (警网联动), so each brings the
     other's subtree; a district or wider code is a prefix of its police codes already.
     """
+    if department := Department.objects.filter(code=code).first():
+        return ResolvedScope(ScopeKind.DEPARTMENT, department.name, "", "")
     if grid := Grid.objects.filter(code=code).first():
         return ResolvedScope(ScopeKind.GRID, grid.name, grid.code, "")
     if beat := PoliceBeat.objects.filter(code=code).first():

@@ -17,11 +17,12 @@ class Scope:
 
     civil: tuple[str, ...] = field(default_factory=tuple)
     police: tuple[str, ...] = field(default_factory=tuple)
+    departments: tuple[str, ...] = field(default_factory=tuple)  # department codes
     everything: bool = False
 
     @property
     def empty(self) -> bool:
-        return not (self.everything or self.civil or self.police)
+        return not (self.everything or self.civil or self.police or self.departments)
 
 
 NOTHING = Q(pk__in=[])

@@ -1,0 +1,270 @@
+"""Case writes. `act` is the one function that moves a case through the workflow table."""
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from outpost.accounts.scope import can, restrict, scope_for
+from outpost.cases import clocks
+from outpost.cases.models import Case, CaseAssignment, SubType, TimelineEntry
+from outpost.cases.numbering import next_case_number
+from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
+from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transition
+from outpost.core.crypto import encrypt
+from outpost.core.masking import mask_phone
+from outpost.geo.locator import locate
+
+RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
+MEDIATION_OUTCOMES = ("调解成功", "调解不成功", "已引导司法途径")
+
+
+class CaseConflict(Exception):
+    """Someone else changed the case first; the caller should reload and try again."""
+
+
+@dataclass
+class NewCase:
+    subtype: SubType
+    title: str
+    source: str
+    description: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    crs: str = "wgs84"
+    urgency: str = "normal"
+    sensitivity: str = "internal"
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def report_case(new: NewCase, *, actor: Any) -> Case:
+    """File a case at a point; it lands in the grid and beat that hold the point."""
+    if new.lon is None or new.lat is None:
+        raise ValidationError({"location": "请在地图上标出位置"})
+    place = locate(new.lon, new.lat, new.crs)
+    if place.grid_code is None:
+        raise ValidationError({"location": "该位置不在任何网格内"})
+    if new.subtype.category.restricted and not can_report_restricted(actor):
+        raise PermissionDenied
+    now = timezone.now()
+    case = Case.objects.create(
+        number=next_case_number(place.grid_code[:6], now),
+        tracking_code=_tracking_code(),
+        source=new.source,
+        subtype=new.subtype,
+        title=new.title.strip()[:100],
+        description=new.description.strip(),
+        lon=place.lon,
+        lat=place.lat,
+        source_crs=new.crs,
+        grid_code=place.grid_code,
+        beat_code=place.beat_code or "",
+        reporter=actor if getattr(actor, "pk", None) else None,
+        reporter_name=new.reporter_name,
+        reporter_phone_masked=mask_phone(new.reporter_phone),
+        reporter_phone_enc=encrypt(new.reporter_phone) if new.reporter_phone else "",
+        urgency=new.urgency,
+        sensitivity=new.sensitivity,
+        reported_at=now,
+    )
+    _timeline(case, actor, "report", "", State.REPORTED, new.description[:500], None, now)
+    return case
+
+
+def can_report_restricted(actor: Any) -> bool:
+    """关怀帮扶 cases are filed only by roles that dispatch or verify, never by reporters."""
+    return not (scope_for(actor, "dispatch").empty and scope_for(actor, "verify").empty)
+
+
+def _tracking_code() -> str:
+    return secrets.token_urlsafe(8)[:10].replace("-", "x").replace("_", "y").upper()
+
+
+def relations_for(case: Case, actor: Any) -> set[Relation]:
+    relations: set[Relation] = set()
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return relations
+    if case.reporter_id == actor.pk:
+        relations.add(Relation.REPORTER)
+    if can(actor, "dispatch", case):
+        relations.add(Relation.DISPATCHER)
+    if can(actor, "verify", case):
+        relations.add(Relation.VERIFIER)
+    if _handles(case, actor):
+        relations.add(Relation.HANDLER)
+    return relations
+
+
+def _handles(case: Case, actor: Any) -> bool:
+    scope = scope_for(actor, "handle")
+    if scope.empty:
+        return False
+    units = case.assignments.filter(active=True).values_list("unit_code", flat=True)
+    prefixes = (*scope.civil, *scope.police)
+    return any(code in scope.departments or code.startswith(prefixes) for code in units) or (
+        scope.everything and bool(units)
+    )
+
+
+def act(
+    case: Case,
+    action: str,
+    *,
+    actor: Any,
+    comment: str = "",
+    payload: dict[str, Any] | None = None,
+    relations: set[Relation] | None = None,
+) -> Case:
+    """Apply one action from the table: check it, update conditionally, write the timeline."""
+    payload = payload or {}
+    step = _check(case, action, actor, comment, relations)
+    with transaction.atomic():
+        now = timezone.now()
+        changes = _effects(case, step, payload, comment, now)
+        updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
+            state=step.target, version=F("version") + 1, **changes
+        )
+        if updated != 1:
+            raise CaseConflict
+        _after(case, step, payload, now)
+        case.refresh_from_db()
+        deadline = case.handle_due if step.target == State.HANDLING else case.sign_on_due
+        _timeline(case, actor, action, step.state, step.target, comment, deadline, now)
+    return case
+
+
+def _check(
+    case: Case, action: str, actor: Any, comment: str, relations: set[Relation] | None
+) -> Transition:
+    if State(case.state) in TERMINAL:
+        raise ValidationError("案件已结束，不能再变更")
+    step = transition(State(case.state), action)
+    if step is None:
+        raise ValidationError(f"当前状态下不能执行此操作：{action}")
+    who = relations if relations is not None else relations_for(case, actor)
+    if not step.who & who:
+        raise PermissionDenied
+    if step.needs_comment and not comment.strip():
+        raise ValidationError({"comment": "请填写说明"})
+    return step
+
+
+def _effects(
+    case: Case, step: Transition, payload: dict[str, Any], comment: str, now: Any
+) -> dict[str, Any]:
+    changes = clocks.effects(case, step, now)
+    if step.action == "complete":
+        changes["result"] = _closing_result(case, payload, comment)
+    elif step.action == "rate":
+        changes["rating"] = _rating(payload)
+    elif step.action == "reopen":
+        changes["rework_count"] = F("rework_count") + 1
+    elif step.action == "request_extension":
+        changes["extension_requested"] = True
+    elif step.action == "reject" and payload.get("duplicate_of"):
+        changes["duplicate_of"] = _original(case, payload["duplicate_of"])
+    if step.target in TERMINAL:
+        changes["closed_at"] = now
+    return changes
+
+
+def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
+    need = case.subtype.closing_requires
+    if need == "mediation_outcome" and payload.get("mediation_outcome") not in MEDIATION_OUTCOMES:
+        raise ValidationError({"mediation_outcome": "矛盾纠纷办结须填写调解结果"})
+    if need == "recheck_photo" and not payload.get("recheck"):
+        raise ValidationError({"recheck": "安全隐患办结须填写复查情况"})
+    parts = [comment.strip(), payload.get("mediation_outcome", ""), payload.get("recheck", "")]
+    return "\n".join(p for p in parts if p)
+
+
+def _rating(payload: dict[str, Any]) -> str:
+    rating = payload.get("rating")
+    if rating not in RATINGS:
+        raise ValidationError({"rating": "请选择满意、基本满意或不满意"})
+    return str(rating)
+
+
+def _original(case: Case, number: str) -> Case:
+    original = Case.objects.filter(number=number).exclude(pk=case.pk).first()
+    if original is None:
+        raise ValidationError({"duplicate_of": f"原案件不存在：{number}"})
+    return original
+
+
+def _after(case: Case, step: Transition, payload: dict[str, Any], now: Any) -> None:
+    """Assignments change with dispatch, escalation, sign-on and return."""
+    if step.action == "dispatch":
+        _assign(case, _targets(case, payload), now)
+    elif step.action == "sign_on":
+        case.assignments.filter(active=True, signed_on_at__isnull=True).update(signed_on_at=now)
+    elif step.action == "return":
+        case.assignments.filter(active=True).update(active=False)
+
+
+def _targets(case: Case, payload: dict[str, Any]) -> list[tuple[Unit, bool]]:
+    if payload.get("escalate"):
+        return [(escalation_unit(case), True)]
+    wanted = payload.get("targets") or []
+    if not wanted:
+        units = suggested_units(case)
+        return [(unit, i == 0) for i, unit in enumerate(units)]
+    units = [(resolve_unit(t["kind"], t["code"]), bool(t.get("lead"))) for t in wanted]
+    if sum(lead for _, lead in units) != 1:
+        raise ValidationError({"targets": "联办须指定且只指定一个牵头单位"})
+    return units
+
+
+def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
+    if not units:
+        raise ValidationError({"targets": "没有可派遣的单位"})
+    case.assignments.filter(active=True).update(active=False)
+    CaseAssignment.objects.bulk_create(
+        [
+            CaseAssignment(
+                case=case,
+                unit_kind=u.kind,
+                unit_code=u.code,
+                unit_name=u.name,
+                lead=lead,
+                assigned_at=now,
+            )
+            for u, lead in units
+        ]
+    )
+
+
+def _timeline(
+    case: Case,
+    actor: Any,
+    action: str,
+    from_state: str,
+    to_state: str,
+    comment: str,
+    deadline: Any,
+    now: Any,
+) -> None:
+    TimelineEntry.objects.create(
+        case=case,
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "群众",
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        deadline=deadline,
+    )
+
+
+def visible_cases(actor: Any) -> Any:
+    """Cases in the actor's area or dispatched to them, plus the ones they reported."""
+    own = Case.objects.filter(reporter=actor) if getattr(actor, "pk", None) else Case.objects.none()
+    return restrict(Case.objects.all(), actor, "view_cases") | own

@@ -1,0 +1,46 @@
+"""Loading the shipped taxonomy (data/taxonomy.json) and the district's departments."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from outpost.accounts.models import Department
+from outpost.cases.models import Category, SubType
+
+TAXONOMY = Path(__file__).parent / "data" / "taxonomy.json"
+
+
+@transaction.atomic
+def load_taxonomy(path: Path = TAXONOMY) -> int:
+    """Create or update categories, sub-types and departments; returns the sub-type count.
+    Administrators' later edits to limits survive: only missing rows are created."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    district = settings.OUTPOST_DISTRICT_CODE
+    for dept in data["departments"]:
+        Department.objects.get_or_create(
+            code=district[:6] + dept["code"],
+            defaults={"name": dept["name"], "district_code": district},
+        )
+    for cat in data["categories"]:
+        category, _ = Category.objects.get_or_create(
+            code=cat["code"], defaults={"name": cat["name"], "restricted": cat["restricted"]}
+        )
+        for sub in cat["subtypes"]:
+            SubType.objects.get_or_create(code=sub["code"], defaults=_subtype(sub, category))
+    return SubType.objects.count()
+
+
+def _subtype(sub: dict[str, Any], category: Category) -> dict[str, Any]:
+    return {
+        "name": sub["name"],
+        "category": category,
+        "default_owner": sub["default_owner"],
+        "notify_beat": sub["notify_beat"],
+        "needs_verification": sub["needs_verification"],
+        "sign_on_hours": sub["sign_on_hours"],
+        "handle_limit": sub["handle_limit"],
+        "closing_requires": sub["closing_requires"] or "",
+    }
