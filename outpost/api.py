@@ -1,13 +1,19 @@
 """The HTTP API root (/api/v1/, OpenAPI at /api/v1/docs). Errors answer in Chinese and English."""
 
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from outpost.accounts.tokens import BearerToken, issue_token
+from outpost.cases.api import router as cases_router
+from outpost.cases.services import CaseConflict
 from outpost.geo.api import router as geo_router
 from outpost.registry.api import router as registry_router
 
@@ -15,7 +21,7 @@ api = NinjaAPI(
     title="Outpost API",
     version="1",
     description="平安前哨 Outpost: grids, police beats and the records both sides share.",
-    auth=[django_auth],
+    auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
 
@@ -68,5 +74,41 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     )
 
 
+@api.exception_handler(CaseConflict)
+def conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
+    return _error(
+        request,
+        409,
+        "案件已被他人处理，请刷新后重试",
+        "Someone else changed this case first; reload and try again",
+    )
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+@api.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: dict},
+    tags=["auth"],
+    summary="Exchange a user name and password for a bearer token",
+)
+def create_token(request: HttpRequest, body: TokenIn) -> Any:
+    issued = issue_token(request, body.username, body.password)
+    if issued is None:
+        return _error(request, 401, "用户名或密码错误", "Wrong user name or password")
+    token, row = issued
+    return {"token": token, "expires_at": row.expires_at}
+
+
 api.add_router("/geo/", geo_router)
+api.add_router("/", cases_router)
 api.add_router("/", registry_router)

@@ -1,0 +1,214 @@
+"""Cases API: report, list (scoped, keyset-paginated), detail with allowed actions, act."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from outpost.accounts.scope import scope_for
+from outpost.cases import services
+from outpost.cases.models import Case, SubType
+from outpost.cases.workflow import ACTIONS, State, allowed_actions
+
+router = Router(tags=["cases"])
+
+
+class CaseIn(Schema):
+    subtype: str = Field(..., pattern=r"^\d{4}$", description="Sub-type code, e.g. 0101")
+    title: str = Field(..., min_length=2, max_length=100)
+    description: str = Field("", max_length=5000)
+    lon: float = Field(..., ge=-180, le=180)
+    lat: float = Field(..., ge=-90, le=90)
+    crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    source: Literal["grid_patrol", "reporter", "resident", "110", "12345", "higher_level"] = (
+        "grid_patrol"
+    )
+    urgency: Literal["normal", "urgent", "critical"] = "normal"
+    sensitivity: Literal["public", "internal", "police"] = "internal"
+
+
+class ActionIn(Schema):
+    comment: str = Field("", max_length=2000)
+    targets: list[dict[str, Any]] | None = None
+    escalate: bool = False
+    rating: Literal["satisfied", "basically_satisfied", "unsatisfied"] | None = None
+    mediation_outcome: str | None = None
+    recheck: str | None = None
+    duplicate_of: str | None = None
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    comment: str
+    deadline: dt.datetime | None
+
+
+class CaseOut(Schema):
+    number: str
+    state: str
+    subtype: str
+    subtype_name: str
+    title: str
+    description: str | None
+    source: str
+    urgency: str
+    sensitivity: str
+    grid_code: str
+    beat_code: str
+    reported_at: dt.datetime
+    sign_on_due: dt.datetime | None
+    handle_due: dt.datetime | None
+    rework_count: int
+    rating: str
+    result: str | None
+    units: list[str]
+    allowed_actions: list[str]
+    timeline: list[TimelineOut]
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None = Field(None, description="Pass as `after` for the next page")
+
+
+def _sees_details(case: Case, user: Any) -> bool:
+    """Police-only details are for police roles; civil roles see status and outcome."""
+    return (
+        case.sensitivity != "police"
+        or not scope_for(user, "verify").empty
+        or (case.reporter_id == getattr(user, "pk", None))
+    )
+
+
+def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, Any]:
+    details = _sees_details(case, user)
+    timeline = list(case.timeline.all()) if with_timeline else []
+    return {
+        "number": case.number,
+        "state": case.state,
+        "subtype": case.subtype.code,
+        "subtype_name": case.subtype.name,
+        "title": case.title if details else "（涉警内容）",
+        "description": case.description if details else None,
+        "source": case.source,
+        "urgency": case.urgency,
+        "sensitivity": case.sensitivity,
+        "grid_code": case.grid_code,
+        "beat_code": case.beat_code,
+        "reported_at": case.reported_at,
+        "sign_on_due": case.sign_on_due,
+        "handle_due": case.handle_due,
+        "rework_count": case.rework_count,
+        "rating": case.rating,
+        "result": case.result,
+        "units": [a.unit_name for a in case.assignments.all() if a.active],
+        "allowed_actions": allowed_actions(State(case.state), services.relations_for(case, user)),
+        "timeline": [
+            {
+                "at": t.at,
+                "actor": t.actor_name,
+                "action": t.action,
+                "from_state": t.from_state,
+                "to_state": t.to_state,
+                "comment": t.comment if details else "",
+                "deadline": t.deadline,
+            }
+            for t in timeline
+        ],
+    }
+
+
+def get_case(user: Any, number: str) -> Case:
+    case = services.visible_cases(user).filter(number=number).select_related("subtype").first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@router.post("/cases", response={201: CaseOut}, summary="Report a case")
+def create_case(request: HttpRequest, body: CaseIn) -> tuple[int, dict[str, Any]]:
+    if scope_for(request.user, "report").empty:
+        raise PermissionDenied
+    subtype = (
+        SubType.objects.select_related("category").filter(code=body.subtype, active=True).first()
+    )
+    if subtype is None:
+        raise ValidationError(f"事件类型不存在：{body.subtype}")
+    new = services.NewCase(
+        subtype=subtype,
+        title=body.title,
+        source=body.source,
+        description=body.description,
+        lon=body.lon,
+        lat=body.lat,
+        crs=body.crs,
+        urgency=body.urgency,
+        sensitivity=body.sensitivity,
+    )
+    return 201, case_out(services.report_case(new, actor=request.user), request.user)
+
+
+@router.get("/cases", response=CasePage, summary="Cases in your area, newest first")
+def list_cases(
+    request: HttpRequest,
+    state: str | None = None,
+    subtype: str | None = None,
+    grid: str | None = None,
+    after: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    cases = services.visible_cases(request.user).select_related("subtype")
+    if state:
+        cases = cases.filter(state=state)
+    if subtype:
+        cases = cases.filter(subtype__code=subtype)
+    if grid:
+        cases = cases.filter(grid_code__startswith=grid)
+    if after:
+        cases = cases.filter(_before(after))
+    page = list(cases.order_by("-reported_at", "-id")[: limit + 1])
+    items = page[:limit]
+    cursor = f"{items[-1].reported_at.isoformat()}|{items[-1].pk}" if len(page) > limit else None
+    return {
+        "items": [case_out(c, request.user, with_timeline=False) for c in items],
+        "next": cursor,
+    }
+
+
+def _before(cursor: str) -> Q:
+    """Keyset pagination: strictly after the last row of the previous page."""
+    try:
+        stamp, pk = cursor.rsplit("|", 1)
+        when = dt.datetime.fromisoformat(stamp)
+        last = int(pk)
+    except ValueError:
+        raise ValidationError("分页游标无效") from None
+    return Q(reported_at__lt=when) | Q(reported_at=when, id__lt=last)
+
+
+@router.get("/cases/{number}", response=CaseOut, summary="One case with what you may do")
+def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    return case_out(get_case(request.user, number), request.user)
+
+
+@router.post(
+    "/cases/{number}/actions/{action}",
+    response=CaseOut,
+    summary="Take an action on a case (409 when someone else acted first)",
+)
+def case_action(request: HttpRequest, number: str, action: str, body: ActionIn) -> dict[str, Any]:
+    case = get_case(request.user, number)
+    if action not in ACTIONS:
+        raise Http404
+    payload = body.dict(exclude={"comment"}, exclude_none=True)
+    case = services.act(case, action, actor=request.user, comment=body.comment, payload=payload)
+    if action == "rate" and body.rating == "unsatisfied":
+        case = services.act(case, "reopen", actor=request.user, comment="回访不满意，重新办理")
+    return case_out(case, request.user)
