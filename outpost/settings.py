@@ -159,6 +159,9 @@ OUTPOST_DISTRICT_CODE = env_str("OUTPOST_DISTRICT_CODE", "320106000000")
 # Below this much floor area per occupant a house is flagged as a possible group rental (群租).
 OUTPOST_MIN_M2_PER_OCCUPANT = env_int("OUTPOST_MIN_M2_PER_OCCUPANT", 5)
 
+# 督办: whether a red card also puts the case before the command room one level up.
+OUTPOST_ESCALATE_RED_CARDS = env_bool("OUTPOST_ESCALATE_RED_CARDS", True)
+
 SESSION_COOKIE_AGE = env_int("OUTPOST_SESSION_SECONDS", 8 * 3600)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

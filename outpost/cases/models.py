@@ -223,3 +223,23 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.color}"
+
+
+class Notification(models.Model):
+    """An in-app inbox message (站内消息) about a case."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=200)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -14,6 +14,7 @@ from outpost.cases import clocks
 from outpost.cases.models import Case, CaseAssignment, SubType, TimelineEntry
 from outpost.cases.numbering import next_case_number
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
+from outpost.cases.supervision import notify_case_units
 from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transition
 from outpost.core.crypto import encrypt
 from outpost.core.masking import mask_phone
@@ -203,6 +204,7 @@ def _after(case: Case, step: Transition, payload: dict[str, Any], now: Any) -> N
     """Assignments change with dispatch, escalation, sign-on and return."""
     if step.action == "dispatch":
         _assign(case, _targets(case, payload), now)
+        notify_case_units(case, f"新派遣：{case.number} {case.title}", now)
     elif step.action == "sign_on":
         case.assignments.filter(active=True, signed_on_at__isnull=True).update(signed_on_at=now)
     elif step.action == "return":

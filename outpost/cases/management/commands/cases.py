@@ -1,0 +1,43 @@
+"""`outpost cases sweep|load-taxonomy`: supervision cards and the shipped taxonomy."""
+
+import datetime as dt
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from outpost.cases.supervision import sweep
+from outpost.cases.taxonomy import load_taxonomy
+from outpost.core.context import request_context
+
+
+class Command(BaseCommand):
+    help = "Run the supervision sweep, or load the case taxonomy."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("sweep", help="issue yellow and red cards (督办)")
+        run.add_argument("--now", type=dt.datetime.fromisoformat, help="pretend it is this time")
+        run.add_argument(
+            "--loop",
+            type=int,
+            metavar="SECONDS",
+            help="keep sweeping every SECONDS (the background worker)",
+        )
+        sub.add_parser("load-taxonomy", help="create missing categories, sub-types, departments")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with request_context("job"):
+            if options["action"] == "load-taxonomy":
+                self.stdout.write(f"事件类型：{load_taxonomy()} 个小类")
+                return
+            while True:
+                report = sweep(options["now"])
+                self.stdout.write(
+                    f"督办：黄牌 {report.cards['yellow']}，红牌 "
+                    f"{report.cards['red']}，升级 {report.escalated}"
+                )
+                if not options["loop"]:
+                    return
+                time.sleep(options["loop"])

@@ -1,0 +1,92 @@
+"""督办: yellow cards at 80% of a deadline, red cards when it passes, escalation on red."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from outpost.accounts.models import RoleAssignment
+from outpost.cases.models import Card, Case, CaseAssignment, Notification
+from outpost.cases.routing import escalation_unit
+from outpost.cases.workflow import State
+
+YELLOW_AT = 0.8
+CLOCKS = (
+    ("sign_on", State.DISPATCHED, "sign_on_started", "sign_on_due"),
+    ("handling", State.HANDLING, "handle_started", "handle_due"),
+)
+
+
+@dataclass
+class SweepReport:
+    cards: Counter[str] = field(default_factory=Counter)
+    escalated: int = 0
+
+
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    """One pass over the open clocks; cards are issued once per deadline, so it can run often."""
+    now = now or timezone.now()
+    report = SweepReport()
+    for clock, state, started, due in CLOCKS:
+        cases = Case.objects.filter(state=state, **{f"{due}__isnull": False})
+        for case in cases.iterator(chunk_size=500):
+            color = _color(getattr(case, started), getattr(case, due), now)
+            if color and _issue(case, color, clock, getattr(case, due), now):
+                report.cards[color] += 1
+                report.escalated += _maybe_escalate(case, color, now)
+    return report
+
+
+def _color(start: dt.datetime | None, due: dt.datetime | None, now: dt.datetime) -> str:
+    if start is None or due is None:
+        return ""
+    if now >= due:
+        return "red"
+    span = (due - start).total_seconds()
+    return "yellow" if span > 0 and (now - start).total_seconds() >= YELLOW_AT * span else ""
+
+
+def _issue(case: Case, color: str, clock: str, due: dt.datetime, now: dt.datetime) -> bool:
+    try:
+        with transaction.atomic():
+            Card.objects.create(case=case, color=color, clock=clock, deadline=due, issued_at=now)
+    except IntegrityError:
+        return False  # this card was issued by an earlier sweep
+    word = "黄牌预警" if color == "yellow" else "红牌督办"
+    notify_case_units(case, f"{word}：{case.number} {case.title}", now)
+    return True
+
+
+def _maybe_escalate(case: Case, color: str, now: dt.datetime) -> int:
+    if color != "red" or not settings.OUTPOST_ESCALATE_RED_CARDS:
+        return 0
+    unit = escalation_unit(case)
+    CaseAssignment.objects.get_or_create(
+        case=case,
+        unit_code=unit.code,
+        active=True,
+        defaults={
+            "unit_kind": unit.kind,
+            "unit_name": unit.name,
+            "lead": False,
+            "assigned_at": now,
+        },
+    )
+    Card.objects.filter(case=case, color="red").update(escalated=True)
+    return 1
+
+
+def notify_case_units(case: Case, text: str, now: Any) -> int:
+    """An inbox message to everyone holding a role over a unit the case is with."""
+    units = list(case.assignments.filter(active=True).values_list("unit_code", flat=True))
+    users = set(
+        RoleAssignment.objects.filter(scope_code__in=units).values_list("user_id", flat=True)
+    )
+    Notification.objects.bulk_create(
+        [Notification(user_id=u, case=case, text=text[:200], created_at=now) for u in users]
+    )
+    return len(users)
