@@ -65,8 +65,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message_en": e.get("msg", "")}
-        for e in exc.errors
+        {"field": _field_name(e.get("loc", [])), "message_en": e.get("msg", "")} for e in exc.errors
     ]
     names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
     return _error(
@@ -107,6 +106,14 @@ def create_token(request: HttpRequest, body: TokenIn) -> Any:
         return _error(request, 401, "用户名或密码错误", "Wrong user name or password")
     token, row = issued
     return {"token": token, "expires_at": row.expires_at}
+
+
+def _field_name(loc: list[Any]) -> str:
+    """("body", "body", "lon") or ("query", "lon") → "lon": the name the caller sent."""
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in ("body", "query", "path", "form", "file"):
+        parts.pop(0)
+    return ".".join(parts)
 
 
 api.add_router("/geo/", geo_router)

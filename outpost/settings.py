@@ -1,5 +1,6 @@
 """Outpost settings, read from the environment (see README: Configuration)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -116,7 +117,10 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        config["TEST"] = {"NAME": env_str("OUTPOST_TEST_SQLITE") or None}
+        # Tests use a file too, not shared-cache memory: concurrent writers must queue on the
+        # lock as they do in production instead of failing with "table is locked".
+        test_db = env_str("OUTPOST_TEST_SQLITE") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+        config["TEST"] = {"NAME": test_db}
     return config
 
 

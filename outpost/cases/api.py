@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from outpost.accounts.scope import scope_for
 from outpost.cases import services
@@ -14,6 +14,7 @@ from outpost.cases.models import Case, SubType
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 
 router = Router(tags=["cases"])
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class CaseIn(Schema):
@@ -133,7 +134,7 @@ def get_case(user: Any, number: str) -> Case:
 
 
 @router.post("/cases", response={201: CaseOut}, summary="Report a case")
-def create_case(request: HttpRequest, body: CaseIn) -> tuple[int, dict[str, Any]]:
+def create_case(request: HttpRequest, body: CaseIn) -> Status[dict[str, Any]]:
     if scope_for(request.user, "report").empty:
         raise PermissionDenied
     subtype = (
@@ -152,7 +153,7 @@ def create_case(request: HttpRequest, body: CaseIn) -> tuple[int, dict[str, Any]
         urgency=body.urgency,
         sensitivity=body.sensitivity,
     )
-    return 201, case_out(services.report_case(new, actor=request.user), request.user)
+    return Status(201, case_out(services.report_case(new, actor=request.user), request.user))
 
 
 @router.get("/cases", response=CasePage, summary="Cases in your area, newest first")
@@ -175,22 +176,26 @@ def list_cases(
         cases = cases.filter(_before(after))
     page = list(cases.order_by("-reported_at", "-id")[: limit + 1])
     items = page[:limit]
-    cursor = f"{items[-1].reported_at.isoformat()}|{items[-1].pk}" if len(page) > limit else None
+    cursor = _cursor(items[-1]) if len(page) > limit else None
     return {
         "items": [case_out(c, request.user, with_timeline=False) for c in items],
         "next": cursor,
     }
 
 
+def _cursor(case: Case) -> str:
+    """URL-safe position of a row: microseconds since the epoch and the id."""
+    return f"{(case.reported_at - EPOCH) // dt.timedelta(microseconds=1)}-{case.pk}"
+
+
 def _before(cursor: str) -> Q:
     """Keyset pagination: strictly after the last row of the previous page."""
     try:
-        stamp, pk = cursor.rsplit("|", 1)
-        when = dt.datetime.fromisoformat(stamp)
-        last = int(pk)
+        micros, pk = (int(part) for part in cursor.split("-"))
     except ValueError:
         raise ValidationError("分页游标无效") from None
-    return Q(reported_at__lt=when) | Q(reported_at=when, id__lt=last)
+    when = EPOCH + dt.timedelta(microseconds=micros)
+    return Q(reported_at__lt=when) | Q(reported_at=when, id__lt=pk)
 
 
 @router.get("/cases/{number}", response=CaseOut, summary="One case with what you may do")

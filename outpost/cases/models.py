@@ -132,7 +132,7 @@ class Case(models.Model):
     paused_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     extension_requested = models.BooleanField(_("extension requested"), default=False)
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
-    rating = models.CharField(_("rating"), max_length=16, blank=True)
+    rating = models.CharField(_("rating"), max_length=24, blank=True)
     result = models.TextField(_("result"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

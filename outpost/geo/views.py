@@ -16,7 +16,7 @@ def area_index(request: HttpRequest) -> HttpResponse:
         "geo/area_index.html",
         {
             "districts": [(d, queries.child_rows(request.user, d)) for d in top],
-        "totals": queries.area_totals(request.user),
+            "totals": queries.area_totals(request.user),
             "stations": queries.station_rows(request.user),
         },
     )

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from outpost.accounts.scope import get_for_user, scope_for
@@ -125,7 +125,7 @@ def create_import(
     kind: str = Form(...),
     dry_run: bool = Form(False),
     file: UploadedFile = File(...),
-) -> tuple[int, ImportJob]:
+) -> Status[ImportJob]:
     if kind not in IMPORT_ACTION:
         raise PermissionDenied
     if file.size > MAX_UPLOAD:
@@ -137,7 +137,7 @@ def create_import(
         data=file.read(),
         dry_run=dry_run,
     )
-    return 202, job
+    return Status(202, job)
 
 
 @router.get("/registry/imports/{job_id}", response=JobOut, summary="An import job's progress")

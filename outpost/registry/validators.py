@@ -237,6 +237,8 @@ def normalize_phone(raw: object) -> str:
     text = _text(raw)
     if not text:
         raise FieldProblem("phone", "联系电话为空", "phone number is empty", "phone_missing")
+    if _MOBILE.match(text):  # already a bare mobile number: nothing below would change it
+        return text
     digits = _PHONE_SEPARATORS.sub("", text)
     international = False
     for prefix in ("+86", "0086"):
@@ -286,8 +288,25 @@ def _name_char_ok(ch: str, previous: str) -> bool:
 
 def clean_person_name(raw: object) -> str:
     """A person's name: letters of any script, the middle dot · and single spaces, 1–50 long."""
-    value = unicodedata.normalize("NFKC", "" if raw is None else str(raw)).translate(_DOTS)
-    value = _SPACE_RUN.sub(" ", value).strip()
+    value = unicodedata.normalize("NFKC", "" if raw is None else str(raw))
+    # str.isalpha() is true exactly when every character is in a Unicode letter category (L*),
+    # as _name_char_ok asks: such a name (most are) has nothing to tidy and nothing to refuse.
+    if not value.isalpha():
+        value = _tidy_name(value)
+    if len(value) > NAME_MAX:
+        raise FieldProblem(
+            "name",
+            f"姓名过长：最多{NAME_MAX}个字符",
+            f"name is too long: at most {NAME_MAX} characters",
+            "name_length",
+        )
+    return value
+
+
+def _tidy_name(value: str) -> str:
+    """Dots and spaces made regular, then checked: empty, a character not allowed, or a dot
+    not between two parts is refused."""
+    value = _SPACE_RUN.sub(" ", value.translate(_DOTS)).strip()
     value = _DOT_SPACES.sub("·", value)
     if not value:
         raise FieldProblem("name", "姓名为空", "name is empty", "name_missing")
@@ -309,13 +328,6 @@ def clean_person_name(raw: object) -> str:
             "name has characters that are not allowed: the middle dot · must stand between "
             "two parts of the name",
             "name_chars",
-        )
-    if len(value) > NAME_MAX:
-        raise FieldProblem(
-            "name",
-            f"姓名过长：最多{NAME_MAX}个字符",
-            f"name is too long: at most {NAME_MAX} characters",
-            "name_length",
         )
     return value
 
@@ -368,6 +380,7 @@ _DATE_PATTERNS = (
     ),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20240102
 )
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # 2024-01-02, the usual form
 
 
 def parse_date(raw: object, *, field: str = "date") -> date:
@@ -380,25 +393,31 @@ def parse_date(raw: object, *, field: str = "date") -> date:
     text = _text(raw)
     if not text:
         raise FieldProblem(field, "日期为空", "date is empty", "date_missing")
+    if _ISO_DATE.fullmatch(text):  # what the first pattern would find, read in one call
+        return _real_date(text, field, int(text[:4]), int(text[5:7]), int(text[8:]))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             year, month, day = (int(g) for g in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise FieldProblem(
-                    field,
-                    f"日期不存在：{text}",
-                    f"no such date: {text}",
-                    "date_invalid",
-                ) from None
+            return _real_date(text, field, year, month, day)
     raise FieldProblem(
         field,
         f"日期格式无法识别：{text}（应如2024-01-02）",
         f"unrecognised date {text!r} (expected e.g. 2024-01-02)",
         "date_format",
     )
+
+
+def _real_date(text: str, field: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise FieldProblem(
+            field,
+            f"日期不存在：{text}",
+            f"no such date: {text}",
+            "date_invalid",
+        ) from None
 
 
 _TRUE = {"true", "是", "1", "yes", "y"}

@@ -71,6 +71,8 @@ class PlacedAddress:
 
 def text(values: dict[str, Any], name: str) -> str:
     value = values.get(name)
+    if value.__class__ is str:  # nearly every cell: CSV gives only text
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -84,8 +84,10 @@ def write_report(result: ImportResult, path: Path) -> None:
 def _summary(result: ImportResult) -> str:
     c = result.counts
     verb = "检查完成（试运行，未写入）" if result.dry_run else "导入完成"
-    return (f"{verb}：共 {len(result.outcomes)} 行，新建 {c['created']}，合并 {c['merged']}，"
-            f"未变 {c['unchanged']}，拒绝 {c['rejected']}")
+    return (
+        f"{verb}：共 {len(result.outcomes)} 行，新建 {c['created']}，合并 {c['merged']}，"
+        f"未变 {c['unchanged']}，拒绝 {c['rejected']}"
+    )
 
 
 def _read_texts(path: Path) -> list[str]:
