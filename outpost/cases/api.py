@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from outpost.accounts.scope import scope_for
 from outpost.cases import services
+from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.models import Case, SubType
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 
@@ -131,6 +132,41 @@ def get_case(user: Any, number: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+class DuplicateOut(Schema):
+    number: str
+    title: str
+    state: str
+    reported_at: dt.datetime
+    distance_m: float
+
+
+@router.get(
+    "/cases/duplicates",
+    response=list[DuplicateOut],
+    summary="Open cases of a sub-type within 100 m and 7 days of a point",
+)
+def duplicate_candidates(
+    request: HttpRequest,
+    subtype: str = Query(..., pattern=r"^\d{4}$"),
+    lon: float = Query(..., ge=-180, le=180),
+    lat: float = Query(..., ge=-90, le=90),
+    crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84",
+) -> list[dict[str, Any]]:
+    if scope_for(request.user, "report").empty:
+        raise PermissionDenied
+    found = possible_duplicates(services.visible_cases(request.user), subtype, lon, lat, crs)
+    return [
+        {
+            "number": c.number,
+            "title": c.title if _sees_details(c, request.user) else "",
+            "state": c.state,
+            "reported_at": c.reported_at,
+            "distance_m": round(d, 1),
+        }
+        for c, d in found
+    ]
 
 
 @router.post("/cases", response={201: CaseOut}, summary="Report a case")
