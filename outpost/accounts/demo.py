@@ -44,6 +44,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("officer", "社区民警", Role.COMMUNITY_OFFICER, beat.code),
         DemoAccount("auxiliary", "辅警", Role.AUXILIARY_POLICE, beat.code),
         DemoAccount("reporter", "信息员", Role.REPORTER, grid.code),
+        DemoAccount("dept", "城管局办事员", Role.DEPARTMENT_HANDLER, community.code[:6] + "CG"),
     ]
 
 

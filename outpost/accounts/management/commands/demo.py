@@ -35,6 +35,7 @@ class Command(BaseCommand):
                 f"{counts['beat_created'] + counts['beat_unchanged']} 个警务区"
             )
             self._load_registry(options["data"])
+            self._load_cases()
             staff = create_staff_roster()
             self.stdout.write(f"人员：新建 {staff} 名网格员/民警（仅用于展示，不能登录）")
             accounts = create_demo_accounts()
@@ -58,6 +59,18 @@ class Command(BaseCommand):
                 f"{label}：新建 {c['created']}，未变 {c['unchanged']}，合并 {c['merged']}，"
                 f"拒绝 {c['rejected']}（{time.monotonic() - started:.1f} 秒）"
             )
+
+    def _load_cases(self) -> None:
+        from outpost.cases.history import generate_history
+        from outpost.cases.taxonomy import load_taxonomy
+
+        started = time.monotonic()
+        subtypes = load_taxonomy()
+        made = generate_history()
+        self.stdout.write(
+            f"事件：{subtypes} 个小类；生成近 90 天历史事件 {made} 件"
+            f"（{time.monotonic() - started:.1f} 秒）"
+        )
 
     def _print_accounts(self, accounts: list[Any]) -> None:
         from outpost.accounts.models import RoleAssignment

@@ -1,0 +1,302 @@
+"""Ninety days of believable case history for the demo (演示历史数据).
+
+Cases are walked through the real workflow table in memory (every step is checked against it)
+and written in bulk: going through `act` 150,000 times would take many minutes.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from outpost.accounts.models import Department
+from outpost.cases.models import Card, Case, CaseAssignment, SubType, TimelineEntry
+from outpost.cases.workflow import TABLE, State
+from outpost.core.bulk import insert_rows
+from outpost.core.workdays import deadline
+from outpost.geo.models import Division, Grid, PoliceBeat
+from outpost.registry.models import StandardAddress
+
+CATEGORY_WEIGHTS = {
+    "01": 18,
+    "02": 15,
+    "03": 5,
+    "04": 12,
+    "05": 6,
+    "06": 20,
+    "07": 12,
+    "08": 2,
+    "09": 8,
+    "99": 2,
+}
+SOURCES = {
+    "01": ["grid_patrol", "resident", "12345"],
+    "03": ["grid_patrol", "reporter"],
+    "09": ["110"],
+    "08": ["grid_patrol", "higher_level"],
+}
+RATINGS = (("satisfied", 80), ("basically_satisfied", 15), ("unsatisfied", 5))
+
+
+@dataclass
+class Draft:
+    """One case being walked through the table, with what it will write."""
+
+    case: dict[str, Any]
+    steps: list[tuple[str, State, State, dt.datetime, str, str]] = field(default_factory=list)
+    units: list[tuple[str, str, str, bool, dt.datetime]] = field(default_factory=list)
+    cards: list[tuple[str, str, dt.datetime, dt.datetime]] = field(default_factory=list)
+
+    def step(self, action: str, at: dt.datetime, actor: str, comment: str = "") -> None:
+        state = State(self.case["state"])
+        move = TABLE[(state, action)]  # KeyError here would be a bug in the generator
+        self.steps.append((action, state, move.target, at, actor, comment))
+        self.case["state"] = move.target.value
+
+
+@transaction.atomic
+def generate_history(count: int = 20_000, days: int = 90, seed: int = 2026) -> int:
+    """Write `count` cases reported over the last `days` days; returns how many were made."""
+    if Case.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    world = _World.load()
+    now = timezone.now()
+    drafts = [_draft(rng, world, now, days, i) for i in range(count)]
+    _write(drafts)
+    return len(drafts)
+
+
+@dataclass
+class _World:
+    places: list[tuple[float, float, str, str, str]]  # lon, lat, grid, beat, road
+    subtypes: dict[str, list[SubType]]
+    names: dict[str, str]
+
+    @classmethod
+    def load(cls) -> "_World":
+        doors = StandardAddress.objects.filter(level="door").exclude(grid_code="")
+        places = list(doors.values_list("lon", "lat", "grid_code", "beat_code", "road"))
+        subtypes: dict[str, list[SubType]] = {}
+        for sub in SubType.objects.select_related("category"):
+            subtypes.setdefault(sub.category.code, []).append(sub)
+        names = dict(Grid.objects.values_list("code", "name"))
+        names |= dict(PoliceBeat.objects.values_list("code", "name"))
+        names |= dict(Division.objects.values_list("code", "name"))
+        names |= dict(Department.objects.values_list("code", "name"))
+        return cls(places, subtypes, names)
+
+
+def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int, i: int) -> Draft:
+    category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
+    sub = rng.choice(world.subtypes[category])
+    lon, lat, grid, beat, road = rng.choice(world.places)
+    reported = _moment(rng, now, days)
+    draft = Draft(
+        {
+            "number": "",
+            "tracking_code": f"D{seed_code(i)}",
+            "source": rng.choice(SOURCES.get(category, ["grid_patrol", "reporter", "resident"])),
+            "subtype_id": sub.pk,
+            "title": f"{road}附近{sub.name}",
+            "description": "",
+            "lon": lon,
+            "lat": lat,
+            "source_crs": "wgs84",
+            "grid_code": grid,
+            "beat_code": beat,
+            "urgency": "urgent" if category in ("02", "08") and rng.random() < 0.3 else "normal",
+            "sensitivity": "police" if sub.default_owner == "police" else "internal",
+            "state": State.REPORTED.value,
+            "version": 0,
+            "rework_count": 0,
+            "rating": "",
+            "result": "",
+            "reported_at": reported,
+            "extension_requested": False,
+            "sign_on_started": None,
+            "sign_on_due": None,
+            "handle_started": None,
+            "handle_due": None,
+            "paused_at": None,
+            "closed_at": None,
+            "reporter_name": "",
+            "reporter_phone_masked": "",
+            "reporter_phone_enc": "",
+        }
+    )
+    draft.steps.append(("report", State.REPORTED, State.REPORTED, reported, f"gw{grid}", ""))
+    _walk(rng, world, draft, sub, now)
+    return draft
+
+
+def seed_code(i: int) -> str:
+    return f"{i:09d}"
+
+
+def _moment(rng: random.Random, now: dt.datetime, days: int) -> dt.datetime:
+    day = now - dt.timedelta(days=rng.random() * days)
+    hour = rng.choices(range(24), weights=[1] * 7 + [6] * 11 + [3] * 4 + [1] * 2)[0]
+    moment = timezone.localtime(day).replace(
+        hour=hour, minute=rng.randrange(60), second=rng.randrange(60)
+    )
+    return moment if moment <= now else moment - dt.timedelta(days=1)
+
+
+def _walk(rng: random.Random, world: _World, d: Draft, sub: SubType, now: dt.datetime) -> None:
+    t = d.case["reported_at"]
+    leader = f"gl{d.case['grid_code'][:12]}"
+    if rng.random() < 0.03:
+        _maybe(d, "reject", t + dt.timedelta(hours=2), now, leader, "重复上报，已合并处理")
+        return
+    t += dt.timedelta(minutes=rng.randrange(10, 240))
+    if not _maybe(d, "accept", t, now, leader):
+        return
+    unit = _unit(world, d.case, sub)
+    t += dt.timedelta(minutes=rng.randrange(5, 120))
+    if not _maybe(d, "dispatch", t, now, leader):
+        return
+    d.units.append((*unit, True, t))
+    d.case["sign_on_started"], d.case["sign_on_due"] = t, deadline(t, f"{sub.sign_on_hours}h")
+    _handle(rng, d, sub, t, now, unit[1])
+
+
+def _maybe(
+    d: Draft, action: str, at: dt.datetime, now: dt.datetime, actor: str, comment: str = ""
+) -> bool:
+    """Take the step if its time has come; a case reported late is still under way."""
+    if at > now:
+        return False
+    d.step(action, at, actor, comment)
+    if d.case["state"] in (State.REJECTED, State.CLOSED):
+        d.case["closed_at"] = at
+    return True
+
+
+def _handle(
+    rng: random.Random, d: Draft, sub: SubType, t: dt.datetime, now: dt.datetime, unit: str
+) -> None:
+    sign_on = t + (d.case["sign_on_due"] - t) * rng.uniform(0.05, 1.3)
+    if not _maybe(d, "sign_on", sign_on, now, f"h{unit}"):
+        return
+    d.case.update(
+        sign_on_started=None,
+        sign_on_due=None,
+        handle_started=sign_on,
+        handle_due=deadline(sign_on, sub.handle_limit),
+    )
+    for _ in range(3):  # at most two reworks
+        if not _complete_and_rate(rng, d, sub, now, unit):
+            return
+        if d.case["rating"] != "unsatisfied":
+            break
+    close = d.steps[-1][3] + dt.timedelta(hours=rng.uniform(2, 48))
+    _maybe(d, "close", close, now, "commander")
+
+
+def _complete_and_rate(
+    rng: random.Random, d: Draft, sub: SubType, now: dt.datetime, unit: str
+) -> bool:
+    start, due = d.case["handle_started"], d.case["handle_due"]
+    late = rng.random() < 0.12
+    done = start + (due - start) * (rng.uniform(1.05, 2.0) if late else rng.uniform(0.1, 0.95))
+    if late:
+        d.cards.append(("yellow", "handling", due, start + (due - start) * 0.8))
+        d.cards.append(("red", "handling", due, due))
+    if not _maybe(d, "complete", done, now, f"h{unit}", "已处理完毕，现场复查无问题"):
+        return False
+    d.case.update(handle_due=None, result="已处理完毕，现场复查无问题")
+    rating = rng.choices([r for r, _ in RATINGS], weights=[w for _, w in RATINGS])[0]
+    if not _maybe(d, "rate", done + dt.timedelta(hours=rng.uniform(1, 72)), now, "resident"):
+        return False
+    d.case["rating"] = rating
+    if rating == "unsatisfied":
+        again = d.steps[-1][3] + dt.timedelta(hours=1)
+        if _maybe(d, "reopen", again, now, "resident", "回访不满意，重新办理"):
+            d.case["rework_count"] += 1
+            d.case.update(handle_started=again, handle_due=deadline(again, sub.handle_limit))
+    return True
+
+
+def _unit(world: _World, case: dict[str, Any], sub: SubType) -> tuple[str, str, str]:
+    owner, grid = sub.default_owner, case["grid_code"]
+    if owner == "community":
+        code, kind = grid[:12], "community"
+    elif owner == "police":
+        code, kind = case["beat_code"], "beat"
+    elif owner.startswith("department:"):
+        code, kind = grid[:6] + owner.split(":")[1], "department"
+    else:
+        code, kind = grid, "grid"
+    return kind, code, world.names.get(code, code)
+
+
+def _write(drafts: list[Draft]) -> None:
+    _number(drafts)
+    columns = list(drafts[0].case)
+    insert_rows(Case, columns, [[d.case[c] for c in columns] for d in drafts])
+    ids = dict(Case.objects.values_list("number", "id"))
+    timeline, units, cards = [], [], []
+    for d in drafts:
+        pk = ids[d.case["number"]]
+        timeline += [
+            [
+                pk,
+                at,
+                None,
+                actor,
+                action,
+                src.value if action != "report" else "",
+                dst.value,
+                comment,
+                None,
+            ]
+            for action, src, dst, at, actor, comment in d.steps
+        ]
+        units += [
+            [pk, kind, code, name, lead, True, at, None] for kind, code, name, lead, at in d.units
+        ]
+        cards += [[pk, color, clock, due, at, False] for color, clock, due, at in d.cards]
+    insert_rows(
+        TimelineEntry,
+        [
+            "case_id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "from_state",
+            "to_state",
+            "comment",
+            "deadline",
+        ],
+        timeline,
+    )
+    insert_rows(
+        CaseAssignment,
+        [
+            "case_id",
+            "unit_kind",
+            "unit_code",
+            "unit_name",
+            "lead",
+            "active",
+            "assigned_at",
+            "signed_on_at",
+        ],
+        units,
+    )
+    insert_rows(Card, ["case_id", "color", "clock", "deadline", "issued_at", "escalated"], cards)
+
+
+def _number(drafts: list[Draft]) -> None:
+    drafts.sort(key=lambda d: d.case["reported_at"])
+    per_day: dict[str, int] = {}
+    for d in drafts:
+        local = timezone.localtime(d.case["reported_at"])
+        day = local.strftime("%Y%m%d")
+        per_day[day] = per_day.get(day, 0) + 1
+        d.case["number"] = f"{d.case['grid_code'][:6]}-{day}-{per_day[day]:04d}"
