@@ -191,8 +191,10 @@ def _handle(
     for _ in range(3):  # at most two reworks
         if not _complete_and_rate(rng, d, sub, now, unit):
             return
-        if d.case["rating"] != "unsatisfied":
+        if d.case["state"] != State.HANDLING:  # not reopened
             break
+    if d.case["state"] == State.HANDLING or d.case["rating"] == "unsatisfied":
+        return  # still being reworked, or the reopening is still to come
     close = d.steps[-1][3] + dt.timedelta(hours=rng.uniform(2, 48))
     _maybe(d, "close", close, now, "commander")
 
