@@ -23,7 +23,7 @@ def person_flags(person: Person, id_number: str | None, collector: Any | None) -
         flags.append("id_birth_mismatch")
     if person.address_id is None:
         flags.append("address_missing")
-    elif collector is not None and not _in_collector_scope(person.grid_code, collector):
+    elif collector is not None and not _in_collector_scope(person, collector):
         flags.append("outside_collector_grid")
     return flags
 
@@ -36,9 +36,14 @@ def _id_agrees(person: Person, id_number: str) -> bool:
     return idn.birth_date == person.birth_date and idn.gender == person.gender
 
 
-def _in_collector_scope(grid_code: str, collector: Any) -> bool:
+def _in_collector_scope(person: Person, collector: Any) -> bool:
+    """A grid worker collects in their grid, an officer in their beat."""
     scope = scope_for(collector, "collect")
-    return scope.everything or any(grid_code.startswith(p) for p in scope.civil)
+    return (
+        scope.everything
+        or person.grid_code.startswith(scope.civil or ("\0",))
+        or person.beat_code.startswith(scope.police or ("\0",))
+    )
 
 
 def house_flags(house: House) -> list[str]:

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from outpost.accounts.scope import scope_for
 from outpost.core.access import log_access
+from outpost.core.masking import mask_id_number, mask_phone
 from outpost.core.xlsx import write_xlsx
 from outpost.registry import queries
+from outpost.registry.validators import FieldProblem, normalize_phone, parse_id_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -115,9 +117,22 @@ def export_list(request: HttpRequest, name: str) -> HttpResponse:
         actor=request.user,
         action="export",
         object_type=name,
-        object_key=request.GET.get("q", "")[:64],
+        object_key=_loggable(request.GET.get("q", "")),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(write_xlsx(headers, rows, title=title), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
+
+
+def _loggable(q: str) -> str:
+    """The search as it may stand in the log: an ID or phone number only masked."""
+    q = q.strip()
+    try:
+        return mask_id_number(parse_id_number(q).value)
+    except FieldProblem:
+        pass
+    try:
+        return mask_phone(normalize_phone(q))
+    except FieldProblem:
+        return q[:64]

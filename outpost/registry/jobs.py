@@ -15,7 +15,7 @@ from outpost.core.context import request_context
 from outpost.core.xlsx import write_xlsx
 from outpost.registry.forms import ImportForm
 from outpost.registry.imports import TableError, run_import
-from outpost.registry.models import ImportJob
+from outpost.registry.models import ImportJob, VerificationState
 
 MAX_UPLOAD = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +57,7 @@ def import_file_task(job_id: int) -> None:
                 actor=job.created_by,
                 dry_run=job.dry_run,
                 progress=_progress(job_id),
+                state=_state_for(job.created_by),
             )
         except TableError as error:
             _finish(job_id, status="failed", error=error.zh)
@@ -68,6 +69,14 @@ def import_file_task(job_id: int) -> None:
         rows_done=len(result.outcomes),
         outcomes=[[o.row, o.outcome, o.field, o.reason] for o in result.outcomes],
     )
+
+
+def _state_for(uploader: Any) -> str:
+    """前端采、民警核: what a collector uploads waits for the officer; an officer's own upload
+    is verified by that officer."""
+    if scope_for(uploader, "verify").empty:
+        return VerificationState.PENDING
+    return VerificationState.VERIFIED
 
 
 def _progress(job_id: int) -> Any:

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts, create_staff_roster
+from outpost.cases.taxonomy import load_taxonomy
 from outpost.geo.boundaries import import_boundaries
 from tests.conftest import GULOU
 
@@ -98,6 +99,7 @@ def gulou(live_server: object, settings: object) -> District:
     # Each demo password would take PBKDF2's full cost; the hasher is not what is under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     import_boundaries(GULOU)
+    load_taxonomy()  # the departments the demo's department handler works in
     create_demo_accounts()
     return District(url=live_server.url, password=DEMO_PASSWORD)
 

@@ -1,5 +1,6 @@
 from django import template
 
+from outpost.accounts.scope import scope_for
 from outpost.registry.checks import FLAG_LABELS
 
 register = template.Library()
@@ -8,3 +9,9 @@ register = template.Library()
 @register.filter
 def flag_label(code: str) -> str:
     return FLAG_LABELS.get(code, code)
+
+
+@register.filter
+def may(user: object, action: str) -> bool:
+    """Whether the user holds any role granting `action` (to show or hide a button)."""
+    return not scope_for(user, action).empty

@@ -1,0 +1,280 @@
+"""The dirty resident import samples through the real importer: every row's outcome judged
+against an independent reading of the row, the counts of persons_dirty_expected.json, re-runs,
+the GBK CSV against the xlsx, dry runs and an import interrupted half way."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db.models import Count
+
+from outpost.core.crypto import decrypt, keyed_hash
+from outpost.core.masking import mask_phone
+from outpost.core.models import ChangeRecord
+from outpost.registry.imports import ImportResult, RowOutcome, run_import
+from outpost.registry.models import Person, Residence, StandardAddress
+from tests.registry.data import (
+    DIRTY_CSV,
+    DIRTY_XLSX,
+    RegistryData,
+    as_csv,
+    dirty_expected,
+    dirty_rows,
+)
+from tests.registry.helpers import CJK, DEFECT_FIELDS, classify, kind_counts
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = {"csv": DIRTY_CSV, "xlsx": DIRTY_XLSX}
+
+
+def _import(path: Path, **options: Any) -> ImportResult:
+    return run_import("persons", path.read_bytes(), path.name, **options)
+
+
+def _first_row(result: ImportResult) -> int:
+    return result.header_row + 1
+
+
+def _writes() -> tuple[int, int, int]:
+    return Person.objects.count(), Residence.objects.count(), ChangeRecord.objects.count()
+
+
+def _hash(number: str) -> str:
+    return keyed_hash(number, purpose="id_number")
+
+
+def _assert_outcomes(result: ImportResult, kinds: list[str], rows: list[dict[str, str]]) -> None:
+    assert len(result.outcomes) == len(kinds)
+    first = _first_row(result)
+    row_of_id: dict[str, int] = {}
+    for i, (outcome, kind, row) in enumerate(zip(result.outcomes, kinds, rows, strict=True)):
+        number = first + i
+        row_of_id.setdefault(row["id_number"], number)
+        assert outcome.row == number
+        where = f"row {number} ({kind}): {outcome}"
+        if kind == "valid":
+            assert outcome.outcome == "created", where
+        elif kind == "duplicate_of_existing":
+            assert outcome.outcome in ("merged", "unchanged"), where
+        elif kind == "repeat_in_file":
+            assert outcome.outcome == "merged", where
+            assert outcome.field == "id_number", where
+            assert str(row_of_id[row["id_number"]]) in outcome.reason, where
+            assert CJK.search(outcome.reason), where
+        else:
+            assert outcome.outcome == "rejected", where
+            assert outcome.field == DEFECT_FIELDS[kind], where
+            assert CJK.search(outcome.reason), where
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_it_gives_each_dirty_row_the_outcome_its_defect_calls_for(
+    registry_data: RegistryData, sample: str
+) -> None:
+    rows = dirty_rows()
+    kinds = classify(rows, registry_data)
+    assert kind_counts(kinds) == dirty_expected()
+
+    result = _import(SAMPLES[sample])
+
+    assert result.header_row == (2 if sample == "xlsx" else 1)  # the xlsx has a title row
+    _assert_outcomes(result, kinds, rows)
+    expected = dirty_expected()
+    defective = sum(n for kind, n in expected.items() if kind in DEFECT_FIELDS)
+    assert result.counts["created"] == expected["valid"]
+    assert result.counts["rejected"] == defective == 28
+    assert result.counts["merged"] + result.counts["unchanged"] == (
+        expected["duplicate_of_existing"] + expected["repeat_in_file"]
+    )
+
+
+def test_it_stores_the_valid_rows_once_each_with_their_values(registry_data: RegistryData) -> None:
+    rows = dirty_rows()
+    kinds = classify(rows, registry_data)
+    before = Person.objects.count()
+
+    _import(DIRTY_CSV)
+
+    valid = [row for row, kind in zip(rows, kinds, strict=True) if kind == "valid"]
+    assert Person.objects.count() == before + len(valid)
+    by_hash = {p.id_number_hash: p for p in Person.objects.select_related("address")}
+    for row in valid:
+        person = by_hash[_hash(row["id_number"])]
+        assert (person.name, str(person.birth_date), person.gender) == (
+            row["name"],
+            row["birth_date"],
+            row["gender"],
+        )
+        assert decrypt(person.id_number_enc) == row["id_number"]
+        assert person.state == "verified"
+        assert person.address is not None
+        if row["addr_id"]:
+            assert person.address.code == row["addr_id"]
+        else:
+            # The free text is the standard address without the province in front.
+            assert person.address.full_text.endswith(row["address"]), row["address"]
+        assert (person.grid_code, person.beat_code) == (
+            person.address.grid_code,
+            person.address.beat_code,
+        )
+        assert Residence.objects.filter(person=person, moved_out__isnull=True).count() == 1
+    # The person written twice in the file is one record; the known ones were not duplicated.
+    repeated = [r["id_number"] for r, k in zip(rows, kinds, strict=True) if k != "valid"]
+    hashes = [_hash(n) for n in repeated]
+    twice = Person.objects.filter(id_number_hash__in=hashes).values("id_number_hash")
+    assert not twice.annotate(n=Count("id")).filter(n__gt=1).exists()
+
+
+def test_it_matches_the_rows_given_as_free_text_to_the_standard_address(
+    registry_data: RegistryData,
+) -> None:
+    rows = [r for r in dirty_rows() if not r["addr_id"] and r["address"]]
+    assert rows, "the sample has rows with a free-text address"
+    # The free text is a standard address's full text without the province in front.
+    by_text = {a["full_text"]: code for code, a in registry_data.addresses.items()}
+    wanted = {_hash(r["id_number"]): by_text["江苏省" + r["address"]] for r in rows}
+
+    _import(DIRTY_CSV)
+
+    stored = dict(
+        Person.objects.filter(id_number_hash__in=wanted).values_list(
+            "id_number_hash", "address__code"
+        )
+    )
+    assert stored == wanted
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_it_creates_nothing_when_the_same_file_is_imported_again(sample: str) -> None:
+    first = _import(SAMPLES[sample])
+    writes = _writes()
+
+    again = _import(SAMPLES[sample])
+
+    assert _writes() == writes
+    assert again.counts["created"] == again.counts["merged"] == 0
+    assert again.counts["rejected"] == first.counts["rejected"]
+    assert again.counts["unchanged"] == len(again.outcomes) - first.counts["rejected"]
+
+
+def test_it_gives_the_gbk_csv_and_the_xlsx_the_same_outcomes() -> None:
+    csv_result = _import(DIRTY_CSV, dry_run=True)
+    xlsx_result = _import(DIRTY_XLSX, dry_run=True)
+
+    def shape(result: ImportResult) -> list[tuple[int, str, str]]:
+        first = _first_row(result)
+        return [(o.row - first, o.outcome, o.field) for o in result.outcomes]
+
+    assert csv_result.encoding != xlsx_result.encoding
+    assert shape(csv_result) == shape(xlsx_result)
+    assert [o.reason for o in csv_result.outcomes if o.outcome == "rejected"] == [
+        o.reason for o in xlsx_result.outcomes if o.outcome == "rejected"
+    ]
+
+
+def test_it_writes_nothing_on_a_dry_run_but_reports_as_a_real_run_would() -> None:
+    writes = _writes()
+
+    dry = _import(DIRTY_CSV, dry_run=True)
+
+    assert _writes() == writes
+    real = _import(DIRTY_CSV)
+    assert [(o.outcome, o.field) for o in dry.outcomes] == [
+        (o.outcome, o.field) for o in real.outcomes
+    ]
+    assert Person.objects.count() == writes[0] + real.counts["created"]
+
+
+def _fail_refresh(*args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("interrupted after the people were written")
+
+
+def _fail_second_insert(monkeypatch: pytest.MonkeyPatch) -> None:
+    import outpost.registry.imports.persons as persons
+
+    real = persons.insert_rows
+    calls: list[object] = []
+
+    def insert_then_fail(*args: Any, **kwargs: Any) -> None:
+        calls.append(args[0])
+        if len(calls) > 1:
+            raise RuntimeError("interrupted after the first insert")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(persons, "insert_rows", insert_then_fail)
+
+
+@pytest.mark.parametrize("where", ["house_flags", "second_insert"])
+def test_it_leaves_no_partial_batch_when_interrupted_and_a_rerun_then_works(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    import outpost.registry.imports.persons as persons
+
+    writes = _writes()
+    if where == "house_flags":
+        monkeypatch.setattr(persons, "refresh_all_house_flags", _fail_refresh)
+    else:
+        _fail_second_insert(monkeypatch)
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        _import(DIRTY_CSV)
+
+    assert _writes() == writes
+    monkeypatch.undo()
+    result = _import(DIRTY_CSV)
+    assert result.counts["created"] == dirty_expected()["valid"]
+    assert Person.objects.count() == writes[0] + result.counts["created"]
+
+
+@pytest.mark.parametrize("kind", ["houses", "units"])
+def test_it_changes_nothing_when_the_sessions_own_file_is_imported_again(
+    registry_data: RegistryData, kind: str
+) -> None:
+    rows = list((registry_data.houses if kind == "houses" else registry_data.units).values())
+    writes = ChangeRecord.objects.count()
+
+    result = run_import(kind, as_csv(rows), f"{kind}.csv")
+
+    assert result.counts == {"created": 0, "merged": 0, "unchanged": len(rows), "rejected": 0}
+    assert ChangeRecord.objects.count() == writes
+
+
+def test_it_merges_a_known_person_whose_row_has_changed(registry_data: RegistryData) -> None:
+    row = next(iter(registry_data.persons.values()))
+    other_room = next(
+        code
+        for code, a in registry_data.addresses.items()
+        if a["level"] == "户室" and code != row["addr_id"]
+    )
+    changed = {**row, "addr_id": other_room}
+    person = Person.objects.get(person_no=row["person_id"])
+
+    result = run_import("persons", as_csv([changed]), "one.csv")
+
+    assert result.outcomes == [
+        RowOutcome(2, "merged", "address", result.outcomes[0].reason),
+    ]
+    assert CJK.search(result.outcomes[0].reason)
+    person.refresh_from_db()
+    room = StandardAddress.objects.get(code=other_room)
+    assert person.address == room and person.grid_code == room.grid_code
+    history = list(person.residences.order_by("id").values_list("address__code", "moved_out"))
+    assert history[-1] == (other_room, None)
+    assert Person.objects.filter(id_number_hash=person.id_number_hash).count() == 1
+
+
+def test_it_keeps_a_known_persons_phone_consistent_when_a_row_leaves_it_empty(
+    registry_data: RegistryData,
+) -> None:
+    """Whether an empty phone cell keeps or clears the number, the encrypted number, its hash
+    and its mask must tell the same story (unmasking must not reveal a number the record no
+    longer shows)."""
+    row = next(r for r in registry_data.persons.values() if r["phone"])
+
+    run_import("persons", as_csv([{**row, "phone": ""}]), "no_phone.csv")
+
+    person = Person.objects.get(person_no=row["person_id"])
+    stored = decrypt(person.phone_enc) if person.phone_enc else ""
+    assert person.phone_masked == (mask_phone(stored) if stored else "")
+    assert person.phone_hash == (keyed_hash(stored, purpose="phone") if stored else "")
