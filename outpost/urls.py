@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from outpost.accounts.views import home
 from outpost.api import api
+from outpost.cases.urls import public_urlpatterns
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("areas/", include("outpost.geo.urls")),
     path("registry/", include("outpost.registry.urls")),
+    path("cases/", include("outpost.cases.urls")),
+    path("status/", include(public_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -12,6 +12,8 @@ from outpost.accounts.scope import scope_for
 from outpost.cases import services
 from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.models import Case, SubType
+from outpost.cases.queries import get_case
+from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 
 router = Router(tags=["cases"])
@@ -80,15 +82,6 @@ class CasePage(Schema):
     next: str | None = Field(None, description="Pass as `after` for the next page")
 
 
-def _sees_details(case: Case, user: Any) -> bool:
-    """Police-only details are for police roles; civil roles see status and outcome."""
-    return (
-        case.sensitivity != "police"
-        or not scope_for(user, "verify").empty
-        or (case.reporter_id == getattr(user, "pk", None))
-    )
-
-
 def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, Any]:
     details = _sees_details(case, user)
     timeline = list(case.timeline.all()) if with_timeline else []
@@ -125,13 +118,6 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
             for t in timeline
         ],
     }
-
-
-def get_case(user: Any, number: str) -> Case:
-    case = services.visible_cases(user).filter(number=number).select_related("subtype").first()
-    if case is None:
-        raise Http404
-    return case
 
 
 class DuplicateOut(Schema):

@@ -148,12 +148,14 @@ class Case(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> models.Q:
-        """Cases in the caller's area, and cases dispatched to the caller's department."""
+        """Cases in the caller's area, and cases dispatched to a unit in it or to their
+        department (a case sent across a boundary is seen by the unit that handles it)."""
         area = prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)
-        if not scope.departments:
-            return area
-        dispatched = CaseAssignment.objects.filter(unit_code__in=scope.departments)
-        return area | models.Q(pk__in=dispatched.values("case_id"))
+        units = prefix_q("unit_code", (*scope.civil, *scope.police))
+        if scope.departments:
+            units |= models.Q(unit_code__in=scope.departments)
+        dispatched = CaseAssignment.objects.filter(units, active=True).values("case_id")
+        return area | models.Q(pk__in=dispatched)
 
 
 class CaseAssignment(models.Model):

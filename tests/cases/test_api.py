@@ -208,3 +208,20 @@ def _race(number: str, clients: list[Client], actions: tuple[str, str]) -> list[
     for t in threads:
         t.join()
     return answers
+
+
+def test_a_unit_sent_a_case_across_a_boundary_can_open_and_work_it(
+    home_grid: Grid, grid_worker: Persona, commander: Persona, outsider: Persona
+) -> None:
+    from outpost.accounts.models import RoleAssignment
+
+    other_grid = RoleAssignment.objects.get(user=outsider.user).scope_code
+    case = file_case(home_grid, grid_worker.user)
+    url = f"{API}/cases/{case.number}"
+    post(commander.client, f"{url}/actions/accept", {})
+    assert outsider.client.get(url).status_code == 404  # not theirs yet
+    target = {"kind": "grid", "code": other_grid, "lead": True}
+    post(commander.client, f"{url}/actions/dispatch", {"targets": [target]})
+    seen = outsider.client.get(url)
+    assert seen.status_code == 200 and seen.json()["allowed_actions"] == ["sign_on", "return"]
+    assert post(outsider.client, f"{url}/actions/sign_on", {}).json()["state"] == "handling"

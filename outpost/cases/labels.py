@@ -1,0 +1,69 @@
+"""The words people see for the workflow's states and actions, and for ratings, clocks, cards and
+unit kinds: declared once, translated (English msgids, Chinese in the catalogue)."""
+
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from outpost.cases.workflow import State
+
+STATE_LABELS: dict[str, Promise] = {
+    State.REPORTED: pgettext_lazy("case state", "Reported"),
+    State.AWAITING_VERIFICATION: pgettext_lazy("case state", "Awaiting police verification"),
+    State.ACCEPTED: pgettext_lazy("case state", "Accepted"),
+    State.DISPATCHED: pgettext_lazy("case state", "Dispatched, awaiting sign-on"),
+    State.HANDLING: pgettext_lazy("case state", "Being handled"),
+    State.SUSPENDED: pgettext_lazy("case state", "Suspended"),
+    State.COMPLETED: pgettext_lazy("case state", "Completed, awaiting feedback"),
+    State.RATED: pgettext_lazy("case state", "Rated"),
+    State.CLOSED: pgettext_lazy("case state", "Closed"),
+    State.REJECTED: pgettext_lazy("case state", "Not accepted"),
+}
+
+ACTION_LABELS: dict[str, Promise] = {
+    "report": pgettext_lazy("case action", "Report"),
+    "accept": pgettext_lazy("case action", "Accept"),
+    "request_verification": pgettext_lazy("case action", "Ask the officer to verify"),
+    "reject": pgettext_lazy("case action", "Do not accept"),
+    "verify": pgettext_lazy("case action", "Verify"),
+    "dispatch": pgettext_lazy("case action", "Dispatch"),
+    "sign_on": pgettext_lazy("case action", "Sign on"),
+    "return": pgettext_lazy("case action", "Return"),
+    "note": pgettext_lazy("case action", "Add a progress note"),
+    "request_extension": pgettext_lazy("case action", "Request an extension"),
+    "approve_extension": pgettext_lazy("case action", "Approve the extension"),
+    "suspend": pgettext_lazy("case action", "Suspend"),
+    "resume": pgettext_lazy("case action", "Resume"),
+    "complete": pgettext_lazy("case action", "Complete"),
+    "rate": pgettext_lazy("case action", "Rate"),
+    "reopen": pgettext_lazy("case action", "Reopen"),
+    "close": pgettext_lazy("case action", "Close"),
+}
+
+RATING_LABELS: dict[str, Promise] = {
+    "satisfied": pgettext_lazy("rating", "Satisfied"),
+    "basically_satisfied": pgettext_lazy("rating", "Basically satisfied"),
+    "unsatisfied": pgettext_lazy("rating", "Unsatisfied"),
+}
+
+CLOCK_LABELS: dict[str, Promise] = {
+    "sign_on": pgettext_lazy("clock", "Sign-on"),
+    "handling": pgettext_lazy("clock", "Handling"),
+}
+
+CARD_LABELS: dict[str, Promise] = {
+    "yellow": pgettext_lazy("card", "Yellow card"),
+    "red": pgettext_lazy("card", "Red card"),
+}
+
+UNIT_KIND_LABELS: dict[str, Promise] = {
+    "grid": pgettext_lazy("unit kind", "Grid"),
+    "community": pgettext_lazy("unit kind", "Community"),
+    "beat": pgettext_lazy("unit kind", "Police beat"),
+    "department": pgettext_lazy("unit kind", "Department"),
+    "room": pgettext_lazy("unit kind", "Command room"),
+}
+
+
+def label(labels: dict[str, Promise], key: str) -> str:
+    """The translated label, or the key itself for a value the table does not know."""
+    return str(labels.get(key, key))

@@ -1,0 +1,103 @@
+"""The public status page (no sign-in): a resident follows a case by its tracking code and rates
+the result. It shows steps and outcomes only: no names, comments, phone numbers or places."""
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from outpost.cases import services
+from outpost.cases.forms import RatingForm, TrackingForm
+from outpost.cases.models import Case
+from outpost.cases.workflow import Relation, State
+
+RESIDENT = {Relation.RESIDENT}
+OUTCOME_STATES = (State.COMPLETED, State.RATED, State.CLOSED)
+View = Callable[..., HttpResponse]
+
+
+def rate_limited(view: View) -> View:
+    """At most OUTPOST_STATUS_LOOKUPS_PER_MINUTE lookups a minute from one address (429 after),
+    so tracking codes cannot be guessed by trying many."""
+
+    @wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = f"outpost:status:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+        cache.add(key, 0, timeout=70)
+        if cache.incr(key) > getattr(settings, "OUTPOST_STATUS_LOOKUPS_PER_MINUTE", 30):
+            response = render(request, "cases/public/too_many.html", status=429)
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackingForm(request.GET or None)
+    if form.is_valid():
+        return redirect("status:case", code=form.cleaned_data["code"])
+    return render(request, "cases/public/lookup.html", {"form": form})
+
+
+@rate_limited
+def status(request: HttpRequest, code: str) -> HttpResponse:
+    return _render(request, _by_code(code))
+
+
+@rate_limited
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    case = _by_code(code)
+    form = RatingForm(request.POST)
+    if case.state != State.COMPLETED or form.data.get("version") != str(case.version):
+        messages.error(request, _("This case has changed meanwhile; here is where it stands now."))
+        return redirect("status:case", code=case.tracking_code)
+    if not form.is_valid():
+        return _render(request, case, form)
+    try:
+        _rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+    except services.CaseConflict:
+        messages.error(request, _("This case has changed meanwhile; here is where it stands now."))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. Your rating has been recorded."))
+    return redirect("status:case", code=case.tracking_code)
+
+
+def _rate(case: Case, rating: str, comment: str) -> None:
+    """The resident's rating; when unsatisfied the case goes back to its handlers."""
+    payload = {"rating": rating}
+    services.act(case, "rate", actor=None, relations=RESIDENT, payload=payload, comment=comment)
+    if rating == "unsatisfied":
+        reason = comment or "群众回访不满意，重新办理"
+        services.act(case, "reopen", actor=None, relations=RESIDENT, comment=reason)
+
+
+def _by_code(code: str) -> Case:
+    case = Case.objects.select_related("subtype__category").filter(tracking_code=code).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def _render(request: HttpRequest, case: Case, form: RatingForm | None = None) -> HttpResponse:
+    context = {
+        "case": case,
+        "units": [a.unit_name for a in case.assignments.filter(active=True)],
+        "outcome": case.state in OUTCOME_STATES,
+        "steps": case.timeline.values("at", "action", "to_state"),
+        "form": form or RatingForm(initial={"version": case.version}),
+        "can_rate": case.state == State.COMPLETED,
+    }
+    return render(request, "cases/public/status.html", context)

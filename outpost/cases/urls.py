@@ -1,0 +1,23 @@
+"""Case pages: /cases/ for staff (namespace "cases"), /status/ for the public ("status")."""
+
+from django.urls import path
+
+from outpost.cases import public, views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("report/", views.report, name="report"),
+    path("address-point/", views.address_point, name="address_point"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/act/<str:action>/", views.act, name="act"),
+]
+
+public_urlpatterns = (
+    [
+        path("", public.lookup, name="lookup"),
+        path("<str:code>/", public.status, name="case"),
+        path("<str:code>/rate/", public.rate, name="rate"),
+    ],
+    "status",
+)

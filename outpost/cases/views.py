@@ -1,0 +1,169 @@
+"""Case screens for staff: report from the phone, the work queue, one case with its actions."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from outpost.accounts.scope import scope_for
+from outpost.cases import queries, services
+from outpost.cases.forms import ActionForm, ReportForm
+from outpost.cases.labels import ACTION_LABELS, label
+from outpost.cases.models import Case, Source
+from outpost.cases.workflow import ACTIONS, State, allowed_actions
+from outpost.geo.models import Grid, PoliceBeat
+from outpost.registry.queries import SEEN, addresses_for
+
+PAGE = 50
+CONFLICT = gettext_lazy("Someone else has already acted on this case. Please reload and try again.")
+# The action whose form is open when the page loads: the usual next step of the loop.
+PRIMARY = ("accept", "verify", "dispatch", "sign_on", "complete", "rate", "close", "resume")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    tabs = queries.queue_tabs(request.user)
+    tab = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
+    cases = queries.for_queue(tab.cases.order_by("-reported_at", "-id"))
+    page = Paginator(cases, PAGE).get_page(request.GET.get("page"))
+    context = {
+        "tabs": [(t, t.cases.count()) for t in tabs],
+        "tab": tab,
+        "page": page,
+        "rows": queries.rows(page, request.user),
+        "can_report": not scope_for(request.user, "report").empty,
+        "extra": f"tab={tab.key}&",
+    }
+    return render(request, "cases/queue.html", context)
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    if scope_for(request.user, "report").empty:
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.report_case(form.new_case(_source(request.user)), actor=request.user)
+        except ValidationError as error:
+            _attach(form, error, {"location": "lon"})
+        else:
+            messages.success(request, _("Reported. Tracking code: %(code)s") % _code(case))
+            return redirect("cases:detail", number=case.number)
+    context = {"form": form, "address_search": not scope_for(request.user, SEEN).empty}
+    return render(request, "cases/report.html", context)
+
+
+def _source(user: Any) -> str:
+    """Reporters (8大员) file as reporters; everyone else who reports is out in the grid."""
+    return Source.REPORTER if scope_for(user, "view_cases").empty else Source.GRID_PATROL
+
+
+def _code(case: Case) -> dict[str, str]:
+    return {"code": case.tracking_code}
+
+
+@login_required
+@require_GET
+def address_point(request: HttpRequest) -> JsonResponse:
+    """The point of a standard address in the user's area, for pinning a report."""
+    code = request.GET.get("code", "")
+    address = addresses_for(request.user).filter(code=code).first()
+    if address is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "code": address.code,
+            "full_text": address.full_text,
+            "lon": address.lon,
+            "lat": address.lat,
+        }
+    )
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _render_detail(request, queries.get_case(request.user, number))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = queries.get_case(request.user, number)
+    if action not in ACTIONS:
+        raise Http404
+    if request.POST.get(f"{action}-version") != str(case.version):
+        messages.error(request, CONFLICT)
+        return redirect("cases:detail", number=case.number)
+    if action not in allowed_actions(State(case.state), services.relations_for(case, request.user)):
+        raise PermissionDenied
+    form = ActionForm(request.POST, case=case, action=action)
+    if form.is_valid():
+        try:
+            _apply(request, case, form)
+        except services.CaseConflict:
+            messages.error(request, CONFLICT)
+        except ValidationError as error:
+            _attach(form, error)
+            return _render_detail(request, case, form)
+        return redirect("cases:detail", number=case.number)
+    return _render_detail(request, case, form)
+
+
+def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
+    comment = form.cleaned_data["comment"]
+    payload = form.payload()
+    services.act(case, form.action, actor=request.user, comment=comment, payload=payload)
+    if form.action == "rate" and payload["rating"] == "unsatisfied":
+        services.act(case, "reopen", actor=request.user, comment=comment or "回访不满意，重新办理")
+    done = label(ACTION_LABELS, form.action)
+    messages.success(request, _("Done: %(action)s") % {"action": done})
+
+
+def _attach(form: Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """A service's refusal shown next to the field it is about, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        name = (rename or {}).get(field, field)
+        form.add_error(name if name in form.fields else None, problems)
+
+
+def _render_detail(
+    request: HttpRequest, case: Case, bound: ActionForm | None = None
+) -> HttpResponse:
+    actions = allowed_actions(State(case.state), services.relations_for(case, request.user))
+    forms = [
+        bound if bound and bound.action == a else ActionForm(case=case, action=a) for a in actions
+    ]
+    opened = bound.action if bound else next((a for a in PRIMARY if a in actions), "")
+    context = {**_facts(case, request.user), "forms": forms, "opened": opened}
+    return render(request, "cases/detail.html", context)
+
+
+def _facts(case: Case, user: Any) -> dict[str, Any]:
+    details = queries.sees_details(case, user)
+    grid = Grid.objects.filter(code=case.grid_code).first()
+    return {
+        "case": case,
+        "details": details,
+        "title": case.title if details else queries.POLICE_ONLY_TITLE,
+        "grid": grid,
+        "grid_shape": json.loads(grid.geometry) if grid and details else None,
+        "beat": PoliceBeat.objects.filter(code=case.beat_code).first(),
+        "deadline": queries.deadline_in_force(case, timezone.now()),
+        "assignments": case.assignments.all(),
+        "timeline": case.timeline.select_related("actor"),
+        "cards": case.cards.order_by("issued_at"),
+    }
