@@ -8,14 +8,25 @@ from shapely.geometry import Point
 from outpost.cases.models import Case, SubType
 from outpost.cases.services import NewCase, report_case
 from outpost.cases.taxonomy import load_taxonomy
+from outpost.geo.boundaries import import_boundaries
 from outpost.geo.geometry import from_geojson_text
 from outpost.geo.models import Grid
+from tests.conftest import GULOU
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         load_taxonomy()
+
+
+@pytest.fixture
+def district_reloaded(transactional_db: None) -> None:
+    """Transactional tests run after others that flush the database (live-server tests):
+    put back what the session loaded before them."""
+    if not Grid.objects.exists():
+        import_boundaries(GULOU)
+    load_taxonomy()
 
 
 def point_in(grid: Grid) -> Point:

@@ -168,6 +168,7 @@ def test_police_only_details_stay_with_the_police(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("district_reloaded")
 def test_two_dispatchers_at_once_exactly_one_wins(
     home_grid: Grid, grid_worker: Persona, commander: Persona
 ) -> None:
