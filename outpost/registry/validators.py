@@ -209,7 +209,9 @@ def check_id_agrees(id: IdNumber, birth_date: date | None, gender: str | None) -
                 f"{id.birth_date.isoformat()}",
                 "birth_date_conflict",
             )
-    if gender is not None and _text(gender):
+    if gender is None or gender == id.gender:  # not stated, or stated exactly as the ID has it
+        return
+    if _text(gender):
         stated_gender = parse_gender(gender)
         if stated_gender != id.gender:
             raise FieldProblem(
@@ -394,12 +396,18 @@ def parse_date(raw: object, *, field: str = "date") -> date:
     if not text:
         raise FieldProblem(field, "日期为空", "date is empty", "date_missing")
     if _ISO_DATE.fullmatch(text):  # what the first pattern would find, read in one call
-        return _real_date(text, field, int(text[:4]), int(text[5:7]), int(text[8:]))
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise _no_such_date(field, text) from None
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             year, month, day = (int(g) for g in match.groups())
-            return _real_date(text, field, year, month, day)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise _no_such_date(field, text) from None
     raise FieldProblem(
         field,
         f"日期格式无法识别：{text}（应如2024-01-02）",
@@ -408,16 +416,8 @@ def parse_date(raw: object, *, field: str = "date") -> date:
     )
 
 
-def _real_date(text: str, field: str, year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise FieldProblem(
-            field,
-            f"日期不存在：{text}",
-            f"no such date: {text}",
-            "date_invalid",
-        ) from None
+def _no_such_date(field: str, text: str) -> FieldProblem:
+    return FieldProblem(field, f"日期不存在：{text}", f"no such date: {text}", "date_invalid")
 
 
 _TRUE = {"true", "是", "1", "yes", "y"}

@@ -2,7 +2,11 @@
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 
 from outpost.geo.models import Division
 from outpost.registry.imports.base import Reject, text
@@ -28,17 +32,19 @@ class AddressImporter(KeyedImporter):
     kind = "addresses"
     model = StandardAddress
     key_field = "code"
-    preload_related = ("parent",)
     compared = ("level", "parent_code", "community_code", *TEXT_FIELDS, "lon", "lat")
+
+    def stored(self) -> Iterable[Sequence[Any]]:
+        parent_code = Coalesce(F("parent__code"), Value(""))
+        rows = StandardAddress.objects.annotate(parent_code=parent_code)
+        return rows.values_list(self.key_field, "id", *self.compared)
 
     def prepare(self) -> None:
         super().prepare()
-        self.levels = {code: obj.level for code, obj in self.known.items()}
+        self.levels = {code: values["level"] for code, values in self.known.items()}
         self.communities = set(
             Division.objects.filter(level="community").values_list("code", flat=True)
         )
-        for obj in self.known.values():
-            obj.parent_code = obj.parent.code if obj.parent_id else ""  # type: ignore[attr-defined]
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "addr_id")
@@ -76,38 +82,40 @@ class AddressImporter(KeyedImporter):
             raise Reject("community_code", f"社区编码不存在：{code or '空'}")
         return code
 
-    def build(self, key: str, fields: dict[str, Any]) -> Any:
-        obj = super().build(key, {k: v for k, v in fields.items() if k != "parent_code"})
-        obj.parent_code = fields["parent_code"]
-        self.levels[key] = obj.level  # later rows may name this one as their parent
-        return obj
+    def build(self, key: str, fields: dict[str, Any]) -> dict[str, Any]:
+        values = super().build(key, fields)  # parent_code stays until flush gives parent_id
+        self.levels[key] = values["level"]  # later rows may name this one as their parent
+        return values
 
     def flush(self) -> None:
-        new = [o for _, o in self.new.values()]
-        _place([*new, *self.changed.values()])
+        new = [values for _, values in self.new.values()]
+        changed = list(self.changed.values())
+        _place([*new, *changed])
         codes = dict(StandardAddress.objects.values_list("code", "id"))
         for level in LEVEL_ORDER:  # parents first, so children can point at their ids
-            batch = [o for o in new if o.level == level]
+            batch = [values for values in new if values["level"] == level]
             _link_parents(batch, codes)
-            StandardAddress.objects.bulk_create(batch, batch_size=2000)
-            codes.update({o.code: o.pk for o in batch})
-        changed = list(self.changed.values())
+            for values in batch:
+                del values["parent_code"]  # not a column
+            self.insert(batch)
+            if batch:
+                codes.update(StandardAddress.objects.filter(level=level).values_list("code", "id"))
         _link_parents(changed, codes)
         fields = [f for f in self.compared if f != "parent_code"]
-        StandardAddress.objects.bulk_update(
-            changed, [*fields, "parent", "grid_code", "beat_code", "state"], batch_size=2000
-        )
+        self.update(changed, [*fields, "parent_id", "grid_code", "beat_code", "state"])
 
 
-def _link_parents(objs: list[Any], codes: dict[str, int]) -> None:
-    for obj in objs:
-        obj.parent_id = codes.get(obj.parent_code) if obj.parent_code else None
+def _link_parents(rows: list[dict[str, Any]], codes: dict[str, int]) -> None:
+    for values in rows:
+        parent = values["parent_code"]
+        values["parent_id"] = codes.get(parent) if parent else None
 
 
-def _place(objs: list[Any]) -> None:
-    places = place_points([o.lon for o in objs], [o.lat for o in objs]) if objs else []
-    for obj, (grid, beat) in zip(objs, places, strict=True):
-        obj.grid_code, obj.beat_code = grid, beat
+def _place(rows: list[dict[str, Any]]) -> None:
+    lons, lats = [v["lon"] for v in rows], [v["lat"] for v in rows]
+    places = place_points(lons, lats) if rows else []
+    for values, (grid, beat) in zip(rows, places, strict=True):
+        values["grid_code"], values["beat_code"] = grid, beat
 
 
 def _coordinate(values: dict[str, Any], name: str, low: float, high: float) -> float:

@@ -29,7 +29,7 @@ class HouseImporter(KeyedImporter):
         super().prepare()
         self.addresses = address_index()
         self.people = dict(Person.objects.values_list("person_no", "id"))
-        self.rooms_taken = {h.address_id: code for code, h in self.known.items()}
+        self.rooms_taken = {values["address_id"]: code for code, values in self.known.items()}
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "house_id")
@@ -64,7 +64,8 @@ class HouseImporter(KeyedImporter):
 
     def flush(self) -> None:
         super().flush()
-        refresh_all_house_flags()
+        if self.new or self.changed:  # area, occupants and use only change with these
+            refresh_all_house_flags()
 
 
 def _area(values: dict[str, Any]) -> float | None:

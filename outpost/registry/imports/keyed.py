@@ -1,11 +1,19 @@
-"""The shape of the simpler imports: parse a row to (key, fields), then create, merge or leave."""
+"""The shape of the simpler imports: parse a row to (key, fields), then create, merge or leave.
+
+Records are held as dicts of column values, never as model instances: the stored ones are read
+as tuples, new ones go in with `insert_rows` and merged ones with `bulk_update` of the fields a
+merge writes."""
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from django.db.models import Model
+from django.utils import timezone
 
+from outpost.core.bulk import insert_rows, update_rows
 from outpost.registry.imports.base import Reject, RowOutcome
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import FieldProblem
@@ -18,17 +26,25 @@ class KeyedImporter(ABC):
     model: ClassVar[type[Model]]
     key_field: ClassVar[str]
     compared: ClassVar[tuple[str, ...]]
-    preload_related: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, actor: Any, state: str, matcher: Any, today: dt.date) -> None:
         self.actor, self.state, self.matcher, self.today = actor, state, matcher, today
-        self.known: dict[str, Model] = {}
-        self.new: dict[str, tuple[int, Model]] = {}
-        self.changed: dict[str, Model] = {}
+        self.known: dict[str, dict[str, Any]] = {}  # key → {"id": pk, compared field: value}
+        self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # key → (first row, columns)
+        self.changed: dict[str, dict[str, Any]] = {}  # key → known values with the merge's
+        self.defaults: dict[str, Any] = {}  # column → the model's default
+        self.collector = actor.pk if getattr(actor, "pk", None) else None
+        self.now = timezone.now()  # one timestamp for every record this import creates
+
+    def stored(self) -> Iterable[Sequence[Any]]:
+        """(key, pk, *compared values) of every record already there."""
+        return self.model.objects.values_list(self.key_field, "id", *self.compared)
 
     def prepare(self) -> None:
-        rows = self.model.objects.select_related(*self.preload_related)
-        self.known = {getattr(o, self.key_field): o for o in rows}
+        names = ("id", *self.compared)
+        self.known = {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.stored()}
+        fields = self.model._meta.concrete_fields
+        self.defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
 
     @abstractmethod
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -42,8 +58,8 @@ class KeyedImporter(ABC):
         except Reject as rejected:
             return RowOutcome(row.number, "rejected", rejected.field, rejected.reason)
         if key in self.new:
-            first, obj = self.new[key]
-            _apply(obj, fields)
+            first, values = self.new[key]
+            values.update(fields)
             return RowOutcome(row.number, "merged", self.key_field, f"与第 {first} 行重复，已合并")
         if key in self.known:
             return self._merge(row.number, key, fields)
@@ -51,28 +67,38 @@ class KeyedImporter(ABC):
         return RowOutcome(row.number, "created")
 
     def _merge(self, number: int, key: str, fields: dict[str, Any]) -> RowOutcome:
-        obj = self.changed.get(key) or self.known[key]
-        differs = [f for f in self.compared if getattr(obj, f) != fields[f]]
+        current = self.changed.get(key) or self.known[key]
+        differs = [f for f in self.compared if current[f] != fields[f]]
         if not differs:
             return RowOutcome(number, "unchanged")
-        _apply(obj, fields)
-        obj.state = self.state  # type: ignore[attr-defined]
-        self.changed[key] = obj
+        self.changed[key] = {**current, **fields, "state": self.state}
         return RowOutcome(number, "merged", ",".join(differs), "已有此记录，已更新")
 
-    def build(self, key: str, fields: dict[str, Any]) -> Model:
-        collector = self.actor if getattr(self.actor, "pk", None) else None
-        return self.model(
-            **{self.key_field: key}, state=self.state, collected_by=collector, **fields
-        )
+    def build(self, key: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Every column of a new record: the model's defaults, then the row's values."""
+        return {
+            **self.defaults,
+            self.key_field: key,
+            **fields,
+            "state": self.state,
+            "collected_by_id": self.collector,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+
+    def merge_writes(self) -> list[str]:
+        """The fields written to a merged record."""
+        return [*self.compared, "state"]
 
     def flush(self) -> None:
-        self.model.objects.bulk_create([o for _, o in self.new.values()], batch_size=2000)
-        self.model.objects.bulk_update(
-            list(self.changed.values()), [*self.compared, "state"], batch_size=2000
-        )
+        self.insert([values for _, values in self.new.values()])
+        self.update(list(self.changed.values()), self.merge_writes())
 
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            columns = list(rows[0])
+            insert_rows(self.model, columns, list(map(itemgetter(*columns), rows)))
 
-def _apply(obj: Model, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(obj, name, value)
+    def update(self, rows: list[dict[str, Any]], fields: list[str]) -> None:
+        """Write `fields` of each row to its record, without reading the records first."""
+        update_rows(self.model, fields, list(map(itemgetter("id", *fields), rows)))

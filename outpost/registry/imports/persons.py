@@ -2,11 +2,12 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
 
-from outpost.core.bulk import insert_rows
+from outpost.core.bulk import insert_rows, update_rows
 from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.registry.checks import refresh_all_house_flags
@@ -15,6 +16,7 @@ from outpost.registry.models import Person, Residence
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import (
     FieldProblem,
+    IdNumber,
     check_id_agrees,
     clean_person_name,
     normalize_phone,
@@ -46,6 +48,9 @@ COMPARED = (
     "address_id",
 )
 
+# What a merge writes.
+UPDATED = (*COMPARED, "phone_enc", "phone_masked", "state", "grid_code", "beat_code")
+
 
 @dataclass
 class ParsedPerson:
@@ -63,8 +68,11 @@ class PersonImporter:
         self.addresses: dict[str, PlacedAddress] = {}
         self.known: dict[str, tuple[Any, ...]] = {}  # id hash → (pk, *COMPARED values)
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # id hash → (first row, values)
-        self.changed: dict[int, Person] = {}
-        self.moves: list[tuple[Person, int]] = []
+        self.changed: dict[int, dict[str, Any]] = {}  # pk → the values a merge writes
+        self.moves: list[tuple[int, int]] = []  # (pk, new address id)
+        self.collector = actor.pk if getattr(actor, "pk", None) else None
+        self.id_today = dt.date.today()  # the ID check's own default "today", read once
+        self.now = timezone.now()  # one timestamp for every person this import creates
 
     def prepare(self) -> None:
         self.addresses = address_index()
@@ -79,7 +87,7 @@ class PersonImporter:
         key = parsed.fields["id_number_hash"]
         if key in self.new:
             first, values = self.new[key]
-            values.update(parsed.fields)
+            values.update(parsed.fields, phone_enc=_sealed(parsed.phone))
             return RowOutcome(row.number, "merged", "id_number", f"与第 {first} 行为同一人，已合并")
         if key in self.known:
             return self._merge(row.number, self.known[key], parsed)
@@ -87,54 +95,44 @@ class PersonImporter:
         return RowOutcome(row.number, "created")
 
     def _merge(self, number: int, known: tuple[Any, ...], parsed: ParsedPerson) -> RowOutcome:
-        pk, stored = known[0], dict(zip(COMPARED, known[1:], strict=True))
-        differs = [f for f in COMPARED if stored[f] != parsed.fields[f]]
+        pk, fields = known[0], parsed.fields
+        differs = [f for f, old in zip(COMPARED, known[1:], strict=True) if old != fields[f]]
         if not differs:
             return RowOutcome(number, "unchanged")
-        person = self.changed.get(pk) or Person.objects.get(pk=pk)
         if "address_id" in differs:
-            self.moves.append((person, parsed.fields["address_id"]))
-        _apply(person, parsed.fields)
-        if parsed.phone:
-            person.phone_enc = encrypt(parsed.phone)
-        person.state = self.state
-        self.changed[pk] = person
+            self.moves.append((pk, fields["address_id"]))
+        # The encrypted phone follows its hash and mask: a row without one clears all three.
+        self.changed[pk] = {**fields, "phone_enc": _sealed(parsed.phone), "state": self.state}
         reason = "已有此人（身份证号相同），已更新"
         return RowOutcome(number, "merged", ",".join(_labels(differs)), reason)
 
     def _build(self, parsed: ParsedPerson) -> dict[str, Any]:
         """Column values of a new person, written in bulk by `flush`."""
-        now = timezone.now()
-        collector = self.actor.pk if getattr(self.actor, "pk", None) else None
         return {
             **parsed.fields,
             "person_no": parsed.person_no,
             "id_number_enc": encrypt(parsed.id_number),
-            "phone_enc": encrypt(parsed.phone) if parsed.phone else "",
+            "phone_enc": _sealed(parsed.phone),
             "state": self.state,
-            "collected_by_id": collector,
-            "flags": [],
+            "collected_by_id": self.collector,
+            "flags": (),  # JSON [] (a tuple keeps the row dict out of the GC's sight)
             "return_reason": "",
-            "created_at": now,
-            "updated_at": now,
+            "created_at": self.now,
+            "updated_at": self.now,
         }
 
     def _parse(self, values: dict[str, Any]) -> ParsedPerson:
         try:
-            name = clean_person_name(text(values, "name"))
-            idn = parse_id_number(text(values, "id_number"))
-            stated = values.get("birth_date")
-            birth = parse_date(stated, field="birth_date") if text(values, "birth_date") else None
-            check_id_agrees(idn, birth, text(values, "gender") or None)
-            phone = normalize_phone(text(values, "phone")) if text(values, "phone") else ""
+            name, idn, phone = self._checked(values)
         except FieldProblem as problem:
             raise Reject.of(problem) from None
         address = self._address(values)
+        id_hash = keyed_hash(idn.value, purpose="id_number")
         fields = {
             "name": name,
             "gender": idn.gender,
             "birth_date": idn.birth_date,
-            "id_number_hash": keyed_hash(idn.value, purpose="id_number"),
+            "id_number_hash": id_hash,
             "id_number_masked": mask_id_number(idn.value),
             "id_tail": idn.value[-4:],
             "phone_hash": keyed_hash(phone, purpose="phone") if phone else "",
@@ -146,8 +144,19 @@ class PersonImporter:
             "grid_code": address.grid_code,
             "beat_code": address.beat_code,
         }
-        number = text(values, "person_id") or "X" + fields["id_number_hash"][:11].upper()
+        number = text(values, "person_id") or "X" + id_hash[:11].upper()
         return ParsedPerson(fields, idn.value, phone, number)
+
+    def _checked(self, values: dict[str, Any]) -> tuple[str, IdNumber, str]:
+        """Name, ID number, birth date, gender and phone, in this order: FieldProblem at the
+        first fault."""
+        name = clean_person_name(text(values, "name"))
+        idn = parse_id_number(text(values, "id_number"), today=self.id_today)
+        stated = values.get("birth_date")
+        birth = parse_date(stated, field="birth_date") if text(values, "birth_date") else None
+        check_id_agrees(idn, birth, text(values, "gender") or None)
+        phone = text(values, "phone")
+        return name, idn, normalize_phone(phone) if phone else ""
 
     def _address(self, values: dict[str, Any]) -> PlacedAddress:
         code = text(values, "addr_id")
@@ -170,31 +179,34 @@ class PersonImporter:
 
     def flush(self) -> None:
         created = [values for _, values in self.new.values()]
-        if created:
-            columns = list(created[0])
-            insert_rows(Person, columns, [[v[c] for c in columns] for v in created])
-        Person.objects.bulk_update(
-            list(self.changed.values()),
-            [*COMPARED, "phone_enc", "phone_masked", "state", "grid_code", "beat_code"],
-            batch_size=2000,
-        )
+        if created:  # every row's values were built by _build, keys in the same order
+            insert_rows(Person, list(created[0]), [tuple(v.values()) for v in created])
+        self._update_changed()
         self._record_residences(created)
-        refresh_all_house_flags()
+        if created or self.moves:  # only these change how many people live in a room
+            refresh_all_house_flags()
+
+    def _update_changed(self) -> None:
+        """Write the merged people without reading them first."""
+        pick = itemgetter(*UPDATED)
+        update_rows(Person, UPDATED, [(pk, *pick(v)) for pk, v in self.changed.items()])
 
     def _record_residences(self, created: list[dict[str, Any]]) -> None:
-        moved = {person.pk for person, _ in self.moves}
-        Residence.objects.filter(person_id__in=moved, moved_out__isnull=True).update(
-            moved_out=self.today
-        )
-        ids = dict(Person.objects.values_list("id_number_hash", "id")) if created else {}
-        starts = [[ids[v["id_number_hash"]], v["address_id"], self.today] for v in created]
-        starts += [[person.pk, address, self.today] for person, address in self.moves]
+        moved = list(dict.fromkeys(pk for pk, _ in self.moves))
+        for start in range(0, len(moved), 2000):  # within every database's parameter limit
+            Residence.objects.filter(
+                person_id__in=moved[start : start + 2000], moved_out__isnull=True
+            ).update(moved_out=self.today)
+        # The people created here all carry this import's timestamp: their ids, found by it.
+        mine = Person.objects.filter(created_at=self.now) if created else Person.objects.none()
+        ids = dict(mine.values_list("id_number_hash", "id"))
+        starts = [(ids[v["id_number_hash"]], v["address_id"], self.today) for v in created]
+        starts += [(pk, address, self.today) for pk, address in self.moves]
         insert_rows(Residence, ["person_id", "address_id", "moved_in"], starts)
 
 
-def _apply(person: Person, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(person, name, value)
+def _sealed(phone: str) -> str:
+    return encrypt(phone) if phone else ""
 
 
 def _labels(fields: list[str]) -> list[str]:
@@ -216,7 +228,10 @@ def _hukou(values: dict[str, Any], default: str) -> str:
 
 
 def _care_tags(values: dict[str, Any]) -> str:
-    raw = text(values, "care_tags").replace("；", ";").replace("、", ";").replace(",", ";")
+    raw = text(values, "care_tags")
+    if not raw:
+        return ""
+    raw = raw.replace("；", ";").replace("、", ";").replace(",", ";")
     tags = [t.strip() for t in raw.split(";") if t.strip()]
     unknown = [t for t in tags if t not in CARE_TAGS]
     if unknown:

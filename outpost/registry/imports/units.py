@@ -66,14 +66,14 @@ class UnitImporter(KeyedImporter):
             "beat_code": address.beat_code,
         }
 
+    def merge_writes(self) -> list[str]:
+        return [*super().merge_writes(), "contact_phone_enc"]
+
     def flush(self) -> None:
-        for key, obj in [*((k, o) for k, (_, o) in self.new.items()), *self.changed.items()]:
+        for key, values in [*((k, v) for k, (_, v) in self.new.items()), *self.changed.items()]:
             phone = self._phones.get(key, "")
-            obj.contact_phone_enc = encrypt(phone) if phone else ""  # type: ignore[attr-defined]
+            values["contact_phone_enc"] = encrypt(phone) if phone else ""
         super().flush()
-        Organisation.objects.bulk_update(
-            list(self.changed.values()), ["contact_phone_enc"], batch_size=2000
-        )
 
 
 def _legal_rep(values: dict[str, Any]) -> str:
