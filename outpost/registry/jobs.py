@@ -15,16 +15,11 @@ from outpost.core.context import request_context
 from outpost.core.xlsx import write_xlsx
 from outpost.registry.forms import ImportForm
 from outpost.registry.imports import TableError, run_import
+from outpost.registry.imports.base import IMPORT_ACTION
 from outpost.registry.models import ImportJob, VerificationState
 
 MAX_UPLOAD = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_ACTION = {
-    "addresses": "change",
-    "persons": "collect",
-    "houses": "collect",
-    "units": "collect",
-}
 
 
 def may_import(user: Any, kind: str) -> bool:

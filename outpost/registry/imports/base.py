@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from outpost.accounts.scope import scope_for
 from outpost.registry.models import StandardAddress
 from outpost.registry.validators import FieldProblem
 
@@ -97,3 +98,34 @@ def whole_number(values: dict[str, Any], name: str, label: str) -> int:
     if number < 0 or number != float(raw):
         raise Reject(name, f"{label}应为非负整数：{raw}")
     return number
+
+
+# What an uploader must be allowed to do where each kind of row lands.
+IMPORT_ACTION = {
+    "addresses": "change",
+    "persons": "collect",
+    "houses": "collect",
+    "units": "collect",
+}
+OUTSIDE_AREA = "该人员或地址不在您的辖区内，请联系所在网格或警务区处理"
+
+
+class AreaGuard:
+    """Keeps an uploader's rows inside their own area; the command line (no actor) is not
+    limited."""
+
+    def __init__(self, actor: Any, kind: str) -> None:
+        self.scope = scope_for(actor, IMPORT_ACTION[kind]) if actor is not None else None
+
+    def allows(self, grid_code: str, beat_code: str) -> bool:
+        scope = self.scope
+        if scope is None or scope.everything:
+            return True
+        return bool(
+            (scope.civil and grid_code.startswith(scope.civil))
+            or (scope.police and beat_code.startswith(scope.police))
+        )
+
+    def check(self, place: PlacedAddress) -> None:
+        if not self.allows(place.grid_code, place.beat_code):
+            raise Reject("addr_id", OUTSIDE_AREA)

@@ -38,6 +38,7 @@ class HouseImporter(KeyedImporter):
         address = self.addresses.get(text(values, "addr_id"))
         if address is None or address.level != "room":
             raise Reject("addr_id", f"标准地址不存在或不是户室：{text(values, 'addr_id') or '空'}")
+        self.guard.check(address)
         if self.rooms_taken.setdefault(address.pk, code) != code:
             raise Reject("addr_id", f"该户室已登记为房屋 {self.rooms_taken[address.pk]}")
         use = text(values, "use")

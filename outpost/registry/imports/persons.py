@@ -11,7 +11,15 @@ from outpost.core.bulk import insert_rows, update_rows
 from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.registry.checks import refresh_all_house_flags
-from outpost.registry.imports.base import PlacedAddress, Reject, RowOutcome, address_index, text
+from outpost.registry.imports.base import (
+    OUTSIDE_AREA,
+    AreaGuard,
+    PlacedAddress,
+    Reject,
+    RowOutcome,
+    address_index,
+    text,
+)
 from outpost.registry.models import Person, Residence
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import (
@@ -70,6 +78,8 @@ class PersonImporter:
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # id hash → (first row, values)
         self.changed: dict[int, dict[str, Any]] = {}  # pk → the values a merge writes
         self.moves: list[tuple[int, int]] = []  # (pk, new address id)
+        self.guard = AreaGuard(actor, self.kind)
+        self._by_pk: dict[int, PlacedAddress] = {}
         self.collector = actor.pk if getattr(actor, "pk", None) else None
         self.id_today = dt.date.today()  # the ID check's own default "today", read once
         self.now = timezone.now()  # one timestamp for every person this import creates
@@ -90,9 +100,20 @@ class PersonImporter:
             values.update(parsed.fields, phone_enc=_sealed(parsed.phone))
             return RowOutcome(row.number, "merged", "id_number", f"与第 {first} 行为同一人，已合并")
         if key in self.known:
+            if not self._may_touch(self.known[key]):
+                return RowOutcome(row.number, "rejected", "addr_id", OUTSIDE_AREA)
             return self._merge(row.number, self.known[key], parsed)
         self.new[key] = (row.number, self._build(parsed))
         return RowOutcome(row.number, "created")
+
+    def _may_touch(self, known: tuple[Any, ...]) -> bool:
+        """An uploader may update a known person only where that person now lives."""
+        if self.guard.scope is None:
+            return True
+        if not self._by_pk:
+            self._by_pk = {place.pk: place for place in self.addresses.values()}
+        place = self._by_pk.get(known[1 + COMPARED.index("address_id")])
+        return place is not None and self.guard.allows(place.grid_code, place.beat_code)
 
     def _merge(self, number: int, known: tuple[Any, ...], parsed: ParsedPerson) -> RowOutcome:
         pk, fields = known[0], parsed.fields
@@ -167,6 +188,7 @@ class PersonImporter:
             raise Reject("addr_id", f"标准地址编码不存在：{code}")
         if found.level != "room":
             raise Reject("addr_id", f"地址 {code} 不是户室级地址，请精确到户室")
+        self.guard.check(found)
         return found
 
     def _match(self, free_text: str) -> str:

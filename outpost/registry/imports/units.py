@@ -49,6 +49,7 @@ class UnitImporter(KeyedImporter):
         address = self.addresses.get(text(values, "addr_id"))
         if address is None:
             raise Reject("addr_id", f"标准地址编码不存在：{text(values, 'addr_id') or '空'}")
+        self.guard.check(address)
         phone = (
             normalize_phone(text(values, "contact_phone")) if text(values, "contact_phone") else ""
         )
