@@ -11,6 +11,7 @@ from django.test import Client
 from outpost.accounts.models import User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
+from outpost.cases import services
 from outpost.cases.models import Case
 from outpost.geo.models import Grid
 from tests.cases.conftest import file_case, point_in
@@ -170,35 +171,42 @@ def test_police_only_details_stay_with_the_police(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("district_reloaded")
 def test_two_dispatchers_at_once_exactly_one_wins(
-    home_grid: Grid, grid_worker: Persona, commander: Persona
+    home_grid: Grid, grid_worker: Persona, commander: Persona, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Real threads, real connections. On PostgreSQL both read the case before either writes,
-    so the loser is told 409 by the conditional update; SQLite serialises writers, so there the
-    loser may instead find the case already moved (422). Either way exactly one action lands."""
+    """Real threads, real connections: both requests have read the case before either writes
+    (a barrier holds each just before its transaction), so the conditional update decides and
+    the loser is told 409, on PostgreSQL and on SQLite alike."""
     case = file_case(home_grid, grid_worker.user)
     second = User.objects.create_user("commander_2", password="x")
     grant_role(second, Role.STREET_COMMANDER, home_grid.community.code[:9] + "000", actor=None)
     clients = [commander.client, Client()]
     clients[1].force_login(second)
-    answers = _race(case.number, clients, ("accept", "accept"))
-    codes = sorted(a.status_code for a in answers)
-    assert codes[0] == 200 and codes[1] in (409, 422), [a.content for a in answers]
-    if connection.vendor == "postgresql":
-        loser = next(a for a in answers if a.status_code != 200)
-        assert loser.status_code == 409, loser.content
-        assert loser.json()["detail"] == "案件已被他人处理，请刷新后重试"
+    both_read = threading.Barrier(2, timeout=10)
+    checked = services._check
+
+    def check_then_wait(*args: Any) -> Any:
+        step = checked(*args)
+        both_read.wait()
+        return step
+
+    monkeypatch.setattr(services, "_check", check_then_wait)
+    answers = _race(case.number, clients, ("accept", "reject"))
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.content for a in answers]
+    loser = next(a for a in answers if a.status_code == 409).json()
+    assert loser["detail"] == "案件已被他人处理，请刷新后重试"
     stored = Case.objects.get(pk=case.pk)
-    assert stored.state == "accepted" and stored.version == 1
-    assert [t.action for t in stored.timeline.all()] == ["report", "accept"]
+    assert stored.version == 1 and stored.state in ("accepted", "rejected")
+    assert [t.action for t in stored.timeline.all()] == ["report", stored.timeline.last().action]
+    assert stored.timeline.count() == 2
 
 
 def _race(number: str, clients: list[Client], actions: tuple[str, str]) -> list[Any]:
     answers: list[Any] = []
-    barrier = threading.Barrier(2)
 
     def run(client: Client, action: str) -> None:
-        barrier.wait()
-        answers.append(post(client, f"{API}/cases/{number}/actions/{action}", {}))
+        answers.append(
+            post(client, f"{API}/cases/{number}/actions/{action}", {"comment": "同时处理"})
+        )
         connection.close()
 
     threads = [
