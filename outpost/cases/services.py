@@ -16,6 +16,7 @@ from outpost.cases.numbering import next_case_number
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
 from outpost.cases.supervision import notify_case_units
 from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transition
+from outpost.core.context import stored_user
 from outpost.core.crypto import encrypt
 from outpost.core.masking import mask_phone
 from outpost.geo.locator import locate
@@ -67,7 +68,7 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
         source_crs=new.crs,
         grid_code=place.grid_code,
         beat_code=place.beat_code or "",
-        reporter=actor if getattr(actor, "pk", None) else None,
+        reporter=stored_user(actor),
         reporter_name=new.reporter_name,
         reporter_phone_masked=mask_phone(new.reporter_phone),
         reporter_phone_enc=encrypt(new.reporter_phone) if new.reporter_phone else "",
@@ -256,7 +257,7 @@ def _timeline(
     TimelineEntry.objects.create(
         case=case,
         at=now,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_user(actor),
         actor_name=getattr(actor, "username", "") or "群众",
         action=action,
         from_state=from_state,
@@ -268,5 +269,6 @@ def _timeline(
 
 def visible_cases(actor: Any) -> Any:
     """Cases in the actor's area or dispatched to them, plus the ones they reported."""
-    own = Case.objects.filter(reporter=actor) if getattr(actor, "pk", None) else Case.objects.none()
+    user = stored_user(actor)
+    own = Case.objects.filter(reporter=user) if user else Case.objects.none()
     return restrict(Case.objects.all(), actor, "view_cases") | own

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from outpost.core.context import current_context
+from outpost.core.context import current_context, stored_user
 from outpost.core.models import AccessLogEntry, AccessLogHead
 
 
@@ -37,7 +37,7 @@ def log_access(
     head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
     entry = AccessLogEntry(
         at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_user(actor),
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
         object_type=object_type,

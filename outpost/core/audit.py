@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from outpost.core.context import current_context
+from outpost.core.context import current_context, stored_user
 from outpost.core.models import ChangeRecord
 
 
@@ -17,7 +17,7 @@ def record_change(
 ) -> ChangeRecord:
     ctx = current_context()
     return ChangeRecord.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_user(actor),
         origin=ctx.origin,
         request_id=ctx.request_id,
         action=action,

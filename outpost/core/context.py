@@ -38,6 +38,12 @@ def request_context(origin: str, request_id: str | None = None) -> Iterator[Requ
         _current.reset(token)
 
 
+def stored_user(actor: Any) -> Any | None:
+    """The actor if it is a saved user, else None (commands, jobs, anonymous residents), for the
+    foreign keys that record who acted."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     """Template context processor: settings the base template needs."""
     return {

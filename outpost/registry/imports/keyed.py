@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from outpost.core.bulk import insert_rows, update_rows
+from outpost.core.context import stored_user
 from outpost.registry.imports.base import AreaGuard, Reject, RowOutcome
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import FieldProblem
@@ -33,7 +34,7 @@ class KeyedImporter(ABC):
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # key → (first row, columns)
         self.changed: dict[str, dict[str, Any]] = {}  # key → known values with the merge's
         self.defaults: dict[str, Any] = {}  # column → the model's default
-        self.collector = actor.pk if getattr(actor, "pk", None) else None
+        self.collector = actor.pk if stored_user(actor) else None
         self.guard = AreaGuard(actor, self.kind)
         self.now = timezone.now()  # one timestamp for every record this import creates
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from outpost.core.bulk import insert_rows, update_rows
+from outpost.core.context import stored_user
 from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.registry.checks import refresh_all_house_flags
@@ -80,7 +81,7 @@ class PersonImporter:
         self.moves: list[tuple[int, int]] = []  # (pk, new address id)
         self.guard = AreaGuard(actor, self.kind)
         self._by_pk: dict[int, PlacedAddress] = {}
-        self.collector = actor.pk if getattr(actor, "pk", None) else None
+        self.collector = actor.pk if stored_user(actor) else None
         self.id_today = dt.date.today()  # the ID check's own default "today", read once
         self.now = timezone.now()  # one timestamp for every person this import creates
 
