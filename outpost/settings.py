@@ -148,6 +148,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # shared assets: vendored Leaflet and htmx, site CSS
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
+# Uploaded photos and PDFs. Never served directly: a scoped view hands them out.
+MEDIA_ROOT = VAR_DIR / "media"
+OUTPOST_MAX_ATTACHMENT_BYTES = env_int("OUTPOST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+OUTPOST_MAX_ATTACHMENTS = env_int("OUTPOST_MAX_ATTACHMENTS", 9)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -165,6 +169,11 @@ OUTPOST_MIN_M2_PER_OCCUPANT = env_int("OUTPOST_MIN_M2_PER_OCCUPANT", 5)
 
 # 督办: whether a red card also puts the case before the command room one level up.
 OUTPOST_ESCALATE_RED_CARDS = env_bool("OUTPOST_ESCALATE_RED_CARDS", True)
+
+# The public status page: lookups allowed from one address per window, so tracking codes
+# cannot be guessed by trying many.
+OUTPOST_STATUS_LOOKUPS_PER_MINUTE = env_int("OUTPOST_STATUS_LOOKUPS_PER_MINUTE", 30)
+OUTPOST_STATUS_LOOKUP_WINDOW = env_int("OUTPOST_STATUS_LOOKUP_WINDOW", 60)
 
 SESSION_COOKIE_AGE = env_int("OUTPOST_SESSION_SECONDS", 8 * 3600)
 if PRODUCTION:

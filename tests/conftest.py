@@ -41,6 +41,12 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files go to the test's own folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @dataclass
 class Persona:
     user: User

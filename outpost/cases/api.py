@@ -6,12 +6,15 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from outpost.accounts.scope import scope_for
 from outpost.cases import services
+from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
-from outpost.cases.models import Case, SubType
+from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
@@ -24,9 +27,11 @@ class CaseIn(Schema):
     subtype: str = Field(..., pattern=r"^\d{4}$", description="Sub-type code, e.g. 0101")
     title: str = Field(..., min_length=2, max_length=100)
     description: str = Field("", max_length=5000)
-    lon: float = Field(..., ge=-180, le=180)
-    lat: float = Field(..., ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
     crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    address: str = Field("", max_length=40, description="Standard address code, instead of a point")
+    parties: list[str] = Field([], max_length=20, description="Parties' ID numbers (registry)")
     source: Literal["grid_patrol", "reporter", "resident", "110", "12345", "higher_level"] = (
         "grid_patrol"
     )
@@ -54,6 +59,15 @@ class TimelineOut(Schema):
     deadline: dt.datetime | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    purpose: str
+    url: str
+
+
 class CaseOut(Schema):
     number: str
     state: str
@@ -66,6 +80,7 @@ class CaseOut(Schema):
     sensitivity: str
     grid_code: str
     beat_code: str
+    address: str | None
     reported_at: dt.datetime
     sign_on_due: dt.datetime | None
     handle_due: dt.datetime | None
@@ -74,6 +89,7 @@ class CaseOut(Schema):
     result: str | None
     units: list[str]
     allowed_actions: list[str]
+    attachments: list[AttachmentOut]
     timeline: list[TimelineOut]
 
 
@@ -97,6 +113,7 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
         "sensitivity": case.sensitivity,
         "grid_code": case.grid_code,
         "beat_code": case.beat_code,
+        "address": case.address.code if details and case.address_id else None,
         "reported_at": case.reported_at,
         "sign_on_due": case.sign_on_due,
         "handle_due": case.handle_due,
@@ -105,6 +122,9 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
         "result": case.result,
         "units": [a.unit_name for a in case.assignments.all() if a.active],
         "allowed_actions": allowed_actions(State(case.state), services.relations_for(case, user)),
+        "attachments": [attachment_out(case, a) for a in case.attachments.all()]
+        if details and with_timeline
+        else [],
         "timeline": [
             {
                 "at": t.at,
@@ -117,6 +137,17 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
             }
             for t in timeline
         ],
+    }
+
+
+def attachment_out(case: Case, found: Attachment) -> dict[str, Any]:
+    return {
+        "id": found.pk,
+        "name": found.name,
+        "content_type": found.content_type,
+        "size": found.size,
+        "purpose": found.purpose,
+        "url": reverse("cases:attachment", args=[case.number, found.pk]),
     }
 
 
@@ -172,6 +203,8 @@ def create_case(request: HttpRequest, body: CaseIn) -> Status[dict[str, Any]]:
         lon=body.lon,
         lat=body.lat,
         crs=body.crs,
+        address=body.address,
+        parties=body.parties,
         urgency=body.urgency,
         sensitivity=body.sensitivity,
     )
@@ -239,3 +272,22 @@ def case_action(request: HttpRequest, number: str, action: str, body: ActionIn) 
     if action == "rate" and body.rating == "unsatisfied":
         case = services.act(case, "reopen", actor=request.user, comment="回访不满意，重新办理")
     return case_out(case, request.user)
+
+
+@router.post(
+    "/cases/{number}/attachments",
+    response={201: list[AttachmentOut]},
+    summary="Add photos or PDFs to a case (multipart, field `files`)",
+)
+def add_attachments(
+    request: HttpRequest,
+    number: str,
+    files: File[list[UploadedFile]],
+    purpose: Form[Literal["report", "evidence", "recheck"]] = "evidence",
+) -> Status[list[dict[str, Any]]]:
+    case = get_case(request.user, number)
+    if not _sees_details(case, request.user):
+        raise PermissionDenied
+    received = [read_upload(f) for f in files]
+    kept = services.attach(case, received, actor=request.user, purpose=purpose)
+    return Status(201, [attachment_out(case, a) for a in kept])

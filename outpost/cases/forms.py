@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from outpost.cases.attachments import read_upload
 from outpost.cases.labels import RATING_LABELS, UNIT_KIND_LABELS
 from outpost.cases.models import Case, Category, SubType, Urgency
 from outpost.cases.queries import dispatch_candidates
@@ -29,6 +30,37 @@ def subtype_choices(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos or PDFs at once; what they are is checked by the service, by content."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[tuple[str, bytes]]:
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        checked = [super(PhotosField, self).clean(f, initial) for f in files]
+        return [read_upload(f) for f in checked if f]
+
+
+def photos_field() -> PhotosField:
+    return PhotosField(
+        label=_("Photos or PDF"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or PDF. Location data is removed from photos."),
+    )
+
+
+def id_numbers(text: str) -> list[str]:
+    return [
+        line.strip()
+        for line in text.replace("，", "\n").replace(",", "\n").splitlines()
+        if line.strip()
+    ]
+
+
 class ReportForm(forms.Form):
     subtype = forms.ChoiceField(label=_("Case type"))
     title = forms.CharField(label=_("Title"), min_length=2, max_length=100)
@@ -46,6 +78,15 @@ class ReportForm(forms.Form):
     )
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    address = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    parties = forms.CharField(
+        label=_("Parties (ID numbers)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+        help_text=_("One ID number a line; they are linked to the people registry."),
+    )
+    photos = photos_field()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +94,7 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("lon") is None or data.get("lat") is None:
+        if (data.get("lon") is None or data.get("lat") is None) and not data.get("address"):
             self.add_error("lon", _("Pin the place on the map, or find it by its address."))
         return data
 
@@ -67,6 +108,9 @@ class ReportForm(forms.Form):
             lon=data["lon"],
             lat=data["lat"],
             urgency=data["urgency"],
+            address=data["address"],
+            parties=id_numbers(data["parties"]),
+            files=data["photos"],
         )
 
 
@@ -120,6 +164,7 @@ class ActionForm(forms.Form):
         )
 
     def _add_complete_fields(self) -> None:
+        self.fields["photos"] = photos_field()
         need = self.case.subtype.closing_requires
         if need == "mediation_outcome":
             self.fields["mediation_outcome"] = forms.ChoiceField(
@@ -162,7 +207,10 @@ class ActionForm(forms.Form):
             lead = units[0] if len(units) == 1 else data["lead"]
             return {"targets": [_target(value, value == lead) for value in units]}
         keys = ("mediation_outcome", "recheck", "rating", "duplicate_of")
-        return {k: data[k] for k in keys if data.get(k)}
+        payload = {k: data[k] for k in keys if data.get(k)}
+        if data.get("photos"):
+            payload["files"] = data["photos"]
+        return payload
 
     def unit_rows(self) -> list[dict[str, Any]]:
         """The dispatch form's table: each candidate with its kind, checked and lead as posted

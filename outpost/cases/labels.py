@@ -37,6 +37,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "rate": pgettext_lazy("case action", "Rate"),
     "reopen": pgettext_lazy("case action", "Reopen"),
     "close": pgettext_lazy("case action", "Close"),
+    "attach": pgettext_lazy("case action", "Add photos or files"),
 }
 
 RATING_LABELS: dict[str, Promise] = {

@@ -245,3 +245,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AttachmentPurpose(models.TextChoices):
+    REPORT = "report", _("Photo from the scene")
+    EVIDENCE = "evidence", _("Evidence of handling")
+    RECHECK = "recheck", _("Recheck photo")
+
+
+class Attachment(models.Model):
+    """A photo or PDF on a case (现场照片/附件): checked by content, stored without location
+    metadata, named by its SHA-256 so the same file is kept once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=AttachmentPurpose.choices, default="report"
+    )
+    name = models.CharField(_("file name"), max_length=100)
+    content_type = models.CharField(_("content type"), max_length=32)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("file"), upload_to="cases/", max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.name}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

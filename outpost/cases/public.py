@@ -1,14 +1,12 @@
 """The public status page (no sign-in): a resident follows a case by its tracking code and rates
 the result. It shows steps and outcomes only: no names, comments, phone numbers or places."""
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from outpost.cases import services
 from outpost.cases.forms import RatingForm, TrackingForm
 from outpost.cases.models import Case
 from outpost.cases.workflow import Relation, State
+from outpost.core.ratelimit import hit
 
 RESIDENT = {Relation.RESIDENT}
 OUTCOME_STATES = (State.COMPLETED, State.RATED, State.CLOSED)
@@ -26,16 +25,17 @@ View = Callable[..., HttpResponse]
 
 
 def rate_limited(view: View) -> View:
-    """At most OUTPOST_STATUS_LOOKUPS_PER_MINUTE lookups a minute from one address (429 after),
-    so tracking codes cannot be guessed by trying many."""
+    """At most OUTPOST_STATUS_LOOKUPS_PER_MINUTE lookups per window from one address (429
+    after), so tracking codes cannot be guessed by trying many."""
 
     @wraps(view)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = f"outpost:status:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
-        cache.add(key, 0, timeout=70)
-        if cache.incr(key) > getattr(settings, "OUTPOST_STATUS_LOOKUPS_PER_MINUTE", 30):
+        key = f"status:{request.META.get('REMOTE_ADDR', '')}"
+        limit = settings.OUTPOST_STATUS_LOOKUPS_PER_MINUTE
+        wait = hit(key, limit=limit, seconds=settings.OUTPOST_STATUS_LOOKUP_WINDOW)
+        if wait:
             response = render(request, "cases/public/too_many.html", status=429)
-            response["Retry-After"] = "60"
+            response["Retry-After"] = str(wait)
             return response
         return view(request, *args, **kwargs)
 

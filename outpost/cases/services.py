@@ -10,16 +10,25 @@ from django.db.models import F
 from django.utils import timezone
 
 from outpost.accounts.scope import can, restrict, scope_for
-from outpost.cases import clocks
-from outpost.cases.models import Case, CaseAssignment, SubType, TimelineEntry
+from outpost.cases import attachments, clocks
+from outpost.cases.models import (
+    AttachmentPurpose,
+    Case,
+    CaseAssignment,
+    SubType,
+    TimelineEntry,
+)
 from outpost.cases.numbering import next_case_number
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
 from outpost.cases.supervision import notify_case_units
 from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transition
 from outpost.core.context import stored_user
-from outpost.core.crypto import encrypt
+from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_phone
 from outpost.geo.locator import locate
+from outpost.registry.models import Person, StandardAddress
+from outpost.registry.queries import addresses_for, people_for
+from outpost.registry.validators import FieldProblem, parse_id_number
 
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 MEDIATION_OUTCOMES = ("调解成功", "调解不成功", "已引导司法途径")
@@ -42,12 +51,19 @@ class NewCase:
     sensitivity: str = "internal"
     reporter_name: str = ""
     reporter_phone: str = ""
+    address: str = ""
+    parties: list[str] = field(default_factory=list)
+    files: list[tuple[str, bytes]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 @transaction.atomic
 def report_case(new: NewCase, *, actor: Any) -> Case:
-    """File a case at a point; it lands in the grid and beat that hold the point."""
+    """File a case at a point or a standard address; it lands in the grid and beat that hold the
+    place. Parties are linked to the registry; photos are checked and kept with it."""
+    address = _address(new, actor)
+    if address is not None and (new.lon is None or new.lat is None):
+        new.lon, new.lat, new.crs = address.lon, address.lat, "wgs84"
     if new.lon is None or new.lat is None:
         raise ValidationError({"location": "请在地图上标出位置"})
     place = locate(new.lon, new.lat, new.crs)
@@ -66,6 +82,7 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
         lon=place.lon,
         lat=place.lat,
         source_crs=new.crs,
+        address=address,
         grid_code=place.grid_code,
         beat_code=place.beat_code or "",
         reporter=stored_user(actor),
@@ -76,8 +93,36 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
         sensitivity=new.sensitivity,
         reported_at=now,
     )
+    case.parties.set(_parties(new.parties, actor))
+    if new.files:
+        attachments.store(case, new.files, actor=actor, purpose=AttachmentPurpose.REPORT)
     _timeline(case, actor, "report", "", State.REPORTED, new.description[:500], None, now)
     return case
+
+
+def _address(new: NewCase, actor: Any) -> StandardAddress | None:
+    if not new.address:
+        return None
+    found = addresses_for(actor).filter(code=new.address).first()
+    if found is None:
+        raise ValidationError({"address": f"标准地址不存在或不在您的辖区内：{new.address}"})
+    return found
+
+
+def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
+    """Parties (当事人) by ID number, among the people the reporter may see. Unknown and
+    out-of-area numbers get the same answer, so the form cannot be used to probe the registry."""
+    people = []
+    for position, raw in enumerate(id_numbers, start=1):
+        try:
+            digest = keyed_hash(parse_id_number(raw).value, purpose="id_number")
+        except FieldProblem as problem:
+            raise ValidationError({"parties": f"第 {position} 位当事人：{problem.zh}"}) from None
+        person = people_for(actor).filter(id_number_hash=digest).first()
+        if person is None:
+            raise ValidationError({"parties": f"第 {position} 位当事人不在您辖区的实有人口中"})
+        people.append(person)
+    return people
 
 
 def can_report_restricted(actor: Any) -> bool:
@@ -129,6 +174,8 @@ def act(
     step = _check(case, action, actor, comment, relations)
     with transaction.atomic():
         now = timezone.now()
+        if payload.get("files"):
+            _attach_for(case, step, payload["files"], actor)
         changes = _effects(case, step, payload, comment, now)
         updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
             state=step.target, version=F("version") + 1, **changes
@@ -177,14 +224,28 @@ def _effects(
     return changes
 
 
+def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], actor: Any) -> None:
+    """Photos sent with an action: with 办结 of a hazard they are the re-check photos."""
+    recheck = step.action == "complete" and case.subtype.closing_requires == "recheck_photo"
+    purpose = AttachmentPurpose.RECHECK if recheck else AttachmentPurpose.EVIDENCE
+    attachments.store(case, files, actor=actor, purpose=purpose)
+
+
 def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
     need = case.subtype.closing_requires
     if need == "mediation_outcome" and payload.get("mediation_outcome") not in MEDIATION_OUTCOMES:
         raise ValidationError({"mediation_outcome": "矛盾纠纷办结须填写调解结果"})
     if need == "recheck_photo" and not payload.get("recheck"):
         raise ValidationError({"recheck": "安全隐患办结须填写复查情况"})
+    if need == "recheck_photo" and not _has_recheck_photo(case):
+        raise ValidationError({"files": "安全隐患办结须上传复查照片"})
     parts = [comment.strip(), payload.get("mediation_outcome", ""), payload.get("recheck", "")]
     return "\n".join(p for p in parts if p)
+
+
+def _has_recheck_photo(case: Case) -> bool:
+    photos = case.attachments.filter(purpose=AttachmentPurpose.RECHECK)
+    return photos.filter(content_type__startswith="image/").exists()
 
 
 def _rating(payload: dict[str, Any]) -> str:
@@ -265,6 +326,20 @@ def _timeline(
         comment=comment,
         deadline=deadline,
     )
+
+
+def attach(case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: str) -> Any:
+    """Add photos or PDFs to a case outside an action (补充材料); anyone taking part in the case
+    may, and the timeline records it."""
+    if State(case.state) in TERMINAL:
+        raise ValidationError("案件已结束，不能再变更")
+    if not relations_for(case, actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        kept = attachments.store(case, files, actor=actor, purpose=purpose)
+        names = "、".join(a.name for a in kept)
+        _timeline(case, actor, "attach", case.state, case.state, names, None, timezone.now())
+    return kept
 
 
 def visible_cases(actor: Any) -> Any:

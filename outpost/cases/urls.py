@@ -11,6 +11,7 @@ urlpatterns = [
     path("address-point/", views.address_point, name="address_point"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:action>/", views.act, name="act"),
+    path("<str:number>/files/<int:pk>/", views.attachment, name="attachment"),
 ]
 
 public_urlpatterns = (

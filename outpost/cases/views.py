@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +23,7 @@ from outpost.cases.labels import ACTION_LABELS, label
 from outpost.cases.models import Case, Source
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 from outpost.geo.models import Grid, PoliceBeat
-from outpost.registry.queries import SEEN, addresses_for
+from outpost.registry.queries import SEEN, addresses_for, people_for
 
 PAGE = 50
 CONFLICT = gettext_lazy("Someone else has already acted on this case. Please reload and try again.")
@@ -51,12 +52,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     if scope_for(request.user, "report").empty:
         raise PermissionDenied
-    form = ReportForm(request.POST or None, user=request.user)
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.report_case(form.new_case(_source(request.user)), actor=request.user)
         except ValidationError as error:
-            _attach(form, error, {"location": "lon"})
+            _show_refusal(form, error, {"location": "lon", "address": "lon", "files": "photos"})
         else:
             messages.success(request, _("Reported. Tracking code: %(code)s") % _code(case))
             return redirect("cases:detail", number=case.number)
@@ -97,6 +98,20 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A case's photo or PDF, for those who see the case's details (404 outside the area)."""
+    case = queries.get_case(request.user, number)
+    if not queries.sees_details(case, request.user):
+        raise PermissionDenied
+    found = get_object_or_404(case.attachments, pk=pk)
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, found.name)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     case = queries.get_case(request.user, number)
@@ -107,14 +122,14 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return redirect("cases:detail", number=case.number)
     if action not in allowed_actions(State(case.state), services.relations_for(case, request.user)):
         raise PermissionDenied
-    form = ActionForm(request.POST, case=case, action=action)
+    form = ActionForm(request.POST, request.FILES, case=case, action=action)
     if form.is_valid():
         try:
             _apply(request, case, form)
         except services.CaseConflict:
             messages.error(request, CONFLICT)
         except ValidationError as error:
-            _attach(form, error)
+            _show_refusal(form, error, {"files": "photos"})
             return _render_detail(request, case, form)
         return redirect("cases:detail", number=case.number)
     return _render_detail(request, case, form)
@@ -130,7 +145,9 @@ def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
     messages.success(request, _("Done: %(action)s") % {"action": done})
 
 
-def _attach(form: Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
+def _show_refusal(
+    form: Form, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
     """A service's refusal shown next to the field it is about, or above the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -166,4 +183,7 @@ def _facts(case: Case, user: Any) -> dict[str, Any]:
         "assignments": case.assignments.all(),
         "timeline": case.timeline.select_related("actor"),
         "cards": case.cards.order_by("issued_at"),
+        "attachments": case.attachments.all() if details else [],
+        # Parties only as far as the viewer may see the people registry.
+        "parties": case.parties.filter(pk__in=people_for(user).values("pk")) if details else [],
     }

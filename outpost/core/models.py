@@ -92,3 +92,22 @@ class AccessLogHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class RateBucket(models.Model):
+    """Hits of one key (an address, an account) in one time window, shared by every process so
+    a limit holds behind several workers (限流)."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate bucket")
+        verbose_name_plural = _("rate buckets")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="core_ratebucket_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.hits}"

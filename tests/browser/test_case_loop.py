@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
 from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts
@@ -72,7 +71,6 @@ def loop_district(live_server: Any, settings: Any) -> District:
     """The live server's database (flushed after every test): the boundaries, the taxonomy with
     its departments, the demo accounts, and a handler of 鼓楼区城市管理局."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()  # the status page's per-address lookup counter: 127.0.0.1 starts at zero
     import_boundaries(GULOU)
     load_taxonomy()
     create_demo_accounts()

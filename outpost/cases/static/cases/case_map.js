@@ -43,6 +43,7 @@
     const status = document.getElementById("pick-status");
     const lon = document.getElementById("id_lon");
     const lat = document.getElementById("id_lat");
+    const address = document.getElementById("id_address");
     const map = baseMap(el);
     let pin = null;
 
@@ -51,7 +52,9 @@
       status.classList.toggle("error", Boolean(bad));
     }
 
-    async function place(latlng, name) {
+    // A pin from a standard address keeps the address's code; a tap on the map clears it.
+    async function place(latlng, name, code) {
+      if (address) address.value = code || "";
       if (pin) pin.setLatLng(latlng);
       else pin = L.circleMarker(latlng, PIN).addTo(map);
       lon.value = latlng.lng.toFixed(6);
@@ -84,7 +87,7 @@
 
     // A form sent back with an error keeps its pin.
     if (lon.value && lat.value) {
-      place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)));
+      place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), null, address && address.value);
     } else {
       say(label("Tap"));
     }
@@ -118,7 +121,7 @@
       map.setView(latlng, Math.max(map.getZoom(), 17));
       list.hidden = true;
       input.value = found.full_text;
-      await place(latlng, found.full_text);
+      await place(latlng, found.full_text, found.code);
     }
 
     async function find() {
