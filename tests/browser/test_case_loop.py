@@ -26,6 +26,7 @@ from outpost.geo.models import Grid
 from outpost.registry.models import StandardAddress
 from tests.browser.conftest import District
 from tests.browser.test_map import loaded_cleanly, point_inside, sign_in
+from tests.cases.photos import has_gps, phone_photo
 from tests.conftest import GULOU
 
 PHONE = {"width": 390, "height": 844}
@@ -88,12 +89,19 @@ def expect_state(page: Page, state: str, label: str) -> None:
     expect(badge).to_have_text(label)
 
 
-def take(page: Page, action: str, **fields: str) -> None:
+def photo(name: str) -> dict[str, Any]:
+    """A phone photo as the file chooser hands it over (with GPS in its EXIF)."""
+    return {"name": name, "mimeType": "image/jpeg", "buffer": phone_photo()}
+
+
+def take(page: Page, action: str, files: list[Any] | None = None, **fields: str) -> None:
     """Open an action's panel on the case page, fill its fields and send it."""
     panel = page.locator(f"details#action-{action}")
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()
     form = panel.locator("form")
+    if files:
+        form.locator(f"[name='{action}-photos']").set_input_files(files)
     for name, value in fields.items():
         control = form.locator(f"[name='{action}-{name}']")
         if control.evaluate("e => e.tagName") == "SELECT":
@@ -122,12 +130,16 @@ def test_it_closes_the_loop_from_report_to_rating(people: Any, loop_district: Di
     phone.touchscreen.tap(*point_inside(phone, f"#pick-map path[data-code='{home.code}']"))
     expect(phone.locator("#pick-status")).to_have_text(f"已定位：{home.name}")
     assert phone.locator("#id_lon").input_value() and phone.locator("#id_lat").input_value()
+    phone.locator("#id_photos").set_input_files([photo("现场.jpg")])
     phone.screenshot(path=SHOTS["report"], full_page=True)
     phone.locator("#report-form button[type=submit]").click()
     expect(phone).to_have_url(re.compile(r"/cases/320106-\d{8}-\d{4}/$"))
     expect_state(phone, "reported", "已上报")
     case = Case.objects.get(title="菜场门口占道卖菜")
     assert case.grid_code == home.code and case.reporter == worker
+    [scene] = case.attachments.all()
+    assert scene.purpose == "report" and not has_gps(scene.file.read())  # position stripped
+    expect(phone.locator("#attachments img")).to_have_count(1)
     expect(phone.locator(".message")).to_contain_text(case.tracking_code)
     phone.screenshot(path=SHOTS["detail_phone"], full_page=True)
     phone.goto(district.at("/cases/?tab=mine"))
@@ -164,7 +176,13 @@ def test_it_closes_the_loop_from_report_to_rating(people: Any, loop_district: Di
     handler.locator(f"#queue tr[data-number='{case.number}'] a").first.click()
     take(handler, "sign_on")
     expect_state(handler, "handling", "办理中")
-    take(handler, "complete", comment="已劝离摊贩，恢复通行", recheck="次日复查无占道")
+    take(
+        handler,
+        "complete",
+        files=[photo("复查.jpg")],
+        comment="已劝离摊贩，恢复通行",
+        recheck="次日复查无占道",
+    )
     expect_state(handler, "completed", "已办结，待回访")
     handler.screenshot(path=SHOTS["detail"], full_page=True)
     loaded_cleanly(handler)

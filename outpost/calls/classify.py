@@ -1,0 +1,280 @@
+"""Non-police call diversion (非警务警情分流): decide whether a 110 call can leave the police.
+
+Pure Python, no Django. `classify_call(content)` answers `police` or `divert` with a category-09
+sub-type. The order of questions is fixed and errs towards the police:
+
+1. Empty text: police.
+2. Danger signs (violence, injury, weapons, threats, crime, fraud, self-harm, traffic, fire/gas,
+   missing people, people trapped): police. Before looking, a few *defusers* blank out phrases
+   that only look dangerous ("没人被困", "受伤的猫", "走失后已经找到了").
+3. Situations: each is a sub-type, a name and cue regexes. Weak situations only count when no
+   strong one is found. A sub-type may override others (a quarrel about a leak is a dispute).
+4. No situation, or two sub-types left that no rule orders: doubt, so police.
+
+The vocabulary below is data: edit it, not the functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+POLICE = "police"
+DIVERT = "divert"
+
+SUBTYPE_NAMES: dict[str, str] = {
+    "0901": "噪音扰民",
+    "0902": "物业维修",
+    "0903": "邻里纠纷",
+    "0904": "动物相关求助",
+    "0905": "求助咨询",
+    "0906": "停车纠纷",
+}
+
+# People who can go missing, be hurt or be trapped; used to build the patterns below.
+_PERSON = (
+    "孩子|小孩|儿子|女儿|孙子|孙女|外孙|宝宝|婴儿|学生|老人|老太太|老大爷|老爷子|父亲|母亲|爸爸|"
+    "妈妈|爷爷|奶奶|姥姥|姥爷|外公|外婆|老公|老婆|丈夫|妻子|家人|家长|父母|人"
+)
+_ANIMAL = "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼"
+_GAP = r"[^，。！？；,.!?;]"  # a character inside the same clause
+_CALM = rf"(?:(?!{_PERSON}|我){_GAP})"  # same, but not the start of a person
+
+# Phrases blanked out before looking for danger, each with why it is safe. Kept narrow: a
+# defuser that swallows a real danger sign would divert a police call.
+DEFUSERS: tuple[tuple[str, str], ...] = (
+    # "没人被困 / 没有人受伤" deny the danger; "有没有人受伤" and "还没动手" do not.
+    (
+        r"(?<![有还])(?:没有?人?|无人|未)(?:被困|困在|受伤|伤亡|伤到|流血|出血|动手)",
+        "否定",
+    ),
+    # An injured or trapped animal is an animal matter; stop at any person in between.
+    (rf"受伤的(?:小)?(?:{_ANIMAL})", "动物受伤"),
+    (rf"(?:{_ANIMAL}){_CALM}{{0,3}}(?:受伤|受了伤|腿断了|被困|困在)", "动物受伤"),
+    # Someone who went missing and has been found: the caller wants paperwork, not a search.
+    (rf"(?:走失|走丢|失踪|失联|不见了?){_GAP}{{0,6}}(?:已经|已|终于|后来|又)找(?:到|回)", "已找到"),
+    # Lost keys and runaway pets are not missing people or thefts.
+    (rf"钥匙{_CALM}{{0,3}}(?:不见了|丢了|找不到)", "钥匙丢失"),
+    (rf"(?:{_ANIMAL}){_CALM}{{0,3}}(?:跑丢|走丢|丢了|不见了|找不到)", "宠物走丢"),
+)
+
+# Danger signs by kind. Any match keeps the call with the police. Single characters (刀, 偷, 骗,
+# 撞) are deliberate: a false alarm costs a police visit, a miss costs much more. Look-aheads only
+# exempt fixed words: 防盗门 (a door), 抢车位 (a parking quarrel), 砸墙 (renovation), 杀虫.
+DANGER_SIGNS: dict[str, tuple[str, ...]] = {
+    "暴力": (
+        r"打架|斗殴|殴打|群殴|围殴|扭打|打起来|打了起来|动手|揍|施暴|家暴|行凶|推倒|推搡|掐|踹",
+        r"打(?:人|我|了我|伤|他|她|孩子|小孩|老婆|老公|老人|死)",
+        rf"被{_GAP}{{0,3}}打(?!扰|扫|电话|印|听)",
+        r"闹事|滋事|寻衅|耍酒疯|撒酒疯|醉汉|持械|聚众",
+    ),
+    # Injury, illness and hazards to people (falling objects, cries for help, an ambulance).
+    "伤病险情": (
+        r"受伤|受了伤|伤人|伤者|砍伤|刺伤|烫伤|烧伤|摔伤|咬伤|骨折|流血|出血|吐血|伤口",
+        r"晕倒|昏倒|晕过去|昏迷|不省人事|抽搐|休克|倒地|没有?呼吸|没气|断气|心脏病|中风",
+        r"摔倒|跌倒|摔下|掉下|坠|抛物|往下(?:扔|丢|砸)|扔下|砸(?:到|中|伤)",
+        r"哭喊|呼喊|尖叫|惨叫|一动不动|躺在地上|高烧|犯病|发病",
+        r"死了人|有人死|死亡|尸体|去世|溺水|落水|触电|漏电|中毒|救命|呼救|求救|急救|抢救|(?<!\d)120(?!\d)",
+        rf"咬(?:了|伤|到)?(?:{_PERSON}|我)(?!的(?:裤|衣|鞋|包))",
+        rf"被{_GAP}{{0,4}}(?:咬|蛰|蜇|抓伤)|(?:{_PERSON}|我){_GAP}{{0,2}}咬",
+    ),
+    "凶器": (r"刀|枪|棍|棒子|铁棒|木棒|球棒|斧|匕首|凶器|砖头|钢管|铁管|硫酸|弩|炸药",),
+    "威胁": (
+        r"威胁|扬言|恐吓|弄死|报复|勒索|敲诈|绑架|劫持|挟持|人质|同归于尽",
+        r"杀(?!虫|毒|菌)",
+    ),
+    "违法犯罪": (
+        r"偷|(?<!防)盗|抢(?!车位|停车位|位置|座)|撬|入室|闯入|闯进|破门|扒|贼|溜门|翻窗",
+        r"强奸|猥亵|性侵|非礼|偷拍|跟踪|尾随|拐(?!角|弯|杖)|毒品|吸毒|贩毒|赌博|卖淫|嫖|传销",
+        r"纵火|放火|砸(?!墙|地)|陌生人|可疑",
+    ),
+    "诈骗": (
+        r"骗|诈|转账|汇款|打款|洗钱|刷单|验证码|冒充|安全账户|中奖|网贷",
+        rf"转了{_GAP}{{0,5}}(?:钱|块|元|万|千|百)",
+    ),
+    "自伤": (
+        r"跳楼|跳河|跳江|跳湖|跳桥|跳下|往下跳|轻生|自杀|割腕|寻死|不想活|想死|活不下去",
+        r"安眠药|服毒|农药|上吊|自残|遗书|结束生命",
+    ),
+    "交通事故": (r"车祸|撞|追尾|刮蹭|剐蹭|碰瓷|肇事|逃逸|碾|翻车|酒驾",),
+    "火灾燃气": (
+        r"着火|起火|失火|火灾|火情|冒火|火苗|火光|火花|烧起来|冒烟|浓烟|烟雾|烟味|焦味|糊味",
+        r"煤气|燃气|天然气|液化气|漏气|爆炸|炸了",
+    ),
+    # Missing people: a person word near 找不到/丢了; keys and pets were defused above.
+    "走失": (
+        r"走失|失踪|失联|被拐|拐走|抱走|不见了|离家出走|迷路",
+        rf"(?:{_PERSON}){_GAP}{{0,6}}(?:找不到|走丢|丢了|没回家|没回来|联系不上)",
+        rf"(?:找不到|联系不上){_GAP}{{0,4}}(?:{_PERSON})",
+    ),
+    # Trapped people: 困 except 困难/困扰; a child locked in a car or a flat.
+    "被困": (
+        r"困(?!难|惑|扰|境)|关在里面",
+        rf"(?:{_PERSON}){_GAP}{{0,6}}(?:锁在|关在|反锁)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A kind of call the community can take: its sub-type, a name and the words that show it."""
+
+    subtype: str
+    name: str
+    cues: tuple[str, ...]
+    weak: bool = False  # counts only when no strong situation is found
+
+
+SITUATIONS: tuple[Situation, ...] = (
+    # 0901 noise. "吵" alone means noisy, but 吵架/吵起来 is a quarrel (0903).
+    Situation(
+        "0901", "装修施工噪音", (r"装修|施工|电钻|电锯|冲击钻|切割机|打桩|敲敲打打|叮叮当当|砸墙",)
+    ),
+    Situation(
+        "0901",
+        "音乐喧哗",
+        (
+            r"放音乐|音乐声|音响|喇叭|大声|喧哗|吵闹",
+            r"唱|K歌|卡拉OK|KTV|酒吧|蹦迪|麻将|钢琴|弹琴|乐器|打鼓|架子鼓|跺脚|跑跳|咚咚|拖桌椅|拖椅子",
+            r"声音(?:太|很|特别|非常)?大|太响|很响|响个不停|闹腾|喧闹",
+        ),
+    ),
+    Situation("0901", "广场舞噪音", (r"广场舞|跳舞",)),
+    Situation("0901", "设备噪音", (r"噪音|噪声|排风扇|风机|空调外机|发电机|水泵|嗡嗡|轰轰|扰民",)),
+    Situation("0901", "吵得睡不着", (r"吵(?!架|起来|了起来|来吵去|嘴)|睡不着",), weak=True),
+    # 0902 repairs to the building, including outages (the sample files 停电 and 水管 here).
+    Situation("0902", "门禁故障", (r"门禁|单元门|楼门|防盗门",)),
+    Situation("0902", "电梯故障", (r"电梯",)),
+    Situation("0902", "水管漏水", (r"水管|漏水|渗水|滴水|跑水|爆管|水龙头|阀门|水表",)),
+    Situation("0902", "下水堵塞", (r"下水|管道.{0,3}堵|堵塞|马桶|化粪池|返水|污水",)),
+    Situation("0902", "楼道照明", (r"(?:楼道|楼梯|走廊|单元|电梯).{0,2}灯|声控灯|感应灯",)),
+    Situation("0902", "停水停电", (r"停电|停水|没电|没水|断电|断水|跳闸|电闸|水压",)),
+    Situation(
+        "0902",
+        "房屋设施",
+        (r"墙皮|外墙|屋顶|天台|暖气|供暖|(?:窗户|窗|玻璃).{0,3}(?:坏|碎|关不上|裂)",),
+    ),
+    Situation("0902", "找物业", (r"物业",), weak=True),
+    # 0903 disputes. A quarrel about anything (a leak, a pet, a parking space) is a dispute.
+    Situation(
+        "0903",
+        "争吵纠纷",
+        (r"吵架|吵起来|吵了起来|争吵|吵来吵去|拌嘴|争执|纠纷|矛盾|扯皮|闹翻|调解|劝劝|说和|骂",),
+    ),
+    Situation(
+        "0903",
+        "占用公共空间",
+        (
+            r"占(?:了|用|着)?(?:公共)?(?:楼道|过道|走廊|通道|楼梯|车位|停车位)",
+            r"公共(?:楼道|过道|走廊|通道|区域)|杂物|堆放|乱堆",
+        ),
+    ),
+    Situation("0903", "滴水晾晒", (r"晾.{0,10}滴水",)),
+    Situation("0903", "租赁纠纷", (r"房东|租客|押金|房租",)),
+    Situation("0903", "劝说无果", (r"说了(?:也)?不听|不听劝|讲不通|讲不听",), weak=True),
+    # 0904 animals, including a dog that barks or fouls: the animal is the matter.
+    Situation("0904", "流浪动物", (r"流浪(?:狗|猫|犬|动物)|野狗|野猫",)),
+    Situation("0904", "猫狗宠物", (r"狗|猫(?!眼)|犬|宠物",)),
+    Situation(
+        "0904",
+        "蛇虫野生动物",
+        (r"蛇|马蜂|蜂窝|蜂巢|蜜蜂|胡蜂|老鼠|蝙蝠|黄鼠狼|刺猬|野猪|猴|鸟|鸽子",),
+    ),
+    # 0905 help and information. Street lamps are filed here, lamps inside buildings under 0902.
+    Situation("0905", "钥匙开锁", (r"钥匙|开锁|锁在(?:门外|外面|家里|屋里)|进不去门",)),
+    Situation(
+        "0905",
+        "证件办理咨询",
+        (r"居住证|身份证|户口|暂住证|证明|办理|补办|登记|社保|医保|低保",),
+    ),
+    Situation("0905", "路灯不亮", (r"路灯",)),
+    Situation(
+        "0905",
+        "老人求助",
+        (r"(?:老人|老太太|老大爷).{0,6}(?:需要帮|帮忙|没人照顾|独自在家)|独居老人",),
+        weak=True,
+    ),
+    Situation("0905", "一般咨询", (r"咨询|想问|请问|问一下|找谁|哪个部门|怎么办",), weak=True),
+    # 0906 a car in the way. Quarrels over parking spaces stay disputes (0903), as in the sample.
+    Situation(
+        "0906",
+        "挪车",
+        (
+            r"挪车|移车|乱停|违停",
+            r"车.{0,6}(?:堵住|挡住|堵着|挡着|堵了)|(?:堵住|挡住|堵着|挡着).{0,6}车",
+        ),
+    ),
+)
+
+# When both are found, the key sub-type wins over the listed ones.
+OVERRIDES: dict[str, frozenset[str]] = {
+    "0903": frozenset({"0901", "0902", "0904", "0905", "0906"}),  # a quarrel about X is a dispute
+    "0904": frozenset({"0901", "0902"}),  # a barking dog, a cat in a drain: the animal matters
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer for one call."""
+
+    decision: str  # "divert" or "police"
+    subtype: str  # a 09xx sub-type when diverted, "" for police
+    reason: str  # short, in Chinese
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_DEFUSE = _compile(tuple(p for p, _ in DEFUSERS))
+_DANGER = tuple((kind, _compile(pats)) for kind, pats in DANGER_SIGNS.items())
+_SITUATIONS = tuple((s, _compile(s.cues)) for s in SITUATIONS)
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(content: str) -> str:
+    """Trim and upper-case (ktv = KTV); inner runs of white space separate clauses like a comma."""
+    return _SPACE.sub("，", (content or "").strip().upper())
+
+
+def find_danger(text: str) -> tuple[str, str] | None:
+    """The first danger sign as (kind, matched text), after blanking out defused phrases."""
+    defused = _DEFUSE.sub("，", text)
+    for kind, pattern in _DANGER:
+        hit = pattern.search(defused)
+        if hit:
+            return kind, hit.group()
+    return None
+
+
+def find_situations(text: str) -> list[Situation]:
+    """Situations whose cues occur; weak ones only when no strong one does."""
+    found = [s for s, pattern in _SITUATIONS if pattern.search(text)]
+    strong = [s for s in found if not s.weak]
+    return strong or found
+
+
+def resolve(found: list[Situation]) -> Decision:
+    """One sub-type left after the overrides: divert. None or several: doubt, so police."""
+    subtypes = {s.subtype for s in found}
+    beaten: set[str] = set().union(*(OVERRIDES.get(code, frozenset()) for code in subtypes))
+    left = subtypes - beaten
+    if not left:
+        return Decision(POLICE, "", "无法判断，留给公安")
+    if len(left) > 1:
+        names = "／".join(s.name for s in found if s.subtype in left)
+        return Decision(POLICE, "", f"情形冲突（{names}），留给公安")
+    chosen = next(s for s in found if s.subtype in left)
+    return Decision(DIVERT, chosen.subtype, f"{SUBTYPE_NAMES[chosen.subtype]}：{chosen.name}")
+
+
+def classify_call(content: str) -> Decision:
+    """Divert the call to a 09xx sub-type only when it is plainly safe and plainly one thing."""
+    text = normalise(content)
+    if not text:
+        return Decision(POLICE, "", "内容为空，留给公安")
+    danger = find_danger(text)
+    if danger:
+        kind, cue = danger
+        return Decision(POLICE, "", f"危险信号：{cue}（{kind}）")
+    return resolve(find_situations(text))
