@@ -20,7 +20,9 @@ migrate: install
 
 demo: migrate
 	$(BIN)/outpost demo
-	$(BIN)/outpost db_worker & trap 'kill $$!' EXIT INT TERM; $(BIN)/outpost runserver $(HOST)
+	$(BIN)/outpost db_worker & worker=$$!; \
+	$(BIN)/outpost cases sweep --loop 300 & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper' EXIT INT TERM; $(BIN)/outpost runserver $(HOST)
 
 test: install
 	$(BIN)/ruff check outpost tests bench

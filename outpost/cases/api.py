@@ -17,9 +17,11 @@ from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
+from outpost.cases.webhooks_api import router as webhooks_router
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 
 router = Router(tags=["cases"])
+router.add_router("/webhooks", webhooks_router)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 

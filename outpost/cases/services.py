@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from outpost.accounts.scope import can, restrict, scope_for
-from outpost.cases import attachments, clocks
+from outpost.cases import attachments, clocks, webhooks
 from outpost.cases.models import (
     AttachmentPurpose,
     Case,
@@ -315,6 +315,7 @@ def _timeline(
     deadline: Any,
     now: Any,
 ) -> None:
+    webhooks.queue_event(case, action, from_state, deadline, now)
     TimelineEntry.objects.create(
         case=case,
         at=now,

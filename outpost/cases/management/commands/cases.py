@@ -1,4 +1,5 @@
-"""`outpost cases sweep|load-taxonomy`: supervision cards and the shipped taxonomy."""
+"""`outpost cases sweep|deliver|load-taxonomy`: supervision cards, webhook retries and the
+shipped taxonomy."""
 
 import datetime as dt
 import time
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from outpost.cases.supervision import sweep
 from outpost.cases.taxonomy import load_taxonomy
+from outpost.cases.webhooks import deliver_due
 from outpost.core.context import request_context
 
 
@@ -25,12 +27,16 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="keep sweeping every SECONDS (the background worker)",
         )
+        sub.add_parser("deliver", help="send the webhook events that are due")
         sub.add_parser("load-taxonomy", help="create missing categories, sub-types, departments")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with request_context("job"):
             if options["action"] == "load-taxonomy":
                 self.stdout.write(f"事件类型：{load_taxonomy()} 个小类")
+                return
+            if options["action"] == "deliver":
+                self._deliver()
                 return
             while True:
                 report = sweep(options["now"])
@@ -40,4 +46,11 @@ class Command(BaseCommand):
                 )
                 if not options["loop"]:
                     return
+                self._deliver()  # the worker's loop also retries webhooks that failed
                 time.sleep(options["loop"])
+
+    def _deliver(self) -> None:
+        sent = deliver_due()
+        self.stdout.write(
+            f"推送：送达 {sent['delivered']}，待重试 {sent['retry']}，放弃 {sent['failed']}"
+        )

@@ -1,0 +1,184 @@
+"""Signed webhooks from the outbox, delivered to a real HTTP server on this machine."""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from outpost.cases import services
+from outpost.cases.models import WebhookDelivery
+from outpost.cases.webhooks import MAX_ATTEMPTS, deliver_due
+from outpost.geo.models import Grid
+from tests.cases.conftest import file_case
+from tests.conftest import Persona
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/webhooks"
+
+
+class Receiver:
+    """An external system: keeps what it is sent and answers with the statuses it is told."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.answers: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append({"headers": dict(self.headers), "body": body})
+                self.send_response(receiver.answers.pop(0) if receiver.answers else 200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/outpost-events"
+
+    def events(self) -> list[str]:
+        return [json.loads(r["body"])["event"] for r in self.received]
+
+
+@pytest.fixture
+def receiver(settings: Any) -> Iterator[Receiver]:
+    settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE = True  # the receiver is on this machine
+    found = Receiver()
+    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
+    thread.start()
+    yield found
+    found.server.shutdown()
+    found.server.server_close()
+
+
+def subscribe(persona: Persona, url: str, events: list[str] | None = None) -> Any:
+    body = json.dumps({"url": url, "events": events or []})
+    return persona.client.post(API, body, content_type="application/json")
+
+
+def verified(secret: str, received: dict[str, Any]) -> bool:
+    stamp, mac = received["headers"]["X-Outpost-Signature"].split(",")
+    timestamp = stamp.removeprefix("t=")
+    expected = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + received["body"], hashlib.sha256
+    )
+    return hmac.compare_digest(mac.removeprefix("v1="), expected.hexdigest())
+
+
+def test_it_delivers_signed_events_of_the_owners_area_only(
+    home_grid: Grid,
+    grid_worker: Persona,
+    commander: Persona,
+    outsider: Persona,
+    receiver: Receiver,
+) -> None:
+    created = subscribe(commander, receiver.url)
+    assert created.status_code == 201, created.content
+    secret = created.json()["secret"]
+    assert subscribe(outsider, receiver.url + "?outsider").status_code == 201
+    case = file_case(home_grid, grid_worker.user, title="王小明家门口争吵", reporter_name="王小明")
+    services.act(case, "accept", actor=commander.user, comment="内部备注")
+    assert deliver_due() == {"delivered": 2, "retry": 0, "failed": 0}
+    assert receiver.events() == ["case.report", "case.accept"]  # none for the outsider
+    for received in receiver.received:
+        assert verified(secret, received)
+        assert received["headers"]["X-Outpost-Event"] in {"case.report", "case.accept"}
+        text = received["body"].decode()
+        assert case.number in text and home_grid.code in text
+        for private in ("王小明", "争吵", "内部备注", grid_worker.user.username):
+            assert private not in text  # what happened, never who or what was said
+    assert not verified("another secret", receiver.received[0])
+    assert deliver_due() == {"delivered": 0, "retry": 0, "failed": 0}  # each is sent once
+
+
+def test_it_retries_with_growing_pauses_until_the_receiver_answers(
+    home_grid: Grid, grid_worker: Persona, commander: Persona, receiver: Receiver
+) -> None:
+    subscribe(commander, receiver.url, ["report"])
+    file_case(home_grid, grid_worker.user)
+    receiver.answers = [500, 503, 200]
+    now = timezone.now()
+    assert deliver_due(now)["retry"] == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.next_attempt_at == now + dt.timedelta(minutes=1)
+    assert delivery.last_error == "HTTP 500"
+    assert deliver_due(now + dt.timedelta(seconds=59))["retry"] == 0  # not yet due
+    later = now + dt.timedelta(minutes=1)
+    assert deliver_due(later)["retry"] == 1
+    assert WebhookDelivery.objects.get().next_attempt_at == later + dt.timedelta(minutes=2)
+    assert deliver_due(later + dt.timedelta(minutes=2))["delivered"] == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 3, "")
+    assert len(receiver.received) == 3
+    assert {r["headers"]["X-Outpost-Delivery"] for r in receiver.received} == {str(delivery.pk)}
+
+
+def test_it_gives_up_after_the_last_attempt(
+    home_grid: Grid, grid_worker: Persona, commander: Persona, receiver: Receiver
+) -> None:
+    subscribe(commander, receiver.url, ["report"])
+    file_case(home_grid, grid_worker.user)
+    receiver.answers = [500] * MAX_ATTEMPTS
+    when = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        deliver_due(when)
+        when = WebhookDelivery.objects.get().next_attempt_at
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", MAX_ATTEMPTS)
+    assert deliver_due(when + dt.timedelta(days=1))["failed"] == 0  # left alone afterwards
+    history = commander.client.get(f"{API}/{delivery.subscription_id}/deliveries").json()
+    assert history[0]["status"] == "failed" and history[0]["last_status"] == 500
+
+
+def test_it_announces_only_changes_that_happened(
+    home_grid: Grid, grid_worker: Persona, commander: Persona, receiver: Receiver
+) -> None:
+    subscribe(commander, receiver.url, ["dispatch", "complete"])
+    case = file_case(home_grid, grid_worker.user)  # 0101 dispute: closing needs an outcome
+    for step in ("accept", "dispatch"):
+        services.act(case, step, actor=commander.user)
+    services.act(case, "sign_on", actor=grid_worker.user)
+    with pytest.raises(Exception, match="调解结果"):
+        services.act(case, "complete", actor=grid_worker.user, comment="已处理")
+    assert list(WebhookDelivery.objects.values_list("event", flat=True)) == ["case.dispatch"]
+
+
+def test_it_refuses_addresses_that_are_not_public_web_servers(commander: Persona) -> None:
+    for url, why in (
+        ("http://127.0.0.1:8000/hook", "内网或本机"),
+        ("http://10.1.2.3/hook", "内网或本机"),
+        ("ftp://example.org/hook", "http 或 https"),
+    ):
+        answer = subscribe(commander, url)
+        assert answer.status_code == 422 and why in answer.json()["detail"], url
+    unknown = subscribe(commander, "https://example.org/hook", ["fly_away"])
+    assert unknown.status_code == 422 and "fly_away" in unknown.json()["detail"]
+
+
+def test_it_keeps_subscriptions_to_their_owner(
+    home_grid: Grid,
+    grid_worker: Persona,
+    commander: Persona,
+    officer: Persona,
+    nobody: Persona,
+    receiver: Receiver,
+) -> None:
+    sub = subscribe(commander, receiver.url).json()
+    assert subscribe(nobody, receiver.url).status_code == 403  # no area, nothing to hear
+    assert officer.client.get(f"{API}/{sub['id']}/deliveries").status_code == 404
+    assert officer.client.delete(f"{API}/{sub['id']}").status_code == 404
+    assert officer.client.get(API).json() == []
+    assert [s["id"] for s in commander.client.get(API).json()] == [sub["id"]]
+    assert Client().get(API).status_code == 401
+    assert commander.client.delete(f"{API}/{sub['id']}").status_code == 204
+    file_case(home_grid, grid_worker.user)
+    assert not WebhookDelivery.objects.exists()  # a stopped subscription hears nothing
