@@ -1,0 +1,144 @@
+"""The dispatch board (可视化分流调度): a room's pending cases, most pressing first, each with the
+route its sub-type suggests and the people that route reaches."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case as When_
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from outpost.accounts.models import RoleAssignment
+from outpost.cases.labels import STATE_LABELS, label
+from outpost.cases.models import Case, CaseAssignment, Urgency
+from outpost.cases.queries import POLICE_ONLY_TITLE, deadline_in_force, sees_details, to_dispatch
+from outpost.cases.routing import Unit, suggested_units
+from outpost.cases.services import visible_cases
+from outpost.cases.workflow import State
+from outpost.geo.models import CommandRoom, Grid
+
+URGENCY_RANK = When_(
+    When(urgency="critical", then=Value(0)),
+    When(urgency="urgent", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    category: str = ""
+    source: str = ""
+    grid: str = ""
+
+    @classmethod
+    def from_query(cls, params: Any) -> "BoardFilter":
+        return cls(
+            category=params.get("category", "")[:2],
+            source=params.get("source", "")[:16],
+            grid=params.get("grid", "")[:15],
+        )
+
+
+def room_area_q(room: CommandRoom) -> Q:
+    """The room's street (by grid) and its station's beats."""
+    street = room.station.street
+    area = Q(beat_code__startswith=room.station.prefix)
+    if street is not None:
+        area |= Q(grid_code__startswith=street.prefix)
+    return area
+
+
+def escalated_to(room: CommandRoom) -> QuerySet[CaseAssignment]:
+    rows = CaseAssignment.objects.filter(active=True, unit_kind="room")
+    return rows.filter(unit_code=room.station.code)
+
+
+def pending(room: CommandRoom, user: Any, wanted: BoardFilter | None = None) -> QuerySet[Case]:
+    """Cases waiting for the room: to dispatch in its area, or sent up to it and not yet sent
+    on. Both go through the user's own scope first."""
+    waiting = to_dispatch(user).filter(room_area_q(room))
+    sent_up = visible_cases(user).filter(
+        state=State.DISPATCHED, pk__in=escalated_to(room).values("case_id")
+    )
+    cases = Case.objects.filter(Q(pk__in=waiting.values("pk")) | Q(pk__in=sent_up.values("pk")))
+    cases = _filtered(cases, wanted or BoardFilter())
+    return cases.select_related("subtype__category").order_by(
+        URGENCY_RANK, F("sign_on_due").asc(nulls_last=True), "reported_at", "id"
+    )
+
+
+def _filtered(cases: QuerySet[Case], wanted: BoardFilter) -> QuerySet[Case]:
+    if wanted.category:
+        cases = cases.filter(subtype__category__code=wanted.category)
+    if wanted.source:
+        cases = cases.filter(source=wanted.source)
+    if wanted.grid:
+        cases = cases.filter(grid_code__startswith=wanted.grid)
+    return cases
+
+
+@dataclass
+class RouteStop:
+    kind: str
+    code: str
+    name: str
+    people: list[str] = field(default_factory=list)
+
+
+def route(case: Case) -> list[RouteStop]:
+    """The suggested units and, for each, who holds a role over it (who will get the case)."""
+    try:
+        units = suggested_units(case)
+    except ValidationError:  # a unit of the route is missing here: no suggestion
+        return []
+    return [RouteStop(u.kind, u.code, u.name, _people(u)) for u in units]
+
+
+def _people(unit: Unit) -> list[str]:
+    holders = RoleAssignment.objects.filter(scope_code=unit.code).select_related("user")
+    return sorted({a.user.display_name or a.user.username for a in holders})[:5]
+
+
+def rows(cases: list[Case], user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    now = now or timezone.now()
+    grids = dict(
+        Grid.objects.filter(code__in={c.grid_code for c in cases}).values_list("code", "name")
+    )
+    sent_up = set(
+        CaseAssignment.objects.filter(case__in=cases, active=True, unit_kind="room").values_list(
+            "case_id", flat=True
+        )
+    )
+    return [_row(c, user, now, grids, c.pk in sent_up) for c in cases]
+
+
+def _row(
+    case: Case, user: Any, now: dt.datetime, grids: dict[str, str], sent_up: bool
+) -> dict[str, Any]:
+    deadline = deadline_in_force(case, now)
+    return {
+        "number": case.number,
+        "title": case.title if sees_details(case, user) else POLICE_ONLY_TITLE,
+        "subtype": case.subtype.code,
+        "subtype_name": case.subtype.name,
+        "source": case.source,
+        "urgency": case.urgency,
+        "urgency_label": str(Urgency(case.urgency).label),
+        "state": case.state,
+        "state_label": label(STATE_LABELS, case.state),
+        "grid_code": case.grid_code,
+        "grid_name": grids.get(case.grid_code, ""),
+        "lon": case.lon,
+        "lat": case.lat,
+        "reported_at": case.reported_at.isoformat(),
+        "deadline": deadline.due.isoformat() if deadline else None,
+        "deadline_text": timezone.localtime(deadline.due).strftime("%m-%d %H:%M")
+        if deadline
+        else "",
+        "deadline_marker": deadline.marker if deadline else "",
+        "escalated": sent_up,
+        "route": [stop.__dict__ for stop in route(case)],
+    }

@@ -1,0 +1,82 @@
+"""Writes of the duty roster: members, shifts and handover notes. Each runs in a transaction,
+takes the actor and leaves an audit row."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from outpost.accounts.models import User
+from outpost.command.models import DutyShift, RoomMember
+from outpost.core.audit import record_change
+from outpost.geo.models import CommandRoom
+
+MAX_SHIFT = dt.timedelta(hours=24)
+
+
+@transaction.atomic
+def add_member(room: CommandRoom, username: str, kind: str, *, actor: Any) -> RoomMember:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationError({"username": f"用户不存在：{username}"})
+    member, _ = RoomMember.objects.update_or_create(
+        room=room, user=user, defaults={"kind": kind, "active": True}
+    )
+    _audit(actor, "add_member", member, {"user": username, "kind": kind})
+    return member
+
+
+@transaction.atomic
+def remove_member(member: RoomMember, *, actor: Any) -> None:
+    """Leaves the roster; past shifts stay as they were (the record of who was on duty)."""
+    RoomMember.objects.filter(pk=member.pk).update(active=False)
+    member.shifts.filter(starts_at__gt=timezone.now()).delete()
+    _audit(actor, "remove_member", member, {"user": member.user.username})
+
+
+@transaction.atomic
+def add_shift(
+    member: RoomMember, starts_at: dt.datetime, ends_at: dt.datetime, *, actor: Any
+) -> DutyShift:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "下班时间须晚于上班时间"})
+    if ends_at - starts_at > MAX_SHIFT:
+        raise ValidationError({"ends_at": "一个班次不能超过 24 小时"})
+    clash = member.shifts.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if clash.exists():
+        raise ValidationError({"starts_at": f"{member.user.username} 在该时段已有班次"})
+    shift = DutyShift.objects.create(
+        room=member.room, member=member, starts_at=starts_at, ends_at=ends_at
+    )
+    _audit(
+        actor,
+        "add_shift",
+        member,
+        {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
+    return shift
+
+
+@transaction.atomic
+def hand_over(shift: DutyShift, note: str, *, actor: Any) -> DutyShift:
+    """The note the person on duty leaves for the next shift (交班)."""
+    if shift.member.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": "请填写交班记录"})
+    shift.handover_note, shift.handed_over_at = note.strip(), timezone.now()
+    shift.save(update_fields=["handover_note", "handed_over_at"])
+    _audit(actor, "hand_over", shift.member, {"shift": shift.pk})
+    return shift
+
+
+def _audit(actor: Any, action: str, member: RoomMember, after: dict[str, Any]) -> None:
+    record_change(
+        actor=actor,
+        action=action,
+        object_type="command_room",
+        object_key=member.room.station.code,
+        after=after,
+    )
