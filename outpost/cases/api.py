@@ -200,7 +200,8 @@ def create_case(request: HttpRequest, body: CaseIn) -> Status[dict[str, Any]]:
     new = services.NewCase(
         subtype=subtype,
         title=body.title,
-        source=body.source,
+        # Reporters (8大员) always file as reporters, whatever they send.
+        source="reporter" if scope_for(request.user, "view_cases").empty else body.source,
         description=body.description,
         lon=body.lon,
         lat=body.lat,

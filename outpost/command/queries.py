@@ -3,8 +3,8 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from outpost.accounts.scope import restrict, scope_for

@@ -151,8 +151,8 @@ def _handover(request: HttpRequest, room: Any) -> dict[str, Any] | None:
     return _apply(
         request,
         form,
-        lambda d: duty.hand_over(mine[0], d["note"], actor=request.user),
         "handover_form",
+        lambda d: duty.hand_over(mine[0], d["note"], actor=request.user),
     )
 
 

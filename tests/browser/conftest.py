@@ -9,11 +9,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts, create_staff_roster
+from outpost.accounts.models import Department, User
+from outpost.accounts.roles import Role
+from outpost.accounts.services import grant_role
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.geo.boundaries import import_boundaries
 from tests.conftest import GULOU
@@ -109,3 +113,44 @@ def staff_roster(gulou: District) -> int:
     """A named grid worker for every grid and officer for every beat (a few seconds: only the
     tests that show who works where ask for it)."""
     return create_staff_roster()
+
+
+@pytest.fixture
+def people(browser: Browser) -> Iterator[Any]:
+    """A fresh Chinese browser context per person; each page collects its problems."""
+    contexts = []
+
+    def open_page(**options: Any) -> Page:
+        options.setdefault("viewport", {"width": 1280, "height": 800})
+        context = browser.new_context(locale="zh-CN", **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on(
+            "response",
+            lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.problems = problems  # type: ignore[attr-defined]
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def loop_district(live_server: Any, settings: Any) -> District:
+    """The live server's database (flushed after every test): the boundaries, the taxonomy with
+    its departments, the demo accounts, and a handler of 鼓楼区城市管理局."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    import_boundaries(GULOU)
+    load_taxonomy()
+    create_demo_accounts()
+    city = Department.objects.get(name="鼓楼区城市管理局")
+    handler = User.objects.create_user(
+        username="chengguan", password=DEMO_PASSWORD, display_name="城管办理人"
+    )
+    grant_role(handler, Role.DEPARTMENT_HANDLER, city.code, actor=None)
+    return District(url=live_server.url, password=DEMO_PASSWORD)

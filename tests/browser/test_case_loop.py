@@ -8,26 +8,18 @@ device. Screenshots of each screen are left in /tmp for a look.
 """
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts
-from outpost.accounts.models import Department, User
-from outpost.accounts.roles import Role
-from outpost.accounts.services import grant_role
+from outpost.accounts.models import User
 from outpost.cases.models import Case
-from outpost.cases.taxonomy import load_taxonomy
-from outpost.geo.boundaries import import_boundaries
 from outpost.geo.geometry import from_geojson_text
 from outpost.geo.models import Grid
 from outpost.registry.models import StandardAddress
 from tests.browser.conftest import District
 from tests.browser.test_map import loaded_cleanly, point_inside, sign_in
 from tests.cases.photos import has_gps, phone_photo
-from tests.conftest import GULOU
 
 PHONE = {"width": 390, "height": 844}
 SHOTS = {
@@ -40,47 +32,6 @@ SHOTS = {
     "queue_phone": "/tmp/outpost_case_queue_phone.png",
     "detail_phone": "/tmp/outpost_case_detail_phone.png",
 }
-
-
-@pytest.fixture
-def people(browser: Browser) -> Iterator[Any]:
-    """A fresh Chinese browser context per person; each page collects its problems."""
-    contexts = []
-
-    def open_page(**options: Any) -> Page:
-        options.setdefault("viewport", {"width": 1280, "height": 800})
-        context = browser.new_context(locale="zh-CN", **options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on(
-            "response",
-            lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.problems = problems  # type: ignore[attr-defined]
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def loop_district(live_server: Any, settings: Any) -> District:
-    """The live server's database (flushed after every test): the boundaries, the taxonomy with
-    its departments, the demo accounts, and a handler of 鼓楼区城市管理局."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    import_boundaries(GULOU)
-    load_taxonomy()
-    create_demo_accounts()
-    city = Department.objects.get(name="鼓楼区城市管理局")
-    handler = User.objects.create_user(
-        username="chengguan", password=DEMO_PASSWORD, display_name="城管办理人"
-    )
-    grant_role(handler, Role.DEPARTMENT_HANDLER, city.code, actor=None)
-    return District(url=live_server.url, password=DEMO_PASSWORD)
 
 
 def expect_state(page: Page, state: str, label: str) -> None:
