@@ -1,0 +1,68 @@
+"""110 calls (110警情) as the diversion desk received them, and what it decided."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from outpost.core.scoping import Scope, prefix_q
+
+
+class Decision(models.TextChoices):
+    DIVERT = "divert", _("Diverted")
+    POLICE = "police", _("Kept with the police")
+
+
+class Call(models.Model):
+    """One 110 call, once per call id: the decision, the standard address it was matched to and
+    the case a diverted call became."""
+
+    call_id = models.CharField(_("call id"), max_length=40, unique=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    caller_phone_masked = models.CharField(_("caller phone"), max_length=16, blank=True)
+    caller_phone_enc = models.TextField(_("caller phone (encrypted)"), blank=True)
+    location_text = models.CharField(_("location as given"), max_length=200, blank=True)
+    content = models.TextField(_("content"), blank=True)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    subtype = models.CharField(_("sub-type"), max_length=4, blank=True)
+    address = models.ForeignKey(
+        "registry.StandardAddress",
+        verbose_name=_("address"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    grid_code = models.CharField(_("grid code"), max_length=15, blank=True, db_index=True)
+    beat_code = models.CharField(_("beat code"), max_length=12, blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        verbose_name = _("110 call")
+        verbose_name_plural = _("110 calls")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.call_id
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        """Calls at a place in the caller's area, by grid or by beat. A call that matched no
+        address has neither and is seen only by those who see everything."""
+        return prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)

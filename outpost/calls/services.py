@@ -1,0 +1,273 @@
+"""110 non-police diversion (非警务警情分流): calls in, decisions and cases out.
+
+`divert_calls` classifies each call (`classify.classify_call`), matches its location to a
+standard address, and turns a call it may divert into a case (source 110) that is accepted and
+dispatched on its sub-type's suggested route at once, so it lands in the right grid's queue.
+
+Safety first: a call the classifier would divert stays with the police when its address cannot
+be matched, lies outside the district's grids or outside the actor's area, or when the case
+cannot be opened; the reason says why.
+
+Transactions: one per row. A row is written whole (call, case, timeline, audit) or not at all; a
+bad row is reported in its outcome and the others still go in. Re-running a file is safe: a call
+already stored answers its stored outcome and opens no second case, so a run cut short is
+finished by running it again.
+"""
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from outpost.accounts.scope import scope_for
+from outpost.calls.classify import DIVERT, POLICE, classify_call
+from outpost.calls.intake import IncomingCall, RowError, parse_call
+from outpost.calls.models import Call
+from outpost.calls.outcomes import Outcome
+from outpost.cases.models import Case, Source, SubType
+from outpost.cases.services import NewCase, act, report_case
+from outpost.cases.workflow import Relation
+from outpost.core.audit import record_change
+from outpost.core.context import stored_user
+from outpost.core.crypto import encrypt
+from outpost.core.masking import mask_phone
+from outpost.registry.addressing import address_matcher
+from outpost.registry.imports.base import text
+from outpost.registry.matching import AddressMatcher
+from outpost.registry.models import StandardAddress
+from outpost.registry.tabular import TableRow
+
+DIVERSION_CATEGORY = "09"
+OTHER_AREA = "该警情已由他人录入，详情不在您的辖区内"
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Who acts when no user does (the command line): not a saved user, so it holds no scope and
+    is stored as no one, but the case timeline names it."""
+
+    username: str = "110分流"
+    pk: None = None
+    is_authenticated: bool = False
+    is_active: bool = False
+    is_superuser: bool = False
+
+
+class Area:
+    """Where the actor may dispatch; without an actor (the command line), the whole district."""
+
+    def __init__(self, actor: Any) -> None:
+        self.scope = scope_for(actor, "dispatch") if actor is not None else None
+
+    def holds(self, grid_code: str, beat_code: str) -> bool:
+        scope = self.scope
+        if scope is None or scope.everything:
+            return True
+        return bool(
+            (scope.civil and grid_code and grid_code.startswith(scope.civil))
+            or (scope.police and beat_code and beat_code.startswith(scope.police))
+        )
+
+
+@dataclass
+class Batch:
+    actor: Any
+    area: Area
+    subtypes: dict[str, SubType]
+
+    @cached_property
+    def matcher(self) -> AddressMatcher:
+        """Built (or taken from the process's cache) only when a new call needs it: a re-run of
+        stored calls does not wait for it."""
+        return address_matcher()
+
+    @property
+    def acting(self) -> Any:
+        return self.actor if self.actor is not None else Desk()
+
+
+@dataclass(frozen=True)
+class Plan:
+    decision: str
+    subtype: str
+    reason: str
+    address: StandardAddress | None
+
+    def kept(self, why: str) -> "Plan":
+        """Back to the police, saying why and what the classifier had said."""
+        return replace(
+            self, decision=POLICE, subtype="", reason=f"{why}，留给公安（{self.reason}）"
+        )
+
+
+def divert_calls(rows: list[TableRow], *, actor: Any = None) -> list[Outcome]:
+    """One outcome per row, in order. `actor` None is the command line: the whole district."""
+    if actor is not None and scope_for(actor, "dispatch").empty:
+        raise PermissionDenied
+    subtypes = SubType.objects.select_related("category").filter(
+        category__code=DIVERSION_CATEGORY, active=True
+    )
+    batch = Batch(actor, Area(actor), {s.code: s for s in subtypes})
+    return [_divert_row(row, batch) for row in rows]
+
+
+def _divert_row(row: TableRow, batch: Batch) -> Outcome:
+    try:
+        incoming = parse_call(row.values)
+    except RowError as error:
+        call_id = text(dict(row.values), "call_id")[:40]
+        return Outcome(row.number, call_id, POLICE, error=str(error), field=error.field)
+    stored = _stored(incoming.call_id)
+    if stored is None:
+        try:
+            stored = _divert_new(incoming, batch)
+        except IntegrityError:  # another upload stored the same call meanwhile
+            stored = _stored(incoming.call_id)
+            if stored is None:
+                raise
+    return _outcome(row.number, stored, batch)
+
+
+def _stored(call_id: str) -> Call | None:
+    return Call.objects.select_related("case", "address").filter(call_id=call_id).first()
+
+
+def _divert_new(incoming: IncomingCall, batch: Batch) -> Call:
+    plan = _plan(incoming, batch)
+    with transaction.atomic():
+        case = None
+        if plan.decision == DIVERT:
+            try:
+                with transaction.atomic():
+                    case = _open_case(incoming, plan, batch)
+            except ValidationError as error:
+                plan = plan.kept(f"无法生成事件（{'；'.join(error.messages)}）")
+        call = Call.objects.create(**_call_fields(incoming, plan, case, batch))
+        record_change(
+            actor=batch.actor,
+            action="divert_call",
+            object_type="call",
+            object_key=call.call_id,
+            after=_audited(call),
+        )
+    return call
+
+
+def _plan(incoming: IncomingCall, batch: Batch) -> Plan:
+    verdict = classify_call(incoming.content)
+    address = _address(incoming.location_text, batch.matcher)
+    plan = Plan(verdict.decision, verdict.subtype, verdict.reason, address)
+    if verdict.decision != DIVERT:
+        return plan
+    doubt = _doubt(plan, batch)
+    return plan.kept(doubt) if doubt else plan
+
+
+def _address(location: str, matcher: AddressMatcher) -> StandardAddress | None:
+    code = matcher.match(location).addr_id if location else None
+    return StandardAddress.objects.filter(code=code).first() if code else None
+
+
+def _doubt(plan: Plan, batch: Batch) -> str:
+    """Why a call the classifier would divert must stay with the police; "" when none."""
+    address = plan.address
+    if address is None:
+        return "地址无法匹配到标准地址"
+    if not address.grid_code:
+        return "地址不在本区网格内"
+    if not batch.area.holds(address.grid_code, address.beat_code):
+        return "地址不在您的辖区内"
+    if plan.subtype not in batch.subtypes:
+        return f"事件类型{plan.subtype}未启用"
+    return ""
+
+
+def _open_case(incoming: IncomingCall, plan: Plan, batch: Batch) -> Case:
+    """Report the case at the call's address, then accept and dispatch it on the sub-type's
+    suggested route (an empty payload), as the dispatcher of its area would."""
+    address = plan.address
+    assert address is not None
+    new = NewCase(
+        subtype=batch.subtypes[plan.subtype],
+        title=_title(incoming.content),
+        source=Source.DIVERSION_110,
+        description=incoming.content,
+        lon=address.lon,
+        lat=address.lat,
+        # report_case looks the code up in the actor's registry; the command line has no
+        # actor (the whole district), so there the address is attached below.
+        address=address.code if batch.actor is not None else "",
+        reporter_phone=incoming.caller_phone,
+    )
+    case = report_case(new, actor=batch.acting)
+    if case.address_id is None:
+        case.address = address
+        case.save(update_fields=["address"])
+    dispatcher = {Relation.DISPATCHER}
+    comment = f"110警情 {incoming.call_id} 分流：{plan.reason}"
+    case = act(case, "accept", actor=batch.acting, comment=comment, relations=dispatcher)
+    return act(case, "dispatch", actor=batch.acting, payload={}, relations=dispatcher)
+
+
+def _title(content: str) -> str:
+    return content if len(content) <= 50 else content[:49] + "…"
+
+
+def _call_fields(
+    incoming: IncomingCall, plan: Plan, case: Case | None, batch: Batch
+) -> dict[str, Any]:
+    address, phone = plan.address, incoming.caller_phone
+    return {
+        "call_id": incoming.call_id,
+        "received_at": incoming.received_at,
+        "caller_phone_masked": mask_phone(phone),
+        "caller_phone_enc": encrypt(phone) if phone else "",
+        "location_text": incoming.location_text,
+        "content": incoming.content,
+        "decision": plan.decision,
+        "subtype": plan.subtype,
+        "address": address,
+        "grid_code": address.grid_code if address else "",
+        "beat_code": address.beat_code if address else "",
+        "reason": plan.reason[:200],
+        "case": case,
+        "imported_by": stored_user(batch.actor),
+        "imported_at": timezone.now(),
+    }
+
+
+def _audited(call: Call) -> dict[str, Any]:
+    return {
+        "decision": call.decision,
+        "subtype": call.subtype,
+        "addr_id": call.address.code if call.address else "",
+        "grid_code": call.grid_code,
+        "case": call.case.number if call.case else "",
+    }
+
+
+def _outcome(row: int, call: Call, batch: Batch) -> Outcome:
+    """The stored answer for a call; where it lies outside the actor's area, only the decision
+    (which the caller's own text gives) and no address, grid or case."""
+    subtype = batch.subtypes.get(call.subtype)
+    answer = Outcome(
+        row=row,
+        call_id=call.call_id,
+        decision=call.decision,
+        subtype=call.subtype,
+        subtype_name=subtype.name if subtype else "",
+        reason=call.reason,
+    )
+    if not batch.area.holds(call.grid_code, call.beat_code):
+        mine = batch.actor is not None and call.imported_by_id == batch.actor.pk
+        return answer if mine else replace(answer, reason=OTHER_AREA)
+    return replace(
+        answer,
+        addr_id=call.address.code if call.address else "",
+        address=call.address.full_text if call.address else "",
+        grid_code=call.grid_code,
+        case_number=call.case.number if call.case else "",
+    )

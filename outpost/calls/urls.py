@@ -1,0 +1,9 @@
+from django.urls import path
+
+from outpost.calls import views
+
+app_name = "calls"
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("<str:call_id>/", views.detail, name="detail"),
+]
