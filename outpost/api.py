@@ -11,13 +11,44 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
-from outpost.accounts.tokens import BearerToken, issue_token
+from outpost.accounts.lockout import LockedOut
+from outpost.accounts.tokens import BearerToken, SecondFactorNeeded, issue_token
+from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
 from outpost.geo.api import router as geo_router
+from outpost.instructions.api import router as instructions_router
 from outpost.registry.api import router as registry_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail", "detail_en"],
+    "properties": {
+        "detail": {"type": "string", "description": "What is wrong, in Chinese"},
+        "detail_en": {"type": "string", "description": "The same in English"},
+    },
+}
+
+
+class OutpostAPI(NinjaAPI):
+    """Every operation documents its refusals (any 4xx) with the one error shape, so clients
+    and the schema fuzzer know what a refusal looks like."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        refusal = {
+            "description": "Refused: unauthenticated, forbidden, not found, invalid or conflicting",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("4XX", refusal)
+        return schema
+
+
+api = OutpostAPI(
     title="Outpost API",
     version="1",
     description="平安前哨 Outpost: grids, police beats and the records both sides share.",
@@ -86,6 +117,7 @@ def conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
 class TokenIn(Schema):
     username: str
     password: str
+    code: str = ""  # the authenticator's 6 digits, for accounts with a second factor
 
 
 class TokenOut(Schema):
@@ -96,12 +128,29 @@ class TokenOut(Schema):
 @api.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: dict},
+    response={200: TokenOut, 401: dict, 429: dict},
     tags=["auth"],
-    summary="Exchange a user name and password for a bearer token",
+    summary="Exchange a user name and password (and TOTP code) for a bearer token",
 )
 def create_token(request: HttpRequest, body: TokenIn) -> Any:
-    issued = issue_token(request, body.username, body.password)
+    try:
+        issued = issue_token(request, body.username, body.password, body.code)
+    except LockedOut as locked:
+        response = _error(
+            request,
+            429,
+            f"登录失败次数过多，请 {locked.minutes} 分钟后再试",
+            f"Too many failed sign-ins; try again in {locked.minutes} minutes",
+        )
+        response["Retry-After"] = str(locked.seconds)
+        return response
+    except SecondFactorNeeded:
+        return _error(
+            request,
+            401,
+            "需要有效的动态验证码（未设置的请先在网页上设置两步验证）",
+            "A valid authenticator code is required (set one up on the web first)",
+        )
     if issued is None:
         return _error(request, 401, "用户名或密码错误", "Wrong user name or password")
     token, row = issued
@@ -119,3 +168,5 @@ def _field_name(loc: list[Any]) -> str:
 api.add_router("/geo/", geo_router)
 api.add_router("/", cases_router)
 api.add_router("/", registry_router)
+api.add_router("/instructions", instructions_router)
+api.add_router("/", calls_router)

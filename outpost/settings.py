@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "outpost.accounts",
     "outpost.registry",
     "outpost.cases",
+    "outpost.instructions",
+    "outpost.command",
+    "outpost.calls",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "outpost.core.middleware.RequestContextMiddleware",
+    "outpost.accounts.middleware.SignInMiddleware",  # idle timeout, second factor first
 ]
 
 ROOT_URLCONF = "outpost.urls"
@@ -132,7 +136,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -178,7 +185,32 @@ OUTPOST_STATUS_LOOKUP_WINDOW = env_int("OUTPOST_STATUS_LOOKUP_WINDOW", 60)
 # Webhooks may only go to public addresses unless the deployment's own network is trusted.
 OUTPOST_WEBHOOK_ALLOW_PRIVATE = env_bool("OUTPOST_WEBHOOK_ALLOW_PRIVATE", False)
 
-SESSION_COOKIE_AGE = env_int("OUTPOST_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("OUTPOST_SESSION_SECONDS", 8 * 3600)  # fixed at sign-in
+# A session unused this long ends (等保: 登录连接超时自动退出); activity never extends it past
+# SESSION_COOKIE_AGE.
+OUTPOST_SESSION_IDLE_SECONDS = env_int("OUTPOST_SESSION_IDLE_SECONDS", 30 * 60)
+
+# Sign-in lockout: this many failures of one account name within the lock time lock it for that
+# long, doubling with each lock in a row (up to a day); likewise per client address.
+OUTPOST_LOGIN_FAILURES_PER_ACCOUNT = env_int("OUTPOST_LOGIN_FAILURES_PER_ACCOUNT", 5)
+OUTPOST_LOGIN_LOCK_MINUTES = env_int("OUTPOST_LOGIN_LOCK_MINUTES", 15)
+OUTPOST_LOGIN_FAILURES_PER_ADDRESS = env_int("OUTPOST_LOGIN_FAILURES_PER_ADDRESS", 20)
+OUTPOST_LOGIN_ADDRESS_LOCK_MINUTES = env_int("OUTPOST_LOGIN_ADDRESS_LOCK_MINUTES", 10)
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address
+# (lockout, access log). Production runs behind one (see SECURE_PROXY_SSL_HEADER).
+OUTPOST_TRUSTED_PROXIES = env_int("OUTPOST_TRUSTED_PROXIES", 1 if PRODUCTION else 0)
+# The TOTP second factor for roles that may unmask, export or audit. On in production; off in
+# development, where the demo accounts share a published password on a local machine and the
+# browser tests sign in as them; whoever enrols an authenticator is asked for it either way.
+OUTPOST_REQUIRE_TOTP = env_bool("OUTPOST_REQUIRE_TOTP", PRODUCTION)
+
+# The access log is kept three years: well past the six months the Cybersecurity Law (art. 21)
+# requires of network logs, and as long as the general limitation period of civil claims (民法典
+# art. 188), so a resident who complains of misuse of their data can still be shown who read it.
+OUTPOST_ACCESS_LOG_RETENTION_DAYS = env_int("OUTPOST_ACCESS_LOG_RETENTION_DAYS", 3 * 365)
+# Break-the-glass: how long an officer's emergency opening of a record outside their area lasts.
+OUTPOST_BREAK_GLASS_HOURS = env_int("OUTPOST_BREAK_GLASS_HOURS", 4)
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("OUTPOST_SSL_REDIRECT", True)

@@ -1,21 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outpost.accounts.views import home
+from outpost.accounts.views import SignInView, home
 from outpost.api import api
 from outpost.cases.urls import public_urlpatterns
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("outpost.accounts.urls")),
+    path("audit/", include("outpost.accounts.audit_urls")),
     path("areas/", include("outpost.geo.urls")),
     path("registry/", include("outpost.registry.urls")),
     path("cases/", include("outpost.cases.urls")),
+    path("instructions/", include("outpost.instructions.urls")),
+    path("calls/", include("outpost.calls.urls")),
+    path("command/", include("outpost.command.urls")),
     path("status/", include(public_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -45,6 +45,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("auxiliary", "辅警", Role.AUXILIARY_POLICE, beat.code),
         DemoAccount("reporter", "信息员", Role.REPORTER, grid.code),
         DemoAccount("dept", "城管局办事员", Role.DEPARTMENT_HANDLER, community.code[:6] + "CG"),
+        DemoAccount("auditor", "审计员", Role.AUDITOR, community.code[:9] + "000"),
     ]
 
 

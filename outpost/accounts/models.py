@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.roles import Role, ScopeKind
+from outpost.core.scoping import Scope, prefix_q
 
 
 class User(AbstractUser):
@@ -92,3 +93,90 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} token"
+
+
+class BreakGlassGrant(models.Model):
+    """An officer's emergency opening (紧急查看) of one record outside their area, with the
+    reason they stated. It lasts OUTPOST_BREAK_GLASS_HOURS; `scope_for` adds the record to the
+    officer's scope while it does. Auditors over the record's area or over the officer's own
+    area review it afterwards."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(_("record type"), max_length=32)  # a model label
+    object_id = models.BigIntegerField(_("record id"))
+    object_key = models.CharField(_("record number"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=200)
+    # The record's area, and the officer's own police area: whose auditors review the grant.
+    civil_code = models.CharField(_("civil area code"), max_length=15, blank=True)
+    police_code = models.CharField(_("police area code"), max_length=12, blank=True)
+    home_code = models.CharField(_("officer's area code"), max_length=12, blank=True)
+    granted_at = models.DateTimeField(_("granted at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    reviewed_by = models.ForeignKey(
+        User,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.object_key}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        return (
+            prefix_q("civil_code", scope.civil)
+            | prefix_q("police_code", scope.police)
+            | prefix_q("home_code", scope.police)
+        )
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238 TOTP). The secret is stored encrypted; the last
+    accepted time step is kept so a code cannot be used twice."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp"
+    )
+    secret_enc = models.CharField(_("secret (encrypted)"), max_length=200)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last time step used"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"{self.user} TOTP"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted for one account name or one address. Each attempt is counted
+    before the password is checked (and forgiven if it was right), so a burst of parallel
+    guesses cannot outrun the count. Past the limit the key is locked, longer each time."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    level = models.PositiveSmallIntegerField(default=0)  # locks in a row: the next one doubles
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

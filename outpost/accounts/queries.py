@@ -1,8 +1,12 @@
 """Scoped reads about people holding roles."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from outpost.accounts.models import RoleAssignment
+from outpost.accounts.models import BreakGlassGrant, RoleAssignment
+from outpost.accounts.scope import restrict
+from outpost.core.models import AccessLogEntry
 
 
 def holders(scope_codes: list[str], roles: list[str]) -> QuerySet[RoleAssignment]:
@@ -16,3 +20,15 @@ def holders(scope_codes: list[str], roles: list[str]) -> QuerySet[RoleAssignment
 
 def staff_names(scope_codes: list[str], roles: list[str]) -> list[str]:
     return [str(a.user) for a in holders(scope_codes, roles) if a.user.is_active]
+
+
+def access_log_for(user: Any) -> QuerySet[AccessLogEntry]:
+    """The access-log rows an auditor may read."""
+    return restrict(AccessLogEntry.objects.all(), user, "audit").order_by("-id")
+
+
+def break_glass_for(user: Any) -> QuerySet[BreakGlassGrant]:
+    """Emergency openings an auditor reviews: of records in their area or by its officers."""
+    return restrict(BreakGlassGrant.objects.all(), user, "audit").select_related(
+        "user", "reviewed_by"
+    )

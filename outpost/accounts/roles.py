@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     AUXILIARY_POLICE = "auxiliary_police", _("Auxiliary police")
     REPORTER = "reporter", _("Reporter")
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    AUDITOR = "auditor", _("Auditor")
 
 
 class ScopeKind(models.TextChoices):
@@ -36,8 +37,11 @@ class RoleRule:
 # (edit area data), collect (前端采: registry edits that await verification), verify (民警核),
 # unmask (full ID and phone numbers, with a stated purpose), export (download scoped lists),
 # view_cases, report (file a case), dispatch (accept and dispatch cases in the area), handle
-# (work cases dispatched to one's unit). Reporters (8大员) see areas, never the registry, and
-# only the cases they reported.
+# (work cases dispatched to one's unit), audit (read the access log of the area, review
+# emergency openings), break_glass (open one person's record outside the area for a few hours,
+# stating a reason: sworn officers who may already unmask, not auxiliary police or civil staff).
+# Reporters (8大员) see areas, never the registry, and only the cases they reported. Auditors
+# see the log, not the records themselves.
 def _acts(*names: str) -> frozenset[str]:
     return frozenset(names)
 
@@ -52,13 +56,15 @@ _DIVISION, _GRID, _UNIT, _BEAT = (
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.ADMIN: RoleRule(
-        _acts("view", "view_registry", "change", "export", "view_cases"), _DIVISION | _UNIT
+        _acts("view", "view_registry", "change", "export", "view_cases", "audit"),
+        _DIVISION | _UNIT,
     ),
     Role.STREET_COMMANDER: RoleRule(
         _acts("view", "view_registry", "change", "export", *_CASES, "dispatch"), _DIVISION
     ),
     Role.DUTY_OFFICER: RoleRule(
-        _acts("view", "view_registry", "unmask", "export", *_CASES, "dispatch"), _UNIT
+        _acts("view", "view_registry", "unmask", "export", *_CASES, "dispatch", "break_glass"),
+        _UNIT,
     ),
     Role.GRID_LEADER: RoleRule(
         _acts("view", "view_registry", "collect", "export", *_CASES, "dispatch", "handle"),
@@ -66,7 +72,17 @@ ROLE_RULES: dict[str, RoleRule] = {
     ),
     Role.GRID_WORKER: RoleRule(_acts("view", "view_registry", "collect", *_CASES, "handle"), _GRID),
     Role.COMMUNITY_OFFICER: RoleRule(
-        _acts("view", "view_registry", "collect", "verify", "unmask", "export", *_CASES, "handle"),
+        _acts(
+            "view",
+            "view_registry",
+            "collect",
+            "verify",
+            "unmask",
+            "export",
+            *_CASES,
+            "handle",
+            "break_glass",
+        ),
         _BEAT,
     ),
     Role.AUXILIARY_POLICE: RoleRule(
@@ -76,7 +92,13 @@ ROLE_RULES: dict[str, RoleRule] = {
     Role.DEPARTMENT_HANDLER: RoleRule(
         _acts("view_cases", "handle"), frozenset({ScopeKind.DEPARTMENT})
     ),
+    Role.AUDITOR: RoleRule(_acts("view", "audit"), _DIVISION | _UNIT),
 }
+
+# Holders of a role with any of these sign in with a second factor (TOTP) as well.
+SECOND_FACTOR_ACTIONS = ("unmask", "export", "audit")
+# What a break-the-glass grant opens on its one record.
+BREAK_GLASS_ACTIONS = ("view_registry", "unmask")
 
 
 def roles_granting(action: str) -> list[str]:

@@ -1,18 +1,21 @@
 """THE scope function. Every list, detail, count, export and API answer reads through here.
 
 `restrict(queryset, user, action)` narrows any scoped model's queryset to what the user may do
-`action` on. `get_for_user` adds the answers a caller sees: 404 when the object is outside the
-user's view (missing and forbidden look the same, so scope cannot be probed) and 403 when they can
-see it but not do `action`.
+`action` on, including single records an officer opened in an emergency (break-the-glass
+grants, while they last). `get_for_user` adds the answers a caller sees: 404 when the object is
+outside the user's view (missing and forbidden look the same, so scope cannot be probed) and 403
+when they can see it but not do `action`.
 """
 
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from outpost.accounts.roles import roles_granting
+from outpost.accounts.models import BreakGlassGrant
+from outpost.accounts.roles import BREAK_GLASS_ACTIONS, roles_granting
 from outpost.core.scoping import Scope
 
 M = TypeVar("M", bound=Model)
@@ -26,13 +29,24 @@ def scope_for(user: Any, action: str = "view") -> Scope:
     cache: dict[str, Scope] = user.__dict__.setdefault("_outpost_scopes", {})
     if action not in cache:
         rows = user.assignments.filter(role__in=roles_granting(action)).values_list(
-            "civil_prefix", "police_prefix", "scope_kind", "scope_code"
+            "civil_prefix", "police_prefix", "scope_kind", "scope_code", "role"
         )
         civil = tuple(sorted({r[0] for r in rows if r[0]}))
         police = tuple(sorted({r[1] for r in rows if r[1]}))
         departments = tuple(sorted({r[3] for r in rows if r[2] == "department"}))
-        cache[action] = Scope(civil=civil, police=police, departments=departments)
+        breaks_glass = action in BREAK_GLASS_ACTIONS and any(
+            r[4] in roles_granting("break_glass") for r in rows
+        )
+        granted = _active_grants(user) if breaks_glass else ()
+        cache[action] = Scope(civil=civil, police=police, departments=departments, granted=granted)
     return cache[action]
+
+
+def _active_grants(user: Any) -> tuple[tuple[str, int], ...]:
+    """The records the user opened in an emergency and may still see (only while they hold a
+    role that may break the glass)."""
+    rows = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+    return tuple(sorted(set(rows.values_list("object_type", "object_id"))))
 
 
 def restrict(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet[M]:
@@ -44,7 +58,10 @@ def restrict(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet
         return queryset
     if scope.empty:
         return queryset.none()
-    return queryset.filter(scope_q(scope))
+    where = scope_q(scope)
+    if granted := scope.granted_ids(queryset.model._meta.label_lower):
+        where |= Q(pk__in=granted)
+    return queryset.filter(where)
 
 
 def can(user: Any, action: str, obj: Model) -> bool:

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outpost.accounts.models import Department, RoleAssignment, User
+from outpost.accounts.models import BreakGlassGrant, Department, RoleAssignment, User
 from outpost.accounts.roles import ROLE_RULES, Role, ScopeKind
 from outpost.core.audit import record_change
 from outpost.geo.models import Division, Grid, PoliceBeat, PoliceUnit
@@ -92,3 +93,23 @@ def create_user(
     user.save()
     record_change(actor=actor, action="create_user", object_type="user", object_key=username)
     return user
+
+
+@transaction.atomic
+def review_break_glass(grant: BreakGlassGrant, *, actor: User, note: str) -> BreakGlassGrant:
+    """An auditor marks an emergency opening as reviewed (not their own)."""
+    if grant.user_id == actor.pk:
+        raise PermissionDenied
+    updated = BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at__isnull=True).update(
+        reviewed_by=actor, reviewed_at=timezone.now(), review_note=note.strip()[:200]
+    )
+    if updated:
+        record_change(
+            actor=actor,
+            action="review_break_glass",
+            object_type="break_glass",
+            object_key=str(grant.pk),
+            after={"note": note.strip()[:200]},
+        )
+    grant.refresh_from_db()
+    return grant

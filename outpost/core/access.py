@@ -1,14 +1,40 @@
-"""Appending to the hash-chained access log (访问日志)."""
+"""The hash-chained access log (访问日志): appending, verifying and pruning.
 
+Each row's hash covers its fields and the hash of the row before, so a row changed, removed or
+inserted between others no longer fits the chain. `AccessLogHead` holds the newest hash (locked
+while a row is appended) and, after a prune, the anchor: the hash of the last removed row, which
+the oldest kept row chains onto. The prune itself is a row naming that anchor.
+"""
+
+import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outpost.core.context import current_context, stored_user
-from outpost.core.models import AccessLogEntry, AccessLogHead
+from outpost.core.models import GENESIS, AccessLogEntry, AccessLogHead
+
+# The actions written to the log, for the auditors' filter and the export.
+ACTIONS = {
+    "view_person": _("Person viewed"),
+    "unmask": _("Numbers unmasked"),
+    "export": _("Export"),
+    "break_glass": _("Emergency access"),
+    "break_glass_miss": _("Emergency access: nobody found"),
+    "login": _("Signed in"),
+    "second_factor": _("Second factor passed"),
+    "logout": _("Signed out"),
+    "login_failed": _("Sign-in failed"),
+    "prune": _("Old rows removed"),
+}
+# Fields added after the first rows were written: hashed only when set, so older rows still
+# verify, while setting or clearing one on a row that had it changes the hash.
+OPTIONAL_FIELDS = ("client_ip", "civil_code", "police_code")
 
 
 def row_digest(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -18,7 +44,7 @@ def row_digest(prev_hash: str, fields: dict[str, Any]) -> str:
 
 def chained_fields(entry: AccessLogEntry) -> dict[str, Any]:
     """The fields the hash covers, as they are stored."""
-    return {
+    fields = {
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
         "actor_name": entry.actor_name,
@@ -28,22 +54,41 @@ def chained_fields(entry: AccessLogEntry) -> dict[str, Any]:
         "purpose": entry.purpose,
         "request_id": entry.request_id,
     }
+    for name in OPTIONAL_FIELDS:
+        if value := getattr(entry, name):
+            fields[name] = value
+    return fields
 
 
 @transaction.atomic
 def log_access(
-    *, actor: Any, action: str, object_type: str, object_key: str, purpose: str = ""
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_key: str,
+    purpose: str = "",
+    actor_name: str | None = None,
+    client_ip: str | None = None,
+    civil_code: str = "",
+    police_code: str = "",
 ) -> AccessLogEntry:
+    """Append one row. `actor_name` names who tried when there is no user (a failed sign-in);
+    the client address defaults to the current request's."""
     head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+    ctx = current_context()
     entry = AccessLogEntry(
         at=timezone.now(),
         actor=stored_user(actor),
-        actor_name=getattr(actor, "username", "") or "system",
+        actor_name=(actor_name or getattr(actor, "username", "") or "system")[:150],
         action=action,
         object_type=object_type,
-        object_key=object_key,
-        purpose=purpose,
-        request_id=current_context().request_id,
+        object_key=object_key[:64],
+        purpose=purpose[:200],
+        request_id=ctx.request_id,
+        client_ip=(ctx.client_ip if client_ip is None else client_ip) or None,
+        civil_code=civil_code,
+        police_code=police_code,
         prev_hash=head.last_hash,
     )
     entry.row_hash = row_digest(entry.prev_hash, chained_fields(entry))
@@ -51,3 +96,114 @@ def log_access(
     head.last_hash = entry.row_hash
     head.save(update_fields=["last_hash"])
     return entry
+
+
+# --- verifying --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    problem: str = ""  # empty when the chain is whole
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def verify_chain() -> ChainReport:
+    """Walk the rows in id order: each must match its own hash and chain onto the row before
+    (the first onto the anchor), and the head must name the last. The first break is named."""
+    head, last_id = _snapshot()
+    previous, n = head.anchor_hash, 0
+    rows = AccessLogEntry.objects.filter(id__lte=last_id).order_by("id")
+    for entry in rows.iterator(chunk_size=2000):
+        n += 1
+        if entry.row_hash != row_digest(entry.prev_hash, chained_fields(entry)):
+            return ChainReport(n, _changed(n, entry))
+        if entry.prev_hash != previous:
+            return ChainReport(n, _broken_link(n, entry, previous, head.last_hash))
+        previous = entry.row_hash
+    if head.last_hash != previous:
+        return ChainReport(n, _bad_head(head.last_hash))
+    return ChainReport(n, _anchor_problem(head))
+
+
+def _snapshot() -> tuple[AccessLogHead, int]:
+    """The head and the newest row id read together, so rows appended while the walk runs
+    are left for the next one."""
+    with transaction.atomic():
+        head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+        last = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    return head, last or 0
+
+
+def _changed(n: int, entry: AccessLogEntry) -> str:
+    return f"第 {n} 条（id={entry.pk}）被改动：内容与其哈希不符"
+
+
+def _broken_link(n: int, entry: AccessLogEntry, previous: str, head_hash: str) -> str:
+    """Why row `n` does not chain onto the row before it: it or the rows just before it do not
+    belong (inserted), the rows are out of order, or a row before it is missing (removed)."""
+    following = AccessLogEntry.objects.filter(id__gt=entry.pk).order_by("id").first()
+    if following is not None and following.prev_hash == previous:
+        return f"第 {n} 条（id={entry.pk}）是插入的：它前后的两条本身首尾相接"
+    origin = AccessLogEntry.objects.filter(row_hash=entry.prev_hash).first()
+    if origin is not None and origin.pk < entry.pk:
+        # Two rows chain onto `origin`: the branch that leads to the head is the real one.
+        newest = AccessLogEntry.objects.filter(row_hash=head_hash).first()
+        if newest is not None and origin.pk < newest.pk < entry.pk:
+            return f"第 {n} 条（id={entry.pk}）是插入的：它接在更早的 id={origin.pk} 之后"
+        intruder = AccessLogEntry.objects.filter(id__gt=origin.pk).order_by("id").first()
+        return f"id={intruder.pk} 起的记录是插入的：之后的 id={entry.pk} 接在 id={origin.pk} 之后"
+    if origin is not None:
+        return f"第 {n} 条（id={entry.pk}）顺序被调换：它接在更晚的 id={origin.pk} 之后"
+    return (
+        f"第 {n} 条（id={entry.pk}）与前一条接不上：它之前缺少记录（被删除），"
+        "或前一条被改动后重算了哈希"
+    )
+
+
+def _bad_head(head_hash: str) -> str:
+    origin = AccessLogEntry.objects.filter(row_hash=head_hash).first()
+    if origin is not None:
+        intruder = AccessLogEntry.objects.filter(id__gt=origin.pk).order_by("id").first()
+        where = f"id={intruder.pk}" if intruder else "末尾"
+        return f"{where} 起的记录是插入的：链头停在 id={origin.pk}"
+    return "链头与最后一条不符：末尾的记录被删除，或最后一条被改动后重算了哈希"
+
+
+def _anchor_problem(head: AccessLogHead) -> str:
+    """A pruned log starts from an anchor, which the newest prune row must name."""
+    if head.anchor_id == 0 and head.anchor_hash == GENESIS:
+        return ""
+    prune = AccessLogEntry.objects.filter(action="prune").order_by("-id").first()
+    if prune is None or prune.object_key != str(head.anchor_id):
+        return "链的起点（锚点）没有对应的清理记录：最早的记录可能被删除"
+    if not prune.purpose.startswith(f"anchor={head.anchor_hash};"):
+        return f"链的起点（锚点）与清理记录（id={prune.pk}）不符"
+    return ""
+
+
+# --- pruning ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def prune_before(cutoff: dt.datetime) -> int:
+    """Remove the rows written before `cutoff` (a run of the oldest ids), keep the last removed
+    row's hash as the anchor, and log the prune. Returns how many rows went."""
+    head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+    last = AccessLogEntry.objects.filter(at__lt=cutoff).order_by("-id").first()
+    if last is None:
+        return 0
+    removed, _ = AccessLogEntry.objects.filter(id__lte=last.pk).delete()
+    head.anchor_id, head.anchor_hash = last.pk, last.row_hash
+    head.save(update_fields=["anchor_id", "anchor_hash"])
+    log_access(
+        actor=None,
+        action="prune",
+        object_type="access_log",
+        object_key=str(last.pk),
+        purpose=f"anchor={last.row_hash}; removed={removed}; before={cutoff.date().isoformat()}",
+    )
+    return removed

@@ -4,6 +4,7 @@ Views set it through the middleware; commands and background jobs set it with `a
 change made from the shell is attributed just like one made in the browser.
 """
 
+import ipaddress
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from django.http import HttpRequest
 class RequestContext:
     request_id: str
     origin: str  # "web", "api", "command" or "job"
+    client_ip: str = ""  # the caller's address (see `client_address`), empty outside requests
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("outpost_request_context", default=None)
@@ -29,13 +31,34 @@ def current_context() -> RequestContext:
 
 
 @contextmanager
-def request_context(origin: str, request_id: str | None = None) -> Iterator[RequestContext]:
-    ctx = RequestContext(request_id=request_id or uuid.uuid4().hex, origin=origin)
+def request_context(
+    origin: str, request_id: str | None = None, client_ip: str = ""
+) -> Iterator[RequestContext]:
+    ctx = RequestContext(
+        request_id=request_id or uuid.uuid4().hex, origin=origin, client_ip=client_ip
+    )
     token = _current.set(ctx)
     try:
         yield ctx
     finally:
         _current.reset(token)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's IP address. Behind OUTPOST_TRUSTED_PROXIES reverse proxies it is the entry
+    that many places from the right of X-Forwarded-For (each proxy appends the address it saw),
+    so a client cannot choose its own address by sending the header itself."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.OUTPOST_TRUSTED_PROXIES
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
 
 
 def stored_user(actor: Any) -> Any | None:

@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from outpost.core.context import request_context
+from outpost.core.context import client_address, request_context
 
 
 class RequestContextMiddleware:
@@ -13,7 +13,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         origin = "api" if request.path.startswith("/api/") else "web"
-        with request_context(origin, request.headers.get("X-Request-ID")) as ctx:
+        with request_context(
+            origin, request.headers.get("X-Request-ID"), client_address(request)
+        ) as ctx:
             request.request_id = ctx.request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id

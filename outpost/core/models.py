@@ -3,8 +3,13 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from outpost.core.scoping import Scope, prefix_q
+
+GENESIS = "0" * 64  # what the first row of the access log chains onto
 
 
 class TimestampedModel(models.Model):
@@ -50,8 +55,9 @@ class ChangeRecord(models.Model):
 
 class AccessLogEntry(models.Model):
     """One read of personal data (访问日志): a person's detail viewed, a number unmasked, an
-    export. Append-only; each row carries the hash of the one before, so a changed, removed or
-    inserted row breaks the chain."""
+    export, an emergency opening; and every sign-in, sign-out and failed sign-in. Append-only;
+    each row carries the hash of the one before, so a changed, removed or inserted row breaks
+    the chain (`outpost audit verify`)."""
 
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -68,6 +74,10 @@ class AccessLogEntry(models.Model):
     object_key = models.CharField(_("object key"), max_length=64, db_index=True)
     purpose = models.CharField(_("stated purpose"), max_length=200, blank=True)
     request_id = models.CharField(_("request id"), max_length=64)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # Where the record read lies (a person's grid and beat), so the area's auditors see it.
+    civil_code = models.CharField(_("civil area code"), max_length=15, blank=True)
+    police_code = models.CharField(_("police area code"), max_length=12, blank=True)
     prev_hash = models.CharField(_("previous row hash"), max_length=64)
     row_hash = models.CharField(_("row hash"), max_length=64, unique=True)
 
@@ -79,12 +89,33 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.actor_name} {self.action} {self.object_type}:{self.object_key}"
 
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        """An auditor over the whole district sees every row (failed sign-ins under unknown
+        names and the system's own rows included). One over a smaller area sees the reads of
+        records in it and everything done by, or tried under the name of, staff assigned in it."""
+        district = settings.OUTPOST_DISTRICT_CODE[:6]
+        if any(district.startswith(p) for p in scope.civil + scope.police):
+            return models.Q()
+        staff = get_user_model().objects.filter(
+            prefix_q("assignments__civil_prefix", scope.civil)
+            | prefix_q("assignments__police_prefix", scope.police)
+        )
+        return (
+            prefix_q("civil_code", scope.civil)
+            | prefix_q("police_code", scope.police)
+            | models.Q(actor_name__in=staff.values("username"))
+        )
+
 
 class AccessLogHead(models.Model):
     """The hash of the newest access-log row, locked while a row is appended so two writers
     cannot both chain onto the same predecessor."""
 
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    # After `outpost audit prune`: the last removed row, which the oldest kept row chains onto.
+    anchor_id = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, default=GENESIS)
 
     class Meta:
         verbose_name = _("access log head")

@@ -19,10 +19,18 @@ class Scope:
     police: tuple[str, ...] = field(default_factory=tuple)
     departments: tuple[str, ...] = field(default_factory=tuple)  # department codes
     everything: bool = False
+    # Single records opened outside the area for a while (break-the-glass grants), as
+    # (model label, primary key): `restrict` adds them to whatever `scope_q` selects.
+    granted: tuple[tuple[str, int], ...] = field(default_factory=tuple)
 
     @property
     def empty(self) -> bool:
-        return not (self.everything or self.civil or self.police or self.departments)
+        return not (
+            self.everything or self.civil or self.police or self.departments or self.granted
+        )
+
+    def granted_ids(self, label: str) -> list[int]:
+        return [pk for model, pk in self.granted if model == label]
 
 
 NOTHING = Q(pk__in=[])

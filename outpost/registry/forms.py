@@ -61,3 +61,17 @@ class RegistrationForm(forms.Form):
     permit_expires = forms.DateField(
         label=_("Permit expires"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class BreakGlassForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number"), max_length=20)
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=10,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Why you must see this person's record although they live outside your area. "
+            "It is logged and reviewed."
+        ),
+    )

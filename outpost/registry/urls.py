@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.registry_home, name="home"),
     path("people/", views.people_list, name="people"),
+    path("people/break-glass/", views.break_glass, name="break_glass"),
     path("people/<str:number>/", views.person_detail, name="person"),
     path("people/<str:number>/unmask/", views.person_unmask, name="person_unmask"),
     path("people/<str:number>/edit/", views.person_edit, name="person_edit"),

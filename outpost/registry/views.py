@@ -9,14 +9,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from outpost.accounts.scope import can, get_for_user, scope_for
+from outpost.core.access import log_access
+from outpost.core.masking import mask_id_number
 from outpost.registry import queries, services
 from outpost.registry.checks import FLAG_LABELS
-from outpost.registry.forms import PersonForm, PurposeForm, RegistrationForm, ReturnForm
+from outpost.registry.forms import (
+    BreakGlassForm,
+    PersonForm,
+    PurposeForm,
+    RegistrationForm,
+    ReturnForm,
+)
 from outpost.registry.models import HouseUse, Person, StandardAddress
+from outpost.registry.validators import FieldProblem, parse_id_number
 
 SEEN = queries.SEEN
 PAGE = 50
@@ -46,6 +56,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = request.GET.get("q", "")
     page = Paginator(queries.search_people(request.user, q).order_by("name", "id"), PAGE)
+    # An exact ID number found nobody here: an officer may open the record in an emergency.
+    offer = (
+        page.count == 0 and _is_id_number(q) and not scope_for(request.user, "break_glass").empty
+    )
     return render(
         request,
         "registry/people.html",
@@ -53,7 +67,53 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "page": page.get_page(request.GET.get("page")),
             "flags": FLAG_LABELS,
+            "break_glass_form": BreakGlassForm(initial={"id_number": q.strip()}) if offer else None,
         },
+    )
+
+
+def _is_id_number(q: str) -> bool:
+    try:
+        parse_id_number(q)
+    except FieldProblem:
+        return False
+    return True
+
+
+@login_required
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """紧急查看: open a person's record outside one's area by exact ID number and a reason."""
+    if scope_for(request.user, "break_glass").empty:
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None, initial={"id_number": request.GET.get("id", "")})
+    if request.method == "POST" and form.is_valid():
+        number, reason = form.cleaned_data["id_number"], form.cleaned_data["reason"]
+        person = queries.person_anywhere(number)
+        if person is None:
+            _log_miss(request, number, reason)
+            form.add_error("id_number", _("Nobody with this ID number is on record."))
+        elif can(request.user, SEEN, person):
+            return redirect("registry:person", number=person.person_no)
+        else:
+            grant = services.break_glass(person, actor=request.user, reason=reason)
+            until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+            messages.warning(request, _("Emergency access open until %(t)s.") % {"t": until})
+            return redirect("registry:person", number=person.person_no)
+    return render(request, "registry/break_glass.html", {"form": form})
+
+
+def _log_miss(request: HttpRequest, number: str, reason: str) -> None:
+    """A search that found nobody is logged too, with the number masked."""
+    try:
+        key = mask_id_number(parse_id_number(number).value)
+    except FieldProblem:
+        key = "?"
+    log_access(
+        actor=request.user,
+        action="break_glass_miss",
+        object_type="person",
+        object_key=key,
+        purpose=reason,
     )
 
 

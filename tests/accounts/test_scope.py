@@ -155,9 +155,7 @@ def test_it_shows_a_street_commander_no_division_of_another_street(
     divisions = visible(Division, commander.user)
 
     assert divisions == subtree | lineage(street)
-    others = Division.objects.filter(level__in=["street", "community"]).exclude(
-        code__in=subtree
-    )
+    others = Division.objects.filter(level__in=["street", "community"]).exclude(code__in=subtree)
     assert not codes(others) & divisions
 
 
@@ -193,9 +191,7 @@ def test_it_shows_a_grid_worker_their_grid_and_the_beats_over_it(
 
 
 @pytest.mark.django_db
-def test_it_shows_an_officer_the_grids_their_beat_covers(
-    officer: Persona, home_grid: Grid
-) -> None:
+def test_it_shows_an_officer_the_grids_their_beat_covers(officer: Persona, home_grid: Grid) -> None:
     beat = home_grid.main_beat
     assert beat is not None
     overlay = GridBeatOverlap.objects.filter(beat=beat)

@@ -109,7 +109,7 @@ def test_it_logs_each_export_in_the_access_log(
 
     entries = assert_chain_intact()
 
-    assert [(e.actor, e.action, e.object_type) for e in entries] == [
+    assert [(e.actor, e.action, e.object_type) for e in entries if e.action != "login"] == [
         (admin.user, "export", name)
     ] * 2
 
@@ -123,7 +123,7 @@ def test_it_refuses_exports_to_roles_without_the_export_action(
         response = persona.client.get(reverse("registry:export", args=[name]))
         assert response.status_code == 403
         assert response.get("Content-Type") != XLSX
-    assert not AccessLogEntry.objects.exists()
+    assert not AccessLogEntry.objects.filter(action="export").exists()
 
 
 def test_it_exports_the_houses_and_organisations_in_scope(

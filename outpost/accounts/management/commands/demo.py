@@ -39,6 +39,7 @@ class Command(BaseCommand):
             staff = create_staff_roster()
             self.stdout.write(f"人员：新建 {staff} 名网格员/民警（仅用于展示，不能登录）")
             accounts = create_demo_accounts()
+            self._load_command_room(options["data"])
         self._print_accounts(accounts)
 
     def _load_registry(self, folder: Path) -> None:
@@ -70,6 +71,23 @@ class Command(BaseCommand):
         self.stdout.write(
             f"事件：{subtypes} 个小类；生成近 90 天历史事件 {made} 件"
             f"（{time.monotonic() - started:.1f} 秒）"
+        )
+
+    def _load_command_room(self, folder: Path) -> None:
+        """The room's roster and reporters, instructions in flight, and the 110 sample diverted."""
+        from outpost.calls.intake import read_calls
+        from outpost.calls.services import divert_calls
+        from outpost.command.demo import create_demo_room
+        from outpost.instructions.demo import create_demo_instructions
+
+        create_demo_room(DEMO_PASSWORD)
+        made = create_demo_instructions()
+        sample = folder / "calls_110_sample.csv"
+        outcomes = divert_calls(read_calls(sample.read_bytes(), sample.name))
+        diverted = sum(1 for o in outcomes if o.decision == "divert")
+        self.stdout.write(
+            f"指挥室：值班表与 8 大员；指令 {made['instructions']} 条，"
+            f"虚拟网格 {made['groups']} 个；110 警情 {len(outcomes)} 条，分流 {diverted} 条"
         )
 
     def _print_accounts(self, accounts: list[Any]) -> None:

@@ -1,0 +1,69 @@
+"""Forms of the sign-in pages and the auditors' pages."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from outpost.accounts.signin import LockedOut, password_sign_in
+from outpost.core.access import ACTIONS
+
+
+def locked_error(locked: LockedOut) -> ValidationError:
+    return ValidationError(
+        _("Too many failed sign-ins. Try again in %(minutes)s minutes."),
+        code="locked",
+        params={"minutes": locked.minutes},
+    )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, checking the password through the lockout. The same message for
+    an unknown name and a wrong password; a lock says so, whatever the name."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong user name or password."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = password_sign_in(self.request, username, password)
+            except LockedOut as locked:
+                raise locked_error(locked) from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=8,
+        error_messages={"invalid": _("Enter the 6 digits the app shows.")},
+    )
+
+
+class AccessLogFilter(forms.Form):
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    person = forms.CharField(label=_("Person number"), required=False, max_length=64)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any")), *ACTIONS.items()]
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), required=False, max_length=200)

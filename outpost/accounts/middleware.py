@@ -1,0 +1,59 @@
+"""Session rules applied to every request of a signed-in user: the idle timeout, and the
+second factor before anything else for those who need one."""
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from outpost.accounts.signin import SEEN, has_authenticator, is_verified, needs_second_factor
+
+TOUCH_EVERY = 60  # seconds: how stale the last-seen time may get before it is saved again
+OPEN_NAMES = ("logout", "accounts:second_factor", "accounts:enrol", "set_language")
+
+
+class SignInMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            refusal = self._idle(request) or self._second_factor(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _idle(self, request: HttpRequest) -> HttpResponse | None:
+        now, seen = int(time.time()), request.session.get(SEEN)
+        if seen and now - seen > settings.OUTPOST_SESSION_IDLE_SECONDS:
+            request.outpost_logout_reason = "idle"  # type: ignore[attr-defined]
+            logout(request)
+            return _away(request, "login", 401, "登录已超时，请重新登录", "Session timed out")
+        if not seen or now - seen >= TOUCH_EVERY:
+            request.session[SEEN] = now
+        return None
+
+    def _second_factor(self, request: HttpRequest) -> HttpResponse | None:
+        if is_verified(request) or _is_open(request.path):
+            return None
+        if not needs_second_factor(request.user):
+            return None
+        target = "accounts:second_factor" if has_authenticator(request.user) else "accounts:enrol"
+        return _away(request, target, 401, "请先完成两步验证", "Second factor required")
+
+
+def _is_open(path: str) -> bool:
+    static = "/" + settings.STATIC_URL.lstrip("/")
+    return path.startswith(static) or path in {reverse(name) for name in OPEN_NAMES}
+
+
+def _away(request: HttpRequest, name: str, status: int, zh: str, en: str) -> HttpResponse:
+    """The API answers in JSON; pages go to `name`, coming back afterwards."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": zh, "detail_en": en}, status=status)
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,0 +1,99 @@
+"""Pages for managing users down the tree: the users of one's area, adding one, granting and
+revoking roles. Administrators only; a user outside the manager's area is a 404."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from outpost.accounts import delegation
+from outpost.accounts.models import RoleAssignment
+from outpost.accounts.roles import Role
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    scope = forms.CharField(
+        label=gettext_lazy("Area or department code"),
+        max_length=15,
+        help_text=gettext_lazy("A grid, community, street, beat, station or department code."),
+    )
+
+
+class AddUserForm(GrantForm):
+    username = forms.RegexField(
+        label=gettext_lazy("Username"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30
+    )
+    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    password = forms.CharField(
+        label=gettext_lazy("Initial password"), widget=forms.PasswordInput, max_length=128
+    )
+    field_order = ["username", "display_name", "password", "role", "scope"]
+
+
+def _manager(request: HttpRequest) -> Any:
+    if not delegation.admin_assignments(request.user).exists():
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    manager = _manager(request)
+    form = AddUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _try(
+            form,
+            lambda: delegation.add_user(
+                manager, d["username"], d["password"], d["role"], d["scope"], d["display_name"]
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("accounts:user", username=d["username"])
+    listed = delegation.managed_users(manager).prefetch_related("assignments")
+    return render(request, "accounts/users.html", {"users": listed, "form": form})
+
+
+@login_required
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    manager = _manager(request)
+    person = delegation.managed_users(manager).filter(username=username).first()
+    if person is None:
+        raise Http404
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("revoke"):
+        assignment = get_object_or_404(RoleAssignment, pk=request.POST["revoke"], user=person)
+        delegation.revoke(manager, assignment)
+        messages.success(request, _("Saved."))
+        return redirect("accounts:user", username=username)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _try(form, lambda: delegation.grant(manager, person, d["role"], d["scope"])):
+            messages.success(request, _("Saved."))
+            return redirect("accounts:user", username=username)
+    context = {"person": person, "assignments": person.assignments.all(), "form": form}
+    return render(request, "accounts/user_detail.html", context)
+
+
+def _try(form: forms.Form, write: Any) -> bool:
+    """Run a delegated write; a refusal lands on the form (the role or the area)."""
+    try:
+        write()
+    except PermissionDenied:
+        form.add_error("role", _("You may only grant roles you hold, inside your own area."))
+        return False
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
