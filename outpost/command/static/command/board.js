@@ -19,6 +19,19 @@
   }
   map.setView([32.07, 118.77], 13);
   const pins = L.layerGroup().addTo(map);
+  // The street's grids behind the pins, so a blank (offline) map still shows where things are.
+  fetch(el.dataset.gridsUrl, { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((grids) => {
+      if (!grids) return;
+      const layer = L.geoJSON(grids, {
+        style: () => ({ color: "#667085", weight: 1, fillColor: "#98a2b3", fillOpacity: 0.08 }),
+        interactive: false,
+      }).addTo(map);
+      layer.bringToBack();
+      if (!pins.getLayers().length && layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { animate: false });
+    })
+    .catch(() => {});
 
   function cell(text, className) {
     const td = document.createElement("td");
@@ -105,7 +118,7 @@
       marker.addTo(pins);
       points.push([row.lat, row.lon]);
     }
-    if (points.length && !map._fitted) { map.fitBounds(points, { padding: [24, 24], maxZoom: 16 }); map._fitted = true; }
+    if (points.length && !map._fitted) { map.fitBounds(points, { padding: [24, 24], maxZoom: 16, animate: false }); map._fitted = true; }
     el.dataset.total = String(feed.total);
     el.dataset.refreshed = feed.generated_at;
     status.textContent = `${label("Updated")} ${new Date(feed.generated_at).toLocaleTimeString()}`;
