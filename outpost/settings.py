@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "outpost.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +156,13 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # shared assets: vendored Leaflet and htmx, site CSS
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
+# Request bodies: the whole request (a registry import file is the largest), form fields
+# without files, and how many fields and files one form may carry.
+OUTPOST_MAX_REQUEST_BYTES = env_int("OUTPOST_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("OUTPOST_MAX_FORM_BYTES", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
 # Uploaded photos and PDFs. Never served directly: a scoped view hands them out.
 MEDIA_ROOT = VAR_DIR / "media"
 OUTPOST_MAX_ATTACHMENT_BYTES = env_int("OUTPOST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)

@@ -17,6 +17,7 @@ from outpost.cases import services
 from outpost.cases.forms import RatingForm, TrackingForm
 from outpost.cases.models import Case
 from outpost.cases.workflow import Relation, State
+from outpost.core.context import client_address
 from outpost.core.ratelimit import hit
 
 RESIDENT = {Relation.RESIDENT}
@@ -30,7 +31,7 @@ def rate_limited(view: View) -> View:
 
     @wraps(view)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = f"status:{request.META.get('REMOTE_ADDR', '')}"
+        key = f"status:{client_address(request)}"
         limit = settings.OUTPOST_STATUS_LOOKUPS_PER_MINUTE
         wait = hit(key, limit=limit, seconds=settings.OUTPOST_STATUS_LOOKUP_WINDOW)
         if wait:

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from outpost.core.context import client_address, request_context
 
@@ -20,3 +21,30 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body exceeds OUTPOST_MAX_REQUEST_BYTES before anything
+    reads it (413), in Chinese and English, as JSON for the API. Django's own limits then cover
+    form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) and the number of fields and files."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.OUTPOST_MAX_REQUEST_BYTES
+        if declared > limit:
+            return _too_large(request, limit)
+        return self.get_response(request)
+
+
+def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{max(1, limit // 1024)} KB"
+    zh, en = f"请求过大：上限为 {size}", f"Request too large: the limit is {size}"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": zh, "detail_en": en}, status=413)
+    return HttpResponse(f"<!doctype html><title>413</title><p>{zh}</p><p>{en}</p>", status=413)

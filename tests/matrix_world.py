@@ -1,0 +1,268 @@
+"""The world the permission matrix walks: the eight personas and one object of every kind the
+URLs and API operations take as a parameter, all in the home grid (or its community, street,
+beat or station), so that "in scope" and "out of scope" are decided by who asks, never by where
+the object lies.
+
+Everything is created through the real services and importers, inside the module's transaction
+(see `world` in tests/test_permission_matrix.py), so nothing outlives the module. The world holds
+plain values only (codes, ids, session keys): each request runs in its own savepoint and is
+rolled back, so a permitted write never changes what the next persona finds.
+"""
+
+import csv
+import datetime as dt
+import io
+import lzma
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from outpost.accounts.models import Department, User
+from outpost.accounts.roles import Role
+from outpost.accounts.services import grant_role
+from outpost.calls.models import Call
+from outpost.cases import services as cases
+from outpost.cases.models import SubType, WebhookSubscription
+from outpost.cases.taxonomy import load_taxonomy
+from outpost.core.crypto import encrypt
+from outpost.geo.models import CommandRoom, Grid
+from outpost.instructions import groups, work
+from outpost.instructions import services as instructions
+from outpost.registry import services as registry
+from outpost.registry.imports import run_import
+from outpost.registry.models import ImportJob, Organisation, Person, StandardAddress
+from tests.conftest import GULOU, HOME_GRID, OTHER_GRID
+
+# The personas, in the order the matrix lists them.
+PERSONAS = (
+    "admin",  # the district's administrator (ADMIN over 320106000000)
+    "commander",  # the street commander of the home grid's street
+    "worker",  # the grid worker of the home grid
+    "outsider",  # a grid worker of a grid in another street
+    "officer",  # the community officer of the home grid's main beat
+    "handler",  # a handler of 鼓楼区城市管理局 (a department)
+    "reporter",  # one of the 8大员 (REPORTER on the home grid)
+    "anonymous",  # not signed in
+)
+CITY_MANAGEMENT = "鼓楼区城市管理局"
+TRADE = "旅馆业"  # the virtual group's trade
+
+
+@dataclass(frozen=True)
+class World:
+    sessions: dict[str, str]  # persona → session key (no entry for anonymous)
+    usernames: dict[str, str]
+    grid: str
+    community: str
+    street: str
+    beat: str
+    station: str
+    department: str
+    room_address: str  # a room (户室) in the home grid and its main beat
+    person: str  # a person living there (person_no)
+    case: str  # a case there, reported by the worker, dispatched to the department
+    case_version: int
+    tracking_code: str
+    attachment: int
+    call: str
+    webhook: int  # the commander's subscription
+    import_job: int  # the commander's import job
+    grant: int  # the officer's break-the-glass grant (reviewed by the administrator)
+    instruction: int  # from the home room to the home grid, not yet signed on
+    recipient: int  # its home-grid row
+    reported_instruction: int  # another one, signed on and reported back with a photo
+    photo: int
+    group: int  # a virtual group of the home community
+    notice: int  # broadcast to it
+    work_item: int
+    milestone: int
+
+    def client(self, persona: str) -> Client:
+        """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
+        client = Client()
+        if persona in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[persona]
+        return client
+
+    def fill(self, template: str) -> str:
+        """A concrete path from a template naming the world's fields: "/cases/{case}/"."""
+        return template.format(**{k: v for k, v in vars(self).items() if not isinstance(v, dict)})
+
+
+def build_world() -> World:
+    load_taxonomy()  # idempotent: the cases and calls folders load it for their sessions too
+    grid = Grid.objects.select_related("main_beat__station", "community").get(code=HOME_GRID)
+    beat = grid.main_beat
+    assert beat is not None
+    station = beat.station
+    community = grid.community.code
+    street = community[:9] + "000"
+    department = Department.objects.get(name=CITY_MANAGEMENT).code
+
+    users = {
+        "admin": _user("admin_m", Role.ADMIN, "320106000000"),
+        "commander": _user("commander_m", Role.STREET_COMMANDER, street),
+        "worker": _user("worker_m", Role.GRID_WORKER, HOME_GRID),
+        "outsider": _user("outsider_m", Role.GRID_WORKER, OTHER_GRID),
+        "officer": _user("officer_m", Role.COMMUNITY_OFFICER, beat.code),
+        "handler": _user("handler_m", Role.DEPARTMENT_HANDLER, department),
+        "reporter": _user("reporter_m", Role.REPORTER, HOME_GRID),
+    }
+    commander, worker, officer = users["commander"], users["worker"], users["officer"]
+    room = CommandRoom.objects.get(station=station)
+    assert room.station.street is not None and room.station.street.code == street
+
+    # The registry: the home community's addresses, its people and organisations.
+    addresses, persons, units = _registry_rows(community)
+    for kind, rows in (("addresses", addresses), ("persons", persons), ("units", units)):
+        counts = run_import(kind, _csv(rows), f"{kind}.csv").counts
+        assert counts["rejected"] == 0, (kind, counts)
+    home = Person.objects.filter(grid_code=HOME_GRID, beat_code=beat.code, address__isnull=False)
+    person = home.select_related("address").order_by("person_no").first()
+    assert person is not None and person.address is not None
+    room_address = person.address
+    # Someone the officer may not see: the emergency opening reviewed on the auditors' page.
+    elsewhere = Person.objects.exclude(beat_code=beat.code).order_by("person_no").first()
+    assert elsewhere is not None
+    grant = registry.break_glass(elsewhere, actor=officer, reason="走失老人身份核查，家属报警求助")
+
+    # A case at the person's address, reported by the worker, dispatched to the department.
+    case = cases.report_case(
+        cases.NewCase(
+            subtype=SubType.objects.select_related("category").get(code="0101"),
+            title="楼道堆物影响通行",
+            source="grid_patrol",
+            address=room_address.code,
+        ),
+        actor=worker,
+    )
+    assert case.grid_code == HOME_GRID and case.beat_code == beat.code
+    attachment = cases.attach(case, [("photo.jpg", _jpeg())], actor=worker, purpose="evidence")[0]
+    case = cases.act(case, "accept", actor=commander)
+    target = {"kind": "department", "code": department, "lead": True}
+    case = cases.act(case, "dispatch", actor=commander, payload={"targets": [target]})
+    assert case.state == "dispatched"
+
+    now = timezone.now()
+    call = Call.objects.create(
+        call_id="110-M-00001",
+        received_at=now,
+        location_text=room_address.full_text,
+        content="楼上装修电钻声太吵",
+        decision="divert",
+        subtype="0901",
+        address=room_address,
+        grid_code=room_address.grid_code,
+        beat_code=room_address.beat_code,
+        reason="matrix",
+        imported_at=now,
+    )
+    webhook = WebhookSubscription.objects.create(
+        owner=commander,
+        url="https://hooks.example.org/outpost",
+        secret_enc=encrypt("matrix-secret"),
+        created_at=now,
+    )
+    job = ImportJob.objects.create(
+        kind="persons", filename="people.csv", data=b"", status="done", created_by=commander
+    )
+
+    # Instructions from the home room to the home grid; the second one reported back.
+    deadline = now + dt.timedelta(days=2)
+    to_grid = [("grid", HOME_GRID)]
+    fresh = instructions.send_instruction(
+        room, instructions.NewInstruction("排查出租屋消防隐患", deadline, targets=to_grid), actor=None
+    )
+    reported = instructions.send_instruction(
+        room, instructions.NewInstruction("清理楼道堆物", deadline, targets=to_grid), actor=None
+    )
+    row = reported.recipients.get()
+    instructions.sign_on(row, actor=worker)
+    feedback = instructions.report_back(
+        row, actor=worker, text="已清理", files=[("after.jpg", _jpeg())]
+    )
+
+    group = groups.create_group(actor=commander, unit_types=[TRADE], area_code=community)
+    assert groups.receiving_grids(group), "the virtual group has no member in any grid"
+    notice = groups.send_notice(group, actor=commander, title="开展旅馆业消防检查")
+    item = work.create_work_item(
+        room,
+        actor=commander,
+        title="平安社区创建",
+        milestones=[("完成入户走访", timezone.localdate() + dt.timedelta(days=30))],
+    )
+
+    return World(
+        sessions={persona: _session(user) for persona, user in users.items()},
+        usernames={persona: user.username for persona, user in users.items()},
+        grid=HOME_GRID,
+        community=community,
+        street=street,
+        beat=beat.code,
+        station=station.code,
+        department=department,
+        room_address=room_address.code,
+        person=person.person_no,
+        case=case.number,
+        case_version=case.version,
+        tracking_code=case.tracking_code,
+        attachment=attachment.pk,
+        call=call.call_id,
+        webhook=webhook.pk,
+        import_job=job.pk,
+        grant=grant.pk,
+        instruction=fresh.pk,
+        recipient=fresh.recipients.get().pk,
+        reported_instruction=reported.pk,
+        photo=feedback.photos.get().pk,
+        group=group.pk,
+        notice=notice.pk,
+        work_item=item.pk,
+        milestone=item.milestones.get().pk,
+    )
+
+
+def _user(username: str, role: str, scope: str) -> User:
+    # No password: nobody signs in with one here, and hashing would cost time for nothing.
+    user = User.objects.create_user(username=username, password=None, display_name=username)
+    grant_role(user, role, scope, actor=None)
+    return user
+
+
+def _session(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _registry_rows(community: str) -> tuple[list[dict[str, str]], ...]:
+    """The community's addresses, the people of a few of its rooms, and its organisations of
+    TRADE and a few others (enough for every list to show something)."""
+    addresses = [r for r in _rows("addresses") if r["community_code"] == community]
+    codes = {r["addr_id"] for r in addresses}
+    people = [r for r in _rows("persons") if r["addr_id"] in codes]
+    units = [r for r in _rows("units") if r["addr_id"] in codes]
+    return addresses, people, units
+
+
+def _rows(kind: str) -> list[dict[str, str]]:
+    text = lzma.decompress((GULOU / f"{kind}.csv.xz").read_bytes()).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (40, 120, 200)).save(out, format="JPEG")
+    return out.getvalue()
