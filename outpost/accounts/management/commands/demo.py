@@ -100,6 +100,9 @@ class Command(BaseCommand):
             ).scope_name
             role = Role(account.role).label
             self.stdout.write(f"  {account.username:<12} {role:<10} {scope} ({account.scope_code})")
+        self.stdout.write(
+            "  另有 8 大员账号 baoan、zhiyuan、wuye、kuaidi、waimai、lianluo、tiaojie（同一密码）"
+        )
         self.stdout.write("\n打开 http://127.0.0.1:8000/ 并用以上任一账号登录。")
 
 
