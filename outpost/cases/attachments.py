@@ -111,7 +111,7 @@ def store(
 
 
 def _keep(case: Case, clean: CleanFile, actor: Any, purpose: str, now: Any) -> Attachment:
-    digest = hashlib.sha256(clean.data).hexdigest()
+    path, digest = save_content("cases", clean)
     attachment = Attachment(
         case=case,
         purpose=purpose,
@@ -122,9 +122,15 @@ def _keep(case: Case, clean: CleanFile, actor: Any, purpose: str, now: Any) -> A
         uploaded_by=stored_user(actor),
         uploaded_at=now,
     )
-    path = f"cases/{digest[:2]}/{digest}.{clean.name.rsplit('.', 1)[-1]}"
-    if not default_storage.exists(path):  # the same bytes are kept once
-        path = default_storage.save(path, ContentFile(clean.data))
     attachment.file.name = path
     attachment.save()
     return attachment
+
+
+def save_content(folder: str, clean: CleanFile) -> tuple[str, str]:
+    """Store checked bytes under their SHA-256 (the same bytes are kept once): (path, digest)."""
+    digest = hashlib.sha256(clean.data).hexdigest()
+    path = f"{folder}/{digest[:2]}/{digest}.{clean.name.rsplit('.', 1)[-1]}"
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(clean.data))
+    return path, digest

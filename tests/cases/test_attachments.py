@@ -156,18 +156,19 @@ def test_it_needs_a_recheck_photo_to_complete_a_hazard(
     assert f"/cases/{case.number}/files/{recheck.pk}/" in html and "复查照片" in html
 
 
+def report_with(persona: Persona, grid: Grid, *photos: SimpleUploadedFile) -> Any:
+    """The phone's report form, pinned in the grid, with these files chosen."""
+    where = point_in(grid)
+    form = {"subtype": "0603", "title": "垃圾堆在消防通道", "urgency": "normal"}
+    return persona.client.post(
+        "/cases/report/", {**form, "lon": where.x, "lat": where.y, "photos": list(photos)}
+    )
+
+
 def test_it_reports_with_a_photo_from_the_phone_form(home_grid: Grid, grid_worker: Persona) -> None:
-    where = point_in(home_grid)
-    answer = grid_worker.client.post(
-        "/cases/report/",
-        {
-            "subtype": "0603",
-            "title": "垃圾堆在消防通道",
-            "urgency": "normal",
-            "lon": where.x,
-            "lat": where.y,
-            "photos": [SimpleUploadedFile("scene.png", phone_photo()), small_pdf_file()],
-        },
+    pdf = SimpleUploadedFile("plan.pdf", small_pdf())
+    answer = report_with(
+        grid_worker, home_grid, SimpleUploadedFile("scene.png", phone_photo()), pdf
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     case = Case.objects.get(title="垃圾堆在消防通道")
@@ -181,21 +182,6 @@ def test_it_reports_with_a_photo_from_the_phone_form(home_grid: Grid, grid_worke
 def test_it_loses_nothing_when_a_report_carries_a_bad_file(
     home_grid: Grid, grid_worker: Persona
 ) -> None:
-    where = point_in(home_grid)
-    answer = grid_worker.client.post(
-        "/cases/report/",
-        {
-            "subtype": "0603",
-            "title": "垃圾堆在消防通道",
-            "urgency": "normal",
-            "lon": where.x,
-            "lat": where.y,
-            "photos": [SimpleUploadedFile("virus.jpg", HTML_AS_JPEG)],
-        },
-    )
+    answer = report_with(grid_worker, home_grid, SimpleUploadedFile("virus.jpg", HTML_AS_JPEG))
     assert answer.status_code == 200 and "virus.jpg" in answer.content.decode()
     assert not Case.objects.filter(title="垃圾堆在消防通道").exists()
-
-
-def small_pdf_file() -> SimpleUploadedFile:
-    return SimpleUploadedFile("plan.pdf", small_pdf())
