@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -80,7 +81,10 @@ def dispatch(request: HttpRequest, station: str) -> HttpResponse:
         return JsonResponse({"outcomes": [o.__dict__ for o in outcomes]})
     for o in outcomes:
         (messages.success if o.ok else messages.error)(request, f"{o.number}：{o.message}")
-    return redirect(request.POST.get("next") or f"/command/{station}/board/")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = f"/command/{station}/board/"  # only back to a page of this site
+    return redirect(back)
 
 
 @login_required

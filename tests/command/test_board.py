@@ -67,8 +67,11 @@ def test_it_dispatches_one_case_on_its_suggested_route(
     case = file_case(home_grid, grid_worker.user, "0603")
     other = file_case(home_grid, grid_worker.user, "0603")
     url = f"/command/{room.station.code}/dispatch/"
-    answer = duty_officer.client.post(url, {"only": case.number, "number": [other.number]})
+    answer = duty_officer.client.post(
+        url, {"only": case.number, "number": [other.number], "next": "https://evil.example/"}
+    )
     assert answer.status_code == 302
+    assert answer["Location"] == f"/command/{room.station.code}/board/"  # never off-site
     case.refresh_from_db()
     assert case.state == State.DISPATCHED
     assert [a.unit_code for a in case.assignments.filter(active=True)] == [home_grid.code]
