@@ -34,7 +34,7 @@ from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.registry import services as registry
 from outpost.registry.imports import run_import
-from outpost.registry.models import ImportJob, Organisation, Person, StandardAddress
+from outpost.registry.models import ImportJob, Organisation, Person
 from tests.conftest import GULOU, HOME_GRID, OTHER_GRID
 
 # The personas, in the order the matrix lists them.
@@ -49,20 +49,20 @@ PERSONAS = (
     "anonymous",  # not signed in
 )
 CITY_MANAGEMENT = "鼓楼区城市管理局"
-TRADE = "旅馆业"  # the virtual group's trade
 
 
 @dataclass(frozen=True)
 class World:
     sessions: dict[str, str]  # persona → session key (no entry for anonymous)
-    usernames: dict[str, str]
+    managed_user: str  # the worker's username (the administrator manages it)
     grid: str
     community: str
-    street: str
     beat: str
     station: str
-    department: str
     room_address: str  # a room (户室) in the home grid and its main beat
+    address_text: str  # its full text
+    lon: float  # its point
+    lat: float
     person: str  # a person living there (person_no)
     case: str  # a case there, reported by the worker, dispatched to the department
     case_version: int
@@ -80,6 +80,8 @@ class World:
     notice: int  # broadcast to it
     work_item: int
     milestone: int
+    media: str  # MEDIA_ROOT holding the world's files
+    later: str  # a deadline two days ahead, ISO 8601
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -93,7 +95,7 @@ class World:
         return template.format(**{k: v for k, v in vars(self).items() if not isinstance(v, dict)})
 
 
-def build_world() -> World:
+def build_world(media: str) -> World:
     load_taxonomy()  # idempotent: the cases and calls folders load it for their sessions too
     grid = Grid.objects.select_related("main_beat__station", "community").get(code=HOME_GRID)
     beat = grid.main_beat
@@ -141,7 +143,7 @@ def build_world() -> World:
         actor=worker,
     )
     assert case.grid_code == HOME_GRID and case.beat_code == beat.code
-    attachment = cases.attach(case, [("photo.jpg", _jpeg())], actor=worker, purpose="evidence")[0]
+    attachment = cases.attach(case, [("photo.jpg", jpeg())], actor=worker, purpose="evidence")[0]
     case = cases.act(case, "accept", actor=commander)
     target = {"kind": "department", "code": department, "lead": True}
     case = cases.act(case, "dispatch", actor=commander, payload={"targets": [target]})
@@ -175,7 +177,9 @@ def build_world() -> World:
     deadline = now + dt.timedelta(days=2)
     to_grid = [("grid", HOME_GRID)]
     fresh = instructions.send_instruction(
-        room, instructions.NewInstruction("排查出租屋消防隐患", deadline, targets=to_grid), actor=None
+        room,
+        instructions.NewInstruction("排查出租屋消防隐患", deadline, targets=to_grid),
+        actor=None,
     )
     reported = instructions.send_instruction(
         room, instructions.NewInstruction("清理楼道堆物", deadline, targets=to_grid), actor=None
@@ -183,10 +187,13 @@ def build_world() -> World:
     row = reported.recipients.get()
     instructions.sign_on(row, actor=worker)
     feedback = instructions.report_back(
-        row, actor=worker, text="已清理", files=[("after.jpg", _jpeg())]
+        row, actor=worker, text="已清理", files=[("after.jpg", jpeg())]
     )
 
-    group = groups.create_group(actor=commander, unit_types=[TRADE], area_code=community)
+    # A virtual group of the trade of an organisation in the home grid: its notices reach it.
+    trade = Organisation.objects.filter(grid_code=HOME_GRID).values_list("unit_type", flat=True)
+    assert trade, "no organisation in the home grid"
+    group = groups.create_group(actor=commander, unit_types=[trade[0]], area_code=community)
     assert groups.receiving_grids(group), "the virtual group has no member in any grid"
     notice = groups.send_notice(group, actor=commander, title="开展旅馆业消防检查")
     item = work.create_work_item(
@@ -198,14 +205,15 @@ def build_world() -> World:
 
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
-        usernames={persona: user.username for persona, user in users.items()},
+        managed_user=worker.username,
         grid=HOME_GRID,
         community=community,
-        street=street,
         beat=beat.code,
         station=station.code,
-        department=department,
         room_address=room_address.code,
+        address_text=room_address.full_text,
+        lon=room_address.lon,
+        lat=room_address.lat,
         person=person.person_no,
         case=case.number,
         case_version=case.version,
@@ -223,6 +231,8 @@ def build_world() -> World:
         notice=notice.pk,
         work_item=item.pk,
         milestone=item.milestones.get().pk,
+        media=media,
+        later=deadline.isoformat(),
     )
 
 
@@ -240,8 +250,7 @@ def _session(user: User) -> str:
 
 
 def _registry_rows(community: str) -> tuple[list[dict[str, str]], ...]:
-    """The community's addresses, the people of a few of its rooms, and its organisations of
-    TRADE and a few others (enough for every list to show something)."""
+    """The community's addresses, people and organisations (a few hundred rows)."""
     addresses = [r for r in _rows("addresses") if r["community_code"] == community]
     codes = {r["addr_id"] for r in addresses}
     people = [r for r in _rows("persons") if r["addr_id"] in codes]
@@ -262,7 +271,7 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _jpeg() -> bytes:
+def jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (32, 24), (40, 120, 200)).save(out, format="JPEG")
     return out.getvalue()

@@ -63,6 +63,8 @@ class Call(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> models.Q:
-        """Calls at a place in the caller's area, by grid or by beat. A call that matched no
-        address has neither and is seen only by those who see everything."""
-        return prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)
+        """Calls at a place in the caller's area: by beat for the police; by grid for civil
+        roles, and then only the diverted ones (a call kept with the police is police matter).
+        A call that matched no address has neither and is seen only by those who see all."""
+        civil = prefix_q("grid_code", scope.civil) & models.Q(decision="divert")
+        return civil | prefix_q("beat_code", scope.police)

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from outpost.accounts.models import Department, RoleAssignment, User
 from outpost.accounts.scope import get_for_user, restrict, scope_for
+from outpost.command.queries import rooms_for
 from outpost.core.scoping import prefix_q
 from outpost.geo.models import CommandRoom, Division, Grid, OutpostStation, PoliceBeat
 from outpost.instructions.models import (
@@ -33,25 +34,31 @@ from outpost.instructions.units import acting_q
 from outpost.registry.models import Organisation
 
 SEND = "dispatch"
+# Instructions, notices and work items are work of the loop: read with the cases' right, so
+# reporters (8大员) and auditors, who only "view" areas, do not read them. Groups list
+# organisations, so reading one needs the registry's right.
+READ = "view_cases"
+READ_GROUPS = "view_registry"
 # Trades a group can be built for even before the registry holds one (registry `unit_type`).
 COMMON_TRADES = ("旅馆业", "寄递物流", "危化品经营", "娱乐场所", "餐饮", "零售商超", "医疗机构")
 
 
 def sender_rooms(user: Any) -> QuerySet[CommandRoom]:
-    """The rooms the user may send from: their "dispatch" scope covers the room."""
-    return restrict(CommandRoom.objects.select_related("station"), user, SEND)
+    """The rooms the user may send from: the rooms they run (seeing a station above one's
+    grid does not make one its dispatcher)."""
+    return rooms_for(user).select_related("station")
 
 
 def overseen_rooms(user: Any) -> QuerySet[CommandRoom]:
     """Rooms whose instructions the user follows in full: the ones they send from, and the ones
     their area covers (a district administrator reads them without acting)."""
-    covered = room_q(scope_for(user, "view"), path="")
+    covered = room_q(scope_for(user, READ), path="")
     sending = Q(pk__in=sender_rooms(user).values("pk"))
     return CommandRoom.objects.filter(sending | covered).select_related("station")
 
 
 def visible_instructions(user: Any) -> QuerySet[Instruction]:
-    in_area = restrict(Instruction.objects.all(), user, "view")
+    in_area = restrict(Instruction.objects.all(), user, READ)
     acting = InstructionRecipient.objects.filter(acting_q(user))
     return Instruction.objects.filter(
         Q(pk__in=in_area.values("pk"))
@@ -95,7 +102,7 @@ def rows_seen(user: Any, instruction: Instruction) -> QuerySet[InstructionRecipi
     )
     if oversees(user, instruction):
         return rows
-    return rows.filter(acting_q(user) | units_in_area_q(scope_for(user, "view")))
+    return rows.filter(acting_q(user) | units_in_area_q(scope_for(user, READ)))
 
 
 def get_row(user: Any, instruction: Instruction, pk: int) -> InstructionRecipient:
@@ -193,12 +200,12 @@ def _people(user: Any, districts: tuple[str, ...]) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=held.values("user_id")).order_by("username")
 
 
-def groups_for(user: Any, action: str = "view") -> QuerySet[VirtualGroup]:
+def groups_for(user: Any, action: str = READ_GROUPS) -> QuerySet[VirtualGroup]:
     groups = restrict(VirtualGroup.objects.all(), user, action)
     return groups.annotate(member_count=Count("members"))
 
 
-def get_group(user: Any, pk: int, action: str = "view") -> VirtualGroup:
+def get_group(user: Any, pk: int, action: str = READ_GROUPS) -> VirtualGroup:
     """The group: 404 outside the user's area, 403 when they see it but may not `action`."""
     return get_for_user(VirtualGroup.objects.all(), user, action, pk=pk)
 
@@ -220,7 +227,7 @@ def trades(user: Any) -> list[str]:
 
 
 def visible_notices(user: Any) -> QuerySet[Notice]:
-    in_area = restrict(Notice.objects.all(), user, "view")
+    in_area = restrict(Notice.objects.all(), user, READ)
     acting = NoticeReceipt.objects.filter(acting_q(user, named=False))
     return Notice.objects.filter(
         Q(pk__in=in_area.values("pk"))
@@ -254,7 +261,7 @@ def receipts_seen(user: Any, notice: Notice) -> QuerySet[NoticeReceipt]:
     receipts = notice.receipts.select_related("read_by")
     if groups_for(user).filter(pk=notice.group_id).exists():
         return receipts
-    return receipts.filter(acting_q(user, named=False) | units_in_area_q(scope_for(user, "view")))
+    return receipts.filter(acting_q(user, named=False) | units_in_area_q(scope_for(user, READ)))
 
 
 def acting_receipts(user: Any, notice: Notice) -> QuerySet[NoticeReceipt]:
@@ -262,7 +269,7 @@ def acting_receipts(user: Any, notice: Notice) -> QuerySet[NoticeReceipt]:
 
 
 def work_items_for(user: Any) -> QuerySet[WorkItem]:
-    in_area = restrict(WorkItem.objects.all(), user, "view")
+    in_area = restrict(WorkItem.objects.all(), user, READ)
     items = WorkItem.objects.filter(
         Q(pk__in=in_area.values("pk")) | Q(room__in=sender_rooms(user).values("pk"))
     )

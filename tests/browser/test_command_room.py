@@ -40,11 +40,22 @@ def test_it_dispatches_from_the_board_and_sees_new_cases_arrive(
     expect(duty.locator("#board-total")).to_have_text("1")
 
     # A new case reported in the street shows up without reloading the page.
-    urgent = file_case(home, worker, "0201", title="楼道堆放易燃杂物", urgency="critical")
+    # Its title carries markup: shown as text in the queue and the map's tooltip, never run (an
+    # <img> rendered as markup would request /never-fetched.png and fail loaded_cleanly).
+    urgent = file_case(
+        home,
+        worker,
+        "0201",
+        title='楼道堆放易燃杂物<img src="/never-fetched.png">',
+        urgency="critical",
+    )
     first = duty.locator("#board-queue tbody tr").first
     expect(first).to_have_attribute("data-number", urgent.number, timeout=20_000)
     expect(duty.locator("#board-total")).to_have_text("2")
     expect(duty.locator("#board-map path.leaflet-interactive")).to_have_count(2)  # both pinned
+    expect(first).to_contain_text('<img src="/never-fetched.png">')
+    duty.locator("#board-map path.leaflet-interactive[fill='#b42318']").dispatch_event("mouseover")
+    expect(duty.locator(".leaflet-tooltip")).to_contain_text("<img")
 
     # One click sends the older case on its route; the board drops it and says where it went.
     row.locator("button.one-click").click()

@@ -10,10 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from outpost.accounts.roles import Role
 from outpost.calls.models import Call
 from outpost.geo.models import Grid
 from tests.calls.conftest import OTHER_GRID, as_input, call_at, rows_in
-from tests.conftest import Persona
+from tests.conftest import Persona, _persona
 
 pytestmark = pytest.mark.django_db
 DESK = "/calls/"
@@ -106,3 +107,20 @@ def test_it_says_what_is_wrong_with_an_unreadable_file(commander: Persona) -> No
     )
     assert answer.status_code == 200 and answer.context["outcomes"] is None
     assert "表头" in answer.context["form"].errors["file"][0]
+
+
+def test_it_keeps_calls_left_with_the_police_from_civil_roles(
+    commander: Persona, officer: Persona, home_grid: Grid
+) -> None:
+    noise = call_at(home_grid.code, "110-T-CIVIL")
+    knife = call_at(home_grid.code, "110-T-POLICE", content="邻居拿刀威胁我，快来人")
+    upload(commander.client, [noise, knife])
+    assert Call.objects.get(call_id="110-T-POLICE").decision == "police"
+    leader = _persona("community_leader", Role.GRID_LEADER, home_grid.community.code)
+    assert leader.client.get(f"{DESK}110-T-CIVIL/").status_code == 200
+    assert leader.client.get(f"{DESK}110-T-POLICE/").status_code == 404
+    assert leader.client.get("/api/v1/calls/110-T-POLICE").status_code == 404
+    listed = {c.call_id for c in leader.client.get(DESK).context["page"].object_list}
+    assert listed == {"110-T-CIVIL"}
+    beat_api = officer.client.get("/api/v1/calls/110-T-POLICE")
+    assert beat_api.status_code == 403  # the beat sees the call is there; only dispatchers read it

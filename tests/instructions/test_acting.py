@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 
+from outpost.accounts.roles import Role
 from outpost.core.models import ChangeRecord
-from outpost.geo.models import CommandRoom, Grid
+from outpost.geo.models import CommandRoom, Division, Grid
 from outpost.instructions.models import Feedback, Instruction, RecipientState
 from tests.cases.photos import has_gps, phone_photo
-from tests.conftest import Persona
+from tests.conftest import Persona, _persona
 from tests.instructions.conftest import row, send
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,9 @@ def test_it_lets_exactly_the_right_people_sign_on(
     expected = [
         (grid_worker, {grid: 302, outpost: 404, beat: 404, dept: 404, named: 404}),
         (officer, {grid: 404, outpost: 302, beat: 302, dept: 404, named: 302}),
-        # The community's grid leader dispatches there, so the station's room is theirs too.
-        (leader, {grid: 302, outpost: 302, beat: 403, dept: 403, named: 403}),
+        # The community's grid leader acts for its grid and outpost; the station's room is not
+        # theirs (it is the street's and the station's), so other rows stay out of sight.
+        (leader, {grid: 302, outpost: 302, beat: 404, dept: 404, named: 404}),
         (handler, {grid: 404, outpost: 404, beat: 404, dept: 302, named: 404}),
         (commander, dict.fromkeys(every, 403)),
         (duty_officer, dict.fromkeys(every, 403)),
@@ -190,3 +192,22 @@ def test_it_refuses_a_file_that_is_not_a_photo(
     answer = report(grid_worker, instruction, key, follow=True, photos=fake)
     assert answer.status_code == 200 and "不是可接受的照片" in answer.content.decode()
     assert row(instruction, key).state == RecipientState.SIGNED_ON
+
+
+def test_it_keeps_instructions_from_reporters_and_from_leaders_elsewhere_in_the_street(
+    instruction: Instruction, home_grid: Grid
+) -> None:
+    street = home_grid.community.code[:9] + "000"
+    reporter = _persona("street_reporter", Role.REPORTER, street)  # sees areas, not the work
+    neighbour = (
+        Division.objects.filter(level="community", code__startswith=street[:9])
+        .exclude(code=home_grid.community.code)
+        .first()
+    )
+    assert neighbour is not None
+    leader = _persona("neighbour_leader", Role.GRID_LEADER, neighbour.code)
+    for persona in (reporter, leader):
+        assert persona.client.get(f"/instructions/{instruction.pk}/").status_code == 404
+        api = persona.client.get(f"/api/v1/instructions/{instruction.pk}")
+        assert api.status_code == 404
+        assert persona.client.get("/instructions/new/").status_code == 403  # no room to send from

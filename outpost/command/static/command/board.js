@@ -40,6 +40,12 @@
     return td;
   }
 
+  function textNode(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function routeText(row) {
     if (!row.route.length) return label("NoRoute");
     return row.route.map((s) => s.people.length ? `${s.name}（${s.people.join("、")}）` : s.name).join("；");
@@ -114,7 +120,7 @@
       const marker = L.circleMarker([row.lat, row.lon], {
         radius: row.urgency === "normal" ? 7 : 10, color: COLORS[row.urgency] || COLORS.normal,
         weight: 2, fillOpacity: 0.6,
-      }).bindTooltip(`${row.number} ${row.title}`);
+      }).bindTooltip(textNode(`${row.number} ${row.title}`));  // text, never markup
       marker.addTo(pins);
       points.push([row.lat, row.lon]);
     }

@@ -1,0 +1,685 @@
+"""The permission matrix (issue 6): every URL and every API operation, asked by eight personas.
+
+`CHECKS` declares, for each endpoint, the request sent and the rule it answers by; a rule names
+what each persona gets: let through (the endpoint's own success answer), refused (403: sees the
+thing but may not do this), hidden (404: outside what they see, the same answer as for nothing)
+or sent to sign in (302 for pages, 401 for the API). `test_it_declares_every_endpoint` compares
+the declarations with the URL patterns and the OpenAPI description, so a new endpoint fails until
+its rule is written here.
+
+Writes are sent so that the permission check decides the answer: either a valid request (the
+permitted write happens and is rolled back) or one that fails a check made after the permission
+check (the permitted get their 200 form with errors, 302 back, or 422; the others 403 or 404).
+For the API the body must satisfy the schema, as Ninja validates it before the view runs.
+
+Nothing is skipped: static files are served by WhiteNoise's middleware (no URL pattern), media by
+scoped views (covered here), the Django admin is not installed, and the language switch and the
+API's own pages (root, docs, openapi.json) are declared like any other page.
+
+The world (tests/matrix_world.py) is built once for the module inside a transaction that is
+rolled back after it; every request runs in its own savepoint, rolled back too.
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponseBase
+from django.test.utils import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from outpost.api import api
+from tests.matrix_world import PERSONAS, World, build_world, jpeg
+
+# Every test asks for the database: the world (module-scoped) needs it set up even when only the
+# declaration test is selected.
+pytestmark = pytest.mark.django_db
+
+# ---------------------------------------------------------------------------------------------
+# The vocabulary: what each persona gets.
+
+OK, NO, HIDDEN, LOGIN = "ok", "no", "hidden", "login"
+SIGNED_IN_PERSONAS = tuple(p for p in PERSONAS if p != "anonymous")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    answers: dict[str, str]  # persona → OK, NO, HIDDEN or LOGIN
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def rule(name: str, ok: str = "", hidden: str = "", *, public: bool = False) -> Rule:
+    """Personas named in `ok` are let through, in `hidden` get 404; every other signed-in
+    persona gets 403, and anonymous is sent to sign in (unless `public`)."""
+    let, hide = set(ok.split()), set(hidden.split())
+    assert (let | hide) <= set(PERSONAS), (let | hide) - set(PERSONAS)
+    answers = {p: OK if p in let else HIDDEN if p in hide else NO for p in SIGNED_IN_PERSONAS}
+    answers["anonymous"] = OK if public else LOGIN
+    return Rule(name, answers)
+
+
+EVERYONE = " ".join(SIGNED_IN_PERSONAS)
+
+# Open to all, signed in or not.
+PUBLIC = rule("PUBLIC", EVERYONE, public=True)
+# Any signed-in user; lists answer with what the user's own scope holds (empty for some).
+SIGNED_IN = rule("SIGNED_IN", EVERYONE)
+# User management and the auditors' pages: the administrator (the only persona holding ADMIN
+# and the `audit` action).
+ADMIN_ONLY = rule("ADMIN_ONLY", "admin")
+# Area objects of the home grid (its community, grid, station, beat): whoever holds `view` there,
+# the officer through the overlay; the department handler holds no area at all.
+AREA = rule("AREA", "admin commander worker officer reporter", "outsider handler")
+# Changing an area object: `change` (administrator, commander); others who see it 403.
+AREA_EDITORS = rule("AREA_EDITORS", "admin commander", "outsider handler")
+# Registry lists, searches and the import page: anyone reading or collecting the registry
+# (the outsider gets their own, empty, area); reporters and department handlers hold no
+# registry role.
+REGISTRY_STAFF = rule("REGISTRY_STAFF", "admin commander worker outsider officer")
+# One registry record (person, address) in the home grid.
+REGISTRY_RECORD = rule(
+    "REGISTRY_RECORD", "admin commander worker officer", "outsider handler reporter"
+)
+# Collecting (前端采) on a record: grid worker and officer; the administrator and commander see it
+# but do not collect.
+COLLECTORS = rule("COLLECTORS", "worker officer", "outsider handler reporter")
+# Unmasking and verifying (民警核) a record: the beat's officer only.
+RECORD_OFFICER = rule("RECORD_OFFICER", "officer", "outsider handler reporter")
+# Starting an import of people: `collect` anywhere (the outsider in their own area).
+COLLECTOR_STAFF = rule("COLLECTOR_STAFF", "worker outsider officer")
+# Break-the-glass: sworn officers.
+BREAK_GLASS = rule("BREAK_GLASS", "officer")
+# Exports (xlsx of scoped lists): administrator, commander, officer.
+EXPORTERS = rule("EXPORTERS", "admin commander officer")
+# Filing a case: every role with `report`; the administrator and department handler have none.
+REPORTERS = rule("REPORTERS", "commander worker outsider officer reporter")
+# Roles that see cases (all but the reporter, who sees only their own reports).
+CASE_STAFF = rule("CASE_STAFF", "admin commander worker outsider officer handler")
+# The case in the home grid (reported by the worker, dispatched to the handler's department):
+# the reporter persona did not report it.
+CASE = rule("CASE", "admin commander worker officer handler", "outsider reporter")
+# Taking part in the case (reporter of it, dispatcher, verifier, handler): adding files.
+CASE_PARTIES = rule("CASE_PARTIES", "commander worker officer handler", "outsider reporter")
+# Returning the dispatched case (回退): its dispatcher and its handler.
+CASE_RETURNERS = rule("CASE_RETURNERS", "commander handler", "outsider reporter")
+# Dispatch work with no object yet (the 110 desk, building groups, adding work items): whoever
+# holds `dispatch` (the commander).
+DISPATCHERS = rule("DISPATCHERS", "commander")
+# The home command room: those who run it (the commander); those who only see its station 403.
+ROOM = rule("ROOM", "commander", "outsider handler")
+# A 110 call in the home grid: its dispatchers; 403 for those who see its cases.
+CALL = rule("CALL", "commander", "outsider handler reporter")
+# The room side's own objects (virtual group, work item): the commander who sends from the room
+# and the administrator whose area covers it.
+OVERSEERS = rule("OVERSEERS", "admin commander", "worker outsider officer handler reporter")
+# Changing them: the commander; the administrator sees them only.
+SENDERS = rule("SENDERS", "commander", "worker outsider officer handler reporter")
+# An instruction or notice to the home grid: the room's side and the grid's worker. Not the
+# grid's reporters (8大员), who see only their own reports (they read these, feedback photos
+# included, while instructions were scoped by `view`), nor the beat's officer.
+RECEIVED = rule("RECEIVED", "admin commander worker", "outsider officer handler reporter")
+# Acting on a received row (sign on, report back, confirm): the grid's worker.
+RECIPIENT = rule("RECIPIENT", "worker", "outsider officer handler reporter")
+# Objects owned by one user (the commander's webhook and import job): nobody else sees them.
+OWNER = rule("OWNER", "commander", "admin worker outsider officer handler reporter")
+
+
+# ---------------------------------------------------------------------------------------------
+# The table: one check per (method, route).
+
+
+class Upload:
+    """A file part, made afresh for each request."""
+
+    def __init__(self, name: str, content: bytes, content_type: str) -> None:
+        self.name, self.content, self.content_type = name, content, content_type
+
+    def make(self) -> SimpleUploadedFile:
+        return SimpleUploadedFile(self.name, self.content, self.content_type)
+
+
+PHOTO = Upload("photo.jpg", jpeg(), "image/jpeg")
+PEOPLE_CSV = Upload("people.csv", b"person_id,name\n", "text/csv")
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str  # "METHOD route": a URL pattern's route for pages, an OpenAPI path for the API
+    rule: Rule
+    path: str  # the request's path (and query), naming World fields: "/cases/{case}/"
+    ok: int | dict[str, int] = 200  # what a persona let through gets (per persona if it differs)
+    data: Any = None  # form fields (pages, API multipart) or the JSON body (API `json=True`)
+    json: bool = False
+    note: str = ""  # why the rule or the answer is what it is, where not obvious
+
+    @property
+    def method(self) -> str:
+        return self.key.split()[0]
+
+    @property
+    def route(self) -> str:
+        return self.key.split()[1]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API_PREFIX)
+
+    def expected(self, persona: str) -> int:
+        answer = self.rule.answers[persona]
+        if answer == OK:
+            return self.ok if isinstance(self.ok, int) else self.ok.get(persona, 200)
+        return {NO: 403, HIDDEN: 404, LOGIN: 401 if self.is_api else 302}[answer]
+
+
+API_PREFIX = "/api/v1/"
+EMPTY_FORM: dict[str, str] = {}
+
+CHECKS: list[Check] = [
+    # --- accounts, audit -------------------------------------------------------------------
+    Check("GET /", SIGNED_IN, "/"),
+    Check("GET /accounts/login/", PUBLIC, "/accounts/login/"),
+    Check("POST /accounts/logout/", PUBLIC, "/accounts/logout/", ok=302),
+    Check(
+        "GET /accounts/2fa/",
+        SIGNED_IN,
+        "/accounts/2fa/",
+        ok=302,
+        note="nobody has an authenticator yet: sent to set one up",
+    ),
+    Check("GET /accounts/2fa/setup/", SIGNED_IN, "/accounts/2fa/setup/"),
+    Check("GET /accounts/users/", ADMIN_ONLY, "/accounts/users/"),
+    Check("GET /accounts/users/<str:username>/", ADMIN_ONLY, "/accounts/users/{managed_user}/"),
+    Check("GET /audit/", ADMIN_ONLY, "/audit/"),
+    Check("GET /audit/access-log.xlsx", ADMIN_ONLY, "/audit/access-log.xlsx"),
+    Check("GET /audit/break-glass/", ADMIN_ONLY, "/audit/break-glass/"),
+    Check(
+        "POST /audit/break-glass/<int:grant_id>/review/",
+        ADMIN_ONLY,
+        "/audit/break-glass/{grant}/review/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    # --- areas -------------------------------------------------------------------------------
+    Check("GET /areas/", SIGNED_IN, "/areas/"),
+    Check("GET /areas/map/", SIGNED_IN, "/areas/map/"),
+    Check("GET /areas/divisions/<str:code>/", AREA, "/areas/divisions/{community}/"),
+    Check("GET /areas/grids/<str:code>/", AREA, "/areas/grids/{grid}/"),
+    Check("GET /areas/stations/<str:code>/", AREA, "/areas/stations/{station}/"),
+    Check("GET /areas/beats/<str:code>/", AREA, "/areas/beats/{beat}/"),
+    # --- registry ----------------------------------------------------------------------------
+    Check("GET /registry/", REGISTRY_STAFF, "/registry/"),
+    Check("GET /registry/people/", REGISTRY_STAFF, "/registry/people/"),
+    Check("GET /registry/people/break-glass/", BREAK_GLASS, "/registry/people/break-glass/"),
+    Check("GET /registry/people/<str:number>/", REGISTRY_RECORD, "/registry/people/{person}/"),
+    Check(
+        "POST /registry/people/<str:number>/unmask/",
+        RECORD_OFFICER,
+        "/registry/people/{person}/unmask/",
+        data=EMPTY_FORM,
+        note="no purpose stated: the officer gets the form back",
+    ),
+    Check("GET /registry/people/<str:number>/edit/", COLLECTORS, "/registry/people/{person}/edit/"),
+    Check(
+        "POST /registry/people/<str:number>/verify/",
+        RECORD_OFFICER,
+        "/registry/people/{person}/verify/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /registry/people/<str:number>/return/",
+        RECORD_OFFICER,
+        "/registry/people/{person}/return/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /registry/people/<str:number>/register/",
+        COLLECTORS,
+        "/registry/people/{person}/register/",
+        ok=302,
+        data=EMPTY_FORM,
+        note="an empty registration: back to the person with the form's errors",
+    ),
+    Check("GET /registry/queue/", REGISTRY_STAFF, "/registry/queue/"),
+    Check(
+        "GET /registry/addresses/<str:code>/",
+        REGISTRY_RECORD,
+        "/registry/addresses/{room_address}/",
+    ),
+    Check("GET /registry/houses/", REGISTRY_STAFF, "/registry/houses/"),
+    Check("GET /registry/organisations/", REGISTRY_STAFF, "/registry/organisations/"),
+    Check("GET /registry/export/<str:name>.xlsx", EXPORTERS, "/registry/export/people.xlsx"),
+    Check("GET /registry/imports/", REGISTRY_STAFF, "/registry/imports/"),
+    Check("GET /registry/imports/<int:job_id>/", OWNER, "/registry/imports/{import_job}/"),
+    Check(
+        "GET /registry/imports/<int:job_id>/report.xlsx",
+        OWNER,
+        "/registry/imports/{import_job}/report.xlsx",
+    ),
+    # --- cases -------------------------------------------------------------------------------
+    Check("GET /cases/", SIGNED_IN, "/cases/"),
+    Check("GET /cases/report/", REPORTERS, "/cases/report/"),
+    Check(
+        "GET /cases/address-point/",
+        REGISTRY_RECORD,
+        "/cases/address-point/?code={room_address}",
+    ),
+    Check("GET /cases/<str:number>/", CASE, "/cases/{case}/"),
+    Check(
+        "POST /cases/<str:number>/act/<str:action>/",
+        CASE_RETURNERS,
+        "/cases/{case}/act/return/",
+        data={"return-version": "{case_version}"},
+        note="no comment: the returner gets the form back",
+    ),
+    Check("GET /cases/<str:number>/files/<int:pk>/", CASE, "/cases/{case}/files/{attachment}/"),
+    Check("GET /status/", PUBLIC, "/status/"),
+    Check("GET /status/<str:code>/", PUBLIC, "/status/{tracking_code}/"),
+    Check(
+        "POST /status/<str:code>/rate/",
+        PUBLIC,
+        "/status/{tracking_code}/rate/",
+        ok=302,
+        data={"rating": "satisfied"},
+        note="the case is not completed yet: back to its status",
+    ),
+    # --- instructions, groups, notices, work items -------------------------------------------
+    Check("GET /instructions/", SIGNED_IN, "/instructions/"),
+    Check("GET /instructions/new/", DISPATCHERS, "/instructions/new/"),
+    Check("GET /instructions/<int:pk>/", RECEIVED, "/instructions/{instruction}/"),
+    Check(
+        "POST /instructions/<int:pk>/recipients/<int:rid>/sign-on/",
+        RECIPIENT,
+        "/instructions/{instruction}/recipients/{recipient}/sign-on/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /instructions/<int:pk>/recipients/<int:rid>/feedback/",
+        RECIPIENT,
+        "/instructions/{instruction}/recipients/{recipient}/feedback/",
+        data=EMPTY_FORM,
+        note="no text: the worker gets the form back",
+    ),
+    Check(
+        "GET /instructions/<int:pk>/photos/<int:photo>/",
+        RECEIVED,
+        "/instructions/{reported_instruction}/photos/{photo}/",
+    ),
+    Check("GET /instructions/groups/", SIGNED_IN, "/instructions/groups/"),
+    Check(
+        "POST /instructions/groups/",
+        DISPATCHERS,
+        "/instructions/groups/",
+        data=EMPTY_FORM,
+        note="the list is for everyone; creating a group (empty form back) only for dispatchers",
+    ),
+    Check("GET /instructions/groups/<int:pk>/", OVERSEERS, "/instructions/groups/{group}/"),
+    Check(
+        "POST /instructions/groups/<int:pk>/rebuild/",
+        SENDERS,
+        "/instructions/groups/{group}/rebuild/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /instructions/groups/<int:pk>/notify/",
+        SENDERS,
+        "/instructions/groups/{group}/notify/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check("GET /instructions/notices/", SIGNED_IN, "/instructions/notices/"),
+    Check("GET /instructions/notices/<int:pk>/", RECEIVED, "/instructions/notices/{notice}/"),
+    Check(
+        "POST /instructions/notices/<int:pk>/confirm/",
+        RECIPIENT,
+        "/instructions/notices/{notice}/confirm/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check("GET /instructions/work/", SIGNED_IN, "/instructions/work/"),
+    Check(
+        "POST /instructions/work/",
+        DISPATCHERS,
+        "/instructions/work/",
+        data=EMPTY_FORM,
+        note="the list is for everyone; adding an item (empty form back) only for dispatchers",
+    ),
+    Check("GET /instructions/work/<int:pk>/", OVERSEERS, "/instructions/work/{work_item}/"),
+    Check(
+        "POST /instructions/work/<int:pk>/milestones/",
+        SENDERS,
+        "/instructions/work/{work_item}/milestones/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /instructions/work/<int:pk>/milestones/<int:mid>/done/",
+        SENDERS,
+        "/instructions/work/{work_item}/milestones/{milestone}/done/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    # --- 110 calls, command room -------------------------------------------------------------
+    Check("GET /calls/", DISPATCHERS, "/calls/"),
+    Check("GET /calls/<str:call_id>/", CALL, "/calls/{call}/"),
+    Check(
+        "GET /command/",
+        SIGNED_IN,
+        "/command/",
+        ok={"commander": 302},
+        note="a user running one room goes straight to its board; the others see their list",
+    ),
+    Check("GET /command/<str:station>/board/", ROOM, "/command/{station}/board/"),
+    Check("GET /command/<str:station>/board.json", ROOM, "/command/{station}/board.json"),
+    Check(
+        "POST /command/<str:station>/dispatch/",
+        ROOM,
+        "/command/{station}/dispatch/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check("GET /command/<str:station>/duty/", ROOM, "/command/{station}/duty/"),
+    Check("GET /command/<str:station>/reporters/", ROOM, "/command/{station}/reporters/"),
+    # --- Django's language switch; the API's own pages ---------------------------------------
+    Check(
+        "POST /i18n/setlang/",
+        PUBLIC,
+        "/i18n/setlang/",
+        ok=302,
+        data={"language": "en", "next": "/"},
+    ),
+    Check("GET /api/v1/openapi.json", PUBLIC, "/api/v1/openapi.json"),
+    Check("GET /api/v1/docs", PUBLIC, "/api/v1/docs"),
+    Check(
+        "GET /api/v1/",
+        PUBLIC,
+        "/api/v1/",
+        ok=404,
+        note="Ninja's root only names the API's base path: 404 for everyone",
+    ),
+    # --- API: auth, geo ----------------------------------------------------------------------
+    Check(
+        "POST /api/v1/auth/token",
+        PUBLIC,
+        "/api/v1/auth/token",
+        ok=401,
+        data={"username": "worker_m", "password": "wrong"},
+        json=True,
+        note="no password is right here: everyone, signed in or not, gets 401",
+    ),
+    Check(
+        "GET /api/v1/geo/locate",
+        AREA,
+        "/api/v1/geo/locate?lon={lon}&lat={lat}",
+        note="the room address's point: 404 for those who see neither its grid nor its beat",
+    ),
+    Check("GET /api/v1/geo/grids", SIGNED_IN, "/api/v1/geo/grids"),
+    Check("GET /api/v1/geo/beats", SIGNED_IN, "/api/v1/geo/beats"),
+    Check("GET /api/v1/geo/grids/{code}", AREA, "/api/v1/geo/grids/{grid}"),
+    Check(
+        "PATCH /api/v1/geo/grids/{code}",
+        AREA_EDITORS,
+        "/api/v1/geo/grids/{grid}",
+        data={"name": "改名网格"},
+        json=True,
+    ),
+    Check("GET /api/v1/geo/beats/{code}", AREA, "/api/v1/geo/beats/{beat}"),
+    # --- API: cases, webhooks ----------------------------------------------------------------
+    Check(
+        "GET /api/v1/cases/duplicates",
+        REPORTERS,
+        "/api/v1/cases/duplicates?subtype=0101&lon={lon}&lat={lat}",
+    ),
+    Check(
+        "POST /api/v1/cases",
+        REPORTERS,
+        "/api/v1/cases",
+        ok=422,
+        data={"subtype": "9999", "title": "矩阵测试"},
+        json=True,
+        note="an unknown sub-type, refused (422) only after the right to report is checked",
+    ),
+    Check("GET /api/v1/cases", SIGNED_IN, "/api/v1/cases"),
+    Check("GET /api/v1/cases/{number}", CASE, "/api/v1/cases/{case}"),
+    Check(
+        "POST /api/v1/cases/{number}/actions/{action}",
+        CASE_RETURNERS,
+        "/api/v1/cases/{case}/actions/return",
+        ok=422,
+        data={},
+        json=True,
+        note="no comment: 422 for the returners, after the relation is checked",
+    ),
+    Check(
+        "POST /api/v1/cases/{number}/attachments",
+        CASE_PARTIES,
+        "/api/v1/cases/{case}/attachments",
+        ok=201,
+        data={"files": PHOTO},
+    ),
+    Check(
+        "POST /api/v1/webhooks",
+        CASE_STAFF,
+        "/api/v1/webhooks",
+        ok=422,
+        data={"url": "ftp://hooks.example.org/outpost"},
+        json=True,
+        note="not http(s): 422 for those who may subscribe, after the check",
+    ),
+    Check("GET /api/v1/webhooks", SIGNED_IN, "/api/v1/webhooks", note="each sees their own"),
+    Check("GET /api/v1/webhooks/{pk}/deliveries", OWNER, "/api/v1/webhooks/{webhook}/deliveries"),
+    Check("DELETE /api/v1/webhooks/{pk}", OWNER, "/api/v1/webhooks/{webhook}", ok=204),
+    # --- API: registry -----------------------------------------------------------------------
+    Check(
+        "GET /api/v1/addresses/match", REGISTRY_STAFF, "/api/v1/addresses/match?q={address_text}"
+    ),
+    Check("GET /api/v1/registry/people", REGISTRY_STAFF, "/api/v1/registry/people"),
+    Check(
+        "GET /api/v1/registry/people/{number}", REGISTRY_RECORD, "/api/v1/registry/people/{person}"
+    ),
+    Check(
+        "POST /api/v1/registry/imports",
+        COLLECTOR_STAFF,
+        "/api/v1/registry/imports",
+        ok=202,
+        data={"kind": "persons", "dry_run": "true", "file": PEOPLE_CSV},
+        note="people are imported by collectors, each into their own area",
+    ),
+    Check("GET /api/v1/registry/imports/{job_id}", OWNER, "/api/v1/registry/imports/{import_job}"),
+    # --- API: instructions, calls ------------------------------------------------------------
+    Check("GET /api/v1/instructions", SIGNED_IN, "/api/v1/instructions"),
+    Check(
+        "POST /api/v1/instructions",
+        ROOM,
+        "/api/v1/instructions",
+        ok=201,
+        data={
+            "room": "{station}",
+            "title": "矩阵测试指令",
+            "deadline": "{later}",
+            "recipients": [{"kind": "grid", "code": "{grid}"}],
+        },
+        json=True,
+    ),
+    Check("GET /api/v1/instructions/{pk}", RECEIVED, "/api/v1/instructions/{instruction}"),
+    Check(
+        "GET /api/v1/instructions/{pk}/progress",
+        RECEIVED,
+        "/api/v1/instructions/{instruction}/progress",
+    ),
+    Check(
+        "POST /api/v1/instructions/{pk}/recipients/{rid}/sign-on",
+        RECIPIENT,
+        "/api/v1/instructions/{instruction}/recipients/{recipient}/sign-on",
+        data={},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/instructions/{pk}/recipients/{rid}/feedback",
+        RECIPIENT,
+        "/api/v1/instructions/{instruction}/recipients/{recipient}/feedback",
+        ok=422,
+        data={"text": "已排查"},
+        note="not signed on yet: 422 for the worker, after the check that they act for the row",
+    ),
+    Check(
+        "POST /api/v1/calls/divert",
+        DISPATCHERS,
+        "/api/v1/calls/divert",
+        data=[],
+        json=True,
+    ),
+    Check("GET /api/v1/calls/{call_id}", CALL, "/api/v1/calls/{call}"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery.
+
+
+def discovered_pages() -> set[str]:
+    """Every URL pattern's full route, except those of the API's operations (declared by method
+    from the OpenAPI description: one pattern carries several methods)."""
+    operations = set(api.get_openapi_schema()["paths"])
+    return {f"/{route}" for route in _routes(get_resolver()) if _openapi(route) not in operations}
+
+
+def discovered_operations() -> set[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return {f"{method.upper()} {path}" for path, ops in paths.items() for method in ops}
+
+
+def _routes(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def _openapi(route: str) -> str:
+    """api/v1/instructions/<int:pk> → /api/v1/instructions/{pk}, as OpenAPI writes the path."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def test_it_declares_every_endpoint() -> None:
+    paths = set(api.get_openapi_schema()["paths"])
+    declared_pages = {c.route for c in CHECKS if c.route not in paths}
+    declared_operations = {c.key for c in CHECKS if c.route in paths}
+    pages, operations = discovered_pages(), discovered_operations()
+    problems = []
+    for kind, found, declared in (
+        ("page", pages, declared_pages),
+        ("API operation", operations, declared_operations),
+    ):
+        problems += [f"undeclared {kind}: {k}" for k in sorted(found - declared)]
+        problems += [f"stale declaration ({kind}): {k}" for k in sorted(declared - found)]
+    keys = [c.key for c in CHECKS]
+    problems += [f"declared twice: {k}" for k in sorted({k for k in keys if keys.count(k) > 1})]
+    assert not problems, "\n".join(
+        [
+            "Declare a rule in CHECKS for every endpoint (tests/test_permission_matrix.py):",
+            *problems,
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The walk.
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """The world, built once in a transaction rolled back after the module (each test's own
+    transaction is a savepoint inside it)."""
+    assert not settings.OUTPOST_REQUIRE_TOTP, "personas signed in by session would be sent to 2FA"
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_world(str(media))
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, world: World) -> None:
+    """The world's files stay where it put them (overrides the conftest's per-test folder)."""
+    settings.MEDIA_ROOT = world.media
+
+
+def send(world: World, check: Check, persona: str) -> HttpResponseBase:
+    client = world.client(persona)
+    path = world.fill(check.path)
+    method = getattr(client, check.method.lower())
+    if check.data is None:
+        return method(path)
+    data = _filled(check.data, world)
+    if check.json:
+        return method(path, json.dumps(data), content_type="application/json")
+    return method(path, data)
+
+
+def _filled(value: Any, world: World) -> Any:
+    if isinstance(value, str):
+        return world.fill(value)
+    if isinstance(value, Upload):
+        return value.make()
+    if isinstance(value, dict):
+        return {k: _filled(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_filled(v, world) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[c.key for c in CHECKS])
+def test_it_answers_each_persona_by_the_rule(world: World, check: Check) -> None:
+    got: dict[str, int] = {}
+    for persona in PERSONAS:
+        with transaction.atomic():
+            got[persona] = send(world, check, persona).status_code
+            transaction.set_rollback(True)
+    wrong = {p: (check.expected(p), got[p]) for p in PERSONAS if got[p] != check.expected(p)}
+    assert not wrong, (
+        f"{check.key} (rule {check.rule}{'; ' + check.note if check.note else ''}): "
+        + ", ".join(f"{p} expected {want} got {have}" for p, (want, have) in wrong.items())
+    )
+
+
+def test_it_uses_every_rule_of_the_vocabulary() -> None:
+    declared = {name for name, value in globals().items() if isinstance(value, Rule)}
+    assert declared == {check.rule.name for check in CHECKS}
+
+
+def test_it_builds_paths_that_reach_the_declared_route(world: World) -> None:
+    """Every check's path resolves to the pattern it declares (a typo would test another)."""
+    wrong = []
+    for check in CHECKS:
+        path = world.fill(check.path).split("?")[0]
+        route = "/" + resolve(path).route
+        if check.route not in (route, _openapi(resolve(path).route)):
+            wrong.append(f"{check.key}: {path} reaches {route}")
+    assert not wrong, "\n".join(wrong)
