@@ -69,6 +69,8 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         raise Http404
     form = GrantForm(request.POST or None)
     if request.method == "POST" and request.POST.get("revoke"):
+        if not request.POST["revoke"].isdigit():
+            raise Http404
         assignment = get_object_or_404(RoleAssignment, pk=request.POST["revoke"], user=person)
         delegation.revoke(manager, assignment)
         messages.success(request, _("Saved."))

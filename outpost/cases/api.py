@@ -286,7 +286,8 @@ def add_attachments(
     request: HttpRequest,
     number: str,
     files: File[list[UploadedFile]],
-    purpose: Form[Literal["report", "evidence", "recheck"]] = "evidence",
+    # Re-check photos come only with 办结 (the complete action), never on their own.
+    purpose: Form[Literal["report", "evidence"]] = "evidence",
 ) -> Status[list[dict[str, Any]]]:
     case = get_case(request.user, number)
     if not _sees_details(case, request.user):

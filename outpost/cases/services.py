@@ -244,7 +244,10 @@ def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
 
 
 def _has_recheck_photo(case: Case) -> bool:
+    """A re-check photo taken in this round of handling (a reopened case needs a new one)."""
     photos = case.attachments.filter(purpose=AttachmentPurpose.RECHECK)
+    if case.handle_started is not None:
+        photos = photos.filter(uploaded_at__gte=case.handle_started)
     return photos.filter(content_type__startswith="image/").exists()
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,22 +81,22 @@ def _maybe_escalate(case: Case, color: str, now: dt.datetime) -> int:
     return 1
 
 
+# Who is on duty in a command room (station code, now → user ids). The command room app
+# registers its roster here at start-up, so cases need not know how rooms are staffed.
+ROOM_DUTY: list[Callable[[str, Any], set[int]]] = []
+
+
 def notify_case_units(case: Case, text: str, now: Any) -> int:
     """An inbox message to everyone holding a role over a unit the case is with; for a
-    command room, to whoever is on duty there (everyone in the room when nobody is)."""
-    from outpost.command.queries import duty_user_ids  # the room app builds on cases
-
+    command room, to whoever is on duty there (everyone holding it when nobody is)."""
     active = case.assignments.filter(active=True)
     units = list(active.values_list("unit_code", flat=True))
-    users = set(
-        RoleAssignment.objects.filter(scope_code__in=units).values_list("user_id", flat=True)
-    )
+    holders = RoleAssignment.objects.filter(scope_code__in=units)
+    users = set(holders.values_list("user_id", flat=True))
     for station in active.filter(unit_kind="room").values_list("unit_code", flat=True):
-        on_duty = duty_user_ids(station, now)
+        on_duty = set().union(*(who(station, now) for who in ROOM_DUTY))
         if on_duty:
-            users -= set(
-                RoleAssignment.objects.filter(scope_code=station).values_list("user_id", flat=True)
-            )
+            users -= set(holders.filter(scope_code=station).values_list("user_id", flat=True))
             users |= on_duty
     Notification.objects.bulk_create(
         [Notification(user_id=u, case=case, text=text[:200], created_at=now) for u in users]

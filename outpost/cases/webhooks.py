@@ -76,24 +76,44 @@ def unsubscribe(sub: WebhookSubscription, *, actor: Any) -> None:
 def check_url(url: str) -> None:
     """Only http(s) to a public address: a subscription must not be a way to reach the
     servers next to Outpost (unless a deployment allows it for its own network)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValidationError({"url": "推送地址格式有误"}) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"url": "推送地址须为 http 或 https 网址"})
     if settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
     except OSError:
         raise ValidationError({"url": f"无法解析推送地址：{parts.hostname}"}) from None
-    if any(not ipaddress.ip_address(info[4][0]).is_global for info in infos):
+    if not all(_public(info[4][0]) for info in infos):
         raise ValidationError({"url": "推送地址不能指向内网或本机"})
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public(address: str) -> bool:
+    """A global address that does not smuggle a private IPv4 one (mapped, 6to4, NAT64)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is None and ip in NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and not inner.is_global:
+            return False
+    return ip.is_global
 
 
 def queue_event(case: Case, action: str, from_state: str, deadline: Any, at: Any) -> None:
     """Outbox rows for the subscriptions that want this event and may see this case."""
     from outpost.cases.services import visible_cases  # services imports this module
 
-    subs = [s for s in WebhookSubscription.objects.filter(active=True) if s.wants(action)]
+    active = WebhookSubscription.objects.filter(active=True).select_related("owner")
+    subs = [s for s in active if s.wants(action)]
     wanted = [s for s in subs if visible_cases(s.owner).filter(pk=case.pk).exists()]
     if not wanted:
         return

@@ -2,6 +2,7 @@
 route its sub-type suggests and the people that route reaches."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,18 +89,37 @@ class RouteStop:
     people: list[str] = field(default_factory=list)
 
 
-def route(case: Case) -> list[RouteStop]:
-    """The suggested units and, for each, who holds a role over it (who will get the case)."""
+RouteKey = tuple[int, str, str]
+
+
+def _route_key(case: Case) -> RouteKey:
+    return (case.subtype_id, case.grid_code, case.beat_code)
+
+
+def _units(case: Case) -> list[Unit]:
     try:
-        units = suggested_units(case)
+        return suggested_units(case)
     except ValidationError:  # a unit of the route is missing here: no suggestion
         return []
-    return [RouteStop(u.kind, u.code, u.name, _people(u)) for u in units]
 
 
-def _people(unit: Unit) -> list[str]:
-    holders = RoleAssignment.objects.filter(scope_code=unit.code).select_related("user")
-    return sorted({a.user.display_name or a.user.username for a in holders})[:5]
+def routes(cases: list[Case]) -> dict[RouteKey, list[RouteStop]]:
+    """The suggested route of each kind of case at each place, with who holds a role over each
+    unit (who will get the case): one lookup per distinct route, one query for the people."""
+    units: dict[RouteKey, list[Unit]] = {}
+    for case in cases:
+        key = _route_key(case)
+        if key not in units:
+            units[key] = _units(case)
+    codes = {u.code for found in units.values() for u in found}
+    holders = RoleAssignment.objects.filter(scope_code__in=codes, user__is_active=True)
+    people: dict[str, set[str]] = defaultdict(set)
+    for held in holders.select_related("user"):
+        people[held.scope_code].add(held.user.display_name or held.user.username)
+    return {
+        key: [RouteStop(u.kind, u.code, u.name, sorted(people[u.code])[:5]) for u in found]
+        for key, found in units.items()
+    }
 
 
 def rows(cases: list[Case], user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -112,11 +132,17 @@ def rows(cases: list[Case], user: Any, now: dt.datetime | None = None) -> list[d
             "case_id", flat=True
         )
     )
-    return [_row(c, user, now, grids, c.pk in sent_up) for c in cases]
+    found = routes(cases)
+    return [_row(c, user, now, grids, c.pk in sent_up, found[_route_key(c)]) for c in cases]
 
 
 def _row(
-    case: Case, user: Any, now: dt.datetime, grids: dict[str, str], sent_up: bool
+    case: Case,
+    user: Any,
+    now: dt.datetime,
+    grids: dict[str, str],
+    sent_up: bool,
+    route: list[RouteStop],
 ) -> dict[str, Any]:
     deadline = deadline_in_force(case, now)
     return {
@@ -140,5 +166,5 @@ def _row(
         else "",
         "deadline_marker": deadline.marker if deadline else "",
         "escalated": sent_up,
-        "route": [stop.__dict__ for stop in route(case)],
+        "route": [stop.__dict__ for stop in route],
     }

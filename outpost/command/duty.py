@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from outpost.accounts.models import User
+from outpost.accounts.models import RoleAssignment, User
 from outpost.command.models import DutyShift, RoomMember
 from outpost.core.audit import record_change
 from outpost.geo.models import CommandRoom
@@ -18,14 +19,27 @@ MAX_SHIFT = dt.timedelta(hours=24)
 
 @transaction.atomic
 def add_member(room: CommandRoom, username: str, kind: str, *, actor: Any) -> RoomMember:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise ValidationError({"username": f"用户不存在：{username}"})
+    user = candidates(room).filter(username=username).first()
+    if user is None:  # one answer for "no such user" and "not of this room's area"
+        raise ValidationError({"username": f"本辖区没有这个用户：{username}"})
     member, _ = RoomMember.objects.update_or_create(
         room=room, user=user, defaults={"kind": kind, "active": True}
     )
     _audit(actor, "add_member", member, {"user": username, "kind": kind})
     return member
+
+
+def candidates(room: CommandRoom) -> Any:
+    """Who may take shifts in a room: active users holding a role in its street or under its
+    station, or in a department of its district (liaisons)."""
+    station, street = room.station, room.station.street
+    held = Q(police_prefix__startswith=station.prefix) & ~Q(police_prefix="")
+    if street is not None:
+        held |= Q(civil_prefix__startswith=street.prefix) & ~Q(civil_prefix="")
+    district = (street.code if street else station.code)[:6]
+    held |= Q(scope_kind="department", scope_code__startswith=district)
+    users = RoleAssignment.objects.filter(held).values("user_id")
+    return User.objects.filter(pk__in=users, is_active=True)
 
 
 @transaction.atomic

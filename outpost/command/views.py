@@ -122,7 +122,7 @@ def _roster_post(request: HttpRequest, room: Any, members: Any) -> dict[str, Any
     """Apply one roster form; None when done, else the bound form to show with its errors."""
     what = request.POST.get("form")
     if what == "remove":
-        member = get_object_or_404(members, pk=request.POST.get("member"))
+        member = get_object_or_404(members, pk=_number(request.POST.get("member")))
         duty.remove_member(member, actor=request.user)
         return None
     if what == "handover":
@@ -181,3 +181,10 @@ def reporters_page(request: HttpRequest, station: str) -> HttpResponse:
         "command/reporters.html",
         {"room": room, "tally": reporters.tally(room, request.user)},
     )
+
+
+def _number(value: str | None) -> int:
+    """A posted id; anything that is not one is a 404, like an id that does not exist."""
+    if not (value or "").isdigit():
+        raise Http404
+    return int(value or 0)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -221,7 +222,10 @@ def person_decide(request: HttpRequest, number: str, decision: str) -> HttpRespo
         messages.error(request, _("Someone else has already decided on this record."))
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    return redirect(request.POST.get("next") or "registry:queue")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "registry:queue"  # only back to a page of this site
+    return redirect(back)
 
 
 @login_required

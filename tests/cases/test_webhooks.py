@@ -157,6 +157,9 @@ def test_it_refuses_addresses_that_are_not_public_web_servers(commander: Persona
         ("http://127.0.0.1:8000/hook", "内网或本机"),
         ("http://10.1.2.3/hook", "内网或本机"),
         ("ftp://example.org/hook", "http 或 https"),
+        ("http://[64:ff9b::7f00:1]/hook", "内网或本机"),  # NAT64 of 127.0.0.1
+        ("http://[2002:a00:1::]/hook", "内网或本机"),  # 6to4 of 10.0.0.1
+        ("http://example.org:99999/hook", "格式有误"),
     ):
         answer = subscribe(commander, url)
         assert answer.status_code == 422 and why in answer.json()["detail"], url

@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outpost.cases import services
@@ -162,3 +164,20 @@ def test_it_offers_a_wall_screen(
     assert 'name="only"' not in html  # a screen to watch, not to click
     rows = json.loads(html.split('id="board-rows" type="application/json">')[1].split("<")[0])
     assert [r["number"] for r in rows] == [case.number]
+
+
+def test_it_reads_the_board_in_the_same_few_queries_however_long_the_queue(
+    home_grid: Grid, grid_worker: Persona, duty_officer: Persona, room: Any
+) -> None:
+    def queries_for_feed() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            feed(duty_officer, room)
+        return len(seen.captured_queries)
+
+    for _ in range(2):
+        file_case(home_grid, grid_worker.user, "0603")
+    few = queries_for_feed()
+    for _ in range(10):
+        file_case(home_grid, grid_worker.user, "0603")
+    assert feed(duty_officer, room)["total"] == 12
+    assert queries_for_feed() == few  # no query per row: routes and people are read once

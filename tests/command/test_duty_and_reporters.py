@@ -69,7 +69,7 @@ def test_it_keeps_the_roster_on_a_page(
     assert 'id="now-on-duty"' in page and duty_officer.user.display_name in page
     assert ChangeRecord.objects.filter(object_type="command_room", action="add_shift").count() == 1
     unknown = post(commander, room, form="member", username="nobody_here", kind="street_staff")
-    assert "用户不存在：nobody_here" in unknown.content.decode()
+    assert "本辖区没有这个用户：nobody_here" in unknown.content.decode()
 
 
 def test_it_takes_the_handover_note_from_the_person_on_duty_only(
@@ -149,3 +149,20 @@ def test_it_shows_a_reporter_only_their_own_reports(home_grid: Grid, grid_worker
     assert listed == [mine.number]
     assert guard.client.get(f"/cases/{theirs.number}/").status_code == 404
     assert guard.client.get(f"/cases/{mine.number}/").status_code == 200
+
+
+def test_it_takes_room_members_only_from_the_rooms_area(
+    commander: Persona, outsider: Persona, grid_worker: Persona, room: Any
+) -> None:
+    refused = post(
+        commander, room, form="member", username=outsider.user.username, kind="street_staff"
+    )
+    assert f"本辖区没有这个用户：{outsider.user.username}" in refused.content.decode()
+    post(commander, room, form="member", username=grid_worker.user.username, kind="street_staff")
+    assert list(RoomMember.objects.values_list("user__username", flat=True)) == [
+        grid_worker.user.username
+    ]
+    bad = commander.client.post(
+        f"/command/{room.station.code}/duty/", {"form": "remove", "member": "abc"}
+    )
+    assert bad.status_code == 404

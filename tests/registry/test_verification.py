@@ -147,7 +147,10 @@ def test_it_tells_the_officer_when_someone_else_decided_first(
 ) -> None:
     person = _in_officers_beat(registry_data, officer)[0]
     _edit(grid_worker.client, person, phone=NEW_PHONE)
-    officer.client.post(_url(person, "registry:person_verify"))
+    first = officer.client.post(
+        _url(person, "registry:person_verify"), {"next": "https://evil.example/"}
+    )
+    assert first["Location"] == "/registry/queue/"  # never off-site, whatever `next` says
 
     response = officer.client.post(
         _url(person, "registry:person_return"), {"reason": "重复核查"}, follow=True
