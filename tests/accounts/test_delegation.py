@@ -116,3 +116,18 @@ def test_it_adds_users_from_the_command_line(
         call_command(
             "users", "add", "cli_worker", "--role", Role.GRID_WORKER, "--scope", "999", stdout=out
         )
+
+
+def test_it_resets_a_lost_authenticator_from_the_command_line(grid_worker: Persona) -> None:
+    from outpost.accounts.models import TotpDevice
+    from outpost.accounts.signin import start_enrolment
+
+    start_enrolment(grid_worker.user, actor=grid_worker.user)
+    assert TotpDevice.objects.filter(user=grid_worker.user).exists()
+    out = io.StringIO()
+    call_command("users", "reset-2fa", grid_worker.user.username, stdout=out)
+    assert not TotpDevice.objects.filter(user=grid_worker.user).exists()
+    assert "已清除" in out.getvalue()
+    assert ChangeRecord.objects.filter(action="reset_totp", object_key="worker_p").exists()
+    with pytest.raises(CommandError, match="用户不存在"):
+        call_command("users", "reset-2fa", "nobody_at_all", stdout=out)

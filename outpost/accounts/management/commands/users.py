@@ -1,6 +1,7 @@
 """`outpost users add USERNAME --role ROLE --scope CODE [--password-stdin]`: an account from the
-command line (the first administrator of a deployment, or scripted set-up). Run by whoever runs
-the server, so it is not limited by delegation; it is audited as done from the command line."""
+command line (the first administrator of a deployment, or scripted set-up); `outpost users
+reset-2fa USERNAME` for a lost phone. Run by whoever runs the server, so not limited by
+delegation; audited as done from the command line."""
 
 import getpass
 import sys
@@ -15,6 +16,7 @@ from django.db import transaction
 from outpost.accounts.models import User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import create_user, grant_role
+from outpost.accounts.signin import reset_second_factor
 from outpost.core.context import request_context
 
 
@@ -33,8 +35,13 @@ class Command(BaseCommand):
         add.add_argument(
             "--password-stdin", action="store_true", help="read the password from stdin"
         )
+        reset = sub.add_parser("reset-2fa", help="remove a user's authenticator (lost phone)")
+        reset.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "reset-2fa":
+            self._reset(options["username"])
+            return
         with request_context("command"):
             try:
                 user, created = self._add(options)
@@ -57,6 +64,14 @@ class Command(BaseCommand):
             )
         grant_role(user, options["role"], options["scope"], actor=None)
         return user, created
+
+    def _reset(self, username: str) -> None:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"用户不存在：{username}")
+        with request_context("command"):
+            reset_second_factor(user, actor=None)
+        self.stdout.write(f"已清除 {username} 的验证器；下次登录时重新绑定")
 
     def _password(self, options: dict[str, Any]) -> str:
         if options["password_stdin"]:
