@@ -11,17 +11,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from outpost.cases.models import Attachment, Case
 from outpost.core.context import stored_user
+from outpost.core.refusals import refusal
 
 IMAGE_TYPES = {
     "JPEG": ("image/jpeg", "jpg"),
     "PNG": ("image/png", "png"),
     "WEBP": ("image/webp", "webp"),
 }
-NOT_ACCEPTED = "文件“{}”不是可接受的照片或 PDF（仅限 JPEG、PNG、WebP、PDF）"
+NOT_ACCEPTED = _("File “%(name)s” is not an accepted photo or PDF (JPEG, PNG, WebP or PDF only)")
 PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile")
 MAX_PIXELS = 40_000_000  # a phone photo is 12–50 MP; larger is a decompression bomb
 
@@ -37,20 +39,21 @@ def read_upload(upload: Any) -> tuple[str, bytes]:
     """An uploaded file's name and bytes; one over the limit is refused before it is read."""
     name = str(upload.name or "附件")
     if upload.size > settings.OUTPOST_MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_too_big(name))
+        raise _too_big(name)
     return name, upload.read()
 
 
-def _too_big(name: str) -> str:
-    return f"文件“{name}”超过 {settings.OUTPOST_MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB 的上限"
+def _too_big(name: str) -> ValidationError:
+    limit = settings.OUTPOST_MAX_ATTACHMENT_BYTES // (1024 * 1024)
+    return refusal(_("File “%(name)s” is over the %(limit)s MB limit"), name=name, limit=limit)
 
 
 def clean_upload(name: str, data: bytes) -> CleanFile:
     """The file as it will be kept, or ValidationError saying in Chinese what is wrong."""
     if len(data) > settings.OUTPOST_MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_too_big(name))
+        raise _too_big(name)
     if not data:
-        raise ValidationError(f"文件“{name}”是空的")
+        raise refusal(_("File “%(name)s” is empty"), name=name)
     if data.startswith(b"%PDF-"):
         return _clean_pdf(name, data)
     return _clean_image(name, data)
@@ -58,9 +61,9 @@ def clean_upload(name: str, data: bytes) -> CleanFile:
 
 def _clean_pdf(name: str, data: bytes) -> CleanFile:
     if b"%%EOF" not in data[-2048:]:
-        raise ValidationError(f"文件“{name}”不是完整的 PDF")
+        raise refusal(_("File “%(name)s” is not a complete PDF"), name=name)
     if any(marker in data for marker in PDF_ACTIVE):
-        raise ValidationError(f"文件“{name}”含有脚本或嵌入文件，不能上传")
+        raise refusal(_("File “%(name)s” contains scripts or embedded files"), name=name)
     return CleanFile(_stem(name) + ".pdf", "application/pdf", data)
 
 
@@ -69,13 +72,13 @@ def _clean_image(name: str, data: bytes) -> CleanFile:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format or ""
             if kind not in IMAGE_TYPES or probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(NOT_ACCEPTED.format(name))
+                raise refusal(NOT_ACCEPTED, name=name)
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             upright = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(NOT_ACCEPTED.format(name)) from None
+        raise refusal(NOT_ACCEPTED, name=name) from None
     content_type, ext = IMAGE_TYPES[kind]
     return CleanFile(f"{_stem(name)}.{ext}", content_type, _without_metadata(upright, kind))
 
@@ -104,7 +107,8 @@ def store(
     """Check every file first, then keep them all; one bad file keeps none (nothing half-done)."""
     already = case.attachments.count()
     if already + len(files) > settings.OUTPOST_MAX_ATTACHMENTS:
-        raise ValidationError(f"每个案件最多 {settings.OUTPOST_MAX_ATTACHMENTS} 个附件")
+        limit = settings.OUTPOST_MAX_ATTACHMENTS
+        raise refusal(_("At most %(limit)s attachments per case"), limit=limit)
     cleaned = [clean_upload(name, data) for name, data in files]
     now = timezone.now()
     return [_keep(case, f, actor, purpose, now) for f in cleaned]

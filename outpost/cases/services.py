@@ -8,6 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.cases import attachments, clocks, webhooks
@@ -25,11 +28,13 @@ from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transi
 from outpost.core.context import stored_user
 from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_phone
+from outpost.core.refusals import refusal
 from outpost.geo.locator import locate
 from outpost.registry.models import Person, StandardAddress
 from outpost.registry.queries import addresses_for, people_for
 from outpost.registry.validators import FieldProblem, parse_id_number
 
+CLOSED = _("The case is closed and can no longer change")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 MEDIATION_OUTCOMES = ("调解成功", "调解不成功", "已引导司法途径")
 
@@ -65,10 +70,10 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
     if address is not None and (new.lon is None or new.lat is None):
         new.lon, new.lat, new.crs = address.lon, address.lat, "wgs84"
     if new.lon is None or new.lat is None:
-        raise ValidationError({"location": "请在地图上标出位置"})
+        raise ValidationError({"location": _("Pin the place on the map")})
     place = locate(new.lon, new.lat, new.crs)
     if place.grid_code is None:
-        raise ValidationError({"location": "该位置不在任何网格内"})
+        raise ValidationError({"location": _("That place is in no grid")})
     if new.subtype.category.restricted and not can_report_restricted(actor):
         raise PermissionDenied
     now = timezone.now()
@@ -105,8 +110,18 @@ def _address(new: NewCase, actor: Any) -> StandardAddress | None:
         return None
     found = addresses_for(actor).filter(code=new.address).first()
     if found is None:
-        raise ValidationError({"address": f"标准地址不存在或不在您的辖区内：{new.address}"})
+        found = refusal(_("No such standard address in your area: %(code)s"), code=new.address)
+        raise ValidationError({"address": found})
     return found
+
+
+def _problem(problem: FieldProblem) -> Any:
+    """The registry's reason, in the language active when the refusal is shown."""
+    return lazy(lambda: problem.zh if _chinese() else problem.en, str)()
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
 
 
 def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
@@ -117,10 +132,12 @@ def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
         try:
             digest = keyed_hash(parse_id_number(raw).value, purpose="id_number")
         except FieldProblem as problem:
-            raise ValidationError({"parties": f"第 {position} 位当事人：{problem.zh}"}) from None
+            found = refusal(_("Party %(n)s: %(problem)s"), n=position, problem=_problem(problem))
+            raise ValidationError({"parties": found}) from None
         person = people_for(actor).filter(id_number_hash=digest).first()
         if person is None:
-            raise ValidationError({"parties": f"第 {position} 位当事人不在您辖区的实有人口中"})
+            found = refusal(_("Party %(n)s is not among the people of your area"), n=position)
+            raise ValidationError({"parties": found})
         people.append(person)
     return people
 
@@ -193,15 +210,17 @@ def _check(
     case: Case, action: str, actor: Any, comment: str, relations: set[Relation] | None
 ) -> Transition:
     if State(case.state) in TERMINAL:
-        raise ValidationError("案件已结束，不能再变更")
+        raise ValidationError(CLOSED)
     step = transition(State(case.state), action)
     if step is None:
-        raise ValidationError(f"当前状态下不能执行此操作：{action}")
+        raise refusal(
+            _("This action is not possible in the current state: %(action)s"), action=action
+        )
     who = relations if relations is not None else relations_for(case, actor)
     if not step.who & who:
         raise PermissionDenied
     if step.needs_comment and not comment.strip():
-        raise ValidationError({"comment": "请填写说明"})
+        raise ValidationError({"comment": _("Please say why")})
     return step
 
 
@@ -234,11 +253,13 @@ def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], ac
 def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
     need = case.subtype.closing_requires
     if need == "mediation_outcome" and payload.get("mediation_outcome") not in MEDIATION_OUTCOMES:
-        raise ValidationError({"mediation_outcome": "矛盾纠纷办结须填写调解结果"})
+        raise ValidationError(
+            {"mediation_outcome": _("A dispute closes with its mediation outcome")}
+        )
     if need == "recheck_photo" and not payload.get("recheck"):
-        raise ValidationError({"recheck": "安全隐患办结须填写复查情况"})
+        raise ValidationError({"recheck": _("A hazard closes with what the re-check found")})
     if need == "recheck_photo" and not _has_recheck_photo(case):
-        raise ValidationError({"files": "安全隐患办结须上传复查照片"})
+        raise ValidationError({"files": _("A hazard closes with a re-check photo")})
     parts = [comment.strip(), payload.get("mediation_outcome", ""), payload.get("recheck", "")]
     return "\n".join(p for p in parts if p)
 
@@ -254,14 +275,15 @@ def _has_recheck_photo(case: Case) -> bool:
 def _rating(payload: dict[str, Any]) -> str:
     rating = payload.get("rating")
     if rating not in RATINGS:
-        raise ValidationError({"rating": "请选择满意、基本满意或不满意"})
+        raise ValidationError({"rating": _("Choose satisfied, basically satisfied or unsatisfied")})
     return str(rating)
 
 
 def _original(case: Case, number: str) -> Case:
     original = Case.objects.filter(number=number).exclude(pk=case.pk).first()
     if original is None:
-        raise ValidationError({"duplicate_of": f"原案件不存在：{number}"})
+        found = refusal(_("No such original case: %(number)s"), number=number)
+        raise ValidationError({"duplicate_of": found})
     return original
 
 
@@ -285,13 +307,13 @@ def _targets(case: Case, payload: dict[str, Any]) -> list[tuple[Unit, bool]]:
         return [(unit, i == 0) for i, unit in enumerate(units)]
     units = [(resolve_unit(t["kind"], t["code"]), bool(t.get("lead"))) for t in wanted]
     if sum(lead for _, lead in units) != 1:
-        raise ValidationError({"targets": "联办须指定且只指定一个牵头单位"})
+        raise ValidationError({"targets": _("Joint handling needs exactly one lead unit")})
     return units
 
 
 def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
     if not units:
-        raise ValidationError({"targets": "没有可派遣的单位"})
+        raise ValidationError({"targets": _("There is no unit to dispatch to")})
     case.assignments.filter(active=True).update(active=False)
     CaseAssignment.objects.bulk_create(
         [
@@ -336,7 +358,7 @@ def attach(case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: s
     """Add photos or PDFs to a case outside an action (补充材料); anyone taking part in the case
     may, and the timeline records it."""
     if State(case.state) in TERMINAL:
-        raise ValidationError("案件已结束，不能再变更")
+        raise ValidationError(CLOSED)
     if not relations_for(case, actor):
         raise PermissionDenied
     with transaction.atomic():

@@ -145,9 +145,7 @@ def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
     messages.success(request, _("Done: %(action)s") % {"action": done})
 
 
-def _show_refusal(
-    form: Form, error: ValidationError, rename: dict[str, str] | None = None
-) -> None:
+def _show_refusal(form: Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
     """A service's refusal shown next to the field it is about, or above the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)

@@ -23,12 +23,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from outpost.cases.models import Case, DeliveryStatus, WebhookDelivery, WebhookSubscription
 from outpost.cases.workflow import ACTIONS
 from outpost.core.audit import record_change
 from outpost.core.crypto import decrypt, encrypt
+from outpost.core.refusals import refusal
 
 EVENTS = frozenset(ACTIONS | {"report", "attach"})
 MAX_ATTEMPTS = 8
@@ -40,7 +42,8 @@ def subscribe(owner: Any, url: str, events: list[str]) -> tuple[WebhookSubscript
     """A new subscription and its secret (shown once; only the encrypted form is kept)."""
     unknown = sorted(set(events) - EVENTS)
     if unknown:
-        raise ValidationError({"events": f"未知的事件：{'、'.join(unknown)}"})
+        found = refusal(_("Unknown events: %(events)s"), events="、".join(unknown))
+        raise ValidationError({"events": found})
     check_url(url)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -80,17 +83,18 @@ def check_url(url: str) -> None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise ValidationError({"url": "推送地址格式有误"}) from None
+        raise ValidationError({"url": _("The webhook URL is malformed")}) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": "推送地址须为 http 或 https 网址"})
+        raise ValidationError({"url": _("The webhook URL must be an http or https URL")})
     if settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE:
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
     except OSError:
-        raise ValidationError({"url": f"无法解析推送地址：{parts.hostname}"}) from None
+        found = refusal(_("Cannot resolve the webhook host: %(host)s"), host=parts.hostname)
+        raise ValidationError({"url": found}) from None
     if not all(_public(info[4][0]) for info in infos):
-        raise ValidationError({"url": "推送地址不能指向内网或本机"})
+        raise ValidationError({"url": _("A webhook may not point at a private or local address")})
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")

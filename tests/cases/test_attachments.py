@@ -65,6 +65,9 @@ def test_it_refuses_a_file_that_only_claims_to_be_a_photo(
     assert (
         "现场.jpg" in answer.json()["detail"] and "JPEG、PNG、WebP、PDF" in answer.json()["detail"]
     )
+    assert answer.json()["detail_en"] == (
+        "File “现场.jpg” is not an accepted photo or PDF (JPEG, PNG, WebP or PDF only)"
+    )
     assert not Attachment.objects.filter(case=case).exists()  # the good one is not kept alone
     assert not case.timeline.filter(action="attach").exists()
 

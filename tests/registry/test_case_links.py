@@ -85,7 +85,11 @@ def test_it_answers_unknown_and_out_of_area_parties_alike_and_keeps_nothing(
         answer = report(grid_worker.client, address=room.code, parties=parties)
         assert answer.status_code == 422
         assert answer.json()["detail"] == "第 2 位当事人不在您辖区的实有人口中"
+        assert answer.json()["detail_en"] == "Party 2 is not among the people of your area"
     bad = report(grid_worker.client, address=room.code, parties=["320106194808100088"])
     assert bad.status_code == 422 and bad.json()["detail"].startswith("第 1 位当事人：")
     assert "校验" in bad.json()["detail"]
+    assert (
+        bad.json()["detail_en"].startswith("Party 1: ") and "check digit" in bad.json()["detail_en"]
+    )
     assert not Case.objects.exists()
