@@ -26,7 +26,7 @@ from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.calls.models import Call
 from outpost.cases import services as cases
-from outpost.cases.models import SubType, WebhookSubscription
+from outpost.cases.models import Notification, SubType, WebhookSubscription
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.core.crypto import encrypt
 from outpost.geo.models import CommandRoom, Grid
@@ -70,6 +70,7 @@ class World:
     attachment: int
     call: str
     webhook: int  # the commander's subscription
+    message: int  # a message in the commander's inbox
     import_job: int  # the commander's import job
     grant: int  # the officer's break-the-glass grant (reviewed by the administrator)
     instruction: int  # from the home room to the home grid, not yet signed on
@@ -169,6 +170,9 @@ def build_world(media: str) -> World:
         secret_enc=encrypt("matrix-secret"),
         created_at=now,
     )
+    message = Notification.objects.create(
+        user=commander, case=case, text=f"新派遣：{case.number}", created_at=now
+    )
     job = ImportJob.objects.create(
         kind="persons", filename="people.csv", data=b"", status="done", created_by=commander
     )
@@ -221,6 +225,7 @@ def build_world(media: str) -> World:
         attachment=attachment.pk,
         call=call.call_id,
         webhook=webhook.pk,
+        message=message.pk,
         import_job=job.pk,
         grant=grant.pk,
         instruction=fresh.pk,

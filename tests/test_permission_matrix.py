@@ -269,6 +269,9 @@ CHECKS: list[Check] = [
     # --- cases -------------------------------------------------------------------------------
     Check("GET /cases/", SIGNED_IN, "/cases/"),
     Check("GET /cases/report/", REPORTERS, "/cases/report/"),
+    Check("GET /cases/inbox/", SIGNED_IN, "/cases/inbox/", note="each reads their own"),
+    Check("POST /cases/inbox/read-all/", SIGNED_IN, "/cases/inbox/read-all/", ok=302),
+    Check("GET /cases/inbox/<int:pk>/", OWNER, "/cases/inbox/{message}/", ok=302),
     Check(
         "GET /cases/address-point/",
         REGISTRY_RECORD,
@@ -452,6 +455,7 @@ CHECKS: list[Check] = [
         note="an unknown sub-type, refused (422) only after the right to report is checked",
     ),
     Check("GET /api/v1/cases", SIGNED_IN, "/api/v1/cases"),
+    Check("GET /api/v1/notifications", SIGNED_IN, "/api/v1/notifications", note="their own"),
     Check("GET /api/v1/cases/{number}", CASE, "/api/v1/cases/{case}"),
     Check(
         "POST /api/v1/cases/{number}/actions/{action}",

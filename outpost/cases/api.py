@@ -14,6 +14,7 @@ from outpost.accounts.scope import scope_for
 from outpost.cases import services
 from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
+from outpost.cases.inbox import messages_for
 from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
@@ -295,3 +296,28 @@ def add_attachments(
     received = [read_upload(f) for f in files]
     kept = services.attach(case, received, actor=request.user, purpose=purpose)
     return Status(201, [attachment_out(case, a) for a in kept])
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    case: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="Your inbox, newest first")
+def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+    found = messages_for(request.user)
+    if unread:
+        found = found.filter(read_at__isnull=True)
+    return [
+        {
+            "id": m.pk,
+            "text": m.text,
+            "case": m.case.number,
+            "created_at": m.created_at,
+            "read_at": m.read_at,
+        }
+        for m in found[:200]
+    ]
