@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.accounts.roles import Role
@@ -68,9 +68,22 @@ def managed_users(manager: Any) -> QuerySet[User]:
     held = list(admin_assignments(manager))
     if not held:
         return User.objects.none()
-    inside = [a.pk for a in RoleAssignment.objects.all() if _inside(a, held)]
+    near = RoleAssignment.objects.filter(_near_q(held))  # narrowed in SQL, decided exactly here
+    inside = [a.pk for a in near if _inside(a, held)]
     users = RoleAssignment.objects.filter(pk__in=inside).values("user_id")
     return User.objects.filter(pk__in=users).order_by("username")
+
+
+def _near_q(held: list[RoleAssignment]) -> Q:
+    """Assignments sharing a prefix with one of the manager's areas (a superset of theirs)."""
+    near = Q(pk__in=[])
+    for a in held:
+        if a.civil_prefix:
+            near |= Q(civil_prefix__startswith=a.civil_prefix) & ~Q(civil_prefix="")
+            near |= Q(scope_kind="department", scope_code__startswith=a.civil_prefix[:6])
+        if a.police_prefix:
+            near |= Q(police_prefix__startswith=a.police_prefix) & ~Q(police_prefix="")
+    return near
 
 
 def _inside(assignment: RoleAssignment, held: list[RoleAssignment]) -> bool:

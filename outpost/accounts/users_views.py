@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from outpost.accounts import delegation
 from outpost.accounts.models import RoleAssignment
 from outpost.accounts.roles import Role
+
+PAGE = 50
 
 
 class GrantForm(forms.Form):
@@ -57,8 +61,13 @@ def users(request: HttpRequest) -> HttpResponse:
         ):
             messages.success(request, _("Saved."))
             return redirect("accounts:user", username=d["username"])
-    listed = delegation.managed_users(manager).prefetch_related("assignments")
-    return render(request, "accounts/users.html", {"users": listed, "form": form})
+    listed = delegation.managed_users(manager)
+    q = request.GET.get("q", "").strip()
+    if q:
+        listed = listed.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    page = Paginator(listed.prefetch_related("assignments"), PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "users": page.object_list, "form": form, "q": q, "extra": ""}
+    return render(request, "accounts/users.html", context)
 
 
 @login_required

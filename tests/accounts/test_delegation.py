@@ -131,3 +131,10 @@ def test_it_resets_a_lost_authenticator_from_the_command_line(grid_worker: Perso
     assert ChangeRecord.objects.filter(action="reset_totp", object_key="worker_p").exists()
     with pytest.raises(CommandError, match="用户不存在"):
         call_command("users", "reset-2fa", "nobody_at_all", stdout=out)
+
+
+def test_it_finds_users_by_name_on_a_paged_list(
+    home_grid: Grid, street_admin: Persona, grid_worker: Persona
+) -> None:
+    found = street_admin.client.get("/accounts/users/", {"q": "worker"}).content.decode()
+    assert 'data-user="worker_p"' in found and 'data-user="street_admin"' not in found
