@@ -10,7 +10,10 @@ from pathlib import Path
 
 
 def _check_deploy(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("OUTPOST_", "DATABASE_"))}
+    # A clean production environment: none of this run's settings, nor the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE (set for Playwright's event loop; a deployment must not have it).
+    skip = ("OUTPOST_", "DATABASE_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env = {
         **base,
         "DJANGO_SETTINGS_MODULE": "outpost.settings",
