@@ -3,12 +3,13 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 
 from outpost.calls.queries import get_call, subtype_names
 from outpost.calls.services import divert_calls
+from outpost.core.refusals import refusal
 from outpost.registry.tabular import TableRow
 
 router = Router(tags=["calls"])
@@ -65,7 +66,7 @@ class CallOut(Schema):
 )
 def divert(request: HttpRequest, calls: list[CallIn]) -> list[dict[str, Any]]:
     if len(calls) > MAX_CALLS:
-        raise ValidationError(f"一次最多提交{MAX_CALLS}条警情")
+        raise refusal(_("At most %(n)s calls at a time"), n=MAX_CALLS)
     rows = [TableRow(number=i, values=c.dict()) for i, c in enumerate(calls, start=1)]
     return [o.as_dict() for o in divert_calls(rows, actor=request.user)]
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -20,6 +21,7 @@ from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.webhooks_api import router as webhooks_router
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
+from outpost.core.refusals import refusal
 
 router = Router(tags=["cases"])
 router.add_router("/webhooks", webhooks_router)
@@ -197,7 +199,7 @@ def create_case(request: HttpRequest, body: CaseIn) -> Status[dict[str, Any]]:
         SubType.objects.select_related("category").filter(code=body.subtype, active=True).first()
     )
     if subtype is None:
-        raise ValidationError(f"事件类型不存在：{body.subtype}")
+        raise refusal(_("No such case type: %(code)s"), code=body.subtype)
     new = services.NewCase(
         subtype=subtype,
         title=body.title,
@@ -252,7 +254,7 @@ def _before(cursor: str) -> Q:
     try:
         micros, pk = (int(part) for part in cursor.split("-"))
     except ValueError:
-        raise ValidationError("分页游标无效") from None
+        raise ValidationError(_("The page cursor is not valid")) from None
     when = EPOCH + dt.timedelta(microseconds=micros)
     return Q(reported_at__lt=when) | Q(reported_at=when, id__lt=pk)
 

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import Department
 from outpost.cases.models import Case
+from outpost.core.refusals import refusal
 from outpost.geo.models import CommandRoom, Division, Grid, PoliceBeat
 
 UNIT_KINDS = ("grid", "community", "beat", "department", "room")
@@ -22,7 +24,7 @@ def resolve_unit(kind: str, code: str) -> Unit:
     """The unit a dispatch names; a clear error when it does not exist."""
     found = _lookup(kind, code)
     if found is None:
-        raise ValidationError(f"派遣对象不存在：{kind} {code}")
+        raise refusal(_("No such unit to dispatch to: %(kind)s %(code)s"), kind=kind, code=code)
     return Unit(kind, code, found)
 
 
@@ -67,5 +69,5 @@ def escalation_unit(case: Case) -> Unit:
         .first()
     )
     if room is None:
-        raise ValidationError("找不到上一级指挥室")
+        raise ValidationError(_("No command room one level up"))
     return Unit("room", room.station.code, room.name)

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -129,7 +130,7 @@ def create_import(
     if kind not in IMPORT_ACTION:
         raise PermissionDenied
     if file.size > MAX_UPLOAD:
-        raise ValidationError("文件超过 20 MB")
+        raise ValidationError(_("The file is over 20 MB"))
     job = start_import(
         user=request.user,
         kind=kind,
