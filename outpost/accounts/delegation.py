@@ -11,11 +11,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import ResolvedScope, create_user, grant_role, resolve_scope
 from outpost.core.audit import record_change
+from outpost.core.refusals import refusal
 
 ROOT_PREFIX_LENGTH = 6  # a district's civil prefix
 
@@ -60,7 +62,9 @@ def _resolve(code: str) -> ResolvedScope:
     try:
         return resolve_scope(code)
     except ValidationError:
-        raise ValidationError({"scope": f"没有编码为 {code} 的区域或部门"}) from None
+        raise ValidationError(
+            {"scope": refusal(_("No area or department has the code %(code)s"), code=code)}
+        ) from None
 
 
 def managed_users(manager: Any) -> QuerySet[User]:
@@ -101,7 +105,9 @@ def add_user(
     if not may_grant(manager, role, code):
         raise PermissionDenied
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"用户名已存在：{username}"})
+        raise ValidationError(
+            {"username": refusal(_("The username is taken: %(name)s"), name=username)}
+        )
     validate_password(password, User(username=username, display_name=display_name))
     user = create_user(username, password, display_name=display_name, actor=manager)
     grant_role(user, role, code, actor=manager)
@@ -120,7 +126,7 @@ def revoke(manager: Any, assignment: RoleAssignment) -> None:
     if not may_manage(manager, assignment.scope_code):
         raise PermissionDenied
     if assignment.user_id == getattr(manager, "pk", None) and assignment.role == Role.ADMIN:
-        raise ValidationError("不能撤销自己的管理员角色")
+        raise ValidationError(_("You cannot revoke your own administrator role"))
     assignment.delete()
     record_change(
         actor=manager,

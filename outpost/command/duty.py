@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.command.models import DutyShift, RoomMember
 from outpost.core.audit import record_change
+from outpost.core.refusals import refusal
 from outpost.geo.models import CommandRoom
 
 MAX_SHIFT = dt.timedelta(hours=24)
@@ -21,8 +23,10 @@ MAX_SHIFT = dt.timedelta(hours=24)
 def add_member(room: CommandRoom, username: str, kind: str, *, actor: Any) -> RoomMember:
     user = candidates(room).filter(username=username).first()
     if user is None:  # one answer for "no such user" and "not of this room's area"
-        raise ValidationError({"username": f"本辖区没有这个用户：{username}"})
-    member, _ = RoomMember.objects.update_or_create(
+        raise ValidationError(
+            {"username": refusal(_("No such user in this area: %(name)s"), name=username)}
+        )
+    member, _created = RoomMember.objects.update_or_create(
         room=room, user=user, defaults={"kind": kind, "active": True}
     )
     _audit(actor, "add_member", member, {"user": username, "kind": kind})
@@ -55,12 +59,18 @@ def add_shift(
     member: RoomMember, starts_at: dt.datetime, ends_at: dt.datetime, *, actor: Any
 ) -> DutyShift:
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "下班时间须晚于上班时间"})
+        raise ValidationError({"ends_at": _("A shift must end after it starts")})
     if ends_at - starts_at > MAX_SHIFT:
-        raise ValidationError({"ends_at": "一个班次不能超过 24 小时"})
+        raise ValidationError({"ends_at": _("A shift cannot be longer than 24 hours")})
     clash = member.shifts.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     if clash.exists():
-        raise ValidationError({"starts_at": f"{member.user.username} 在该时段已有班次"})
+        raise ValidationError(
+            {
+                "starts_at": refusal(
+                    _("%(name)s already has a shift then"), name=member.user.username
+                )
+            }
+        )
     shift = DutyShift.objects.create(
         room=member.room, member=member, starts_at=starts_at, ends_at=ends_at
     )
@@ -79,7 +89,7 @@ def hand_over(shift: DutyShift, note: str, *, actor: Any) -> DutyShift:
     if shift.member.user_id != getattr(actor, "pk", None):
         raise PermissionDenied
     if not note.strip():
-        raise ValidationError({"note": "请填写交班记录"})
+        raise ValidationError({"note": _("Write the handover note")})
     shift.handover_note, shift.handed_over_at = note.strip(), timezone.now()
     shift.save(update_fields=["handover_note", "handed_over_at"])
     _audit(actor, "hand_over", shift.member, {"shift": shift.pk})

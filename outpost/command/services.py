@@ -6,11 +6,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from outpost.cases import services as cases
 from outpost.cases.models import Case
 from outpost.cases.workflow import State
 from outpost.command.board import pending
+from outpost.core.refusals import refusal
 from outpost.geo.models import CommandRoom
 
 STEPS = {
@@ -19,6 +21,7 @@ STEPS = {
     State.DISPATCHED: ("dispatch",),  # sent up to the room: sent on from here
 }
 MAX_BATCH = 100
+ON_ROUTE = _("Dispatched by the command room on the suggested route")
 
 
 @dataclass(frozen=True)
@@ -30,26 +33,26 @@ class Outcome:
 
 def dispatch_on_route(room: CommandRoom, numbers: list[str], *, actor: Any) -> list[Outcome]:
     if len(numbers) > MAX_BATCH:
-        raise ValidationError(f"一次最多派遣 {MAX_BATCH} 件")
+        raise refusal(_("At most %(n)s cases at a time"), n=MAX_BATCH)
     board = {c.number: c for c in pending(room, actor).filter(number__in=numbers)}
     return [_dispatch_one(board.get(number), number, actor) for number in dict.fromkeys(numbers)]
 
 
 def _dispatch_one(case: Case | None, number: str, actor: Any) -> Outcome:
     if case is None:
-        return Outcome(number, False, "不在本指挥室的待派遣队列中")
+        return Outcome(number, False, str(_("Not waiting in this room's queue")))
     steps = STEPS.get(State(case.state))
     if steps is None:
-        return Outcome(number, False, "待民警核查，核查后才能派遣")
+        return Outcome(number, False, str(_("Awaiting police verification; dispatch after it")))
     try:
         with transaction.atomic():
             for action in steps:
-                case = cases.act(case, action, actor=actor, comment="指挥室按建议路径派遣")
+                case = cases.act(case, action, actor=actor, comment=str(ON_ROUTE))
     except cases.CaseConflict:
-        return Outcome(number, False, "案件已被他人处理，请刷新")
+        return Outcome(number, False, str(_("Someone else acted on it first; reload")))
     except PermissionDenied:
-        return Outcome(number, False, "您没有派遣此案件的权限")
+        return Outcome(number, False, str(_("You may not dispatch this case")))
     except ValidationError as error:
         return Outcome(number, False, "；".join(error.messages))
     units = "、".join(a.unit_name for a in case.assignments.filter(active=True))
-    return Outcome(number, True, f"已派遣至 {units}")
+    return Outcome(number, True, str(_("Dispatched to %(units)s") % {"units": units}))
