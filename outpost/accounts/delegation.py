@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.accounts.roles import Role
+from outpost.accounts.scope import forget_scopes
 from outpost.accounts.services import ResolvedScope, create_user, grant_role, resolve_scope
 from outpost.core.audit import record_change
 from outpost.core.refusals import refusal
@@ -128,6 +129,7 @@ def revoke(manager: Any, assignment: RoleAssignment) -> None:
     if assignment.user_id == getattr(manager, "pk", None) and assignment.role == Role.ADMIN:
         raise ValidationError(_("You cannot revoke your own administrator role"))
     assignment.delete()
+    forget_scopes(assignment.user)
     record_change(
         actor=manager,
         action="revoke_role",

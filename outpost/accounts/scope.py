@@ -28,9 +28,8 @@ def scope_for(user: Any, action: str = "view") -> Scope:
         return Scope(everything=True)
     cache: dict[str, Scope] = user.__dict__.setdefault("_outpost_scopes", {})
     if action not in cache:
-        rows = user.assignments.filter(role__in=roles_granting(action)).values_list(
-            "civil_prefix", "police_prefix", "scope_kind", "scope_code", "role"
-        )
+        granting = set(roles_granting(action))
+        rows = [r for r in _assignments(user) if r[4] in granting]
         civil = tuple(sorted({r[0] for r in rows if r[0]}))
         police = tuple(sorted({r[1] for r in rows if r[1]}))
         departments = tuple(sorted({r[3] for r in rows if r[2] == "department"}))
@@ -40,6 +39,24 @@ def scope_for(user: Any, action: str = "view") -> Scope:
         granted = _active_grants(user) if breaks_glass else ()
         cache[action] = Scope(civil=civil, police=police, departments=departments, granted=granted)
     return cache[action]
+
+
+def _assignments(user: Any) -> list[tuple[str, str, str, str, str]]:
+    """All of the user's role assignments, read once per request (every action's scope, the
+    header's links and the page's own checks all derive from this one read)."""
+    if "_outpost_assignments" not in user.__dict__:
+        user.__dict__["_outpost_assignments"] = list(
+            user.assignments.values_list(
+                "civil_prefix", "police_prefix", "scope_kind", "scope_code", "role"
+            )
+        )
+    return user.__dict__["_outpost_assignments"]
+
+
+def forget_scopes(user: Any) -> None:
+    """After a change of roles: the next check reads them afresh."""
+    user.__dict__.pop("_outpost_assignments", None)
+    user.__dict__.pop("_outpost_scopes", None)
 
 
 def _active_grants(user: Any) -> tuple[tuple[str, int], ...]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import BreakGlassGrant, Department, RoleAssignment, User
 from outpost.accounts.roles import ROLE_RULES, Role, ScopeKind
+from outpost.accounts.scope import forget_scopes
 from outpost.core.audit import record_change
 from outpost.geo.models import Division, Grid, PoliceBeat, PoliceUnit
 
@@ -80,6 +81,7 @@ def grant_role(user: User, role: str, scope_code: str, *, actor: User | None) ->
             object_key=user.username,
             after={"role": role, "scope": scope_code},
         )
+    forget_scopes(user)
     return assignment
 
 
