@@ -4,7 +4,7 @@ size-limited, and photos re-encoded so no EXIF (GPS position, device, owner) is 
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from outpost.cases.models import Attachment, Case
 from outpost.core.context import stored_user
+from outpost.core.models import StoredFile
 from outpost.core.refusals import refusal
 
 IMAGE_TYPES = {
@@ -115,26 +116,24 @@ def store(
 
 
 def _keep(case: Case, clean: CleanFile, actor: Any, purpose: str, now: Any) -> Attachment:
-    path, digest = save_content("cases", clean)
     attachment = Attachment(
-        case=case,
-        purpose=purpose,
-        name=clean.name,
-        content_type=clean.content_type,
-        size=len(clean.data),
-        sha256=digest,
-        uploaded_by=stored_user(actor),
-        uploaded_at=now,
+        case=case, purpose=purpose, uploaded_by=stored_user(actor), uploaded_at=now
     )
-    attachment.file.name = path
-    attachment.save()
-    return attachment
+    return keep_file(attachment, "cases", clean)
 
 
-def save_content(folder: str, clean: CleanFile) -> tuple[str, str]:
-    """Store checked bytes under their SHA-256 (the same bytes are kept once): (path, digest)."""
+S = TypeVar("S", bound=StoredFile)
+
+
+def keep_file(record: S, folder: str, clean: CleanFile) -> S:
+    """Store checked bytes under their SHA-256 (the same bytes are kept once) and save the record
+    that names them."""
     digest = hashlib.sha256(clean.data).hexdigest()
     path = f"{folder}/{digest[:2]}/{digest}.{clean.name.rsplit('.', 1)[-1]}"
     if not default_storage.exists(path):
         path = default_storage.save(path, ContentFile(clean.data))
-    return path, digest
+    record.name, record.content_type = clean.name, clean.content_type
+    record.size, record.sha256 = len(clean.data), digest
+    record.file.name = path  # type: ignore[attr-defined]
+    record.save()
+    return record

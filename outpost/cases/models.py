@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.workflow import State
+from outpost.core.models import StoredFile
 from outpost.core.scoping import Scope, prefix_q
 
 
@@ -253,7 +254,7 @@ class AttachmentPurpose(models.TextChoices):
     RECHECK = "recheck", _("Recheck photo")
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A photo or PDF on a case (现场照片/附件): checked by content, stored without location
     metadata, named by its SHA-256 so the same file is kept once."""
 
@@ -261,10 +262,6 @@ class Attachment(models.Model):
     purpose = models.CharField(
         _("purpose"), max_length=16, choices=AttachmentPurpose.choices, default="report"
     )
-    name = models.CharField(_("file name"), max_length=100)
-    content_type = models.CharField(_("content type"), max_length=32)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     file = models.FileField(_("file"), upload_to="cases/", max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -278,10 +275,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.name}"
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class WebhookSubscription(models.Model):

@@ -142,3 +142,21 @@ class RateBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window}: {self.hits}"
+
+
+class StoredFile(models.Model):
+    """A checked upload kept by the SHA-256 of its bytes (case attachments, feedback photos):
+    what it is called, what it is and how big. Subclasses add the file field and what it
+    belongs to."""
+
+    name = models.CharField(_("file name"), max_length=100)
+    content_type = models.CharField(_("content type"), max_length=32)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from outpost.cases.models import Urgency
+from outpost.core.models import StoredFile
 from outpost.core.scoping import Scope, prefix_q
 
 
@@ -229,14 +230,10 @@ class Feedback(models.Model):
         return f"{self.recipient_id} {self.at:%Y-%m-%d %H:%M}"
 
 
-class FeedbackPhoto(models.Model):
+class FeedbackPhoto(StoredFile):
     """A photo or PDF with a feedback: checked by content, without EXIF, kept by SHA-256."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="photos")
-    name = models.CharField(_("file name"), max_length=100)
-    content_type = models.CharField(_("content type"), max_length=32)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     file = models.FileField(_("file"), upload_to="instructions/", max_length=200)
 
     class Meta:
@@ -246,10 +243,6 @@ class FeedbackPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class Notice(models.Model):
