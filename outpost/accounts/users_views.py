@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from outpost.accounts import delegation
 from outpost.accounts.models import RoleAssignment
 from outpost.accounts.roles import Role
+from outpost.core.forms import show_refusal
 
 PAGE = 50
 
@@ -101,10 +102,6 @@ def _try(form: forms.Form, write: Any) -> bool:
         form.add_error("role", _("You may only grant roles you hold, inside your own area."))
         return False
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            form.add_error(None, error)
+        show_refusal(form, error)
         return False
     return True

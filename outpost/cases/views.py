@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, label
 from outpost.cases.models import Case, Source
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
+from outpost.core.forms import show_refusal
 from outpost.geo.models import Grid, PoliceBeat
 from outpost.registry.queries import SEEN, addresses_for, people_for
 
@@ -57,7 +57,7 @@ def report(request: HttpRequest) -> HttpResponse:
         try:
             case = services.report_case(form.new_case(_source(request.user)), actor=request.user)
         except ValidationError as error:
-            _show_refusal(form, error, {"location": "lon", "address": "lon", "files": "photos"})
+            show_refusal(form, error, {"location": "lon", "address": "lon", "files": "photos"})
         else:
             messages.success(request, _("Reported. Tracking code: %(code)s") % _code(case))
             return redirect("cases:detail", number=case.number)
@@ -129,7 +129,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         except services.CaseConflict:
             messages.error(request, CONFLICT)
         except ValidationError as error:
-            _show_refusal(form, error, {"files": "photos"})
+            show_refusal(form, error, {"files": "photos"})
             return _render_detail(request, case, form)
         return redirect("cases:detail", number=case.number)
     return _render_detail(request, case, form)
@@ -143,16 +143,6 @@ def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
         services.act(case, "reopen", actor=request.user, comment=comment or "回访不满意，重新办理")
     done = label(ACTION_LABELS, form.action)
     messages.success(request, _("Done: %(action)s") % {"action": done})
-
-
-def _show_refusal(form: Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """A service's refusal shown next to the field it is about, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, problems in error.message_dict.items():
-        name = (rename or {}).get(field, field)
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _render_detail(

@@ -17,6 +17,7 @@ from outpost.cases.models import Category, Source
 from outpost.command import board, duty, queries, reporters
 from outpost.command.forms import HandoverForm, MemberForm, ShiftForm
 from outpost.command.services import dispatch_on_route
+from outpost.core.forms import show_refusal
 
 BOARD_ROWS = 200
 
@@ -165,8 +166,7 @@ def _apply(request: HttpRequest, form: Any, key: str, apply: Any) -> dict[str, A
         try:
             apply(form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            show_refusal(form, error)
             return {key: form}
         messages.success(request, _("Saved."))
         return None

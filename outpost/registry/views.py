@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from outpost.accounts.scope import can, get_for_user, scope_for
 from outpost.core.access import log_access
+from outpost.core.forms import show_refusal
 from outpost.core.masking import mask_id_number
 from outpost.registry import queries, services
 from outpost.registry.checks import FLAG_LABELS
@@ -167,8 +168,7 @@ def person_edit(request: HttpRequest, number: str) -> HttpResponse:
         try:
             services.update_person(person, actor=request.user, changes=_changes(request, form))
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

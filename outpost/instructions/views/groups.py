@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.core.forms import show_refusal
 from outpost.instructions import groups, queries
 from outpost.instructions.forms import GroupForm, NoticeForm
 from outpost.instructions.models import VirtualGroup
-from outpost.instructions.views.instructions import show_refusal
 
 PAGE = 100
 

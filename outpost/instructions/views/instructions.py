@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.core.forms import show_refusal
 from outpost.instructions import queries, services
 from outpost.instructions.forms import FeedbackForm, InstructionForm
 from outpost.instructions.models import FeedbackPhoto, Instruction, InstructionRecipient
@@ -199,12 +199,3 @@ def photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
     response["Content-Disposition"] = content_disposition_header(False, found.name)
     response["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-def show_refusal(form: Form, error: ValidationError) -> None:
-    """A service's refusal next to the field it is about, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.core.forms import show_refusal
 from outpost.instructions import queries, work
 from outpost.instructions.forms import MilestoneForm, WorkItemForm
 from outpost.instructions.services import InstructionConflict
-from outpost.instructions.views.instructions import CONFLICT, show_refusal
+from outpost.instructions.views.instructions import CONFLICT
 
 
 @login_required
