@@ -3,6 +3,7 @@ second factor before anything else for those who need one."""
 
 import time
 from collections.abc import Callable
+from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -49,7 +50,13 @@ class SignInMiddleware:
 
 def _is_open(path: str) -> bool:
     static = "/" + settings.STATIC_URL.lstrip("/")
-    return path.startswith(static) or path in {reverse(name) for name in OPEN_NAMES}
+    return path.startswith(static) or path in _open_paths()
+
+
+@cache
+def _open_paths() -> frozenset[str]:
+    """Worked out once per process, not on every request."""
+    return frozenset(reverse(name) for name in OPEN_NAMES)
 
 
 def _away(request: HttpRequest, name: str, status: int, zh: str, en: str) -> HttpResponse:
