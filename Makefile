@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install lint migrate serve messages bench clean
+.PHONY: demo test install system-packages lint migrate messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,10 @@ demo: migrate
 	$(BIN)/outpost cases sweep --loop 300 & sweeper=$$!; \
 	trap 'kill $$worker $$sweeper' EXIT INT TERM; $(BIN)/outpost runserver $(HOST)
 
-test: install
+system-packages:
+	bash .ci/system-packages
+
+test: install system-packages
 	$(BIN)/ruff check outpost tests bench
 	$(BIN)/outpost makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -39,6 +42,7 @@ bench: install
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/address_match.py
 	$(BIN)/python bench/registry_import.py
+	$(BIN)/python bench/divert.py
 
 clean:
 	rm -rf $(VENV) var
