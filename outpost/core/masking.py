@@ -16,9 +16,13 @@ entirely. The masked text has the same length as the input, so nothing about it 
 
 import re
 
-__all__ = ["mask_id_number", "mask_phone"]
+__all__ = ["mask_id_number", "mask_phone", "shorten_id_masks"]
 
 MASK = "*"
+
+# An ID number masked by an earlier rule (320106********0087, 3201********008): at least 8
+# characters hidden, some shown at either end.
+_OLD_ID_MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9Xx]{0,6}\*{8,}[0-9Xx]{0,4}(?![0-9A-Za-z*])")
 
 # A landline written with its area code and a separator: 025-83456789, 0515 8888123.
 _LANDLINE = re.compile(r"^(0\d{2,3})([-\s])(.+)$")
@@ -40,6 +44,12 @@ def mask_id_number(value: str | None) -> str:
         return ""
     # At least 8 characters hidden; at most the last 2 shown.
     return _mask_keep(text, 0, 2 if n >= 10 else 0)
+
+
+def shorten_id_masks(text: str) -> str:
+    """Text with every ID mask in it cut down to today's rule: for rows that keep an older mask
+    and cannot be rewritten (the hash-chained access log)."""
+    return _OLD_ID_MASK.sub(lambda m: mask_id_number(m.group()), text)
 
 
 def mask_phone(value: str | None) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from outpost.core.masking import mask_id_number, mask_phone
+from outpost.core.masking import mask_id_number, mask_phone, shorten_id_masks
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,20 @@ def test_it_never_reveals_more_of_a_phone_than_the_rule(length: int) -> None:
     assert len(tail) <= 4
     assert raw.startswith(head)
     assert raw.endswith(tail)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("320106********0087", "****************87"),
+        (
+            "people:320106********0087 and 3201********008",
+            "people:****************87 and *************08",
+        ),
+        ("****************87", "****************87"),
+        ("139****5678", "139****5678"),  # a phone mask is another rule
+        ("P0000001", "P0000001"),
+    ],
+)
+def test_it_cuts_older_id_masks_in_a_text_down_to_todays(text: str, shown: str) -> None:
+    assert shorten_id_masks(text) == shown
