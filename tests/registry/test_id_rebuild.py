@@ -36,6 +36,7 @@ from outpost.cases.taxonomy import load_taxonomy
 from outpost.registry.imports import run_import
 from outpost.registry.management.commands.registry import write_report
 from outpost.registry.models import ImportJob, Person
+from outpost.registry.validators import normalize_phone
 from tests.conftest import HOME_GRID, Persona
 from tests.registry.data import RegistryData, as_csv
 from tests.registry.helpers import (
@@ -182,16 +183,15 @@ def targets(data: RegistryData, officer: Persona) -> list[dict[str, str]]:
 
 
 def party_case(row: dict[str, str], reporter: Persona, commander: Persona) -> Case:
-    """A case with the person as a party, reported from their phone (written differently),
-    dispatched to the grid so the inbox holds it."""
-    phone = row["phone"]
+    """A case with the person as a party, reported from their phone (as a diverted 110 call
+    brings it, normalised), dispatched to the grid so the inbox holds it."""
     new = cases.NewCase(
         subtype=SubType.objects.select_related("category").get(code="0101"),
         title="楼道堆物引发争吵",
         source="grid_patrol",
         address=row["addr_id"],
         reporter_name=row["name"],
-        reporter_phone=f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}",
+        reporter_phone=normalize_phone(f"+86 {row['phone']}"),
         parties=[row["id_number"]],
     )
     case = cases.report_case(new, actor=reporter.user)
