@@ -20,6 +20,7 @@ from outpost.accounts import queries, services
 from outpost.accounts.forms import AccessLogFilter, ReviewForm
 from outpost.accounts.scope import scope_for
 from outpost.core.access import ACTIONS, log_access
+from outpost.core.masking import shorten_id_masks
 from outpost.core.models import AccessLogEntry
 from outpost.core.xlsx import write_xlsx
 
@@ -96,7 +97,7 @@ def _cells(rows: QuerySet[AccessLogEntry]) -> Iterator[list[Any]]:
             e.actor_name,
             str(ACTIONS.get(e.action, e.action)),
             e.object_type,
-            e.object_key,
+            shorten_id_masks(e.object_key),  # older rows keep a longer ID mask
             e.purpose,
             e.client_ip or "",
             e.request_id,

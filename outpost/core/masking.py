@@ -1,18 +1,28 @@
 """Masks for showing ID and phone numbers to people who may not see them in full.
 
-The rules reveal at most: the first 6 and last 4 characters of an ID number (the area code and
-the last digits; the birth date and sequence stay hidden), and the first 3 and last 4 digits of a
-mobile number, or the area code and last 4 digits of a landline. Input that does not have the
-expected shape reveals less, never more: at least 8 characters of an ID-like value and at least 4
-of a phone-like value are always masked, and a value too short for that is masked entirely. The
-masked text has the same length as the input, so nothing about it is invented.
+An ID number shows its last 2 characters only (the sex digit and the check character). The rule
+is set by what else a viewer is shown: the hukou region beside a person is usually the number's
+area code, and the sex and birth year are shown too. Granting those, the hidden characters still
+leave about 3,300 possible numbers (365 birth days x 100 sequence numbers / 11 for the check
+character); showing the last 4 would leave about 33, and the birth date beside any mask at most
+500, which is why no page shows the date beside a masked number (README, "Privacy").
+
+A phone number shows the first 3 and last 4 digits of a mobile number, or the area code and
+last 4 digits of a landline: 4 digits hidden, 10,000 possible numbers. Input that does not have
+the expected shape reveals less, never more: all but 2 characters of an ID-like value and at
+least 4 of a phone-like value are always masked, and a value too short for that is masked
+entirely. The masked text has the same length as the input, so nothing about it is invented.
 """
 
 import re
 
-__all__ = ["mask_id_number", "mask_phone"]
+__all__ = ["mask_id_number", "mask_phone", "shorten_id_masks"]
 
 MASK = "*"
+
+# An ID number masked by an earlier rule (320106********0087, 3201********008): at least 8
+# characters hidden, some shown at either end.
+_OLD_ID_MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9Xx]{0,6}\*{8,}[0-9Xx]{0,4}(?![0-9A-Za-z*])")
 
 # A landline written with its area code and a separator: 025-83456789, 0515 8888123.
 _LANDLINE = re.compile(r"^(0\d{2,3})([-\s])(.+)$")
@@ -24,16 +34,22 @@ def _mask_keep(text: str, head: int, tail: int) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """``"320106194808100087"`` → ``"320106********0087"``; empty → ``""``."""
+    """``"320106194808100087"`` → ``"****************87"``; empty → ``""``.
+
+    Masking a masked number again gives the same result, so older masks stored elsewhere
+    reduce to this one."""
     text = (value or "").strip()
     n = len(text)
     if n == 0:
         return ""
-    # At least 8 characters hidden; at most 4 shown at the end and 6 at the start.
-    shown = max(0, n - max(8, n - 10))
-    tail = min(4, shown // 2)
-    head = min(6, shown - tail)
-    return _mask_keep(text, head, tail)
+    # At least 8 characters hidden; at most the last 2 shown.
+    return _mask_keep(text, 0, 2 if n >= 10 else 0)
+
+
+def shorten_id_masks(text: str) -> str:
+    """Text with every ID mask in it cut down to today's rule: for rows that keep an older mask
+    and cannot be rewritten (the hash-chained access log)."""
+    return _OLD_ID_MASK.sub(lambda m: mask_id_number(m.group()), text)
 
 
 def mask_phone(value: str | None) -> str:

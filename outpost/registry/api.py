@@ -36,7 +36,7 @@ class PersonOut(Schema):
     person_no: str
     name: str
     gender: str
-    birth_date: str
+    birth_year: int  # never the date: beside the masked number it would give the number away
     id_number: str  # masked
     phone: str  # masked
     pop_type: str
@@ -108,7 +108,7 @@ def _person_out(p: Person) -> dict[str, Any]:
         "person_no": p.person_no,
         "name": p.name,
         "gender": p.gender,
-        "birth_date": p.birth_date.isoformat(),
+        "birth_year": p.birth_date.year,
         "id_number": p.id_number_masked,
         "phone": p.phone_masked,
         "pop_type": p.pop_type,

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from outpost.accounts.scope import restrict
 from outpost.core.crypto import keyed_hash
@@ -18,7 +19,9 @@ from outpost.registry.models import (
 from outpost.registry.validators import FieldProblem, normalize_phone, parse_id_number
 
 SEEN = "view_registry"
-DIGITS = re.compile(r"[0-9Xx]{1,4}")
+# The last digits one may search by: no more than the mask shows (README, "Privacy"), or the
+# search would reveal what the mask hides.
+DIGITS = re.compile(r"[0-9Xx]{1,2}")
 
 
 def people_for(user: Any, action: str = SEEN) -> QuerySet[Person]:
@@ -38,7 +41,7 @@ def organisations_for(user: Any, action: str = SEEN) -> QuerySet[Organisation]:
 
 
 def search_people(user: Any, q: str, action: str = SEEN) -> QuerySet[Person]:
-    """Name, the last digits of an ID number, a whole ID or phone number (by keyed hash),
+    """Name, the last 1 or 2 characters of an ID number, a whole ID or phone number (by keyed hash),
     or words of the address."""
     people = people_for(user, action)
     q = q.strip()
@@ -77,7 +80,8 @@ def _exact_number(q: str) -> Q | None:
 
 
 def household(user: Any, room: StandardAddress) -> QuerySet[Person]:
-    return people_for(user).filter(address=room).order_by("birth_date")
+    # By birth year, not date: the order would tell the dates of people born the same year apart.
+    return people_for(user).filter(address=room).order_by(ExtractYear("birth_date"), "person_no")
 
 
 def rooms_of(user: Any, building: StandardAddress) -> list[tuple[StandardAddress, int]]:

@@ -2,16 +2,18 @@
 
 import pytest
 
-from outpost.core.masking import mask_id_number, mask_phone
+from outpost.core.masking import mask_id_number, mask_phone, shorten_id_masks
 
 
 @pytest.mark.parametrize(
     ("raw", "masked"),
     [
-        ("320106194808100087", "320106********0087"),
-        ("51010420070411707X", "510104********707X"),
-        (" 320106194808100087 ", "320106********0087"),
-        ("320106480810008", "3201********008"),  # 15-digit: the birth date still hidden
+        ("320106194808100087", "****************87"),
+        ("51010420070411707X", "****************7X"),
+        (" 320106194808100087 ", "****************87"),
+        ("320106********0087", "****************87"),  # an older mask reduces to this one
+        ("320106480810008", "*************08"),  # 15-digit
+        ("1234567890", "********90"),
         ("12345678", "********"),
         ("1234", "****"),
         ("", ""),
@@ -46,14 +48,12 @@ def test_it_never_reveals_more_of_an_id_than_the_rule(length: int) -> None:
     assert len(masked) == length
     hidden = masked.count("*")
     assert hidden >= min(length, 8)
-    assert length - hidden <= 10
-    # what is shown is shown in place: the first ≤ 6 and the last ≤ 4 characters
-    head = masked.split("*", 1)[0]
-    assert len(head) <= 6
-    assert raw.startswith(head)
+    # what is shown is shown in place: the last ≤ 2 characters, nothing at the start
+    assert masked.startswith("*")
     tail = masked.rsplit("*", 1)[-1]
-    assert len(tail) <= 4
+    assert len(tail) <= 2 and length - hidden == len(tail)
     assert raw.endswith(tail)
+    assert mask_id_number(masked) == masked
 
 
 @pytest.mark.parametrize("length", range(1, 30))
@@ -69,3 +69,20 @@ def test_it_never_reveals_more_of_a_phone_than_the_rule(length: int) -> None:
     assert len(tail) <= 4
     assert raw.startswith(head)
     assert raw.endswith(tail)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("320106********0087", "****************87"),
+        (
+            "people:320106********0087 and 3201********008",
+            "people:****************87 and *************08",
+        ),
+        ("****************87", "****************87"),
+        ("139****5678", "139****5678"),  # a phone mask is another rule
+        ("P0000001", "P0000001"),
+    ],
+)
+def test_it_cuts_older_id_masks_in_a_text_down_to_todays(text: str, shown: str) -> None:
+    assert shorten_id_masks(text) == shown

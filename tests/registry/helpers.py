@@ -39,8 +39,8 @@ GENESIS = "0" * 64
 
 
 def masked_id(number: str) -> str:
-    """The documented mask: 320106********0087."""
-    return number[:6] + "*" * 8 + number[-4:]
+    """The documented mask: ****************87 (README, "Privacy")."""
+    return "*" * 16 + number[-2:]
 
 
 def masked_phone(number: str) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from outpost.accounts.models import BreakGlassGrant
 from outpost.accounts.roles import Role
+from outpost.core.crypto import keyed_hash
 from outpost.core.models import AccessLogEntry, ChangeRecord
 from outpost.geo.models import Grid
 from outpost.registry.models import Person
@@ -170,7 +171,8 @@ def test_it_offers_emergency_access_when_an_id_search_finds_nobody_in_the_area(
 
 def test_it_logs_a_search_for_an_unknown_number_masked(officer: Persona) -> None:
     number = "110101199003074573"  # a valid check digit, nobody on record
-    assert not Person.objects.filter(id_number_masked=masked_id(number)).exists()
+    digest = keyed_hash(number, purpose="id_number")
+    assert not Person.objects.filter(id_number_hash=digest).exists()
 
     answer = officer.client.post(OPEN, {"id_number": number, "reason": REASON})
 

@@ -76,10 +76,13 @@ def test_it_finds_people_by_the_last_digits_of_their_id_number(
 ) -> None:
     home = _home(registry_data)
     row = next(iter(home.values()))
-    for digits in (row["id_number"][-4:], row["id_number"][-2:]):
+    for digits in (row["id_number"][-2:], row["id_number"][-1:]):
         wanted = {no for no, r in home.items() if r["id_number"].endswith(digits)}
         assert _found(grid_worker.client, digits) == wanted
         assert row["person_id"] in wanted
+    # No more digits than the mask shows: a search by 3 or 4 would reveal the hidden ones.
+    for digits in (row["id_number"][-4:], row["id_number"][-3:]):
+        assert row["person_id"] not in _found(grid_worker.client, digits)
 
 
 def test_it_finds_exactly_one_person_by_their_whole_id_number(

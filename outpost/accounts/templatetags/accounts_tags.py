@@ -1,6 +1,7 @@
 from django import template
 
 from outpost.accounts.scope import scope_for
+from outpost.core.masking import shorten_id_masks
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def holds(user: object, action: str) -> bool:
     """Whether the user holds any role granting `action` (to show or hide a link)."""
     return not scope_for(user, action).empty
+
+
+@register.filter
+def id_masks_shortened(text: str) -> str:
+    """An access-log key as shown: ID masks of an earlier, longer rule cut down to today's."""
+    return shorten_id_masks(text)
