@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from outpost.accounts.models import Department
 from outpost.cases.models import Card, Case, CaseAssignment, SubType, TimelineEntry
+from outpost.cases.services import _tracking_code
 from outpost.cases.workflow import TABLE, State
 from outpost.core.bulk import insert_rows
 from outpost.core.workdays import deadline
@@ -65,7 +66,7 @@ def generate_history(count: int = 20_000, days: int = 90, seed: int = 2026) -> i
     rng = random.Random(seed)
     world = _World.load()
     now = timezone.now()
-    drafts = [_draft(rng, world, now, days, i) for i in range(count)]
+    drafts = [_draft(rng, world, now, days) for _ in range(count)]
     _write(drafts)
     return len(drafts)
 
@@ -90,7 +91,7 @@ class _World:
         return cls(places, subtypes, names)
 
 
-def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int, i: int) -> Draft:
+def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int) -> Draft:
     category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
     sub = rng.choice(world.subtypes[category])
     lon, lat, grid, beat, road = rng.choice(world.places)
@@ -98,7 +99,7 @@ def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int, i: in
     draft = Draft(
         {
             "number": "",
-            "tracking_code": f"D{seed_code(i)}",
+            "tracking_code": "",  # see _track
             "source": rng.choice(SOURCES.get(category, ["grid_patrol", "reporter", "resident"])),
             "subtype_id": sub.pk,
             "title": f"{road}附近{sub.name}",
@@ -131,10 +132,6 @@ def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int, i: in
     draft.steps.append(("report", State.REPORTED, State.REPORTED, reported, f"gw{grid}", ""))
     _walk(rng, world, draft, sub, now)
     return draft
-
-
-def seed_code(i: int) -> str:
-    return f"{i:09d}"
 
 
 def _moment(rng: random.Random, now: dt.datetime, days: int) -> dt.datetime:
@@ -238,6 +235,7 @@ def _unit(world: _World, case: dict[str, Any], sub: SubType) -> tuple[str, str, 
 
 def _write(drafts: list[Draft]) -> None:
     _number(drafts)
+    _track(drafts)
     columns = list(drafts[0].case)
     insert_rows(Case, columns, [[d.case[c] for c in columns] for d in drafts])
     ids = dict(Case.objects.values_list("number", "id"))
@@ -302,3 +300,13 @@ def _number(drafts: list[Draft]) -> None:
         day = local.strftime("%Y%m%d")
         per_day[day] = per_day.get(day, 0) + 1
         d.case["number"] = f"{d.case['grid_code'][:6]}-{day}-{per_day[day]:04d}"
+
+
+def _track(drafts: list[Draft]) -> None:
+    """Tracking codes from the generator real reports use (the secrets module, never the seeded
+    rng): anyone may try codes on /status/, so a demo case's must be as hard to guess."""
+    codes: set[str] = set()
+    while len(codes) < len(drafts):
+        codes.add(_tracking_code())
+    for d, code in zip(drafts, codes, strict=True):
+        d.case["tracking_code"] = code

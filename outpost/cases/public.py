@@ -43,6 +43,20 @@ def rate_limited(view: View) -> View:
     return limited
 
 
+def resident_not_found(view: View) -> View:
+    """An unknown tracking code answers 404 with a page that sends the resident back to the
+    lookup (the site's 404 page points staff at the start page, which asks them to sign in)."""
+
+    @wraps(view)
+    def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "cases/public/not_found.html", status=404)
+
+    return answered
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.GET or None)
     if form.is_valid():
@@ -51,11 +65,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @rate_limited
+@resident_not_found
 def status(request: HttpRequest, code: str) -> HttpResponse:
     return _render(request, _by_code(code))
 
 
 @rate_limited
+@resident_not_found
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     case = _by_code(code)

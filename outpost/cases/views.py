@@ -10,13 +10,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from outpost.accounts.scope import scope_for
-from outpost.cases import queries, services
+from outpost.cases import attachments, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, label
 from outpost.cases.models import Case, Source
@@ -104,11 +103,7 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     case = queries.get_case(request.user, number)
     if not queries.sees_details(case, request.user):
         raise PermissionDenied
-    found = get_object_or_404(case.attachments, pk=pk)
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, found.name)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachments.file_response(get_object_or_404(case.attachments, pk=pk))
 
 
 @login_required

@@ -7,17 +7,19 @@ each with a conditional update; a receiver that does not answer 2xx is tried aga
 the HMAC-SHA256 of "<t>.<body>" under the subscription's secret.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
-import urllib.error
-import urllib.request
+import ssl
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,6 +81,31 @@ def unsubscribe(sub: WebhookSubscription, *, actor: Any) -> None:
 def check_url(url: str) -> None:
     """Only http(s) to a public address: a subscription must not be a way to reach the
     servers next to Outpost (unless a deployment allows it for its own network)."""
+    parts = _parse(url)
+    if not settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE:
+        _resolve(parts)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a delivery goes: the host as written (Host header, TLS server name and certificate)
+    and the address that was checked, which is the one connected to. Looking the name up again
+    to connect would let a name that answered a public address answer a local one next."""
+
+    tls: bool
+    host: str
+    port: int
+    path: str
+    address: str = ""
+
+
+def target(url: str) -> Target:
+    """The checked destination of a delivery, or ValidationError as `check_url` gives."""
+    parts = _parse(url)
+    return replace(parts, address=_resolve(parts)[0])
+
+
+def _parse(url: str) -> Target:
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -86,30 +113,73 @@ def check_url(url: str) -> None:
         raise ValidationError({"url": _("The webhook URL is malformed")}) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"url": _("The webhook URL must be an http or https URL")})
-    if settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE:
-        return
+    tls = parts.scheme == "https"
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(tls, _ascii_host(parts.hostname), port or (443 if tls else 80), path)
+
+
+def _ascii_host(host: str) -> str:
+    """An address literal, or the name in its DNS form; a label over 63 characters, a name over
+    253 or an empty label is refused here (the resolver would raise instead of answering)."""
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(unquote(host)))  # an IPv6 zone is written %25 (RFC 6874)
     try:
-        infos = socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
-    except OSError:
-        found = refusal(_("Cannot resolve the webhook host: %(host)s"), host=parts.hostname)
-        raise ValidationError({"url": found}) from None
-    if not all(_public(info[4][0]) for info in infos):
+        name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValidationError({"url": _("The webhook URL is malformed")}) from None
+    if len(name.rstrip(".")) > 253:
+        raise ValidationError({"url": _("The webhook URL is malformed")})
+    return name
+
+
+def _resolve(parts: Target) -> list[str]:
+    """The addresses the host stands for, looked up once; every one must be public unless the
+    deployment allows private ones. The first is the one a delivery connects to."""
+    try:
+        infos = socket.getaddrinfo(parts.host, parts.port, type=socket.SOCK_STREAM)
+        addresses = [str(info[4][0]) for info in infos]
+    except (OSError, UnicodeError, ValueError):
+        addresses = []
+    if not addresses:
+        found = refusal(_("Cannot resolve the webhook host: %(host)s"), host=parts.host)
+        raise ValidationError({"url": found})
+    if not settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE and not all(map(_public, addresses)):
         raise ValidationError({"url": _("A webhook may not point at a private or local address")})
+    return addresses
 
 
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known prefix: the last 32 bits are IPv4
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: translation inside one network
+COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible ::a.b.c.d
 
 
 def _public(address: str) -> bool:
-    """A global address that does not smuggle a private IPv4 one (mapped, 6to4, NAT64)."""
-    ip = ipaddress.ip_address(address.split("%")[0])
+    """Global by the standard library's classification and by none of its narrower ones (this
+    Python's is_global still calls reserved, site-local and NAT64 addresses global), and not
+    carrying a non-public IPv4 address (mapped, compatible, NAT64, 6to4, Teredo)."""
+    try:
+        ip: IPAddress = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return _global(ip) and all(_global(inner) for inner in _embedded_ipv4(ip))
+
+
+def _global(ip: IPAddress) -> bool:
+    local = ip.is_private or ip.is_reserved or ip.is_multicast or ip.is_link_local
+    local = local or ip.is_loopback or ip.is_unspecified
     if isinstance(ip, ipaddress.IPv6Address):
-        inner = ip.ipv4_mapped or ip.sixtofour
-        if inner is None and ip in NAT64:
-            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if inner is not None and not inner.is_global:
-            return False
-    return ip.is_global
+        local = local or ip.is_site_local or ip in LOCAL_NAT64
+    return ip.is_global and not local
+
+
+def _embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    if isinstance(ip, ipaddress.IPv4Address):
+        return []
+    found = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+    if ip in NAT64 or ip in COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [inner for inner in found if inner is not None]
 
 
 def queue_event(case: Case, action: str, from_state: str, deadline: Any, at: Any) -> None:
@@ -183,30 +253,31 @@ def _send(delivery: WebhookDelivery, now: dt.datetime) -> str:
     try:
         if not sub.active:
             raise OSError("订阅已停用")
-        check_url(sub.url)
-        status = _post(sub, delivery, now)
+        status = _post(target(sub.url), sub, delivery, now)
     except ValidationError as refused:
         error = "；".join(refused.messages)
-    except (OSError, urllib.error.URLError) as failed:
-        error = str(getattr(failed, "reason", failed))[:200]
+    except (OSError, http.client.HTTPException) as failed:
+        error = (str(failed) or type(failed).__name__)[:200]
     return _record(delivery, now, status, error)
 
 
-def _post(sub: WebhookSubscription, delivery: WebhookDelivery, now: dt.datetime) -> int:
+def _post(to: Target, sub: WebhookSubscription, delivery: WebhookDelivery, now: dt.datetime) -> int:
+    """One POST to the checked address; a redirect is an answer, not an instruction to POST
+    somewhere else."""
     body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
-    request = urllib.request.Request(sub.url, data=body, method="POST")
-    request.add_header("Content-Type", "application/json; charset=utf-8")
-    request.add_header("User-Agent", "Outpost-Webhooks/1")
-    request.add_header("X-Outpost-Event", delivery.event)
-    request.add_header("X-Outpost-Delivery", str(delivery.pk))
-    request.add_header(
-        "X-Outpost-Signature", signature(decrypt(sub.secret_enc), int(now.timestamp()), body)
-    )
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Outpost-Webhooks/1",
+        "X-Outpost-Event": delivery.event,
+        "X-Outpost-Delivery": str(delivery.pk),
+        "X-Outpost-Signature": signature(decrypt(sub.secret_enc), int(now.timestamp()), body),
+    }
+    connection = (_PinnedTLS if to.tls else _Pinned)(to, TIMEOUT_SECONDS)
     try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as answer:
-        return int(answer.code)
+        connection.request("POST", to.path, body=body, headers=headers)
+        return int(connection.getresponse().status)
+    finally:
+        connection.close()
 
 
 def _record(delivery: WebhookDelivery, now: dt.datetime, status: int | None, error: str) -> str:
@@ -232,14 +303,30 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(hours=6))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A receiver's redirect is an answer, not an instruction to POST somewhere else."""
+class _Pinned(http.client.HTTPConnection):
+    """Connects to the address that was checked instead of looking the name up again; the
+    Host header still names the host of the subscription's URL."""
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def __init__(self, to: Target, timeout: float) -> None:
+        super().__init__(to.host, to.port, timeout=timeout)
+        self.address = to.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects())
+class _PinnedTLS(_Pinned):
+    """The same over TLS: the certificate is verified for the URL's host (sent as SNI)."""
+
+    default_port = 443
+
+    def connect(self) -> None:
+        super().connect()
+        # A fresh default context: the certificate and the host name are checked against the
+        # system's authorities as they are now.
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
 
 
 @task()

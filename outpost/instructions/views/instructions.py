@@ -11,11 +11,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.cases.attachments import file_response
 from outpost.core.forms import show_refusal
 from outpost.instructions import queries, services
 from outpost.instructions.forms import FeedbackForm, InstructionForm
@@ -195,7 +196,4 @@ def photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
     found = FeedbackPhoto.objects.filter(pk=photo, feedback__recipient__in=rows).first()
     if found is None:
         raise Http404
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, found.name)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(found)
