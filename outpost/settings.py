@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "outpost.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
+    "outpost.core.bodies.MalformedBodyMiddleware",  # a body that cannot be parsed is a 400
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

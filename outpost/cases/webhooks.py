@@ -90,7 +90,7 @@ def check_url(url: str) -> None:
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
-    except OSError:
+    except (OSError, UnicodeError):  # UnicodeError: a label the IDNA codec refuses (> 63 chars)
         found = refusal(_("Cannot resolve the webhook host: %(host)s"), host=parts.hostname)
         raise ValidationError({"url": found}) from None
     if not all(_public(info[4][0]) for info in infos):
