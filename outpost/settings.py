@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "outpost.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
+    "outpost.core.bodies.MalformedBodyMiddleware",  # a body that cannot be parsed is a 400
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "outpost.core.middleware.RequestContextMiddleware",
+    "outpost.core.logs.RequestLogMiddleware",  # log lines name the request's user
     "outpost.accounts.middleware.SignInMiddleware",  # idle timeout, second factor first
 ]
 
@@ -228,9 +230,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One key=value line per record on stderr, with request id and user id (outpost.core.logs);
+# each app logs as `outpost.<app>`; libraries only from WARNING up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("OUTPOST_LOG_LEVEL", "WARNING")},
+    "formatters": {"kv": {"()": "outpost.core.logs.KeyValueFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"outpost": {"level": env_str("OUTPOST_LOG_LEVEL", "INFO")}},
 }

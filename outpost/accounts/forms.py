@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.signin import LockedOut, password_sign_in
 from outpost.core.access import ACTIONS
+from outpost.core.bounds import DayField
 
 
 def locked_error(locked: LockedOut) -> ValidationError:
@@ -57,10 +58,10 @@ class AccessLogFilter(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Any")), *ACTIONS.items()]
     )
-    since = forms.DateField(
+    since = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = DayField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

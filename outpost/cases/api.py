@@ -21,6 +21,7 @@ from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.webhooks_api import router as webhooks_router
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
+from outpost.core.bounds import MAX_ID, check_moment
 from outpost.core.refusals import refusal
 
 router = Router(tags=["cases"])
@@ -44,9 +45,15 @@ class CaseIn(Schema):
     sensitivity: Literal["public", "internal", "police"] = "internal"
 
 
+class TargetIn(Schema):
+    kind: Literal["grid", "community", "beat", "department", "room"]
+    code: str = Field(..., min_length=1, max_length=64)
+    lead: bool = False
+
+
 class ActionIn(Schema):
     comment: str = Field("", max_length=2000)
-    targets: list[dict[str, Any]] | None = None
+    targets: list[TargetIn] | None = Field(None, max_length=50)
     escalate: bool = False
     rating: Literal["satisfied", "basically_satisfied", "unsatisfied"] | None = None
     mediation_outcome: str | None = None
@@ -253,9 +260,12 @@ def _before(cursor: str) -> Q:
     """Keyset pagination: strictly after the last row of the previous page."""
     try:
         micros, pk = (int(part) for part in cursor.split("-"))
-    except ValueError:
+        if not 0 <= pk <= MAX_ID:
+            raise ValueError(pk)
+        when = EPOCH + dt.timedelta(microseconds=micros)
+        check_moment(when)
+    except (ValueError, OverflowError, ValidationError):
         raise ValidationError(_("The page cursor is not valid")) from None
-    when = EPOCH + dt.timedelta(microseconds=micros)
     return Q(reported_at__lt=when) | Q(reported_at=when, id__lt=pk)
 
 

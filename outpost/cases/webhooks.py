@@ -14,6 +14,7 @@ import hmac
 import http.client
 import ipaddress
 import json
+import logging
 import secrets
 import socket
 import ssl
@@ -33,6 +34,8 @@ from outpost.cases.workflow import ACTIONS
 from outpost.core.audit import record_change
 from outpost.core.crypto import decrypt, encrypt
 from outpost.core.refusals import refusal
+
+log = logging.getLogger("outpost.cases")
 
 EVENTS = frozenset(ACTIONS | {"report", "attach"})
 MAX_ATTEMPTS = 8
@@ -236,7 +239,11 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> dict[str, i
     due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
     for delivery in due.select_related("subscription").order_by("id")[:limit]:
         if _claim(delivery, now):
-            counts[_send(delivery, now)] += 1
+            try:
+                counts[_send(delivery, now)] += 1
+            except Exception:  # one broken delivery must not hold up the others
+                log.exception("webhook delivery failed unexpectedly delivery=%s", delivery.pk)
+                counts["retry"] += 1  # its lease runs out and it is tried again
     return counts
 
 

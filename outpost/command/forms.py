@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outpost.command.models import MemberKind, RoomMember
+from outpost.core.bounds import MomentField
 
 
 class MemberForm(forms.Form):
@@ -15,10 +16,10 @@ class MemberForm(forms.Form):
 
 class ShiftForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=RoomMember.objects.none())
-    starts_at = forms.DateTimeField(
+    starts_at = MomentField(
         label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    ends_at = forms.DateTimeField(
+    ends_at = MomentField(
         label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from outpost.accounts.scope import get_for_user
 from outpost.cases.attachments import read_upload
+from outpost.core.bounds import MAX_COUNT, Moment
 from outpost.geo.models import CommandRoom
 from outpost.instructions import queries, services
 from outpost.instructions.models import Instruction, InstructionRecipient, RecipientState
@@ -33,7 +34,7 @@ class InstructionIn(Schema):
     room: str = Field(..., pattern=r"^\d{12}$", description="The room's police station code")
     title: str = Field(..., min_length=2, max_length=100)
     body: str = Field("", max_length=5000)
-    deadline: dt.datetime
+    deadline: Moment
     priority: Literal["normal", "urgent", "critical"] = "normal"
     recipients: list[TargetIn] = Field(..., min_length=1, max_length=500)
 
@@ -192,7 +193,7 @@ def list_instructions(
     request: HttpRequest,
     box: Literal["received", "rooms", "all"] = "all",
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_COUNT),
 ) -> list[dict[str, Any]]:
     found = {
         "received": queries.received,

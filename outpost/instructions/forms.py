@@ -4,10 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.forms import photos_field
 from outpost.cases.models import Urgency
+from outpost.core.bounds import DayField, MomentField, check_day
 from outpost.instructions import queries
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -29,7 +31,7 @@ class InstructionForm(forms.Form):
     body = forms.CharField(
         label=_("Text"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
-    deadline = forms.DateTimeField(
+    deadline = MomentField(
         label=_("Deadline"),
         input_formats=[LOCAL_MINUTE],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
@@ -123,8 +125,8 @@ def parse_milestones(text: str) -> list[tuple[str, dt.date]]:
             continue
         day, _sep, title = line.strip().partition(" ")
         try:
-            due = dt.date.fromisoformat(day)
-        except ValueError:
+            due = check_day(dt.date.fromisoformat(day))
+        except (ValueError, ValidationError):
             raise forms.ValidationError(
                 _("Line %(n)s: start with a date such as 2026-12-31."), params={"n": number}
             ) from None
@@ -157,4 +159,4 @@ class WorkItemForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=100)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DayField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

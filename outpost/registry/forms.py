@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from outpost.core.bounds import DayField
 from outpost.registry.imports.persons import CARE_TAGS
 from outpost.registry.models import PopulationType
 
@@ -54,11 +55,11 @@ class ImportForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    registered_on = forms.DateField(
+    registered_on = DayField(
         label=_("Registered on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     permit_no = forms.CharField(label=_("Residence permit number"), max_length=32, required=False)
-    permit_expires = forms.DateField(
+    permit_expires = DayField(
         label=_("Permit expires"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

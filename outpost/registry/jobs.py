@@ -1,5 +1,6 @@
 """Imports as background jobs: the upload page, the job's progress page and its xlsx report."""
 
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -7,17 +8,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
 from outpost.accounts.scope import scope_for
 from outpost.core.context import request_context
+from outpost.core.logs import acting_user
 from outpost.core.xlsx import write_xlsx
 from outpost.registry.forms import ImportForm
 from outpost.registry.imports import TableError, run_import
 from outpost.registry.imports.base import IMPORT_ACTION
 from outpost.registry.models import ImportJob, VerificationState
 
+log = logging.getLogger("outpost.registry")
 MAX_UPLOAD = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,22 +47,41 @@ def import_file_task(job_id: int) -> None:
     if not ImportJob.objects.filter(pk=job_id, status="queued").update(status="running"):
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    with request_context("job"):
+    with request_context("job") as ctx, acting_user(job.created_by):
+        log.info("import started job=%s kind=%s dry_run=%s", job_id, job.kind, job.dry_run)
         try:
-            result = run_import(
-                job.kind,
-                bytes(job.data),
-                job.filename,
-                actor=job.created_by,
-                dry_run=job.dry_run,
-                progress=_progress(job_id),
-                state=_state_for(job.created_by),
-            )
-        except TableError as error:
-            _finish(job_id, status="failed", error=error.zh)
-            return
+            _run(job)
+        except Exception as error:
+            # Whatever went wrong, the uploader sees the job end, never "running" forever; the
+            # log has the traceback under the reference the message gives.
+            log.exception("import failed job=%s error=%s", job_id, type(error).__name__)
+            with translation.override("zh-hans"):  # stored like the other job errors
+                shown = gettext(
+                    "The import stopped unexpectedly (%(error)s). "
+                    "Tell your administrator the reference %(ref)s."
+                ) % {"error": type(error).__name__, "ref": ctx.request_id}
+            _finish(job_id, status="failed", error=shown)
+            raise
+
+
+def _run(job: ImportJob) -> None:
+    try:
+        result = run_import(
+            job.kind,
+            bytes(job.data),
+            job.filename,
+            actor=job.created_by,
+            dry_run=job.dry_run,
+            progress=_progress(job.pk),
+            state=_state_for(job.created_by),
+        )
+    except TableError as error:
+        log.info("import refused job=%s: the file cannot be read", job.pk)
+        _finish(job.pk, status="failed", error=error.zh)
+        return
+    log.info("import done job=%s counts=%s", job.pk, result.counts)
     _finish(
-        job_id,
+        job.pk,
         status="done",
         counts=result.counts,
         rows_done=len(result.outcomes),

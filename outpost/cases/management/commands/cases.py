@@ -2,7 +2,7 @@
 shipped taxonomy."""
 
 import datetime as dt
-import time
+import logging
 from argparse import ArgumentParser
 from typing import Any
 
@@ -12,6 +12,9 @@ from outpost.cases.supervision import sweep
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.cases.webhooks import deliver_due
 from outpost.core.context import request_context
+from outpost.core.loops import run_every
+
+log = logging.getLogger("outpost.cases")
 
 
 class Command(BaseCommand):
@@ -38,19 +41,36 @@ class Command(BaseCommand):
             if options["action"] == "deliver":
                 self._deliver()
                 return
-            while True:
-                report = sweep(options["now"])
-                self.stdout.write(
-                    f"督办：黄牌 {report.cards['yellow']}，红牌 "
-                    f"{report.cards['red']}，升级 {report.escalated}"
-                )
-                if not options["loop"]:
-                    return
-                self._deliver()  # the worker's loop also retries webhooks that failed
-                time.sleep(options["loop"])
+            if not options["loop"]:
+                self._sweep(options["now"])
+                return
+            run_every(options["loop"], lambda: self._round(options["now"]), log)
+
+    def _round(self, now: dt.datetime | None) -> None:
+        self._sweep(now)
+        self._deliver()  # the worker's loop also retries webhooks that failed
+
+    def _sweep(self, now: dt.datetime | None) -> None:
+        report = sweep(now)
+        log.info(
+            "sweep yellow=%s red=%s escalated=%s",
+            report.cards["yellow"],
+            report.cards["red"],
+            report.escalated,
+        )
+        self.stdout.write(
+            f"督办：黄牌 {report.cards['yellow']}，红牌 "
+            f"{report.cards['red']}，升级 {report.escalated}"
+        )
 
     def _deliver(self) -> None:
         sent = deliver_due()
+        log.info(
+            "webhooks delivered=%s retry=%s failed=%s",
+            sent["delivered"],
+            sent["retry"],
+            sent["failed"],
+        )
         self.stdout.write(
             f"推送：送达 {sent['delivered']}，待重试 {sent['retry']}，放弃 {sent['failed']}"
         )

@@ -1,0 +1,41 @@
+"""Malformed request bodies answer 400 in Chinese and English, never 500.
+
+Django raises MultiPartParserError from the first read of `request.POST` or `request.FILES` (a
+multipart body without a boundary, with a broken header or cut short), wherever that read
+happens: in the CSRF check, a form or the API's parameter parsing. Parsing a form body here
+first, before anything else reads it, turns each of those into one clear refusal."""
+
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+
+log = logging.getLogger("outpost.core")
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+ZH = "请求内容格式有误，无法读取（例如 multipart 缺少分隔符或字段头损坏）"
+EN = "The request body is malformed and cannot be read (e.g. multipart without a boundary)"
+
+
+class MalformedBodyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            try:
+                request.POST  # noqa: B018 (parses the body once; later reads reuse it)
+                request.FILES  # noqa: B018
+            except (MultiPartParserError, UnicodeDecodeError, LookupError) as malformed:
+                # (too many fields or files, or too large, stay Django's own 400 and 413)
+                log.info("malformed request body refused: %s", type(malformed).__name__)
+                return malformed_body(request)
+        return self.get_response(request)
+
+
+def malformed_body(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": ZH, "detail_en": EN}, status=400)
+    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{ZH}</p><p>{EN}</p>"
+    return HttpResponse(page, status=400)
