@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs page from its own static files (the CSP refuses a CDN)
     "outpost.core",
     "outpost.geo",
     "outpost.accounts",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "outpost.core.security.SecurityHeadersMiddleware",  # CSP and friends on every answer
     "outpost.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "outpost.core.bodies.MalformedBodyMiddleware",  # a body that cannot be parsed is a 400
     "django.middleware.security.SecurityMiddleware",

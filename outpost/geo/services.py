@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.audit import record_change
+from outpost.core.names import clean_name
 from outpost.geo.models import Grid
 
 
@@ -16,6 +17,7 @@ def update_grid(grid: Grid, *, actor: Any, name: str, grid_type: str) -> Grid:
     name, grid_type = name.strip(), grid_type.strip()
     if not name:
         raise ValidationError(_("The grid name cannot be empty."))
+    name = clean_name(name)
     before = {"name": grid.name, "grid_type": grid.grid_type}
     after = {"name": name, "grid_type": grid_type}
     if before == after:

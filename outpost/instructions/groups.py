@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
+from outpost.core.names import clean_name
 from outpost.geo.models import Division, Grid
 from outpost.instructions import queries
 from outpost.instructions.models import GroupMember, Notice, NoticeReceipt, VirtualGroup
@@ -29,6 +30,8 @@ def create_group(
     types = list(dict.fromkeys(t.strip() for t in unit_types if t.strip()))
     if not types:
         raise ValidationError({"unit_types": _("Choose at least one trade.")})
+    if name.strip():
+        name = clean_name(name, field="name")
     group = VirtualGroup.objects.create(
         name=(name.strip() or f"{area.name}{'、'.join(types)}")[:64],
         unit_types=types,

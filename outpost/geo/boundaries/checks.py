@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from outpost.core.names import name_problem
 from outpost.geo.boundaries.problems import Problem
 from outpost.geo.boundaries.reading import Batch, Record
 from outpost.geo.geometry import area_m2, from_geojson_text, invalid_reason, to_metric
@@ -89,11 +90,12 @@ def _duplicates(records: list[Record]) -> list[Problem]:
 
 
 def _named(record: Record) -> list[Problem]:
-    return (
-        []
-        if record.props.get("name")
-        else [Problem.of(record.source, record.label, "missing_name")]
-    )
+    name = record.props.get("name")
+    if not name:
+        return [Problem.of(record.source, record.label, "missing_name")]
+    if name_problem(name) is not None:  # shown on every page and map: plain text, one line
+        return [Problem.of(record.source, record.label, "bad_name")]
+    return []
 
 
 def _check_division(r: Record, known: Known) -> list[Problem]:

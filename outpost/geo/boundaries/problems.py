@@ -12,6 +12,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_feature": ("要素缺少 code 等属性，无法识别", "feature has no recognisable properties"),
     "duplicate_code": ("编码重复", "duplicate code"),
     "missing_name": ("名称为空", "name is empty"),
+    "bad_name": (
+        "名称过长（最多64个字符）或含有尖括号 < >、控制字符或换行",
+        "name is too long (at most 64 characters) or has angle brackets < >, control "
+        "characters or line breaks",
+    ),
     "bad_division_code": ("区划编码应为12位数字", "division code must be 12 digits"),
     "bad_grid_code": ("网格编码应为15位数字", "grid code must be 15 digits"),
     "bad_police_code": (

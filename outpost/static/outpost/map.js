@@ -1,5 +1,6 @@
 // The area map: grids and police beats drawn from the scoped GeoJSON API, no tile server needed.
-// Every visible string comes translated from #map's data-label-* attributes.
+// Every visible string comes translated from #map's data-label-* attributes; names and other data
+// are only ever set as text (DOM nodes, textContent).
 (function () {
   "use strict";
   const el = document.getElementById("map");
@@ -25,16 +26,21 @@
     },
   };
 
-  function escape(text) {
-    const span = document.createElement("span");
-    span.textContent = text == null ? "" : String(text);
-    return span.innerHTML;
+  // Builders of DOM nodes: data is only ever set as text. Leaflet reads a string given to a
+  // tooltip or popup as HTML, and names are data (a grid may have been renamed to markup).
+  function node(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text != null) made.textContent = String(text);
+    return made;
   }
 
-  function people(list) {
-    return list && list.length
-      ? list.map(escape).join("、")
-      : `<span class="none">${escape(label("None"))}</span>`;
+  function textNode(text) {
+    return node("span", null, text == null ? "" : text);
+  }
+
+  function peopleNode(list) {
+    return list && list.length ? textNode(list.join("、")) : node("span", "none", label("None"));
   }
 
   function page(kind, code) {
@@ -42,21 +48,34 @@
     return template ? template.replace("CODE", encodeURIComponent(code)) : null;
   }
 
-  function popup(p) {
-    const rows = [[label("Code"), `<span class="code">${escape(p.code)}</span>`]];
+  function popupNode(p) {
+    const rows = [[label("Code"), node("span", "code", p.code)]];
     if (p.kind === "grid") {
-      rows.push([label("Community"), escape(p.community)], [label("Beat"), escape(p.beat)]);
-      rows.push([label("Workers"), people(p.grid_workers)]);
+      rows.push([label("Community"), textNode(p.community)], [label("Beat"), textNode(p.beat)]);
+      rows.push([label("Workers"), peopleNode(p.grid_workers)]);
     } else {
-      rows.push([label("Station"), escape(p.station)]);
+      rows.push([label("Station"), textNode(p.station)]);
     }
-    rows.push([label("Officers"), people(p.officers)]);
-    const body = rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${v}</td></tr>`).join("");
+    rows.push([label("Officers"), peopleNode(p.officers)]);
+    const table = node("table", "popup");
+    for (const [key, value] of rows) {
+      const cell = document.createElement("td");
+      cell.append(value);
+      const tr = document.createElement("tr");
+      tr.append(node("th", null, key), cell);
+      table.append(tr);
+    }
     const href = page(p.kind, p.code);
-    const name = href ? `<a href="${escape(href)}">${escape(p.name)}</a>` : escape(p.name);
+    const name = href ? node("a", null, p.name) : textNode(p.name);
+    if (href) name.href = href;
+    const strong = document.createElement("strong");
+    strong.append(name);
     const kind = p.kind === "grid" ? label("KindGrid") : label("KindBeat");
-    return `<div class="popup-head"><span class="kind kind-${escape(p.kind)}">${escape(kind)}</span>`
-      + `<strong>${name}</strong></div><table class="popup">${body}</table>`;
+    const head = node("div", "popup-head");
+    head.append(node("span", `kind kind-${p.kind}`, kind), strong);
+    const box = document.createElement("div");
+    box.append(head, table);
+    return box;
   }
 
   function layer(data, kind) {
@@ -67,8 +86,8 @@
       onEachFeature: (feature, shape) => {
         const p = feature.properties;
         // Tooltip first: its click handler must run before the popup's, which closes it.
-        shape.bindTooltip(escape(p.name), { sticky: true, direction: "top", className: "outpost-tip" });
-        shape.bindPopup(popup(p), { maxWidth: 360, minWidth: 220 });
+        shape.bindTooltip(textNode(p.name), { sticky: true, direction: "top", className: "outpost-tip" });
+        shape.bindPopup(popupNode(p), { maxWidth: 360, minWidth: 220 });
         // The path element is created anew each time the layer is shown again.
         shape.on("add", () => {
           const path = shape.getElement();
@@ -82,9 +101,16 @@
     });
   }
 
+  // The layer control takes its names only as HTML strings: they are built from our own
+  // translated labels and counts (never from data), escaped all the same.
+  function escapeHtml(text) {
+    const entities = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+    return String(text).replace(/[&<>"']/g, (ch) => entities[ch]);
+  }
+
   function legendName(kind, text, count) {
-    return `<span class="swatch swatch-${kind}" aria-hidden="true"></span>${escape(text)}`
-      + ` <span class="count">(${count})</span>`;
+    return `<span class="swatch swatch-${kind}" aria-hidden="true"></span>${escapeHtml(text)}`
+      + ` <span class="count">(${Number(count)})</span>`;
   }
 
   // The user's own area is the tighter of the two layers: a grid worker's grid rather than the

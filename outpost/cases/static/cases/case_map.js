@@ -1,7 +1,8 @@
 // Case maps, no tile server needed. On the report form (#pick-map): the user's grids from the
 // scoped GeoJSON API, a tap pins the place into the hidden lon/lat inputs (WGS-84), or a standard
 // address found by the matcher does. On a case page (#case-map): the case's grid and its point.
-// Every visible string comes translated from the map element's data-label-* attributes.
+// Every visible string comes translated from the map element's data-label-* attributes; data
+// (grid names, addresses) is only ever set as text.
 (function () {
   "use strict";
   const GRID = { color: "#2563eb", weight: 1, opacity: 0.9, fillColor: "#60a5fa", fillOpacity: 0.14 };
@@ -20,6 +21,13 @@
     return map;
   }
 
+  // Tooltips get a node holding text: a string would be read as HTML (a grid's name is data).
+  function textNode(text) {
+    const span = document.createElement("span");
+    span.textContent = text == null ? "" : String(text);
+    return span;
+  }
+
   async function load(url) {
     const response = await fetch(url, { credentials: "same-origin" });
     if (!response.ok) throw new Error(url + " " + response.status);
@@ -35,7 +43,7 @@
     if (box.isValid()) map.fitBounds(box.extend(point), { padding: [16, 16] });
     else map.setView(point, 16);
     grid.addTo(map);
-    L.circleMarker(point, PIN).addTo(map).bindTooltip(el.dataset.gridName || "");
+    L.circleMarker(point, PIN).addTo(map).bindTooltip(textNode(el.dataset.gridName));
   }
 
   function picker(el) {
@@ -74,7 +82,7 @@
       const layer = L.geoJSON(grids, {
         style: () => GRID,
         onEachFeature: (feature, shape) => {
-          shape.bindTooltip(feature.properties.name, { sticky: true, direction: "top" });
+          shape.bindTooltip(textNode(feature.properties.name), { sticky: true, direction: "top" });
           shape.on("add", () => { shape.getElement().dataset.code = feature.properties.code; });
         },
       }).addTo(map);
