@@ -13,10 +13,13 @@ class Decision(models.TextChoices):
 
 
 class Call(models.Model):
-    """One 110 call, once per call id: the decision, the standard address it was matched to and
-    the case a diverted call became."""
+    """One 110 call, once per call id and importer's namespace: the decision, the standard
+    address it was matched to and the case a diverted call became."""
 
-    call_id = models.CharField(_("call id"), max_length=40, unique=True)
+    call_id = models.CharField(_("call id"), max_length=40, db_index=True)
+    # Whose ids these are (`services.call_namespace`): the station's, a civil area's, or the
+    # command line's (""). An id stored by one never answers, nor blocks, another.
+    namespace = models.CharField(_("imported for"), max_length=64, blank=True, default="")
     received_at = models.DateTimeField(_("received at"), db_index=True)
     caller_phone_masked = models.CharField(_("caller phone"), max_length=16, blank=True)
     caller_phone_enc = models.TextField(_("caller phone (encrypted)"), blank=True)
@@ -57,6 +60,11 @@ class Call(models.Model):
         verbose_name = _("110 call")
         verbose_name_plural = _("110 calls")
         ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["namespace", "call_id"], name="calls_call_once_per_namespace"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.call_id

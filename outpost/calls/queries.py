@@ -3,10 +3,11 @@ area; the diversion desk is for those who may dispatch cases there."""
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from outpost.accounts.scope import get_for_user, restrict, scope_for
 from outpost.calls.models import Call
+from outpost.calls.services import call_namespace
 from outpost.cases.models import SubType
 
 DESK = "dispatch"  # the action that opens the desk and its calls
@@ -24,9 +25,10 @@ def recent_calls(user: Any) -> QuerySet[Call]:
 
 def get_call(user: Any, call_id: str) -> Call:
     """The call for a dispatcher of its area; 404 outside what the user sees, 403 inside it
-    without the right to dispatch."""
-    calls = Call.objects.select_related("case", "address")
-    return get_for_user(calls, user, DESK, seen=SEEN, call_id=call_id)
+    without the right to dispatch. Where two importers stored the same id, the user's own."""
+    own = ExpressionWrapper(Q(namespace=call_namespace(user)), output_field=BooleanField())
+    calls = Call.objects.select_related("case", "address").annotate(own=own)
+    return get_for_user(calls.order_by("-own", "-id"), user, DESK, seen=SEEN, call_id=call_id)
 
 
 def subtype_names() -> dict[str, str]:

@@ -8,12 +8,19 @@ Safety first: a call the classifier would divert stays with the police when its 
 be matched, lies outside the district's grids or outside the actor's area, or when the case
 cannot be opened; the reason says why.
 
+Call ids: a 110 call id is kept per namespace, the importer's (`call_namespace`): the station's
+for its police roles, the civil area's for a street commander or grid leader, and the command
+line's. Ids one of them stored never answer another (an id stored elsewhere is, to them, an id
+never seen) and never refuse another's real call, so no one can reserve the station's ids ahead
+of its calls or read back decisions made for another area.
+
 Transactions: one per row. A row is written whole (call, case, timeline, audit) or not at all; a
 bad row is reported in its outcome and the others still go in. Re-running a file is safe: a call
 already stored answers its stored outcome and opens no second case, so a run cut short is
 finished by running it again.
 """
 
+import hashlib
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -72,11 +79,24 @@ class Area:
         )
 
 
+def call_namespace(actor: Any) -> str:
+    """Whose call ids an import stores and reads: "" for the command line (and whoever sees the
+    whole district), else the prefixes of the area the actor dispatches in, police first."""
+    if actor is None:
+        return ""
+    scope = scope_for(actor, "dispatch")
+    if scope.everything:
+        return ""
+    key = ",".join((*scope.police, *scope.civil, *scope.departments))
+    return key if len(key) <= 64 else hashlib.sha256(key.encode()).hexdigest()
+
+
 @dataclass
 class Batch:
     actor: Any
     area: Area
     subtypes: dict[str, SubType]
+    namespace: str = ""
 
     @cached_property
     def matcher(self) -> AddressMatcher:
@@ -110,7 +130,7 @@ def divert_calls(rows: list[TableRow], *, actor: Any = None) -> list[Outcome]:
     subtypes = SubType.objects.select_related("category").filter(
         category__code=DIVERSION_CATEGORY, active=True
     )
-    batch = Batch(actor, Area(actor), {s.code: s for s in subtypes})
+    batch = Batch(actor, Area(actor), {s.code: s for s in subtypes}, call_namespace(actor))
     return [_divert_row(row, batch) for row in rows]
 
 
@@ -120,19 +140,20 @@ def _divert_row(row: TableRow, batch: Batch) -> Outcome:
     except RowError as error:
         call_id = text(dict(row.values), "call_id")[:40]
         return Outcome(row.number, call_id, POLICE, error=str(error), field=error.field)
-    stored = _stored(incoming.call_id)
+    stored = _stored(batch.namespace, incoming.call_id)
     if stored is None:
         try:
             stored = _divert_new(incoming, batch)
         except IntegrityError:  # another upload stored the same call meanwhile
-            stored = _stored(incoming.call_id)
+            stored = _stored(batch.namespace, incoming.call_id)
             if stored is None:
                 raise
     return _outcome(row.number, stored, batch)
 
 
-def _stored(call_id: str) -> Call | None:
-    return Call.objects.select_related("case", "address").filter(call_id=call_id).first()
+def _stored(namespace: str, call_id: str) -> Call | None:
+    calls = Call.objects.select_related("case", "address")
+    return calls.filter(namespace=namespace, call_id=call_id).first()
 
 
 def _divert_new(incoming: IncomingCall, batch: Batch) -> Call:
@@ -222,6 +243,7 @@ def _call_fields(
     address, phone = plan.address, incoming.caller_phone
     return {
         "call_id": incoming.call_id,
+        "namespace": batch.namespace,
         "received_at": incoming.received_at,
         "caller_phone_masked": mask_phone(phone),
         "caller_phone_enc": encrypt(phone) if phone else "",

@@ -20,7 +20,7 @@ from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.webhooks_api import router as webhooks_router
-from outpost.cases.workflow import ACTIONS, State, allowed_actions
+from outpost.cases.workflow import ACTIONS
 from outpost.core.bounds import MAX_ID, check_moment
 from outpost.core.refusals import refusal
 
@@ -59,6 +59,9 @@ class ActionIn(Schema):
     mediation_outcome: str | None = None
     recheck: str | None = None
     duplicate_of: str | None = None
+    outcome: Literal["reached", "unreachable"] | None = Field(
+        None, description="followup (回访): whether the call reached the resident"
+    )
 
 
 class TimelineOut(Schema):
@@ -133,7 +136,7 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
         "rating": case.rating,
         "result": case.result,
         "units": [a.unit_name for a in case.assignments.all() if a.active],
-        "allowed_actions": allowed_actions(State(case.state), services.relations_for(case, user)),
+        "allowed_actions": services.actions_for(case, user),
         "attachments": [attachment_out(case, a) for a in case.attachments.all()]
         if details and with_timeline
         else [],

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.attachments import read_upload
-from outpost.cases.labels import RATING_LABELS, UNIT_KIND_LABELS
+from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
 from outpost.cases.models import Case, Category, SubType, Urgency
 from outpost.cases.queries import dispatch_candidates
 from outpost.cases.routing import Unit
@@ -183,6 +183,13 @@ class ActionForm(forms.Form):
             label=_("Satisfaction"), choices=RATING_CHOICES, widget=forms.RadioSelect
         )
 
+    def _add_followup_fields(self) -> None:
+        self.fields["outcome"] = forms.ChoiceField(
+            label=_("Did the call reach the resident?"),
+            choices=list(FOLLOWUP_LABELS.items()),
+            widget=forms.RadioSelect,
+        )
+
     def _add_reject_fields(self) -> None:
         self.fields["duplicate_of"] = forms.CharField(
             label=_("Duplicate of case number"), required=False, max_length=24
@@ -206,7 +213,7 @@ class ActionForm(forms.Form):
             units = data["units"]
             lead = units[0] if len(units) == 1 else data["lead"]
             return {"targets": [_target(value, value == lead) for value in units]}
-        keys = ("mediation_outcome", "recheck", "rating", "duplicate_of")
+        keys = ("mediation_outcome", "recheck", "rating", "duplicate_of", "outcome")
         payload = {k: data[k] for k in keys if data.get(k)}
         if data.get("photos"):
             payload["files"] = data["photos"]

@@ -1,7 +1,9 @@
 """Ninety days of believable case history for the demo (演示历史数据).
 
-Cases are walked through the real workflow table in memory (every step is checked against it)
-and written in bulk: going through `act` 150,000 times would take many minutes.
+Cases are walked through the real workflow table in memory (every step is checked against it,
+guards included: sub-types that need the officer are verified before they are dispatched, and
+every closed case was rated or its resident could not be reached by 回访) and written in bulk:
+going through `act` 150,000 times would take many minutes.
 """
 
 import datetime as dt
@@ -15,7 +17,7 @@ from django.utils import timezone
 from outpost.accounts.models import Department
 from outpost.cases.models import Card, Case, CaseAssignment, SubType, TimelineEntry
 from outpost.cases.services import _tracking_code
-from outpost.cases.workflow import TABLE, State
+from outpost.cases.workflow import TABLE, Facts, State, holds
 from outpost.core.bulk import insert_rows
 from outpost.core.workdays import deadline
 from outpost.geo.models import Division, Grid, PoliceBeat
@@ -40,6 +42,7 @@ SOURCES = {
     "08": ["grid_patrol", "higher_level"],
 }
 RATINGS = (("satisfied", 80), ("basically_satisfied", 15), ("unsatisfied", 5))
+UNREACHABLE = 0.06  # share of completed cases whose resident no 回访 call reaches
 
 
 @dataclass
@@ -50,12 +53,28 @@ class Draft:
     steps: list[tuple[str, State, State, dt.datetime, str, str]] = field(default_factory=list)
     units: list[tuple[str, str, str, bool, dt.datetime]] = field(default_factory=list)
     cards: list[tuple[str, str, dt.datetime, dt.datetime]] = field(default_factory=list)
+    sub: SubType | None = None
 
     def step(self, action: str, at: dt.datetime, actor: str, comment: str = "") -> None:
         state = State(self.case["state"])
         move = TABLE[(state, action)]  # KeyError here would be a bug in the generator
+        assert holds(move.guard, self.facts()), (action, move.guard)  # so would this
         self.steps.append((action, state, move.target, at, actor, comment))
         self.case["state"] = move.target.value
+        if action == "complete":
+            self.case["followups_failed"] = 0
+        elif action == "followup" and "未联系上" in comment:
+            self.case["followups_failed"] += 1
+
+    def facts(self) -> Facts:
+        sub = self.sub
+        assert sub is not None
+        return Facts(
+            needs_verification=sub.needs_verification,
+            followup_required=sub.followup_required,
+            followup_attempts=sub.followup_attempts,
+            followups_failed=self.case["followups_failed"],
+        )
 
 
 @transaction.atomic
@@ -115,6 +134,7 @@ def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int) -> Dr
             "version": 0,
             "rework_count": 0,
             "rating": "",
+            "followups_failed": 0,
             "result": "",
             "reported_at": reported,
             "extension_requested": False,
@@ -127,7 +147,8 @@ def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int) -> Dr
             "reporter_name": "",
             "reporter_phone_masked": "",
             "reporter_phone_enc": "",
-        }
+        },
+        sub=sub,
     )
     draft.steps.append(("report", State.REPORTED, State.REPORTED, reported, f"gw{grid}", ""))
     _walk(rng, world, draft, sub, now)
@@ -150,7 +171,13 @@ def _walk(rng: random.Random, world: _World, d: Draft, sub: SubType, now: dt.dat
         _maybe(d, "reject", t + dt.timedelta(hours=2), now, leader, "重复上报，已合并处理")
         return
     t += dt.timedelta(minutes=rng.randrange(10, 240))
-    if not _maybe(d, "accept", t, now, leader):
+    if sub.needs_verification:  # 民警核: the beat's officer verifies before anyone dispatches
+        if not _maybe(d, "request_verification", t, now, leader):
+            return
+        t += dt.timedelta(minutes=rng.randrange(30, 480))
+        if not _maybe(d, "verify", t, now, f"o{d.case['beat_code']}", "经核实属实"):
+            return
+    elif not _maybe(d, "accept", t, now, leader):
         return
     unit = _unit(world, d.case, sub)
     t += dt.timedelta(minutes=rng.randrange(5, 120))
@@ -190,7 +217,9 @@ def _handle(
             return
         if d.case["state"] != State.HANDLING:  # not reopened
             break
-    if d.case["state"] == State.HANDLING or d.case["rating"] == "unsatisfied":
+    if d.case["state"] == State.HANDLING or (
+        d.case["state"] == State.RATED and d.case["rating"] == "unsatisfied"
+    ):
         return  # still being reworked, or the reopening is still to come
     close = d.steps[-1][3] + dt.timedelta(hours=rng.uniform(2, 48))
     _maybe(d, "close", close, now, "commander")
@@ -208,6 +237,8 @@ def _complete_and_rate(
     if not _maybe(d, "complete", done, now, f"h{unit}", "已处理完毕，现场复查无问题"):
         return False
     d.case.update(handle_due=None, result="已处理完毕，现场复查无问题")
+    if sub.followup_required and rng.random() < UNREACHABLE:
+        return _unreachable(rng, d, sub, done, now)
     rating = rng.choices([r for r, _ in RATINGS], weights=[w for _, w in RATINGS])[0]
     if not _maybe(d, "rate", done + dt.timedelta(hours=rng.uniform(1, 72)), now, "resident"):
         return False
@@ -217,6 +248,19 @@ def _complete_and_rate(
         if _maybe(d, "reopen", again, now, "resident", "回访不满意，重新办理"):
             d.case["rework_count"] += 1
             d.case.update(handle_started=again, handle_due=deadline(again, sub.handle_limit))
+    return True
+
+
+def _unreachable(
+    rng: random.Random, d: Draft, sub: SubType, done: dt.datetime, now: dt.datetime
+) -> bool:
+    """回访 calls that never reach the resident, a few hours apart: after as many as the
+    sub-type allows the case may close without a rating."""
+    at = done
+    for n in range(1, sub.followup_attempts + 1):
+        at += dt.timedelta(hours=rng.uniform(2, 30))
+        if not _maybe(d, "followup", at, now, "commander", f"回访：未联系上（第{n}次）"):
+            return False
     return True
 
 

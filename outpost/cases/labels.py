@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "complete": pgettext_lazy("case action", "Complete"),
     "rate": pgettext_lazy("case action", "Rate"),
     "reopen": pgettext_lazy("case action", "Reopen"),
+    "followup": pgettext_lazy("case action", "Record a follow-up call"),
     "close": pgettext_lazy("case action", "Close"),
     "attach": pgettext_lazy("case action", "Add photos or files"),
 }
@@ -44,6 +45,11 @@ RATING_LABELS: dict[str, Promise] = {
     "satisfied": pgettext_lazy("rating", "Satisfied"),
     "basically_satisfied": pgettext_lazy("rating", "Basically satisfied"),
     "unsatisfied": pgettext_lazy("rating", "Unsatisfied"),
+}
+
+FOLLOWUP_LABELS: dict[str, Promise] = {
+    "reached": pgettext_lazy("follow-up", "Reached the resident"),
+    "unreachable": pgettext_lazy("follow-up", "Could not reach the resident"),
 }
 
 CLOCK_LABELS: dict[str, Promise] = {

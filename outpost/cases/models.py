@@ -39,6 +39,10 @@ class SubType(models.Model):
     sign_on_hours = models.PositiveSmallIntegerField(_("sign-on limit (hours)"))
     handle_limit = models.CharField(_("handling limit"), max_length=8)
     closing_requires = models.CharField(_("closing requires"), max_length=32, blank=True)
+    # 回访: a completed case closes after the resident's rating, or after this many calls that
+    # did not reach them; without it, at once.
+    followup_required = models.BooleanField(_("follow-up (回访) required"), default=True)
+    followup_attempts = models.PositiveSmallIntegerField(_("unanswered follow-up calls"), default=3)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -134,6 +138,7 @@ class Case(models.Model):
     extension_requested = models.BooleanField(_("extension requested"), default=False)
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     rating = models.CharField(_("rating"), max_length=24, blank=True)
+    followups_failed = models.PositiveSmallIntegerField(_("unanswered follow-up calls"), default=0)
     result = models.TextField(_("result"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

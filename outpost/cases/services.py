@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -22,9 +23,19 @@ from outpost.cases.models import (
     TimelineEntry,
 )
 from outpost.cases.numbering import next_case_number
-from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
+from outpost.cases.routing import Unit, escalation_unit, suggested_units
 from outpost.cases.supervision import notify_case_units
-from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transition
+from outpost.cases.workflow import (
+    TERMINAL,
+    Facts,
+    Guard,
+    Relation,
+    State,
+    Transition,
+    allowed_actions,
+    holds,
+    transition,
+)
 from outpost.core.context import stored_user
 from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_phone
@@ -37,6 +48,20 @@ from outpost.registry.validators import FieldProblem, parse_id_number
 CLOSED = _("The case is closed and can no longer change")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 MEDIATION_OUTCOMES = ("调解成功", "调解不成功", "已引导司法途径")
+FOLLOWUP_OUTCOMES = ("reached", "unreachable")
+# Outside the reporter's area and outside every grid look the same, so reporting cannot be used
+# to probe where the grids and beats of others lie.
+OUTSIDE = _("That place is outside your area")
+GUARD_REFUSALS = {
+    Guard.NO_VERIFICATION_NEEDED: _(
+        "A case of this type (%(subtype)s) needs the verification of the beat's officer: "
+        "ask the officer to verify it before accepting"
+    ),
+    Guard.FOLLOWUP_EXHAUSTED: _(
+        "The case closes after the resident's rating, or after %(attempts)s follow-up calls "
+        "that did not reach them (%(failed)s so far)"
+    ),
+}
 
 
 class CaseConflict(Exception):
@@ -72,8 +97,8 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
     if new.lon is None or new.lat is None:
         raise ValidationError({"location": _("Pin the place on the map")})
     place = locate(new.lon, new.lat, new.crs)
-    if place.grid_code is None:
-        raise ValidationError({"location": _("That place is in no grid")})
+    if place.grid_code is None or not _reports_there(actor, place.grid_code, place.beat_code):
+        raise ValidationError({"location": OUTSIDE})
     if new.subtype.category.restricted and not can_report_restricted(actor):
         raise PermissionDenied
     now = timezone.now()
@@ -113,6 +138,20 @@ def _address(new: NewCase, actor: Any) -> StandardAddress | None:
         found = refusal(_("No such standard address in your area: %(code)s"), code=new.address)
         raise ValidationError({"address": found})
     return found
+
+
+def _reports_there(actor: Any, grid_code: str, beat_code: str | None) -> bool:
+    """The place lies in the reporter's area, by the same rule as the cases they then see (its
+    grid or its beat). Only the command line's 110 desk reports without a signed-in user, for
+    the whole district; an anonymous visitor reports nowhere."""
+    if not getattr(actor, "is_authenticated", False):
+        return actor is not None and not isinstance(actor, AnonymousUser)
+    scope = scope_for(actor, "report")
+    return (
+        scope.everything
+        or bool(scope.civil and grid_code.startswith(scope.civil))
+        or bool(scope.police and beat_code and beat_code.startswith(scope.police))
+    )
 
 
 def _problem(problem: FieldProblem) -> Any:
@@ -166,6 +205,21 @@ def relations_for(case: Case, actor: Any) -> set[Relation]:
     return relations
 
 
+def facts_for(case: Case) -> Facts:
+    sub = case.subtype
+    return Facts(
+        needs_verification=sub.needs_verification,
+        followup_required=sub.followup_required,
+        followup_attempts=sub.followup_attempts,
+        followups_failed=case.followups_failed,
+    )
+
+
+def actions_for(case: Case, actor: Any) -> list[str]:
+    """What the actor may do now: their relations to the case and the table's guards."""
+    return allowed_actions(State(case.state), relations_for(case, actor), facts_for(case))
+
+
 def _handles(case: Case, actor: Any) -> bool:
     scope = scope_for(actor, "handle")
     if scope.empty:
@@ -193,7 +247,7 @@ def act(
         now = timezone.now()
         if payload.get("files"):
             _attach_for(case, step, payload["files"], actor)
-        changes = _effects(case, step, payload, comment, now)
+        changes = _effects(case, step, payload, comment, now, actor)
         updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
             state=step.target, version=F("version") + 1, **changes
         )
@@ -202,6 +256,8 @@ def act(
         _after(case, step, payload, now)
         case.refresh_from_db()
         deadline = case.handle_due if step.target == State.HANDLING else case.sign_on_due
+        if action == "followup":
+            comment = _followup_note(case, payload, comment)
         _timeline(case, actor, action, step.state, step.target, comment, deadline, now)
     return case
 
@@ -221,15 +277,26 @@ def _check(
         raise PermissionDenied
     if step.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Please say why")})
+    facts = facts_for(case)
+    if not holds(step.guard, facts):
+        raise refusal(
+            GUARD_REFUSALS[step.guard],  # type: ignore[index]
+            subtype=case.subtype.name,
+            attempts=facts.followup_attempts,
+            failed=facts.followups_failed,
+        )
     return step
 
 
 def _effects(
-    case: Case, step: Transition, payload: dict[str, Any], comment: str, now: Any
+    case: Case, step: Transition, payload: dict[str, Any], comment: str, now: Any, actor: Any
 ) -> dict[str, Any]:
     changes = clocks.effects(case, step, now)
     if step.action == "complete":
         changes["result"] = _closing_result(case, payload, comment)
+        changes["followups_failed"] = 0  # a new round of handling, a new round of 回访
+    elif step.action == "followup" and _followup_outcome(payload) == "unreachable":
+        changes["followups_failed"] = F("followups_failed") + 1
     elif step.action == "rate":
         changes["rating"] = _rating(payload)
     elif step.action == "reopen":
@@ -237,7 +304,7 @@ def _effects(
     elif step.action == "request_extension":
         changes["extension_requested"] = True
     elif step.action == "reject" and payload.get("duplicate_of"):
-        changes["duplicate_of"] = _original(case, payload["duplicate_of"])
+        changes["duplicate_of"] = _original(case, payload["duplicate_of"], actor)
     if step.target in TERMINAL:
         changes["closed_at"] = now
     return changes
@@ -279,8 +346,27 @@ def _rating(payload: dict[str, Any]) -> str:
     return str(rating)
 
 
-def _original(case: Case, number: str) -> Case:
-    original = Case.objects.filter(number=number).exclude(pk=case.pk).first()
+def _followup_outcome(payload: dict[str, Any]) -> str:
+    outcome = payload.get("outcome")
+    if outcome not in FOLLOWUP_OUTCOMES:
+        raise ValidationError({"outcome": _("Say whether the call reached the resident")})
+    return str(outcome)
+
+
+def _followup_note(case: Case, payload: dict[str, Any], comment: str) -> str:
+    """The 回访 call on the timeline (stored in Chinese like the rest of the record): whether it
+    reached the resident and, if not, which unanswered call of this round it was."""
+    if payload["outcome"] == "reached":
+        note = "回访：已联系上"
+    else:
+        note = f"回访：未联系上（第{case.followups_failed}次）"
+    return f"{note}：{comment.strip()}" if comment.strip() else note
+
+
+def _original(case: Case, number: str, actor: Any) -> Case:
+    """The original among the cases the actor sees: one outside their area is "no such case",
+    the same answer as a number that does not exist."""
+    original = visible_cases(actor).filter(number=number).exclude(pk=case.pk).first()
     if original is None:
         found = refusal(_("No such original case: %(number)s"), number=number)
         raise ValidationError({"duplicate_of": found})
@@ -305,10 +391,23 @@ def _targets(case: Case, payload: dict[str, Any]) -> list[tuple[Unit, bool]]:
     if not wanted:
         units = suggested_units(case)
         return [(unit, i == 0) for i, unit in enumerate(units)]
-    units = [(resolve_unit(t["kind"], t["code"]), bool(t.get("lead"))) for t in wanted]
+    units = [(_offered(case, t.get("kind"), t.get("code")), bool(t.get("lead"))) for t in wanted]
     if sum(lead for _, lead in units) != 1:
         raise ValidationError({"targets": _("Joint handling needs exactly one lead unit")})
     return units
+
+
+def _offered(case: Case, kind: Any, code: Any) -> Unit:
+    """A unit the dispatch form offers for this case (`queries.dispatch_candidates`, the one
+    list for the form, the API and the board); any other is "no such unit", exactly as one that
+    does not exist."""
+    from outpost.cases.queries import dispatch_candidates  # queries reads through this module
+
+    offered = {(u.kind, u.code): u for u in dispatch_candidates(case)[1]}
+    found = offered.get((str(kind), str(code)))
+    if found is None:
+        raise refusal(_("No such unit to dispatch to: %(kind)s %(code)s"), kind=kind, code=code)
+    return found
 
 
 def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:

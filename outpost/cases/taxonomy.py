@@ -43,4 +43,6 @@ def _subtype(sub: dict[str, Any], category: Category) -> dict[str, Any]:
         "sign_on_hours": sub["sign_on_hours"],
         "handle_limit": sub["handle_limit"],
         "closing_requires": sub["closing_requires"] or "",
+        "followup_required": sub.get("followup_required", True),
+        "followup_attempts": sub.get("followup_attempts", 3),
     }

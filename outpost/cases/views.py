@@ -143,7 +143,9 @@ def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
 def _render_detail(
     request: HttpRequest, case: Case, bound: ActionForm | None = None
 ) -> HttpResponse:
-    actions = allowed_actions(State(case.state), services.relations_for(case, request.user))
+    actions = services.actions_for(case, request.user)
+    if bound and bound.action not in actions:  # refused by a guard: show the form with why
+        actions.append(bound.action)
     forms = [
         bound if bound and bound.action == a else ActionForm(case=case, action=a) for a in actions
     ]

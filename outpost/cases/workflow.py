@@ -3,6 +3,9 @@ what each step does to the clocks. `outpost.cases.services.act` applies it, noth
 
 Relations, not roles, decide who may act: the same officer is the verifier of one case and the
 handler of another. `relations_for` in services works out the caller's relations to a case.
+Some steps also have a guard, a condition on the case itself (its sub-type, its 回访 so far):
+`holds` decides it from the case's `Facts`, the same for the service, the pages and the demo's
+history.
 """
 
 from dataclasses import dataclass
@@ -35,6 +38,32 @@ class Clock(StrEnum):
     HANDLING = "handling"  # from sign-on until completion, paused while suspended
 
 
+class Guard(StrEnum):
+    # 受理 directly only a sub-type that needs no officer: the others go through 核实 first.
+    NO_VERIFICATION_NEEDED = "no_verification_needed"
+    # 结案 from 已办结 only once 回访 failed as often as the sub-type allows (a rated case closes
+    # from 已回访; a sub-type without 回访 closes at once).
+    FOLLOWUP_EXHAUSTED = "followup_exhausted"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the guards read of a case."""
+
+    needs_verification: bool = False
+    followup_required: bool = False
+    followup_attempts: int = 0
+    followups_failed: int = 0  # unanswered 回访 calls since the case was last completed
+
+
+def holds(guard: Guard | None, facts: Facts) -> bool:
+    if guard is None:
+        return True
+    if guard == Guard.NO_VERIFICATION_NEEDED:
+        return not facts.needs_verification
+    return not facts.followup_required or facts.followups_failed >= facts.followup_attempts
+
+
 @dataclass(frozen=True)
 class Transition:
     state: State
@@ -45,6 +74,7 @@ class Transition:
     stops: tuple[Clock, ...] = ()
     pauses: tuple[Clock, ...] = ()
     needs_comment: bool = False
+    guard: Guard | None = None
 
 
 def _t(state: State, action: str, target: State, *who: Relation, **clocks: object) -> Transition:
@@ -71,7 +101,7 @@ OPEN = (
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t(S.REPORTED, "accept", S.ACCEPTED, D),
+    _t(S.REPORTED, "accept", S.ACCEPTED, D, guard=Guard.NO_VERIFICATION_NEEDED),
     _t(S.REPORTED, "request_verification", S.AWAITING_VERIFICATION, D),
     _t(S.REPORTED, "reject", S.REJECTED, D, needs_comment=True),
     _t(S.AWAITING_VERIFICATION, "verify", S.ACCEPTED, V),
@@ -91,7 +121,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.COMPLETED, "rate", S.RATED, P, R, D),
     _t(S.COMPLETED, "reopen", S.HANDLING, P, R, D, starts=(Clock.HANDLING,), needs_comment=True),
     _t(S.RATED, "reopen", S.HANDLING, P, R, D, starts=(Clock.HANDLING,), needs_comment=True),
-    _t(S.COMPLETED, "close", S.CLOSED, D),
+    _t(S.COMPLETED, "followup", S.COMPLETED, D),  # one 回访 call: reached or unreachable
+    _t(S.COMPLETED, "close", S.CLOSED, D, guard=Guard.FOLLOWUP_EXHAUSTED),
     _t(S.RATED, "close", S.CLOSED, D),
 )
 
@@ -104,10 +135,13 @@ def transition(state: State, action: str) -> Transition | None:
     return TABLE.get((state, action))
 
 
-def allowed_actions(state: State, relations: set[Relation]) -> list[str]:
-    """The actions a caller with these relations may take now, in table order."""
+def allowed_actions(
+    state: State, relations: set[Relation], facts: Facts | None = None
+) -> list[str]:
+    """The actions a caller with these relations may take now, in table order; given the case's
+    facts, only those whose guard holds."""
     seen: dict[str, None] = {}
     for t in TRANSITIONS:
-        if t.state == state and t.who & relations:
+        if t.state == state and t.who & relations and (facts is None or holds(t.guard, facts)):
             seen.setdefault(t.action)
     return list(seen)

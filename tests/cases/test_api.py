@@ -220,17 +220,19 @@ def _race(number: str, clients: list[Client], actions: tuple[str, str]) -> list[
 
 
 def test_a_unit_sent_a_case_across_a_boundary_can_open_and_work_it(
-    home_grid: Grid, grid_worker: Persona, commander: Persona, outsider: Persona
+    home_grid: Grid, grid_worker: Persona, commander: Persona
 ) -> None:
-    from outpost.accounts.models import RoleAssignment
-
-    other_grid = RoleAssignment.objects.get(user=outsider.user).scope_code
+    # A district department, outside the grid's area, among the units the dispatch form offers.
+    handler = User.objects.create_user(username="dept_api_p", password="x")
+    grant_role(handler, Role.DEPARTMENT_HANDLER, "320106CG", actor=None)
+    department = Client()
+    department.force_login(handler)
     case = file_case(home_grid, grid_worker.user)
     url = f"{API}/cases/{case.number}"
     post(commander.client, f"{url}/actions/accept", {})
-    assert outsider.client.get(url).status_code == 404  # not theirs yet
-    target = {"kind": "grid", "code": other_grid, "lead": True}
+    assert department.get(url).status_code == 404  # not theirs yet
+    target = {"kind": "department", "code": "320106CG", "lead": True}
     post(commander.client, f"{url}/actions/dispatch", {"targets": [target]})
-    seen = outsider.client.get(url)
+    seen = department.get(url)
     assert seen.status_code == 200 and seen.json()["allowed_actions"] == ["sign_on", "return"]
-    assert post(outsider.client, f"{url}/actions/sign_on", {}).json()["state"] == "handling"
+    assert post(department, f"{url}/actions/sign_on", {}).json()["state"] == "handling"

@@ -311,9 +311,9 @@ def test_it_rejects_a_point_outside_every_grid_in_chinese(grid_worker: Persona) 
     form = {"subtype": "0603", "title": "海上漂浮物", "urgency": "normal"}
     outside = grid_worker.client.post("/cases/report/", {**form, "lon": 0.5, "lat": 0.5})
     html = outside.content.decode()
-    assert outside.status_code == 200 and "该位置不在任何网格内" in html
+    assert outside.status_code == 200 and "该位置不在您的辖区内" in html
     location = html[html.index('id="field-location"') :]
-    assert location.index("该位置不在任何网格内") < location.index("</fieldset>")  # by the map
+    assert location.index("该位置不在您的辖区内") < location.index("</fieldset>")  # by the map
     unpinned = grid_worker.client.post("/cases/report/", form).content.decode()
     assert "请在地图上标出位置，或按地址查找" in unpinned
     short = grid_worker.client.post("/cases/report/", {**form, "title": "x"}).content.decode()
