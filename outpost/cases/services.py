@@ -21,8 +21,10 @@ from outpost.cases.models import (
     SubType,
     TimelineEntry,
 )
+from outpost.cases.notices import tell_reporter
 from outpost.cases.numbering import next_case_number
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
+from outpost.cases.sensitivity import for_subtype
 from outpost.cases.supervision import notify_case_units
 from outpost.cases.workflow import TERMINAL, Relation, State, Transition, transition
 from outpost.core.context import stored_user
@@ -95,7 +97,7 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
         reporter_phone_masked=mask_phone(new.reporter_phone),
         reporter_phone_enc=encrypt(new.reporter_phone) if new.reporter_phone else "",
         urgency=new.urgency,
-        sensitivity=new.sensitivity,
+        sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,
     )
     case.parties.set(_parties(new.parties, actor))
@@ -203,6 +205,7 @@ def act(
         case.refresh_from_db()
         deadline = case.handle_due if step.target == State.HANDLING else case.sign_on_due
         _timeline(case, actor, action, step.state, step.target, comment, deadline, now)
+        tell_reporter(case, step, actor, now)
     return case
 
 
@@ -291,7 +294,7 @@ def _after(case: Case, step: Transition, payload: dict[str, Any], now: Any) -> N
     """Assignments change with dispatch, escalation, sign-on and return."""
     if step.action == "dispatch":
         _assign(case, _targets(case, payload), now)
-        notify_case_units(case, f"新派遣：{case.number} {case.title}", now)
+        notify_case_units(case, "dispatched", now)
     elif step.action == "sign_on":
         case.assignments.filter(active=True, signed_on_at__isnull=True).update(signed_on_at=now)
     elif step.action == "return":
