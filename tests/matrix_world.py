@@ -171,7 +171,7 @@ def build_world(media: str) -> World:
         created_at=now,
     )
     message = Notification.objects.create(
-        user=commander, case=case, text=f"新派遣：{case.number}", created_at=now
+        user=commander, case=case, event="dispatched", created_at=now
     )
     job = ImportJob.objects.create(
         kind="persons", filename="people.csv", data=b"", status="done", created_by=commander

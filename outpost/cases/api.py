@@ -15,8 +15,9 @@ from outpost.accounts.scope import scope_for
 from outpost.cases import services
 from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
-from outpost.cases.inbox import messages_for
+from outpost.cases.inbox import messages_for, worded
 from outpost.cases.models import Attachment, Case, SubType
+from outpost.cases.presenter import present_case
 from outpost.cases.queries import get_case
 from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.webhooks_api import router as webhooks_router
@@ -114,21 +115,22 @@ class CasePage(Schema):
 
 
 def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, Any]:
-    details = _sees_details(case, user)
+    seen = present_case(case, user)
+    details = seen.details
     timeline = list(case.timeline.all()) if with_timeline else []
     return {
         "number": case.number,
         "state": case.state,
         "subtype": case.subtype.code,
         "subtype_name": case.subtype.name,
-        "title": case.title if details else "（涉警内容）",
-        "description": case.description if details else None,
+        "title": seen.title,
+        "description": seen.description,
         "source": case.source,
         "urgency": case.urgency,
         "sensitivity": case.sensitivity,
         "grid_code": case.grid_code,
         "beat_code": case.beat_code,
-        "address": case.address.code if details and case.address_id else None,
+        "address": seen.address_code,
         "reported_at": case.reported_at,
         "sign_on_due": case.sign_on_due,
         "handle_due": case.handle_due,
@@ -147,7 +149,7 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
                 "action": t.action,
                 "from_state": t.from_state,
                 "to_state": t.to_state,
-                "comment": t.comment if details else "",
+                "comment": seen.comment(t.comment),
                 "deadline": t.deadline,
             }
             for t in timeline
@@ -315,7 +317,8 @@ def add_attachments(
 
 class NotificationOut(Schema):
     id: int
-    text: str
+    event: str = Field(..., description="dispatched, card_yellow, card_red, accepted, rejected, …")
+    text: str = Field(..., description="Worded for you when read, in your language")
     case: str
     created_at: dt.datetime
     read_at: dt.datetime | None
@@ -329,10 +332,11 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[
     return [
         {
             "id": m.pk,
-            "text": m.text,
+            "event": m.event,
+            "text": text,
             "case": m.case.number,
             "created_at": m.created_at,
             "read_at": m.read_at,
         }
-        for m in found[:200]
+        for m, text in worded(found[:200], request.user)
     ]

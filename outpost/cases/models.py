@@ -25,11 +25,25 @@ class Category(models.Model):
         return f"{self.code} {self.name}"
 
 
+class Sensitivity(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    POLICE_ONLY = "police", _("Police only")
+
+
+# Least to most sensitive: a case keeps the stricter of its sub-type's level and the reporter's.
+SENSITIVITY_ORDER = (Sensitivity.PUBLIC, Sensitivity.INTERNAL, Sensitivity.POLICE_ONLY)
+
+
 class SubType(models.Model):
     """A case sub-type with its routing and time limits (事件小类)."""
 
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=32)
+    # The least sensitivity of its cases (涉警 clues are police-only whatever the form says).
+    sensitivity = models.CharField(
+        _("least sensitivity"), max_length=8, choices=Sensitivity.choices, default="public"
+    )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="subtypes"
     )
@@ -67,12 +81,6 @@ class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
     CRITICAL = "critical", _("Critical")
-
-
-class Sensitivity(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    INTERNAL = "internal", _("Internal")
-    POLICE_ONLY = "police", _("Police only")
 
 
 class Case(models.Model):
@@ -234,13 +242,15 @@ class Card(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app inbox message (站内消息) about a case."""
+    """An in-app inbox message (站内消息) about a case. It keeps what happened (an event code),
+    never words about the case: they are rendered when read, for the one reading, through the
+    case presenter (`outpost.cases.inbox.worded`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(_("text"), max_length=200)
+    event = models.CharField(_("event"), max_length=24)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -250,7 +260,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.text
+        return f"{self.event} {self.case_id}"
 
 
 class AttachmentPurpose(models.TextChoices):

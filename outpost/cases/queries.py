@@ -18,6 +18,9 @@ from outpost.accounts.models import Department
 from outpost.accounts.scope import restrict, scope_for
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
+from outpost.cases.presenter import POLICE_ONLY_TITLE as POLICE_ONLY_TITLE  # for older callers
+from outpost.cases.presenter import present_case
+from outpost.cases.presenter import sees_details as sees_details  # decided by the presenter
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
 from outpost.cases.supervision import YELLOW_AT
 from outpost.cases.workflow import State
@@ -25,16 +28,6 @@ from outpost.core.scoping import prefix_q
 
 TO_DISPATCH = (State.REPORTED, State.ACCEPTED, State.AWAITING_VERIFICATION)
 WITH_UNITS = (State.DISPATCHED, State.HANDLING, State.SUSPENDED)
-POLICE_ONLY_TITLE = "（涉警内容）"
-
-
-def sees_details(case: Case, user: Any) -> bool:
-    """Police-only details are for police roles; civil roles see status and outcome."""
-    return (
-        case.sensitivity != "police"
-        or not scope_for(user, "verify").empty
-        or (case.reporter_id == getattr(user, "pk", None))
-    )
 
 
 def get_case(user: Any, number: str) -> Case:
@@ -100,7 +93,7 @@ def rows(cases: Any, user: Any) -> list[dict[str, Any]]:
     return [
         {
             "case": case,
-            "title": case.title if sees_details(case, user) else POLICE_ONLY_TITLE,
+            "title": present_case(case, user).title,
             "units": [a.unit_name for a in case.active_assignments],
             "deadline": deadline_in_force(case, now),
         }

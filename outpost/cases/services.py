@@ -22,8 +22,10 @@ from outpost.cases.models import (
     SubType,
     TimelineEntry,
 )
+from outpost.cases.notices import tell_reporter
 from outpost.cases.numbering import next_case_number
 from outpost.cases.routing import Unit, escalation_unit, suggested_units
+from outpost.cases.sensitivity import for_subtype
 from outpost.cases.supervision import notify_case_units
 from outpost.cases.workflow import (
     TERMINAL,
@@ -120,7 +122,7 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
         reporter_phone_masked=mask_phone(new.reporter_phone),
         reporter_phone_enc=encrypt(new.reporter_phone) if new.reporter_phone else "",
         urgency=new.urgency,
-        sensitivity=new.sensitivity,
+        sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,
     )
     case.parties.set(_parties(new.parties, actor))
@@ -259,6 +261,7 @@ def act(
         if action == "followup":
             comment = _followup_note(case, payload, comment)
         _timeline(case, actor, action, step.state, step.target, comment, deadline, now)
+        tell_reporter(case, step, actor, now)
     return case
 
 
@@ -377,7 +380,7 @@ def _after(case: Case, step: Transition, payload: dict[str, Any], now: Any) -> N
     """Assignments change with dispatch, escalation, sign-on and return."""
     if step.action == "dispatch":
         _assign(case, _targets(case, payload), now)
-        notify_case_units(case, f"新派遣：{case.number} {case.title}", now)
+        notify_case_units(case, "dispatched", now)
     elif step.action == "sign_on":
         case.assignments.filter(active=True, signed_on_at__isnull=True).update(signed_on_at=now)
     elif step.action == "return":

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from outpost.accounts.models import RoleAssignment
+from outpost.accounts.roles import roles_granting
 from outpost.cases.models import Card, Case, CaseAssignment, Notification
 from outpost.cases.routing import escalation_unit
 from outpost.cases.workflow import State
@@ -57,8 +58,7 @@ def _issue(case: Case, color: str, clock: str, due: dt.datetime, now: dt.datetim
             Card.objects.create(case=case, color=color, clock=clock, deadline=due, issued_at=now)
     except IntegrityError:
         return False  # this card was issued by an earlier sweep
-    word = "黄牌预警" if color == "yellow" else "红牌督办"
-    notify_case_units(case, f"{word}：{case.number} {case.title}", now)
+    notify_case_units(case, f"card_{color}", now)
     return True
 
 
@@ -86,12 +86,15 @@ def _maybe_escalate(case: Case, color: str, now: dt.datetime) -> int:
 ROOM_DUTY: list[Callable[[str, Any], set[int]]] = []
 
 
-def notify_case_units(case: Case, text: str, now: Any) -> int:
-    """An inbox message to everyone holding a role over a unit the case is with; for a
-    command room, to whoever is on duty there (everyone holding it when nobody is)."""
+def notify_case_units(case: Case, event: str, now: Any) -> int:
+    """An inbox message (an event code; its words are rendered when read) to everyone who works
+    the units the case is with; for a command room, to whoever is on duty there (everyone who
+    dispatches there when nobody is). Roles that neither handle nor dispatch (8大员 reporters,
+    auditors) hear nothing of other people's cases."""
     active = case.assignments.filter(active=True)
     units = list(active.values_list("unit_code", flat=True))
-    holders = RoleAssignment.objects.filter(scope_code__in=units)
+    working = {*roles_granting("handle"), *roles_granting("dispatch")}
+    holders = RoleAssignment.objects.filter(scope_code__in=units, role__in=working)
     users = set(holders.values_list("user_id", flat=True))
     for station in active.filter(unit_kind="room").values_list("unit_code", flat=True):
         on_duty = set().union(*(who(station, now) for who in ROOM_DUTY))
@@ -99,6 +102,6 @@ def notify_case_units(case: Case, text: str, now: Any) -> int:
             users -= set(holders.filter(scope_code=station).values_list("user_id", flat=True))
             users |= on_duty
     Notification.objects.bulk_create(
-        [Notification(user_id=u, case=case, text=text[:200], created_at=now) for u in users]
+        [Notification(user_id=u, case=case, event=event, created_at=now) for u in users]
     )
     return len(users)

@@ -36,6 +36,7 @@ def load_taxonomy(path: Path = TAXONOMY) -> int:
 def _subtype(sub: dict[str, Any], category: Category) -> dict[str, Any]:
     return {
         "name": sub["name"],
+        "sensitivity": sub.get("sensitivity", "public"),
         "category": category,
         "default_owner": sub["default_owner"],
         "notify_beat": sub["notify_beat"],

@@ -19,6 +19,7 @@ from outpost.cases import attachments, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, label
 from outpost.cases.models import Case, Source
+from outpost.cases.presenter import present_case
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 from outpost.core.forms import show_refusal
 from outpost.geo.models import Grid, PoliceBeat
@@ -155,12 +156,13 @@ def _render_detail(
 
 
 def _facts(case: Case, user: Any) -> dict[str, Any]:
-    details = queries.sees_details(case, user)
+    seen = present_case(case, user)
+    details = seen.details
     grid = Grid.objects.filter(code=case.grid_code).first()
     return {
         "case": case,
         "details": details,
-        "title": case.title if details else queries.POLICE_ONLY_TITLE,
+        "title": seen.title,
         "grid": grid,
         "grid_shape": json.loads(grid.geometry) if grid and details else None,
         "beat": PoliceBeat.objects.filter(code=case.beat_code).first(),

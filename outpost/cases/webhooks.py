@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from outpost.cases.models import Case, DeliveryStatus, WebhookDelivery, WebhookSubscription
+from outpost.cases.presenter import status_fields
 from outpost.cases.workflow import ACTIONS
 from outpost.core.audit import record_change
 from outpost.core.crypto import decrypt, encrypt
@@ -209,18 +210,14 @@ def queue_event(case: Case, action: str, from_state: str, deadline: Any, at: Any
 
 
 def event_payload(case: Case, action: str, from_state: str, deadline: Any, at: Any) -> dict:
-    """What happened, never who or what was said: receivers fetch details with their token."""
+    """What happened, never who or what was said: receivers fetch details with their token
+    (the presenter's status fields, which every subscriber that may see the case may be told)."""
     return {
         "event": f"case.{action}",
         "occurred_at": at.isoformat(),
         "case": {
-            "number": case.number,
-            "state": case.state,
+            **status_fields(case),
             "from_state": from_state,
-            "subtype": case.subtype.code,
-            "grid_code": case.grid_code,
-            "beat_code": case.beat_code,
-            "urgency": case.urgency,
             "deadline": deadline.isoformat() if deadline else None,
             "url": f"/api/v1/cases/{case.number}",
         },

@@ -14,7 +14,8 @@ from django.utils import timezone
 from outpost.accounts.models import RoleAssignment
 from outpost.cases.labels import STATE_LABELS, label
 from outpost.cases.models import Case, CaseAssignment, Urgency
-from outpost.cases.queries import POLICE_ONLY_TITLE, deadline_in_force, sees_details, to_dispatch
+from outpost.cases.presenter import present_case
+from outpost.cases.queries import deadline_in_force, to_dispatch
 from outpost.cases.routing import Unit, suggested_units
 from outpost.cases.services import visible_cases
 from outpost.cases.workflow import State
@@ -147,7 +148,7 @@ def _row(
     deadline = deadline_in_force(case, now)
     return {
         "number": case.number,
-        "title": case.title if sees_details(case, user) else POLICE_ONLY_TITLE,
+        "title": present_case(case, user).title,
         "subtype": case.subtype.code,
         "subtype_name": case.subtype.name,
         "source": case.source,

@@ -61,9 +61,7 @@ def test_the_sweep_gives_yellow_then_red_once_each_and_tells_the_handlers(
     assert cards[1].escalated
     rooms = case.assignments.filter(unit_kind="room", active=True)
     assert rooms.count() == 1 and not rooms[0].lead
-    texts = Notification.objects.filter(user=grid_worker.user, case=case).values_list(
-        "text", flat=True
-    )
+    texts = [m["text"] for m in grid_worker.client.get("/api/v1/notifications").json()]
     assert any("黄牌" in t for t in texts) and any("红牌" in t for t in texts)
 
 
@@ -88,6 +86,6 @@ def test_dispatch_tells_the_people_of_the_unit(
     case = file_case(home_grid, grid_worker.user)
     case = act(case, "accept", actor=commander.user)
     case = act(case, "dispatch", actor=commander.user)
-    assert Notification.objects.filter(user=colleague, case=case, text__contains="新派遣").exists()
+    assert Notification.objects.filter(user=colleague, case=case, event="dispatched").exists()
     assert not Notification.objects.filter(user=commander.user).exists()
     assert Case.objects.get(pk=case.pk).sign_on_due is not None

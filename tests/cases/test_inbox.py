@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_it_tells_the_grid_of_a_dispatch_and_marks_it_read_when_opened(
     home_grid: Grid, grid_worker: Persona, commander: Persona, outsider: Persona
 ) -> None:
-    case = file_case(home_grid, grid_worker.user, "0603")
+    case = file_case(home_grid, commander.user, "0603")  # tells the grid only
     for step in ("accept", "dispatch"):
         services.act(case, step, actor=commander.user)
     [message] = Notification.objects.filter(user=grid_worker.user)
@@ -39,7 +39,7 @@ def test_it_marks_everything_read_at_once(
     home_grid: Grid, grid_worker: Persona, commander: Persona
 ) -> None:
     for _ in range(3):
-        case = file_case(home_grid, grid_worker.user, "0603")
+        case = file_case(home_grid, commander.user, "0603")  # tells the grid only
         for step in ("accept", "dispatch"):
             services.act(case, step, actor=commander.user)
     assert Notification.objects.filter(user=grid_worker.user, read_at__isnull=True).count() == 3

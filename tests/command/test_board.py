@@ -118,7 +118,8 @@ def test_it_sends_cases_escalated_to_the_room_to_the_person_on_duty(
     case = file_case(home_grid, grid_worker.user, "0603")
     services.act(case, "accept", actor=commander.user)
     services.act(case, "dispatch", actor=commander.user, payload={"escalate": True})
-    told = set(Notification.objects.filter(case=case).values_list("user__username", flat=True))
+    sent = Notification.objects.filter(case=case, event="dispatched")  # the reporter hears too
+    told = set(sent.values_list("user__username", flat=True))
     assert told == {duty_officer.user.username}
     board = feed(duty_officer, room)
     assert board["on_duty"] == [duty_officer.user.display_name]
