@@ -37,7 +37,7 @@ def words_from_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0003_webhooksubscription_webhookdelivery"),
+        ("cases", "0004_followup_gate"),
     ]
 
     operations = [
