@@ -20,7 +20,7 @@ import socket
 import ssl
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,6 +119,7 @@ def _parse(url: str) -> Target:
         raise ValidationError({"url": _("The webhook URL must be an http or https URL")})
     tls = parts.scheme == "https"
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = quote(path, safe="/?:@!$&'()*+,;=%~")  # non-ASCII and spaces go percent-encoded
     return Target(tls, _ascii_host(parts.hostname), port or (443 if tls else 80), path)
 
 
@@ -260,7 +261,7 @@ def _send(delivery: WebhookDelivery, now: dt.datetime) -> str:
         status = _post(target(sub.url), sub, delivery, now)
     except ValidationError as refused:
         error = "；".join(refused.messages)
-    except (OSError, http.client.HTTPException) as failed:
+    except (OSError, ValueError, http.client.HTTPException) as failed:
         error = (str(failed) or type(failed).__name__)[:200]
     return _record(delivery, now, status, error)
 

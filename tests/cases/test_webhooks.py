@@ -38,7 +38,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body})
+                received = {"headers": dict(self.headers), "body": body, "path": self.path}
+                receiver.received.append(received)
                 self.send_response(receiver.answers.pop(0) if receiver.answers else 200)
                 self.end_headers()
 
@@ -277,7 +278,7 @@ def test_it_posts_to_the_address_it_checked_even_if_the_name_changes_meanwhile(
         threading.Thread(target=found.server.serve_forever, daemon=True).start()
     route_public_address(monkeypatch, port, public)
     try:
-        subscribe_url = f"http://hooks.example.com:{port}/events"
+        subscribe_url = f"http://hooks.example.com:{port}/事件?from=outpost"
         fake_dns(monkeypatch, "hooks.example.com", ["93.184.216.34"])
         assert subscribe(commander, subscribe_url, ["report"]).status_code == 201
         file_case(home_grid, grid_worker.user)
@@ -285,6 +286,7 @@ def test_it_posts_to_the_address_it_checked_even_if_the_name_changes_meanwhile(
         assert deliver_due()["delivered"] == 1
         assert internal.received == [] and public.events() == ["case.report"]
         assert len(asked) == 1  # checked once, and that answer is the one connected to
+        assert public.received[0]["path"] == "/%E4%BA%8B%E4%BB%B6?from=outpost"
         assert public.received[0]["headers"]["Host"] == f"hooks.example.com:{port}"
     finally:
         for found in (public, internal):
