@@ -11,6 +11,7 @@ from outpost.accounts.models import BreakGlassGrant, Department, RoleAssignment,
 from outpost.accounts.roles import ROLE_RULES, Role, ScopeKind
 from outpost.accounts.scope import forget_scopes
 from outpost.core.audit import record_change
+from outpost.core.names import clean_name
 from outpost.geo.models import Division, Grid, PoliceBeat, PoliceUnit
 
 
@@ -89,6 +90,8 @@ def grant_role(user: User, role: str, scope_code: str, *, actor: User | None) ->
 def create_user(
     username: str, password: str, *, display_name: str = "", actor: User | None
 ) -> User:
+    if display_name.strip():  # shown on rosters, boards and maps: plain text, one line
+        display_name = clean_name(display_name, field="display_name")
     user = User(username=username, display_name=display_name)
     user.set_password(password)
     user.full_clean()

@@ -237,3 +237,10 @@ def test_it_shows_stored_markup_as_text_on_every_page(people: Any, loop_district
         "data-refreshed", re.compile(r"^\d{4}-"), timeout=15_000
     )
     _clean(room, "instruction progress")
+    # site.js draws the progress bar from data-width (no style attribute in the markup)...
+    expect(room.locator("#progress-bar span")).to_have_attribute("style", re.compile(r"width: 0%"))
+    # ...and sends the language switch's form when it changes (no inline handler).
+    room.locator("select[name=language]").select_option("en")
+    expect(room.locator("html")).to_have_attribute("lang", "en")
+    expect(room.locator("body")).to_contain_text("反馈" + TEXT)
+    _clean(room, "instruction page in English")

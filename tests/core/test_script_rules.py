@@ -7,8 +7,9 @@ project's own templates and scripts (vendored libraries aside):
   bindPopup, setContent, setTooltipContent and setPopupContent is a call to a function whose name
   ends in `Node` (the scripts' convention for builders that return nodes);
 - templates hold no inline script (every <script> has a src, or is a json_script data block),
-  no inline event handler (on…=), no javascript: URL, no style attribute (the Content-Security-
-  Policy refuses all of these), and switch no escaping off (|safe, autoescape off).
+  no inline event handler (on…=), no javascript: URL, no style attribute or <style> block (the
+  Content-Security-Policy refuses all of these), and switch no escaping off (|safe, autoescape
+  off).
 """
 
 import re
@@ -32,6 +33,7 @@ TAG = re.compile(r"<[a-zA-Z][^>]*>", re.DOTALL)
 HANDLER = re.compile(r"""\son[a-z]+\s*=""", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=""", re.IGNORECASE)
 JS_URL = re.compile(r"javascript:", re.IGNORECASE)
+STYLE_TAG = re.compile(r"<style\b", re.IGNORECASE)
 UNESCAPED = re.compile(r"\|\s*safe\b|\{%\s*autoescape\s+off\s*%\}")
 
 
@@ -87,6 +89,11 @@ def test_it_puts_no_script_or_style_in_markup(pattern: re.Pattern[str]) -> None:
                 line = text.count("\n", 0, tag.start()) + 1
                 found.append(f"{path.relative_to(PACKAGE)}:{line}: {tag.group(0)[:120]}")
     assert found == [], "markup the CSP refuses:\n" + "\n".join(found)
+
+
+def test_it_keeps_every_style_in_a_file() -> None:
+    found = [hit for path in _templates() for hit in _hits(STYLE_TAG, path)]
+    assert found == [], "inline <style> blocks (the CSP refuses them):\n" + "\n".join(found)
 
 
 def test_it_never_switches_escaping_off_in_templates() -> None:
