@@ -12,7 +12,8 @@ Call ids: a 110 call id is kept per namespace, the importer's (`call_namespace`)
 for its police roles, the civil area's for a street commander or grid leader, and the command
 line's. Ids one of them stored never answer another (an id stored elsewhere is, to them, an id
 never seen) and never refuse another's real call, so no one can reserve the station's ids ahead
-of its calls or read back decisions made for another area.
+of its calls or read back decisions made for another area. The one exception: a call the command
+line stored answers whoever may see it on their desk anyway (one case per call, nothing learnt).
 
 Transactions: one per row. A row is written whole (call, case, timeline, audit) or not at all; a
 bad row is reported in its outcome and the others still go in. Re-running a file is safe: a call
@@ -29,7 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from outpost.accounts.scope import scope_for
+from outpost.accounts.scope import restrict, scope_for
 from outpost.calls.classify import DIVERT, POLICE, classify_call
 from outpost.calls.intake import IncomingCall, RowError, parse_call
 from outpost.calls.models import Call
@@ -140,20 +141,26 @@ def _divert_row(row: TableRow, batch: Batch) -> Outcome:
     except RowError as error:
         call_id = text(dict(row.values), "call_id")[:40]
         return Outcome(row.number, call_id, POLICE, error=str(error), field=error.field)
-    stored = _stored(batch.namespace, incoming.call_id)
+    stored = _stored(batch, incoming.call_id)
     if stored is None:
         try:
             stored = _divert_new(incoming, batch)
         except IntegrityError:  # another upload stored the same call meanwhile
-            stored = _stored(batch.namespace, incoming.call_id)
+            stored = _stored(batch, incoming.call_id)
             if stored is None:
                 raise
     return _outcome(row.number, stored, batch)
 
 
-def _stored(namespace: str, call_id: str) -> Call | None:
-    calls = Call.objects.select_related("case", "address")
-    return calls.filter(namespace=namespace, call_id=call_id).first()
+def _stored(batch: Batch, call_id: str) -> Call | None:
+    """The call as this importer stored it; else the command line's record of it, if the actor
+    sees that call on their desk anyway (so the station's feed and its duty officer's upload
+    make one case, and no one learns of a call outside what they see)."""
+    calls = Call.objects.select_related("case", "address").filter(call_id=call_id)
+    own = calls.filter(namespace=batch.namespace).first()
+    if own is not None or batch.actor is None or not batch.namespace:
+        return own
+    return restrict(calls.filter(namespace=""), batch.actor, "dispatch").first()
 
 
 def _divert_new(incoming: IncomingCall, batch: Batch) -> Call:

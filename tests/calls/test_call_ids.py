@@ -72,3 +72,18 @@ def test_it_answers_a_call_of_another_area_as_an_unknown_one(
     assert station_call.decision == "divert" and station_call.case is not None
     (again,) = divert(duty_officer.client, [stored])
     assert again == theirs
+
+
+def test_it_answers_the_command_lines_call_to_the_station_that_sees_it(
+    duty_officer: Persona, other_commander: Persona, home_grid: Grid
+) -> None:
+    row = call_at(home_grid.code, "110-20261204-0200")
+    (fed,) = divert_calls([TableRow(number=1, values=row)], actor=None)
+    assert fed.decision == "divert" and fed.case_number
+    (uploaded,) = divert(duty_officer.client, [row])  # the same call, uploaded at the station
+    assert (uploaded["decision"], uploaded["case_number"]) == ("divert", fed.case_number)
+    (outside,) = divert(other_commander.client, [row])  # not on their desk: a call never seen
+    fresh = {**row, "call_id": "110-20261204-0201"}
+    (unknown,) = divert(other_commander.client, [fresh])
+    assert {**outside, "call_id": "?"} == {**unknown, "call_id": "?"}
+    assert Case.objects.filter(source="110").count() == 1

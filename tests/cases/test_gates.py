@@ -137,6 +137,28 @@ def test_it_counts_the_calls_of_each_round_and_needs_a_known_outcome(
     assert post(commander.client, f"{url}/close").status_code == 422  # 1 call in this round
 
 
+def test_it_records_followup_calls_from_the_case_page(
+    home_grid: Grid, grid_worker: Persona, commander: Persona
+) -> None:
+    case = completed(home_grid, grid_worker, commander)
+    url = f"/cases/{case.number}/"
+    html = commander.client.get(url).content.decode()
+    assert 'data-action="followup"' in html and 'data-action="close"' not in html
+    assert "本次回访是否联系上" in html
+    for n in range(1, 4):
+        case.refresh_from_db()
+        form = {"followup-version": case.version, "followup-outcome": "unreachable"}
+        answer = commander.client.post(f"{url}act/followup/", form)
+        assert answer.status_code == 302, answer.content.decode()[:2000]
+        refused = commander.client.post(f"{url}act/close/", {"close-version": case.version + 1})
+        assert (refused.status_code == 200) == (n < 3)
+        assert ("后方可结案" in refused.content.decode()) == (n < 3)  # says why
+    case.refresh_from_db()
+    assert case.state == State.CLOSED and case.followups_failed == 3
+    html = commander.client.get(url).content.decode()
+    assert "回访：未联系上（第3次）" in html and "记录回访" in html
+
+
 def test_it_closes_without_followup_where_the_subtype_needs_none(
     home_grid: Grid, grid_worker: Persona, commander: Persona, officer: Persona
 ) -> None:
