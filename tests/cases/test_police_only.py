@@ -92,6 +92,20 @@ def test_it_never_lets_a_reporter_lower_the_sensitivity_of_a_clue(
     assert plain.status_code == 201 and plain.json()["sensitivity"] == "public"
 
 
+def test_it_lets_the_reporter_raise_a_case_to_police_only_on_the_web_form(
+    home_grid: Grid, grid_worker: Persona, commander: Persona
+) -> None:
+    where = point_in(home_grid)
+    form = {"subtype": "0101", "urgency": "normal", "lon": where.x, "lat": where.y}
+    assert 'name="police_only"' in text_of(grid_worker, "/cases/report/")
+    grid_worker.client.post("/cases/report/", {**form, "title": "家暴线索", "police_only": "on"})
+    grid_worker.client.post("/cases/report/", {**form, "title": "楼道争吵"})
+    raised, plain = Case.objects.get(title="家暴线索"), Case.objects.get(title="楼道争吵")
+    assert (raised.sensitivity, plain.sensitivity) == ("police", "internal")
+    assert "家暴线索" not in text_of(commander, f"/cases/{raised.number}/")
+    assert "楼道争吵" in text_of(commander, f"/cases/{plain.number}/")
+
+
 def test_it_keeps_the_title_of_a_police_only_case_out_of_a_grid_workers_inbox(
     home_grid: Grid, grid_worker: Persona, commander: Persona, officer: Persona
 ) -> None:
