@@ -60,7 +60,7 @@ def test_it_shows_a_street_commander_only_the_status_of_a_clue_filed_on_the_web_
     assert CLUE not in text_of(commander, "/cases/?tab=all")
     board = commander.client.get(f"/command/{room.station.code}/board.json").json()
     [row] = [r for r in board["rows"] if r["number"] == case.number]
-    assert row["title"] == HIDDEN
+    assert row["title"] == HIDDEN and row["lon"] is None and row["lat"] is None
     # The police see all of it, and so does the one who reported it.
     assert CLUE in text_of(officer, f"/cases/{case.number}/")
     assert officer.client.get(f"/api/v1/cases/{case.number}").json()["title"] == CLUE
