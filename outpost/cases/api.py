@@ -194,7 +194,7 @@ def duplicate_candidates(
     return [
         {
             "number": c.number,
-            "title": c.title if _sees_details(c, request.user) else "",
+            "title": present_case(c, request.user).title,
             "state": c.state,
             "reported_at": c.reported_at,
             "distance_m": round(d, 1),

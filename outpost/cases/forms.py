@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.attachments import read_upload
 from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
-from outpost.cases.models import Case, Category, SubType, Urgency
+from outpost.cases.models import Case, Category, Sensitivity, SubType, Urgency
 from outpost.cases.queries import dispatch_candidates
 from outpost.cases.routing import Unit
 from outpost.cases.services import MEDIATION_OUTCOMES, NewCase, can_report_restricted
@@ -76,6 +76,12 @@ class ReportForm(forms.Form):
         initial=Urgency.NORMAL,
         widget=forms.RadioSelect,
     )
+    # Raises the sub-type's level only: 涉警 clues are police-only whether ticked or not.
+    police_only = forms.BooleanField(
+        label=_("Police only"),
+        required=False,
+        help_text=_("Only the police see the details; others see the status and the outcome."),
+    )
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     address = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
@@ -108,6 +114,7 @@ class ReportForm(forms.Form):
             lon=data["lon"],
             lat=data["lat"],
             urgency=data["urgency"],
+            sensitivity=Sensitivity.POLICE_ONLY if data["police_only"] else Sensitivity.INTERNAL,
             address=data["address"],
             parties=id_numbers(data["parties"]),
             files=data["photos"],

@@ -58,6 +58,15 @@ class CaseView:
         return self.case.description if self.details else None
 
     @property
+    def lon(self) -> float | None:
+        """The pinned point is a detail: a clue's exact place is the police's to know."""
+        return self.case.lon if self.details else None
+
+    @property
+    def lat(self) -> float | None:
+        return self.case.lat if self.details else None
+
+    @property
     def address_code(self) -> str | None:
         return self.case.address.code if self.details and self.case.address_id else None
 

@@ -146,9 +146,10 @@ def _row(
     route: list[RouteStop],
 ) -> dict[str, Any]:
     deadline = deadline_in_force(case, now)
+    seen = present_case(case, user)
     return {
         "number": case.number,
-        "title": present_case(case, user).title,
+        "title": seen.title,
         "subtype": case.subtype.code,
         "subtype_name": case.subtype.name,
         "source": case.source,
@@ -158,8 +159,8 @@ def _row(
         "state_label": label(STATE_LABELS, case.state),
         "grid_code": case.grid_code,
         "grid_name": grids.get(case.grid_code, ""),
-        "lon": case.lon,
-        "lat": case.lat,
+        "lon": seen.lon,
+        "lat": seen.lat,
         "reported_at": case.reported_at.isoformat(),
         "deadline": deadline.due.isoformat() if deadline else None,
         "deadline_text": timezone.localtime(deadline.due).strftime("%m-%d %H:%M")

@@ -60,7 +60,7 @@ def test_it_shows_a_street_commander_only_the_status_of_a_clue_filed_on_the_web_
     assert CLUE not in text_of(commander, "/cases/?tab=all")
     board = commander.client.get(f"/command/{room.station.code}/board.json").json()
     [row] = [r for r in board["rows"] if r["number"] == case.number]
-    assert row["title"] == HIDDEN
+    assert row["title"] == HIDDEN and row["lon"] is None and row["lat"] is None
     # The police see all of it, and so does the one who reported it.
     assert CLUE in text_of(officer, f"/cases/{case.number}/")
     assert officer.client.get(f"/api/v1/cases/{case.number}").json()["title"] == CLUE
@@ -90,6 +90,20 @@ def test_it_never_lets_a_reporter_lower_the_sensitivity_of_a_clue(
         content_type="application/json",
     )
     assert plain.status_code == 201 and plain.json()["sensitivity"] == "public"
+
+
+def test_it_lets_the_reporter_raise_a_case_to_police_only_on_the_web_form(
+    home_grid: Grid, grid_worker: Persona, commander: Persona
+) -> None:
+    where = point_in(home_grid)
+    form = {"subtype": "0101", "urgency": "normal", "lon": where.x, "lat": where.y}
+    assert 'name="police_only"' in text_of(grid_worker, "/cases/report/")
+    grid_worker.client.post("/cases/report/", {**form, "title": "家暴线索", "police_only": "on"})
+    grid_worker.client.post("/cases/report/", {**form, "title": "楼道争吵"})
+    raised, plain = Case.objects.get(title="家暴线索"), Case.objects.get(title="楼道争吵")
+    assert (raised.sensitivity, plain.sensitivity) == ("police", "internal")
+    assert "家暴线索" not in text_of(commander, f"/cases/{raised.number}/")
+    assert "楼道争吵" in text_of(commander, f"/cases/{plain.number}/")
 
 
 def test_it_keeps_the_title_of_a_police_only_case_out_of_a_grid_workers_inbox(

@@ -5,9 +5,9 @@ import pytest
 
 from outpost.accounts.roles import Role
 from outpost.cases import services
-from outpost.cases.models import Notification
+from outpost.cases.models import Notification, SubType
 from outpost.geo.models import Grid
-from tests.cases.conftest import file_case
+from tests.cases.conftest import file_case, point_in
 from tests.conftest import Persona, _persona
 
 pytestmark = pytest.mark.django_db
@@ -60,4 +60,19 @@ def test_it_tells_no_one_twice_when_the_reporter_acts_on_their_own_case(
 ) -> None:
     case = file_case(home_grid, commander.user, "0101", title=TITLE)
     services.act(case, "accept", actor=commander.user)
+    assert texts(commander) == []
+
+
+def test_it_leaves_the_110_desk_out_of_what_becomes_of_diverted_calls(
+    home_grid: Grid, grid_worker: Persona, commander: Persona
+) -> None:
+    where = point_in(home_grid)
+    subtype = SubType.objects.select_related("category").get(code="0101")
+    call = services.NewCase(subtype, TITLE, source="110", lon=where.x, lat=where.y)
+    case = services.report_case(call, actor=commander.user)  # as the 110 desk files it
+    case = services.act(case, "accept", actor=commander.user)
+    case = services.act(case, "dispatch", actor=commander.user)
+    case = services.act(case, "sign_on", actor=grid_worker.user)
+    outcome = {"mediation_outcome": "调解成功"}
+    services.act(case, "complete", actor=grid_worker.user, comment="已调解", payload=outcome)
     assert texts(commander) == []

@@ -59,6 +59,12 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(events_from_words, words_from_events),
+        # With a default, going back can add the column again to rows that have none.
+        migrations.AlterField(
+            model_name="notification",
+            name="text",
+            field=models.CharField(default="", max_length=200, verbose_name="text"),
+        ),
         migrations.RemoveField(
             model_name="notification",
             name="text",
