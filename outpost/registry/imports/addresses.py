@@ -9,7 +9,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from outpost.geo.models import Division
-from outpost.registry.imports.base import OUTSIDE_AREA, Reject, text
+from outpost.registry.imports.base import Reject, text
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import StandardAddress
 from outpost.registry.placement import place_points
@@ -78,10 +78,8 @@ class AddressImporter(KeyedImporter):
 
     def _community(self, values: dict[str, Any]) -> str:
         code = text(values, "community_code")
-        if code not in self.communities:
-            raise Reject("community_code", f"社区编码不存在：{code or '空'}")
-        if not self.guard.allows(code, ""):
-            raise Reject("community_code", OUTSIDE_AREA)
+        if code not in self.communities or not self.guard.allows(code, ""):
+            raise Reject("community_code", "社区编码不存在或不在您的辖区内")
         return code
 
     def build(self, key: str, fields: dict[str, Any]) -> dict[str, Any]:
