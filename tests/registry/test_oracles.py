@@ -14,9 +14,9 @@ from outpost.core.crypto import keyed_hash
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.core.models import AccessLogEntry
 from outpost.registry.imports import ImportResult, run_import
-from outpost.registry.models import Person, StandardAddress
+from outpost.registry.models import Organisation, Person, StandardAddress
 from tests.conftest import HOME_GRID, OTHER_GRID, Persona
-from tests.registry.data import RegistryData, as_csv
+from tests.registry.data import RegistryData, as_csv, read_xz, rows_of
 from tests.registry.helpers import (
     assert_chain_intact,
     loaded_in_grid,
@@ -301,3 +301,29 @@ def test_it_logs_the_queue_and_a_households_people_with_their_counts(
         ("household", f"rows={len(registry_data.people_at(room))}"),
     ]
     assert len(household.tables["household"]) == len(registry_data.people_at(room))
+
+
+def test_it_answers_an_unknown_and_an_out_of_area_organisation_alike(
+    registry_data: RegistryData, grid_worker: Persona
+) -> None:
+    """An organisation registered in another street is neither compared nor rewritten by a
+    collector's file: answered as one nobody has registered."""
+    outside_rooms = set(
+        StandardAddress.objects.filter(grid_code=OTHER_GRID).values_list("code", flat=True)
+    )
+    outside = next(u for u in registry_data.units.values() if u["addr_id"] in outside_rooms)
+    loaded = {u["uscc"] for u in registry_data.units.values()}
+    unknown = next(u for u in rows_of(read_xz("units.csv.xz")) if u["uscc"] not in loaded)
+    here = _room(HOME_GRID).code
+    rows = [{**outside, "addr_id": here}, {**unknown, "unit_id": "", "addr_id": here}]
+    before = Organisation.objects.get(uscc=outside["uscc"])
+
+    answer = _answer(_import(grid_worker, "units", rows))
+
+    assert answer[0] == answer[1], answer
+    after = Organisation.objects.get(uscc=outside["uscc"])
+    assert (after.address_id, after.name, after.state) == (
+        before.address_id,
+        before.name,
+        before.state,
+    )

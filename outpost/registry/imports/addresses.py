@@ -46,6 +46,9 @@ class AddressImporter(KeyedImporter):
             Division.objects.filter(level="community").values_list("code", flat=True)
         )
 
+    def stored_place(self, known: dict[str, Any]) -> tuple[str, str]:
+        return known["community_code"], ""
+
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "addr_id")
         if not CODE.fullmatch(code):
