@@ -327,3 +327,25 @@ def test_it_answers_an_unknown_and_an_out_of_area_organisation_alike(
         before.name,
         before.state,
     )
+
+
+def test_it_answers_an_unknown_and_an_out_of_area_parent_address_alike(
+    registry_data: RegistryData, commander: Persona
+) -> None:
+    street = commander.user.assignments.get().scope_code[:9]
+    building = next(
+        {**row, "addr_id": "B-NEW-1"}
+        for row in registry_data.addresses.values()
+        if row["level"] == "楼栋" and row["community_code"].startswith(street)
+    )
+    outside_door = next(
+        code
+        for code, row in registry_data.addresses.items()
+        if row["level"] == "门牌" and not row["community_code"].startswith(street)
+    )
+    rows = [{**building, "parent_id": "D-NOWHERE"}, {**building, "parent_id": outside_door}]
+
+    answer = _answer(_import(commander, "addresses", rows, dry_run=True))
+
+    assert answer[0] == answer[1], answer
+    assert answer[0][:2] == ("rejected", "parent_id")

@@ -74,9 +74,13 @@ class AddressImporter(KeyedImporter):
             if parent:
                 raise Reject("parent_id", "门牌地址不应有上级地址")
             return ""
-        if self.levels.get(parent) != PARENT_LEVEL[level]:
+        # A parent outside the uploader's area reads as one that does not exist.
+        hidden = parent in self.known and not self.guard.allows(
+            *self.stored_place(self.known[parent])
+        )
+        if hidden or self.levels.get(parent) != PARENT_LEVEL[level]:
             expected = "门牌" if level == "building" else "楼栋"
-            raise Reject("parent_id", f"上级地址 {parent or '空'} 不存在或不是{expected}")
+            raise Reject("parent_id", f"上级地址为空、不存在、不在您的辖区内或不是{expected}")
         return parent
 
     def _community(self, values: dict[str, Any]) -> str:
