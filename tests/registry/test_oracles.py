@@ -231,6 +231,9 @@ def test_it_limits_exact_number_lookups_per_user_in_both_languages(
     body = refused.json()
     assert "查询" in body["detail"] and "lookups" in body["detail_en"]
     assert by_page.status_code == 429 and "查询" in by_page.content.decode()
+    grid_worker.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    in_english = grid_worker.client.get(reverse("registry:people"), {"q": row["phone"]})
+    assert in_english.status_code == 429 and "Too many lookups" in in_english.content.decode()
     # A search by name is no number lookup, and another user has a count of their own.
     assert grid_worker.client.get(PEOPLE, {"q": row["name"]}).status_code == 200
     assert officer.client.get(PEOPLE, {"q": row["phone"]}).status_code == 200
