@@ -352,3 +352,25 @@ def test_it_answers_an_unknown_and_an_out_of_area_parent_address_alike(
 
     assert answer[0] == answer[1], answer
     assert answer[0][:2] == ("rejected", "parent_id")
+
+
+def test_it_answers_a_new_person_whose_number_is_taken_elsewhere_as_any_new_person(
+    registry_data: RegistryData, grid_worker: Persona
+) -> None:
+    """A person number (人员编号) held by someone outside the area must not fail the import
+    (a failure would tell that the number exists): the newcomer gets a number of its own."""
+    outside_number, outside = next(iter(loaded_in_grid(registry_data, OTHER_GRID).items()))
+    like = next(iter(loaded_in_grid(registry_data, HOME_GRID).values()))
+    rows = [
+        {**new_person_row(like, _room(HOME_GRID).code, 931), "person_id": outside_number},
+        {**new_person_row(like, _room(HOME_GRID, 1).code, 932), "person_id": "PNEW932"},
+    ]
+
+    answer = _answer(_import(grid_worker, "persons", rows))
+
+    assert answer[0] == answer[1], answer
+    newcomer = Person.objects.get(
+        id_number_hash=keyed_hash(rows[0]["id_number"], purpose="id_number")
+    )
+    assert newcomer.person_no != outside_number
+    assert Person.objects.get(person_no=outside_number).name == outside["name"]
