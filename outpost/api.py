@@ -19,6 +19,7 @@ from outpost.cases.services import CaseConflict
 from outpost.geo.api import router as geo_router
 from outpost.instructions.api import router as instructions_router
 from outpost.registry.api import router as registry_router
+from outpost.registry.lookups import TooManyLookups
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -112,6 +113,19 @@ def conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
         "案件已被他人处理，请刷新后重试",
         "Someone else changed this case first; reload and try again",
     )
+
+
+@api.exception_handler(TooManyLookups)
+def too_many_lookups(request: HttpRequest, exc: TooManyLookups) -> HttpResponse:
+    minutes = max(1, -(-exc.wait // 60))
+    response = _error(
+        request,
+        429,
+        f"按身份证号或手机号查询过于频繁，请 {minutes} 分钟后再试",
+        f"Too many lookups by ID or phone number; try again in {minutes} minutes",
+    )
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 class TokenIn(Schema):

@@ -193,6 +193,10 @@ OUTPOST_ESCALATE_RED_CARDS = env_bool("OUTPOST_ESCALATE_RED_CARDS", True)
 # cannot be guessed by trying many.
 OUTPOST_STATUS_LOOKUPS_PER_MINUTE = env_int("OUTPOST_STATUS_LOOKUPS_PER_MINUTE", 30)
 OUTPOST_STATUS_LOOKUP_WINDOW = env_int("OUTPOST_STATUS_LOOKUP_WINDOW", 60)
+# Lookups of people by a whole ID or phone number allowed to one user per window (seconds), so
+# the registry cannot be walked number by number to learn which exist.
+OUTPOST_NUMBER_LOOKUPS = env_int("OUTPOST_NUMBER_LOOKUPS", 30)
+OUTPOST_NUMBER_LOOKUP_WINDOW = env_int("OUTPOST_NUMBER_LOOKUP_WINDOW", 3600)
 
 # Webhooks may only go to public addresses unless the deployment's own network is trusted.
 OUTPOST_WEBHOOK_ALLOW_PRIVATE = env_bool("OUTPOST_WEBHOOK_ALLOW_PRIVATE", False)

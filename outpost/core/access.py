@@ -31,6 +31,9 @@ ACTIONS = {
     "logout": _("Signed out"),
     "login_failed": _("Sign-in failed"),
     "prune": _("Old rows removed"),
+    "list_people": _("People listed or searched"),
+    "number_lookup": _("Lookup by ID or phone number"),
+    "import": _("Registry import"),
 }
 # Fields added after the first rows were written: hashed only when set, so older rows still
 # verify, while setting or clearing one on a row that had it changes the hash.

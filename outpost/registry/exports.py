@@ -10,18 +10,15 @@ from django.utils import timezone
 
 from outpost.accounts.scope import scope_for
 from outpost.core.access import log_access
-from outpost.core.masking import mask_id_number, mask_phone
 from outpost.core.xlsx import write_xlsx
-from outpost.registry import queries
-from outpost.registry.validators import FieldProblem, normalize_phone, parse_id_number
+from outpost.registry import lookups, queries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _people(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
-    people = queries.search_people(request.user, request.GET.get("q", ""), "export").order_by(
-        "person_no"
-    )
+    found = lookups.search(request.user, request.GET.get("q", ""), "export")
+    people = found.people.order_by("person_no")
     headers = [
         "人员编号",
         "姓名",
@@ -112,27 +109,27 @@ def export_list(request: HttpRequest, name: str) -> HttpResponse:
     if name not in LISTS or scope_for(request.user, "export").empty:
         raise PermissionDenied
     title, build = LISTS[name]
-    headers, rows = build(request)
+    try:
+        headers, rows = build(request)
+    except lookups.TooManyLookups as refused:
+        return lookups.too_many(request, refused)
+    written = [0]
+    body = write_xlsx(headers, _counted(rows, written), title=title)
     log_access(
         actor=request.user,
         action="export",
         object_type=name,
-        object_key=_loggable(request.GET.get("q", "")),
+        object_key=lookups.loggable(request.GET.get("q", "")),
+        purpose=f"rows={written[0]}",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(write_xlsx(headers, rows, title=title), content_type=XLSX)
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
 
 
-def _loggable(q: str) -> str:
-    """The search as it may stand in the log: an ID or phone number only masked."""
-    q = q.strip()
-    try:
-        return mask_id_number(parse_id_number(q).value)
-    except FieldProblem:
-        pass
-    try:
-        return mask_phone(normalize_phone(q))
-    except FieldProblem:
-        return q[:64]
+def _counted(rows: Iterable[Sequence[Any]], written: list[int]) -> Iterable[Sequence[Any]]:
+    """The rows as they go by, counted into written[0] for the log."""
+    for row in rows:
+        written[0] += 1
+        yield row

@@ -55,6 +55,11 @@ def search_people(user: Any, q: str, action: str = SEEN) -> QuerySet[Person]:
     return people.filter(Q(name__contains=q) | Q(address__full_text__contains=q))
 
 
+def is_exact_number(q: str) -> bool:
+    """Whether `q` is a whole ID or phone number (searched by keyed hash, an exact lookup)."""
+    return _exact_number(q.strip()) is not None
+
+
 def person_anywhere(id_number: str) -> Person | None:
     """The person with this exact ID number, wherever they live: NOT scoped. Only for
     break-the-glass, which opens the record through a logged, time-limited grant; everything

@@ -18,7 +18,7 @@ from outpost.accounts.scope import can, get_for_user, scope_for
 from outpost.core.access import log_access
 from outpost.core.forms import show_refusal
 from outpost.core.masking import mask_id_number
-from outpost.registry import queries, services
+from outpost.registry import lookups, queries, services
 from outpost.registry.checks import FLAG_LABELS
 from outpost.registry.forms import (
     BreakGlassForm,
@@ -57,7 +57,13 @@ def people_list(request: HttpRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     q = request.GET.get("q", "")
-    page = Paginator(queries.search_people(request.user, q).order_by("name", "id"), PAGE)
+    try:
+        found = lookups.search(request.user, q)
+    except lookups.TooManyLookups as refused:
+        return lookups.too_many(request, refused)
+    page = Paginator(found.people.order_by("name", "id"), PAGE)
+    shown = page.get_page(request.GET.get("page"))
+    lookups.log_read(request.user, "page", len(shown.object_list), found)
     # An exact ID number found nobody here: an officer may open the record in an emergency.
     offer = (
         page.count == 0 and _is_id_number(q) and not scope_for(request.user, "break_glass").empty
@@ -67,7 +73,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "registry/people.html",
         {
             "q": q,
-            "page": page.get_page(request.GET.get("page")),
+            "page": shown,
             "flags": FLAG_LABELS,
             "break_glass_form": BreakGlassForm(initial={"id_number": q.strip()}) if offer else None,
         },
@@ -233,11 +239,13 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     queue = queries.verification_queue(request.user)
+    shown = Paginator(queue, PAGE).get_page(request.GET.get("page"))
+    lookups.log_read(request.user, "queue", len(shown.object_list))
     return render(
         request,
         "registry/queue.html",
         {
-            "page": Paginator(queue, PAGE).get_page(request.GET.get("page")),
+            "page": shown,
             "flags": FLAG_LABELS,
             "return_form": ReturnForm(),
         },
@@ -251,7 +259,8 @@ def address_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     context: dict[str, Any] = {"address": address, "chain": _chain(address)}
     if address.level == "room":
-        context["household"] = queries.household(request.user, address)
+        context["household"] = list(queries.household(request.user, address))
+        lookups.log_read(request.user, "household", len(context["household"]))
         context["house"] = queries.houses_for(request.user).filter(address=address).first()
     elif address.level == "building":
         context["rooms"] = queries.rooms_of(request.user, address)

@@ -30,6 +30,7 @@ DEFECT_FIELDS = {
     "birth_date_conflicts_id": "birth_date",
     "bad_phone": "phone",
     "unknown_address": "addr_id",
+    "repeat_in_file": "id_number",  # one row per person and file: a repeat is refused
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GENESIS = "0" * 64

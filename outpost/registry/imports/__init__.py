@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from outpost.core.access import log_access
 from outpost.core.audit import record_change
 from outpost.registry.addressing import address_matcher
 from outpost.registry.columns import COLUMNS, REQUIRED
@@ -54,15 +55,35 @@ def run_import(
         result.outcomes.append(importer.process(row))
         if progress and (done % 2000 == 0 or done == len(table.rows)):
             progress(done, len(table.rows))
+    if actor is not None:
+        _log(actor, filename, result)
     if not dry_run:
         with transaction.atomic():
             importer.flush()
             if result.changed:
+                # Rows held back (people on record outside the uploader's area) stay here for
+                # the officers to follow up; the uploader was not told they exist.
+                held = {"held": importer.held} if getattr(importer, "held", None) else {}
                 record_change(
                     actor=actor,
                     action=f"import_{kind}",
                     object_type="import",
                     object_key=filename[:64],
-                    after=result.as_dict(),
+                    after={**result.as_dict(), **held},
                 )
     return result
+
+
+def _log(actor: Any, filename: str, result: ImportResult) -> None:
+    """Every upload compares its rows with the registry, a dry run too: one access-log row with
+    how many rows it held and how they were answered (the command line, run by whoever holds
+    the database itself, is not logged)."""
+    counts = "; ".join(f"{name}={n}" for name, n in result.counts.items() if n)
+    dry = "dry_run; " if result.dry_run else ""
+    log_access(
+        actor=actor,
+        action="import",
+        object_type=result.kind,
+        object_key=filename[:64],
+        purpose=f"rows={len(result.outcomes)}; {dry}{counts}",
+    )

@@ -9,7 +9,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from outpost.geo.models import Division
-from outpost.registry.imports.base import OUTSIDE_AREA, Reject, text
+from outpost.registry.imports.base import Reject, text
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import StandardAddress
 from outpost.registry.placement import place_points
@@ -46,6 +46,9 @@ class AddressImporter(KeyedImporter):
             Division.objects.filter(level="community").values_list("code", flat=True)
         )
 
+    def stored_place(self, known: dict[str, Any]) -> tuple[str, str]:
+        return known["community_code"], ""
+
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "addr_id")
         if not CODE.fullmatch(code):
@@ -71,17 +74,19 @@ class AddressImporter(KeyedImporter):
             if parent:
                 raise Reject("parent_id", "门牌地址不应有上级地址")
             return ""
-        if self.levels.get(parent) != PARENT_LEVEL[level]:
+        # A parent outside the uploader's area reads as one that does not exist.
+        hidden = parent in self.known and not self.guard.allows(
+            *self.stored_place(self.known[parent])
+        )
+        if hidden or self.levels.get(parent) != PARENT_LEVEL[level]:
             expected = "门牌" if level == "building" else "楼栋"
-            raise Reject("parent_id", f"上级地址 {parent or '空'} 不存在或不是{expected}")
+            raise Reject("parent_id", f"上级地址为空、不存在、不在您的辖区内或不是{expected}")
         return parent
 
     def _community(self, values: dict[str, Any]) -> str:
         code = text(values, "community_code")
-        if code not in self.communities:
-            raise Reject("community_code", f"社区编码不存在：{code or '空'}")
-        if not self.guard.allows(code, ""):
-            raise Reject("community_code", OUTSIDE_AREA)
+        if code not in self.communities or not self.guard.allows(code, ""):
+            raise Reject("community_code", "社区编码不存在或不在您的辖区内")
         return code
 
     def build(self, key: str, fields: dict[str, Any]) -> dict[str, Any]:

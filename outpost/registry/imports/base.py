@@ -9,7 +9,9 @@ from outpost.accounts.scope import scope_for
 from outpost.registry.models import StandardAddress
 from outpost.registry.validators import FieldProblem
 
-OUTCOMES = ("created", "merged", "unchanged", "rejected")
+# "submitted": taken as the uploader's statement for the officer to verify, without saying how
+# it compares with what is on record (the uploader may not see that; see PersonImporter).
+OUTCOMES = ("created", "submitted", "merged", "unchanged", "rejected")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         counts = self.counts
-        return bool(counts["created"] or counts["merged"])
+        return bool(counts["created"] or counts["submitted"] or counts["merged"])
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,14 +110,32 @@ IMPORT_ACTION = {
     "units": "collect",
 }
 OUTSIDE_AREA = "该人员或地址不在您的辖区内，请联系所在网格或警务区处理"
+# One answer for a code that does not exist and one outside the uploader's area, so an import
+# cannot be used to learn which codes exist elsewhere. The code itself is not repeated: the
+# uploader has it in the file, and the answer must read the same for every code.
+NO_ADDRESS = "标准地址编码不存在或不在您的辖区内"
 
 
 class AreaGuard:
-    """Keeps an uploader's rows inside their own area; the command line (no actor) is not
-    limited."""
+    """Keeps an uploader's rows inside their own area (where they may do `action`, by default
+    what importing the kind needs); the command line (no actor) is not limited."""
 
-    def __init__(self, actor: Any, kind: str) -> None:
-        self.scope = scope_for(actor, IMPORT_ACTION[kind]) if actor is not None else None
+    def __init__(self, actor: Any, kind: str, action: str | None = None) -> None:
+        action = action or IMPORT_ACTION[kind]
+        self.scope = scope_for(actor, action) if actor is not None else None
+
+    @property
+    def limited(self) -> bool:
+        """Whether anything on record may lie outside this uploader's area."""
+        return self.scope is not None and not self.scope.everything
+
+    def find(self, addresses: dict[str, PlacedAddress], code: str) -> PlacedAddress:
+        """The standard address with this code, if it lies in the area; else the one answer
+        for both a missing and a hidden code."""
+        found = addresses.get(code)
+        if found is None or not self.allows(found.grid_code, found.beat_code):
+            raise Reject("addr_id", NO_ADDRESS)
+        return found
 
     def allows(self, grid_code: str, beat_code: str) -> bool:
         scope = self.scope
@@ -125,7 +145,3 @@ class AreaGuard:
             (scope.civil and grid_code.startswith(scope.civil))
             or (scope.police and beat_code.startswith(scope.police))
         )
-
-    def check(self, place: PlacedAddress) -> None:
-        if not self.allows(place.grid_code, place.beat_code):
-            raise Reject("addr_id", OUTSIDE_AREA)

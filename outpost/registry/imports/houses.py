@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from outpost.accounts.scope import restrict
 from outpost.registry.checks import refresh_all_house_flags
 from outpost.registry.imports.base import Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
@@ -28,17 +29,21 @@ class HouseImporter(KeyedImporter):
     def prepare(self) -> None:
         super().prepare()
         self.addresses = address_index()
-        self.people = dict(Person.objects.values_list("person_no", "id"))
+        # Owners are named among the people the uploader may see: a number outside the area
+        # reads as one that does not exist.
+        people = Person.objects.all()
+        if self.actor is not None:
+            people = restrict(people, self.actor, "view_registry")
+        self.people = dict(people.values_list("person_no", "id"))
         self.rooms_taken = {values["address_id"]: code for code, values in self.known.items()}
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "house_id")
         if not code or not set(code) <= CODE_CHARS:
             raise Reject("house_id", f"房屋编号为空或含非法字符：{code or '空'}")
-        address = self.addresses.get(text(values, "addr_id"))
-        if address is None or address.level != "room":
-            raise Reject("addr_id", f"标准地址不存在或不是户室：{text(values, 'addr_id') or '空'}")
-        self.guard.check(address)
+        address = self.guard.find(self.addresses, text(values, "addr_id"))
+        if address.level != "room":
+            raise Reject("addr_id", f"标准地址不是户室：{text(values, 'addr_id')}")
         if self.rooms_taken.setdefault(address.pk, code) != code:
             raise Reject("addr_id", f"该户室已登记为房屋 {self.rooms_taken[address.pk]}")
         use = text(values, "use")
@@ -60,7 +65,7 @@ class HouseImporter(KeyedImporter):
         if not number:
             return None
         if number not in self.people:
-            raise Reject("owner_person_id", f"房主人员编号不存在：{number}")
+            raise Reject("owner_person_id", f"房主人员编号不存在或不在您的辖区内：{number}")
         return self.people[number]
 
     def flush(self) -> None:

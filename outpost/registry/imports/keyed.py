@@ -19,6 +19,9 @@ from outpost.registry.imports.base import AreaGuard, Reject, RowOutcome
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import FieldProblem
 
+# One answer for a record nobody has registered and one registered outside the area.
+NOT_HERE = "您的辖区内没有此记录：已提交登记，待核实"
+
 
 class KeyedImporter(ABC):
     """Subclasses name the model, its natural key and the fields compared on re-import."""
@@ -33,6 +36,7 @@ class KeyedImporter(ABC):
         self.known: dict[str, dict[str, Any]] = {}  # key → {"id": pk, compared field: value}
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # key → (first row, columns)
         self.changed: dict[str, dict[str, Any]] = {}  # key → known values with the merge's
+        self.held: list[dict[str, Any]] = []  # rows of records on record outside the area
         self.defaults: dict[str, Any] = {}  # column → the model's default
         self.collector = actor.pk if stored_user(actor) else None
         self.guard = AreaGuard(actor, self.kind)
@@ -64,9 +68,20 @@ class KeyedImporter(ABC):
             values.update(fields)
             return RowOutcome(row.number, "merged", self.key_field, f"与第 {first} 行重复，已合并")
         if key in self.known:
-            return self._merge(row.number, key, fields)
+            if self.guard.allows(*self.stored_place(self.known[key])):
+                return self._merge(row.number, key, fields)
+            # On record outside the uploader's area: neither compared (the report would tell
+            # what it holds) nor rewritten; answered as a new record is, and kept for officers.
+            self.held.append({"row": row.number, "key": key})
+            return RowOutcome(row.number, "submitted", "", NOT_HERE)
         self.new[key] = (row.number, self.build(key, fields))
+        if self.guard.limited:
+            return RowOutcome(row.number, "submitted", "", NOT_HERE)
         return RowOutcome(row.number, "created")
+
+    def stored_place(self, known: dict[str, Any]) -> tuple[str, str]:
+        """The grid and beat of a record on record (compared fields hold them)."""
+        return known.get("grid_code", ""), known.get("beat_code", "")
 
     def _merge(self, number: int, key: str, fields: dict[str, Any]) -> RowOutcome:
         current = self.changed.get(key) or self.known[key]

@@ -13,7 +13,6 @@ from outpost.core.crypto import encrypt, keyed_hash
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.registry.checks import refresh_all_house_flags
 from outpost.registry.imports.base import (
-    OUTSIDE_AREA,
     AreaGuard,
     PlacedAddress,
     Reject,
@@ -60,6 +59,18 @@ COMPARED = (
 # What a merge writes.
 UPDATED = (*COMPARED, "phone_enc", "phone_masked", "state", "grid_code", "beat_code")
 
+# The answers that must not tell an uploader what is on record beyond their sight (no oracle):
+# - an ID number not on record in the uploader's area reads the same whether nobody has it or
+#   somebody outside the area does. Nobody: the person is registered (pending the officer for
+#   collectors). Somebody elsewhere: nothing is written (no second record with one ID number,
+#   no rewriting of a record the uploader may not touch); the row is held in the import's
+#   change record for the officers to follow up.
+# - a phone number given for a known person by an uploader who may not unmask it is not
+#   compared with the stored one: it is written as the uploader's statement and the record
+#   awaits the officer, whether or not the number was the same.
+NOT_HERE = "您的辖区内没有此身份证号的人员：已提交登记，待民警核实"
+PHONE_SUBMITTED = "已有此人（身份证号相同）：手机号不与登记值比对，已作为采集信息提交，待民警核实"
+
 
 @dataclass
 class ParsedPerson:
@@ -76,10 +87,14 @@ class PersonImporter:
         self.actor, self.state, self.matcher, self.today = actor, state, matcher, today
         self.addresses: dict[str, PlacedAddress] = {}
         self.known: dict[str, tuple[Any, ...]] = {}  # id hash → (pk, *COMPARED values)
+        self.numbers: set[str] = set()  # person numbers taken
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # id hash → (first row, values)
         self.changed: dict[int, dict[str, Any]] = {}  # pk → the values a merge writes
         self.moves: list[tuple[int, int]] = []  # (pk, new address id)
         self.guard = AreaGuard(actor, self.kind)
+        self.unmasking = AreaGuard(actor, self.kind, "unmask")  # where stored phones may be read
+        self.seen: dict[str, int] = {}  # id hash → the first row of this file with it
+        self.held: list[dict[str, int]] = []  # rows of people on record outside the area
         self._by_pk: dict[int, PlacedAddress] = {}
         self.collector = actor.pk if stored_user(actor) else None
         self.id_today = dt.date.today()  # the ID check's own default "today", read once
@@ -89,6 +104,7 @@ class PersonImporter:
         self.addresses = address_index()
         rows = Person.objects.values_list("id_number_hash", "id", *COMPARED)
         self.known = {row[0]: row[1:] for row in rows.iterator(chunk_size=5000)}
+        self.numbers = set(Person.objects.values_list("person_no", flat=True).iterator(5000))
 
     def process(self, row: TableRow) -> RowOutcome:
         try:
@@ -96,43 +112,69 @@ class PersonImporter:
         except Reject as rejected:
             return RowOutcome(row.number, "rejected", rejected.field, rejected.reason)
         key = parsed.fields["id_number_hash"]
-        if key in self.new:
-            first, values = self.new[key]
-            values.update(parsed.fields, phone_enc=_sealed(parsed.phone))
-            return RowOutcome(row.number, "merged", "id_number", f"与第 {first} 行为同一人，已合并")
+        first = self.seen.setdefault(key, row.number)
+        if first != row.number:
+            # One row per person and file: the first is taken, a repeat is refused (merging
+            # them would let one file try many values for one person).
+            reason = (
+                f"与第 {first} 行为同一人（身份证号相同），"
+                f"同一文件中每人只能有一行：第 {row.number} 行未导入"
+            )
+            return RowOutcome(row.number, "rejected", "id_number", reason)
         if key in self.known:
-            if not self._may_touch(self.known[key]):
-                return RowOutcome(row.number, "rejected", "addr_id", OUTSIDE_AREA)
-            return self._merge(row.number, self.known[key], parsed)
+            known = self.known[key]
+            if self.guard.allows(*self._place_of(known)):
+                return self._merge(row.number, known, parsed)
+            held = {"row": row.number, "person": known[0], "address": parsed.fields["address_id"]}
+            self.held.append(held)
+            return RowOutcome(row.number, "submitted", "", NOT_HERE)
         self.new[key] = (row.number, self._build(parsed))
+        if self.guard.limited:
+            return RowOutcome(row.number, "submitted", "", NOT_HERE)
         return RowOutcome(row.number, "created")
 
-    def _may_touch(self, known: tuple[Any, ...]) -> bool:
-        """An uploader may update a known person only where that person now lives."""
-        if self.guard.scope is None:
-            return True
+    def _place_of(self, known: tuple[Any, ...]) -> tuple[str, str]:
+        """The grid and beat a known person now lives in ("" when they have no address)."""
         if not self._by_pk:
             self._by_pk = {place.pk: place for place in self.addresses.values()}
         place = self._by_pk.get(known[1 + COMPARED.index("address_id")])
-        return place is not None and self.guard.allows(place.grid_code, place.beat_code)
+        return (place.grid_code, place.beat_code) if place else ("", "")
 
     def _merge(self, number: int, known: tuple[Any, ...], parsed: ParsedPerson) -> RowOutcome:
         pk, fields = known[0], parsed.fields
         differs = [f for f, old in zip(COMPARED, known[1:], strict=True) if old != fields[f]]
+        if parsed.phone and not self.unmasking.allows(*self._place_of(known)):
+            # Whether the number is the stored one is exactly what must not show: it is
+            # written either way, so the report and the record read the same for any guess.
+            shown = [f for f in differs if f != "phone_hash"]
+            self._write(pk, parsed, shown)
+            labels = ",".join(_labels([*shown, "phone_hash"]))
+            return RowOutcome(number, "submitted", labels, PHONE_SUBMITTED)
         if not differs:
             return RowOutcome(number, "unchanged")
-        if "address_id" in differs:
-            self.moves.append((pk, fields["address_id"]))
-        # The encrypted phone follows its hash and mask: a row without one clears all three.
-        self.changed[pk] = {**fields, "phone_enc": _sealed(parsed.phone), "state": self.state}
+        self._write(pk, parsed, differs)
         reason = "已有此人（身份证号相同），已更新"
         return RowOutcome(number, "merged", ",".join(_labels(differs)), reason)
 
+    def _write(self, pk: int, parsed: ParsedPerson, differs: list[str]) -> None:
+        if "address_id" in differs:
+            self.moves.append((pk, parsed.fields["address_id"]))
+        # The encrypted phone follows its hash and mask: a row without one clears all three.
+        sealed = _sealed(parsed.phone)
+        self.changed[pk] = {**parsed.fields, "phone_enc": sealed, "state": self.state}
+
     def _build(self, parsed: ParsedPerson) -> dict[str, Any]:
         """Column values of a new person, written in bulk by `flush`."""
+        number = parsed.person_no
+        if number in self.numbers:
+            # A person number taken by someone (perhaps outside the area) is replaced by the
+            # one the ID number gives, rather than failing the whole import on it: a failure
+            # would tell whether that number exists.
+            number = "X" + parsed.fields["id_number_hash"][:11].upper()
+        self.numbers.add(number)
         return {
             **parsed.fields,
-            "person_no": parsed.person_no,
+            "person_no": number,
             "id_number_enc": encrypt(parsed.id_number),
             "phone_enc": _sealed(parsed.phone),
             "state": self.state,
@@ -184,21 +226,20 @@ class PersonImporter:
         code = text(values, "addr_id")
         if not code:
             code = self._match(text(values, "address"))
-        found = self.addresses.get(code)
-        if found is None:
-            raise Reject("addr_id", f"标准地址编码不存在：{code}")
+        found = self.guard.find(self.addresses, code)
         if found.level != "room":
             raise Reject("addr_id", f"地址 {code} 不是户室级地址，请精确到户室")
-        self.guard.check(found)
         return found
 
     def _match(self, free_text: str) -> str:
         if not free_text:
             raise Reject("address", "缺少地址：标准地址编码和地址文本均为空")
         result = self.matcher().match(free_text)
-        if result.addr_id is None:
+        place = self.addresses.get(result.addr_id or "")
+        # An address found outside the area is answered as one not found at all.
+        if place is None or not self.guard.allows(place.grid_code, place.beat_code):
             raise Reject("address", f"地址无法匹配到标准地址：{free_text}")
-        return result.addr_id
+        return result.addr_id or ""
 
     def flush(self) -> None:
         created = [values for _, values in self.new.values()]

@@ -46,10 +46,7 @@ class UnitImporter(KeyedImporter):
         name = text(values, "name")
         if not name or len(name) > 100 or "<" in name or ">" in name:
             raise Reject("name", f"单位名称为空、过长或含非法字符：{name or '空'}")
-        address = self.addresses.get(text(values, "addr_id"))
-        if address is None:
-            raise Reject("addr_id", f"标准地址编码不存在：{text(values, 'addr_id') or '空'}")
-        self.guard.check(address)
+        address = self.guard.find(self.addresses, text(values, "addr_id"))
         phone = (
             normalize_phone(text(values, "contact_phone")) if text(values, "contact_phone") else ""
         )
