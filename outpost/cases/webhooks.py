@@ -263,6 +263,10 @@ def _send(delivery: WebhookDelivery, now: dt.datetime) -> str:
         error = "；".join(refused.messages)
     except (OSError, ValueError, http.client.HTTPException) as failed:
         error = (str(failed) or type(failed).__name__)[:200]
+        # The receiver's or the secret's fault, not ours: a warning without a traceback.
+        log.warning(
+            "webhook delivery failed delivery=%s error=%s", delivery.pk, type(failed).__name__
+        )
     return _record(delivery, now, status, error)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 
-from outpost.cases.models import WebhookSubscription
+from outpost.cases.models import WebhookDelivery, WebhookSubscription
 from outpost.cases.webhooks import deliver_due
 from outpost.core.crypto import encrypt
 from outpost.geo.models import Grid
@@ -46,7 +46,9 @@ def test_it_delivers_the_others_when_one_delivery_breaks(
         assert deliver_due() == {"delivered": 1, "retry": 1, "failed": 0}
     assert len(receiver.received) == 1 and receiver.events() == ["case.report"]
     failed = [r for r in caplog.records if "webhook delivery failed" in r.getMessage()]
-    assert len(failed) == 1 and failed[0].levelname == "ERROR" and failed[0].exc_info
+    assert len(failed) == 1 and failed[0].levelname == "WARNING"
+    broken_delivery = WebhookDelivery.objects.get(subscription_id=broken)
+    assert f"delivery={broken_delivery.pk}" in failed[0].getMessage()
 
 
 def _start_loop(var_dir: Path) -> subprocess.Popen[str]:
