@@ -13,10 +13,10 @@ from ninja.security import django_auth
 
 from outpost.accounts.lockout import LockedOut
 from outpost.accounts.tokens import BearerToken, SecondFactorNeeded, issue_token
+from outpost.areas.api import router as geo_router
 from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
-from outpost.geo.api import router as geo_router
 from outpost.instructions.api import router as instructions_router
 from outpost.registry.api import router as registry_router
 from outpost.registry.lookups import TooManyLookups

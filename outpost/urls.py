@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("outpost.accounts.urls")),
     path("audit/", include("outpost.accounts.audit_urls")),
-    path("areas/", include("outpost.geo.urls")),
+    path("areas/", include("outpost.areas.urls")),
     path("registry/", include("outpost.registry.urls")),
     path("cases/", include("outpost.cases.urls")),
     path("instructions/", include("outpost.instructions.urls")),

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from outpost.accounts.models import BreakGlassGrant, RoleAssignment
+from outpost.accounts.models import BreakGlassGrant, RoleAssignment, User
 from outpost.accounts.scope import restrict
 from outpost.core.models import AccessLogEntry
+from outpost.core.scoping import Scope, prefix_q
 
 
 def holders(scope_codes: list[str], roles: list[str]) -> QuerySet[RoleAssignment]:
@@ -20,6 +21,14 @@ def holders(scope_codes: list[str], roles: list[str]) -> QuerySet[RoleAssignment
 
 def staff_names(scope_codes: list[str], roles: list[str]) -> list[str]:
     return [str(a.user) for a in holders(scope_codes, roles) if a.user.is_active]
+
+
+def usernames_in(scope: Scope) -> QuerySet[User, dict[str, Any]]:
+    """The usernames of everyone assigned in the scope (the access log's rule for staff)."""
+    return User.objects.filter(
+        prefix_q("assignments__civil_prefix", scope.civil)
+        | prefix_q("assignments__police_prefix", scope.police)
+    ).values("username")
 
 
 def access_log_for(user: Any) -> QuerySet[AccessLogEntry]:

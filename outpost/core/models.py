@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.scoping import Scope, prefix_q
+from outpost.core.staff import staff_names_q
 
 GENESIS = "0" * 64  # what the first row of the access log chains onto
 
@@ -97,14 +97,10 @@ class AccessLogEntry(models.Model):
         district = settings.OUTPOST_DISTRICT_CODE[:6]
         if any(district.startswith(p) for p in scope.civil + scope.police):
             return models.Q()
-        staff = get_user_model().objects.filter(
-            prefix_q("assignments__civil_prefix", scope.civil)
-            | prefix_q("assignments__police_prefix", scope.police)
-        )
         return (
             prefix_q("civil_code", scope.civil)
             | prefix_q("police_code", scope.police)
-            | models.Q(actor_name__in=staff.values("username"))
+            | staff_names_q("actor_name", scope)
         )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outpost.geo import views
+from outpost.areas import views
 
 app_name = "geo"
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from outpost.accounts.scope import get_for_user
-from outpost.geo import queries
+from outpost.areas import queries
 from outpost.geo.locator import Location, locate
 from outpost.geo.models import Grid, PoliceBeat
 from outpost.geo.services import update_grid

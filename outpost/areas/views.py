@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from outpost.accounts.scope import get_for_user
-from outpost.geo import queries
+from outpost.areas import queries
 
 
 @login_required
