@@ -31,6 +31,7 @@ from outpost.accounts.signin import SEEN
 from outpost.calls.models import Call
 from outpost.cases import services as cases
 from outpost.cases.models import Case, Notification, SubType, WebhookSubscription
+from outpost.cases.workflow import Relation
 from outpost.core.crypto import encrypt
 from outpost.geo.models import CommandRoom
 from outpost.instructions import groups, work
@@ -145,6 +146,7 @@ FEW, MORE = 2, 6  # rows added per kind: 1 + 2 = 3 of each, then 3 + 6 = 9 (thre
 class Counts:
     few: dict[tuple[str, str], int]  # (check key, persona) → queries with a few rows
     many: dict[tuple[str, str], int]  # the same with three times as many
+    world: World  # as grown, for the tests that read it further
 
 
 def permitted(check: Check) -> list[str]:
@@ -192,9 +194,15 @@ def counts(
             measure_all(world)  # warm-up
             few = measure_all(world)
             grow(world, MORE)
-            many = measure_all(world)
-            yield Counts(few, many)
-        finally:
+            measured = Counts(few, measure_all(world), world)
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield measured
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 
@@ -323,3 +331,29 @@ def test_it_stays_under_the_baseline(counts: Counts, check: Check) -> None:
     assert most <= BASELINE.get(check.key, 0), (
         f"{check.key}: {most} queries, baseline {BASELINE.get(check.key)}"
     )
+
+
+def test_it_lists_each_case_with_the_actions_and_units_its_own_page_gives(counts: Counts) -> None:
+    """The list reads the caller's relations with the page; the detail works them out for the one
+    case. Both must say the same for every persona and every case."""
+    world = counts.world
+    for persona in (p for p in PERSONAS if p != "anonymous"):
+        client = world.client(persona)
+        listed = client.get("/api/v1/cases", {"limit": 200}).json()["items"]
+        assert listed or persona in ("outsider",), persona
+        for item in listed:
+            one = client.get(f"/api/v1/cases/{item['number']}").json()
+            for field in ("allowed_actions", "units", "title", "address"):
+                assert item[field] == one[field], (persona, item["number"], field)
+
+
+def test_it_reads_the_same_relations_with_the_page_as_case_by_case(counts: Counts) -> None:
+    held: set[Relation] = set()
+    for persona in (p for p in PERSONAS if p != "anonymous"):
+        user = User.objects.get(username=f"{persona}_m")
+        for case in cases.with_relations(Case.objects.select_related("subtype"), user):
+            alone = Case.objects.get(pk=case.pk)
+            relations = cases.relations_for(case, user)
+            assert relations == cases.relations_for(alone, user), (persona, case.number)
+            held |= relations
+    assert held == {Relation.REPORTER, Relation.DISPATCHER, Relation.VERIFIER, Relation.HANDLER}
