@@ -238,7 +238,9 @@ def list_cases(
     after: str | None = None,
     limit: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
-    cases = services.visible_cases(request.user).select_related("subtype")
+    cases = services.visible_cases(request.user).select_related("subtype", "address")
+    # Each row's units and the caller's relations (for allowed_actions) come with the page.
+    cases = services.with_relations(cases.prefetch_related("assignments"), request.user)
     if state:
         cases = cases.filter(state=state)
     if subtype:

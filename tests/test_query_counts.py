@@ -1,0 +1,359 @@
+"""Query counts, pinned (issue 11, item 7): every list and detail page and every GET API operation
+reads in the same number of queries however many rows it shows, and in no more than its baseline.
+
+The endpoints are the permission matrix's GET checks (tests/test_permission_matrix.py), asked by
+every persona the matrix lets through, in the matrix's world (tests/matrix_world.py). The world is
+grown through the real services twice: first to a few rows of everything a page lists (cases in
+several states, their timeline, files, units and inbox messages, instructions, notices, work
+items, webhooks and their deliveries, import jobs, 110 calls, users, emergency openings), then to
+about three times as many. Each endpoint must answer both in the same count: a query per row (an
+N+1) fails here, naming the endpoint and the persona. The counts must also stay under BASELINE,
+so a new constant query is a deliberate change of the table, not an accident.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from outpost.accounts.models import BreakGlassGrant, Department, User
+from outpost.accounts.roles import Role
+from outpost.accounts.services import grant_role
+from outpost.accounts.signin import SEEN
+from outpost.calls.models import Call
+from outpost.cases import services as cases
+from outpost.cases.models import Case, Notification, SubType, WebhookSubscription
+from outpost.cases.workflow import Relation
+from outpost.core.crypto import encrypt
+from outpost.geo.models import CommandRoom
+from outpost.instructions import groups, work
+from outpost.instructions import services as instructions
+from outpost.instructions.models import VirtualGroup
+from outpost.registry import services as registry
+from outpost.registry.models import ImportJob, Person
+from tests.matrix_world import CITY_MANAGEMENT, PERSONAS, World, build_world, jpeg
+from tests.test_permission_matrix import CHECKS, OK, Check, send
+
+pytestmark = pytest.mark.django_db
+
+READS = [c for c in CHECKS if c.method == "GET"]
+
+# The most queries each endpoint may make, over every persona it lets through, at the larger
+# size (the same count as at the smaller: see `test_it_reads_in_the_same_queries_...`). Measured
+# on SQLite and PostgreSQL alike. Raise a number only for a constant query the endpoint needs
+# (a request that also writes the access log, for one, costs one INSERT more per request: bump
+# its line by one); never for one that grows with the rows.
+BASELINE: dict[str, int] = {
+    # pages: accounts, audit
+    "GET /": 9,
+    "GET /accounts/login/": 7,
+    "GET /accounts/2fa/": 3,
+    "GET /accounts/2fa/setup/": 14,
+    "GET /accounts/users/": 12,
+    "GET /accounts/users/<str:username>/": 11,
+    "GET /audit/": 8,
+    "GET /audit/access-log.xlsx": 10,
+    "GET /audit/break-glass/": 8,
+    # pages: areas
+    "GET /areas/": 42,
+    "GET /areas/map/": 7,
+    "GET /areas/divisions/<str:code>/": 18,
+    "GET /areas/grids/<str:code>/": 13,
+    "GET /areas/stations/<str:code>/": 20,
+    "GET /areas/beats/<str:code>/": 10,
+    # pages: registry
+    "GET /registry/": 9,
+    "GET /registry/people/": 9,
+    "GET /registry/people/break-glass/": 5,
+    "GET /registry/people/<str:number>/": 17,
+    "GET /registry/people/<str:number>/edit/": 8,
+    "GET /registry/queue/": 7,
+    "GET /registry/addresses/<str:code>/": 11,
+    "GET /registry/houses/": 8,
+    "GET /registry/organisations/": 9,
+    "GET /registry/export/<str:name>.xlsx": 10,
+    "GET /registry/imports/": 8,
+    "GET /registry/imports/<int:job_id>/": 8,
+    "GET /registry/imports/<int:job_id>/report.xlsx": 4,
+    # pages: cases
+    "GET /cases/": 13,
+    "GET /cases/report/": 9,
+    "GET /cases/inbox/": 11,
+    "GET /cases/inbox/<int:pk>/": 5,
+    "GET /cases/address-point/": 6,
+    "GET /cases/<str:number>/": 23,
+    "GET /cases/<str:number>/files/<int:pk>/": 6,
+    "GET /status/": 7,
+    "GET /status/<str:code>/": 18,
+    # pages: instructions, groups, notices, work items
+    "GET /instructions/": 22,
+    "GET /instructions/new/": 25,
+    "GET /instructions/<int:pk>/": 22,
+    "GET /instructions/<int:pk>/photos/<int:photo>/": 9,
+    "GET /instructions/groups/": 17,
+    "GET /instructions/groups/<int:pk>/": 15,
+    "GET /instructions/notices/": 13,
+    "GET /instructions/notices/<int:pk>/": 13,
+    "GET /instructions/work/": 19,
+    "GET /instructions/work/<int:pk>/": 13,
+    # pages: 110 calls, command room
+    "GET /calls/": 10,
+    "GET /calls/<str:call_id>/": 10,
+    "GET /command/": 6,
+    "GET /command/<str:station>/board/": 17,
+    "GET /command/<str:station>/board.json": 13,
+    "GET /command/<str:station>/duty/": 14,
+    "GET /command/<str:station>/reporters/": 11,
+    # API
+    "GET /api/v1/openapi.json": 3,
+    "GET /api/v1/docs": 3,
+    "GET /api/v1/": 3,
+    "GET /api/v1/geo/locate": 9,
+    "GET /api/v1/geo/grids": 8,
+    "GET /api/v1/geo/beats": 6,
+    "GET /api/v1/geo/grids/{code}": 9,
+    "GET /api/v1/geo/beats/{code}": 7,
+    "GET /api/v1/cases/duplicates": 5,
+    # Once 2 queries more per case (each row re-authorised: 9 for 2 cases, 29 for 12, 405 for
+    # 200); the caller's relations to each now come with the page (`services.with_relations`).
+    "GET /api/v1/cases": 6,
+    "GET /api/v1/notifications": 6,
+    "GET /api/v1/cases/{number}": 11,
+    "GET /api/v1/webhooks": 4,
+    "GET /api/v1/webhooks/{pk}/deliveries": 5,
+    "GET /api/v1/addresses/match": 7,
+    "GET /api/v1/registry/people": 6,
+    "GET /api/v1/registry/people/{number}": 11,
+    "GET /api/v1/registry/imports/{job_id}": 4,
+    "GET /api/v1/instructions": 7,
+    "GET /api/v1/instructions/{pk}": 10,
+    "GET /api/v1/instructions/{pk}/progress": 10,
+    "GET /api/v1/calls/{call_id}": 7,
+}
+
+FEW, MORE = 2, 6  # rows added per kind: 1 + 2 = 3 of each, then 3 + 6 = 9 (three times as many)
+
+
+@dataclass(frozen=True)
+class Counts:
+    few: dict[tuple[str, str], int]  # (check key, persona) → queries with a few rows
+    many: dict[tuple[str, str], int]  # the same with three times as many
+    world: World  # as grown, for the tests that read it further
+
+
+def permitted(check: Check) -> list[str]:
+    return [p for p in PERSONAS if check.rule.answers[p] == OK]
+
+
+def measure(world: World, check: Check, persona: str) -> int:
+    """One request's queries, inside a savepoint rolled back after it (as the matrix does)."""
+    seen_just_now(world, persona)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as seen:
+            answer = send(world, check, persona)
+        transaction.set_rollback(True)
+    assert answer.status_code == check.expected(persona), (check.key, persona, answer.status_code)
+    return len(seen.captured_queries)
+
+
+def seen_just_now(world: World, persona: str) -> None:
+    """The persona's last request was a moment ago, so the session's last-seen time is not due
+    to be saved (it is, once a minute, and the rolled-back requests never save it)."""
+    if persona in world.sessions:
+        session = import_module(settings.SESSION_ENGINE).SessionStore(world.sessions[persona])
+        session[SEEN] = int(time.time())
+        session.save()
+
+
+def measure_all(world: World) -> dict[tuple[str, str], int]:
+    return {(c.key, p): measure(world, c, p) for c in READS for p in permitted(c)}
+
+
+@pytest.fixture(scope="module")
+def counts(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Counts]:
+    """Build the world, warm every endpoint up once (per-process caches: the spatial index, the
+    taxonomy), grow it and measure, grow it three times larger and measure again; all inside a
+    transaction rolled back after the module."""
+    media = tmp_path_factory.mktemp("query-counts-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_world(str(media))
+            grow(world, FEW)
+            measure_all(world)  # warm-up
+            few = measure_all(world)
+            grow(world, MORE)
+            measured = Counts(few, measure_all(world), world)
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield measured
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Growing the world through the real services.
+
+
+def grow(world: World, n: int) -> None:
+    user = {p: User.objects.get(username=f"{p}_m") for p in PERSONAS if p != "anonymous"}
+    commander, worker, officer = user["commander"], user["worker"], user["officer"]
+    department = Department.objects.get(name=CITY_MANAGEMENT).code
+    target = {"kind": "department", "code": department, "lead": True}
+    room = CommandRoom.objects.get(station__code=world.station)
+    subtype = SubType.objects.select_related("category").get(code="0101")
+    deadline = timezone.now() + dt.timedelta(days=2)
+    for i in range(n):
+        # Cases at the world's address in several states, with units, files and messages.
+        reported = _case(worker, subtype, world, f"占道经营{i}")
+        accepted = cases.act(
+            _case(worker, subtype, world, f"噪音扰民{i}"), "accept", actor=commander
+        )
+        dispatched = cases.act(accepted, "dispatch", actor=commander, payload={"targets": [target]})
+        handling = cases.act(
+            cases.act(
+                _case(user["reporter"], subtype, world, f"井盖缺失{i}"), "accept", actor=commander
+            ),
+            "dispatch",
+            actor=commander,
+            payload={"targets": [target]},
+        )
+        handling = cases.act(handling, "sign_on", actor=user["handler"])
+        cases.attach(reported, [(f"scene{i}.jpg", jpeg())], actor=worker, purpose="evidence")
+        for one in user.values():
+            for case in (reported, dispatched, handling):
+                Notification.objects.create(
+                    user=one, case=case, event="dispatched", created_at=timezone.now()
+                )
+        # The world's own case: more timeline, units and files on its detail page.
+        case = Case.objects.get(number=world.case)
+        cases.act(case, "dispatch", actor=commander, payload={"targets": [target]})
+        cases.attach(case, [(f"more{i}.jpg", jpeg())], actor=worker, purpose="evidence")
+        # Instructions, notices, work items.
+        to_grid = [("grid", world.grid)]
+        sent = instructions.send_instruction(
+            room, instructions.NewInstruction(f"排查隐患{i}", deadline, targets=to_grid), actor=None
+        )
+        instructions.sign_on(sent.recipients.get(), actor=worker)
+        group = VirtualGroup.objects.get(pk=world.group)
+        groups.send_notice(group, actor=commander, title=f"消防检查{i}")
+        work.create_work_item(
+            room,
+            actor=commander,
+            title=f"平安创建{i}",
+            milestones=[("走访", timezone.localdate() + dt.timedelta(days=30))],
+        )
+        # The commander's webhooks (deliveries come from the cases above) and import jobs.
+        WebhookSubscription.objects.create(
+            owner=commander,
+            url=f"https://hooks.example.org/{i}",
+            secret_enc=encrypt("query-counts"),
+            created_at=timezone.now(),
+        )
+        ImportJob.objects.create(
+            kind="persons", filename=f"p{i}.csv", data=b"", status="done", created_by=commander
+        )
+        # 110 calls, users in the administrator's area, emergency openings.
+        Call.objects.create(
+            call_id=f"110-Q-{n}-{i}",
+            received_at=timezone.now(),
+            location_text=world.address_text,
+            content="楼下烧烤油烟太大",
+            decision="divert",
+            subtype="0901",
+            grid_code=world.grid,
+            beat_code=world.beat,
+            reason="query counts",
+            imported_at=timezone.now(),
+        )
+        extra = User.objects.create_user(
+            username=f"worker_q{n}_{i}", password=None, display_name=f"网格员{i}"
+        )
+        grant_role(extra, Role.GRID_WORKER, world.grid, actor=None)
+    opened = BreakGlassGrant.objects.values("object_id")
+    elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
+    for person in elsewhere.order_by("person_no")[:n]:
+        registry.break_glass(person, actor=officer, reason="走失老人身份核查，家属报警求助")
+
+
+def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:
+    """At the world's standard address; reporters (8大员) read no registry: they pin its point."""
+    if actor.username == "reporter_m":
+        place: dict[str, Any] = {"lon": world.lon, "lat": world.lat}
+    else:
+        place = {"address": world.room_address}
+    new = cases.NewCase(subtype=subtype, title=title, source="grid_patrol", **place)
+    return cases.report_case(new, actor=actor)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests.
+
+
+def test_it_pins_every_read_endpoint_of_the_matrix() -> None:
+    keys = {c.key for c in READS}
+    assert set(BASELINE) == keys, (
+        f"add to BASELINE: {sorted(keys - set(BASELINE))}; stale: {sorted(set(BASELINE) - keys)}"
+    )
+
+
+@pytest.mark.parametrize("check", READS, ids=[c.key for c in READS])
+def test_it_reads_in_the_same_queries_however_many_rows(counts: Counts, check: Check) -> None:
+    grew = {
+        p: (counts.few[check.key, p], counts.many[check.key, p])
+        for p in permitted(check)
+        if counts.few[check.key, p] != counts.many[check.key, p]
+    }
+    assert not grew, f"{check.key}: a query per row: " + ", ".join(
+        f"{p} {few} → {many} queries" for p, (few, many) in grew.items()
+    )
+
+
+@pytest.mark.parametrize("check", READS, ids=[c.key for c in READS])
+def test_it_stays_under_the_baseline(counts: Counts, check: Check) -> None:
+    most = max(counts.many[check.key, p] for p in permitted(check))
+    assert most <= BASELINE.get(check.key, 0), (
+        f"{check.key}: {most} queries, baseline {BASELINE.get(check.key)}"
+    )
+
+
+def test_it_lists_each_case_with_the_actions_and_units_its_own_page_gives(counts: Counts) -> None:
+    """The list reads the caller's relations with the page; the detail works them out for the one
+    case. Both must say the same for every persona and every case."""
+    world = counts.world
+    for persona in (p for p in PERSONAS if p != "anonymous"):
+        client = world.client(persona)
+        listed = client.get("/api/v1/cases", {"limit": 200}).json()["items"]
+        assert listed or persona in ("outsider",), persona
+        for item in listed:
+            one = client.get(f"/api/v1/cases/{item['number']}").json()
+            for field in ("allowed_actions", "units", "title", "address"):
+                assert item[field] == one[field], (persona, item["number"], field)
+
+
+def test_it_reads_the_same_relations_with_the_page_as_case_by_case(counts: Counts) -> None:
+    held: set[Relation] = set()
+    for persona in (p for p in PERSONAS if p != "anonymous"):
+        user = User.objects.get(username=f"{persona}_m")
+        for case in cases.with_relations(Case.objects.select_related("subtype"), user):
+            alone = Case.objects.get(pk=case.pk)
+            relations = cases.relations_for(case, user)
+            assert relations == cases.relations_for(alone, user), (persona, case.number)
+            held |= relations
+    assert held == {Relation.REPORTER, Relation.DISPATCHER, Relation.VERIFIER, Relation.HANDLER}
