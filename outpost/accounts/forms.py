@@ -61,9 +61,7 @@ class AccessLogFilter(forms.Form):
     since = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = DayField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ReviewForm(forms.Form):

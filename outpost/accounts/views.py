@@ -67,7 +67,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # A path of this site only: anything else would be taken for a view's name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

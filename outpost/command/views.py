@@ -83,7 +83,9 @@ def dispatch(request: HttpRequest, station: str) -> HttpResponse:
     for o in outcomes:
         (messages.success if o.ok else messages.error)(request, f"{o.number}：{o.message}")
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = f"/command/{station}/board/"  # only back to a page of this site
     return redirect(back)
 

@@ -1,21 +1,24 @@
-"""Malformed request bodies answer 400 in Chinese and English, never 500.
+"""Malformed requests answer 400 in Chinese and English, never 500.
 
 Django raises MultiPartParserError from the first read of `request.POST` or `request.FILES` (a
 multipart body without a boundary, with a broken header or cut short), wherever that read
 happens: in the CSRF check, a form or the API's parameter parsing. Parsing a form body here
-first, before anything else reads it, turns each of those into one clear refusal."""
+first, before anything else reads it, turns each of those into one clear refusal.
+
+A NUL character is refused the same way wherever it comes (path, query, form or JSON body): no
+person types one, and PostgreSQL cannot store or even compare a text containing it."""
 
 import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 log = logging.getLogger("outpost.core")
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-ZH = "请求内容格式有误，无法读取（例如 multipart 缺少分隔符或字段头损坏）"
-EN = "The request body is malformed and cannot be read (e.g. multipart without a boundary)"
+ZH = "请求格式有误，无法读取（例如 multipart 缺少分隔符、字段头损坏，或含有 NUL 字符）"
+EN = "The request is malformed and cannot be read (e.g. multipart without a boundary, a NUL)"
 
 
 class MalformedBodyMiddleware:
@@ -31,7 +34,27 @@ class MalformedBodyMiddleware:
                 # (too many fields or files, or too large, stay Django's own 400 and 413)
                 log.info("malformed request body refused: %s", type(malformed).__name__)
                 return malformed_body(request)
+        if _carries_nul(request):
+            log.info("request with a NUL character refused")
+            return malformed_body(request)
         return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or _nul_in(request.GET):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    if request.content_type in FORM_TYPES:
+        return _nul_in(request.POST) or any(
+            "\x00" in (f.name or "") for f in request.FILES.values()
+        )
+    # JSON writes "\u0000" for it (a raw NUL byte makes the body invalid JSON anyway).
+    return request.content_type == "application/json" and b"\\u0000" in request.body
+
+
+def _nul_in(params: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
 
 def malformed_body(request: HttpRequest) -> HttpResponse:

@@ -76,4 +76,3 @@ class MomentField(forms.DateTimeField):
     """A form date-time inside the accepted range."""
 
     default_validators = [check_moment]
-

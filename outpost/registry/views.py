@@ -229,7 +229,9 @@ def person_decide(request: HttpRequest, number: str, decision: str) -> HttpRespo
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = "registry:queue"  # only back to a page of this site
     return redirect(back)
 

@@ -180,3 +180,23 @@ def test_it_still_accepts_a_wellformed_multipart_upload(commander: Persona) -> N
         "/api/v1/registry/imports", body, content_type="multipart/form-data; boundary=BoUnDaRy"
     )
     assert answer.status_code == 422 and json.loads(answer.content)["detail"]
+
+
+def test_it_refuses_a_nul_character_anywhere_in_a_request(
+    room: CommandRoom, commander: Persona
+) -> None:
+    client = _no_raise(commander)
+    board = f"/command/{room.station.code}/board/"
+    assert client.get(board, {"grid": "3201\x00"}).status_code == 400  # 500 on PostgreSQL before
+    assert client.post(f"/command/{room.station.code}/duty/", {"note": "a\x00"}).status_code == 400
+    answer = post_json(client, "/api/v1/webhooks", {"url": "https://example.org/\x00"})
+    assert_refused(answer, 400)
+    assert client.get(board, {"grid": "3201"}).status_code == 200
+
+
+def test_it_goes_back_to_its_own_page_when_next_is_not_a_path(
+    room: CommandRoom, commander: Persona
+) -> None:
+    answer = _no_raise(commander).post(f"/command/{room.station.code}/dispatch/", {"next": "x"})
+    assert answer.status_code == 302  # redirect("x") looked for a view named "x": 500
+    assert answer["Location"] == f"/command/{room.station.code}/board/"

@@ -180,7 +180,8 @@ def feedback(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 def _back(request: HttpRequest, instruction: Instruction) -> HttpResponse:
     """To the page the form was on (the inbox or the instruction), never to another site."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # A path of this site only: anything else would be taken for a view's name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
