@@ -22,7 +22,8 @@ MARKUP = [
     '"><svg onload=alert(1)>',
     "三号网格>",
 ]
-CONTROL = ["网格\n二号", "网格\u202e号二", "网格\x00", "网格\u2028二号"]
+# (A NUL never reaches the name rule: the whole request is refused first, tests/core/test_edges.)
+CONTROL = ["网格\n二号", "网格\u202e号二", "网格\x07", "网格\u2028二号"]
 
 
 @pytest.mark.parametrize("name", MARKUP + CONTROL)
