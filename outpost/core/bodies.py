@@ -6,6 +6,7 @@ happens: in the CSRF check, a form or the API's parameter parsing. Parsing a for
 first, before anything else reads it, turns each of those into one clear refusal."""
 
 import logging
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +17,11 @@ log = logging.getLogger("outpost.core")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 ZH = "请求内容格式有误，无法读取（例如 multipart 缺少分隔符或字段头损坏）"
 EN = "The request body is malformed and cannot be read (e.g. multipart without a boundary)"
+# PostgreSQL refuses a NUL character in any text it is given, so one in the path, the query, a
+# form field or a JSON string would turn a lookup into a 500 (SQLite just finds nothing).
+NUL_ZH = "请求中含有空字符（NUL），无法处理"
+NUL_EN = "The request contains a NUL character and cannot be handled"
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 class MalformedBodyMiddleware:
@@ -31,11 +37,29 @@ class MalformedBodyMiddleware:
                 # (too many fields or files, or too large, stay Django's own 400 and 413)
                 log.info("malformed request body refused: %s", type(malformed).__name__)
                 return malformed_body(request)
+        if _has_nul(request):
+            log.info("request with a NUL character refused")
+            return malformed_body(request, NUL_ZH, NUL_EN)
         return self.get_response(request)
 
 
-def malformed_body(request: HttpRequest) -> HttpResponse:
+def _has_nul(request: HttpRequest) -> bool:
+    fields = [request.GET]
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        fields.append(request.POST)
+    if "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in v for v in values)
+        for query in fields
+        for key, values in query.lists()
+    ):
+        return True
+    if request.content_type == "application/json" and request.method != "GET":
+        return bool(JSON_NUL.search(request.body))
+    return False
+
+
+def malformed_body(request: HttpRequest, zh: str = ZH, en: str = EN) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": ZH, "detail_en": EN}, status=400)
-    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{ZH}</p><p>{EN}</p>"
+        return JsonResponse({"detail": zh, "detail_en": en}, status=400)
+    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{zh}</p><p>{en}</p>"
     return HttpResponse(page, status=400)
