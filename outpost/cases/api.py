@@ -145,7 +145,7 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
         "timeline": [
             {
                 "at": t.at,
-                "actor": t.actor_name,
+                "actor": seen.actor(t.action, t.actor_name),
                 "action": t.action,
                 "from_state": t.from_state,
                 "to_state": t.to_state,

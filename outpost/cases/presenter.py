@@ -74,6 +74,11 @@ class CaseView:
         """A timeline comment or a stated reason: what was said is a detail."""
         return text if self.details else ""
 
+    def actor(self, action: str, name: str) -> str:
+        """Who took a timeline step. Who reported the case is a detail (an informant, like
+        "Reported by"); those who acted on it afterwards are not."""
+        return "" if action == "report" and not self.details else name
+
 
 def present_case(case: Case, viewer: Any, *, visible: bool = True) -> CaseView:
     return CaseView(case, visible and sees_details(case, viewer), visible)
