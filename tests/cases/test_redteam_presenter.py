@@ -6,10 +6,11 @@ import json
 import pytest
 
 from outpost.accounts.roles import Role
+from outpost.accounts.services import grant_role
 from outpost.cases.models import Case
 from outpost.geo.models import Grid
 from tests.cases.conftest import file_case, point_in
-from tests.conftest import Persona, _persona
+from tests.conftest import OTHER_GRID, Persona, _persona
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,25 @@ def test_it_does_not_name_the_reporter_of_a_police_only_clue_to_a_civil_role_on_
     assert "informant_baoan_li" in officer.client.get(f"/cases/{clue.number}/").content.decode()
     police = officer.client.get(f"/api/v1/cases/{clue.number}").json()
     assert police["timeline"][0]["actor"] == "informant_baoan_li"
+
+
+def test_it_shows_police_only_details_only_where_the_viewers_police_role_reaches(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    """A grid worker here who is also auxiliary police on a beat of another street is a civil
+    role for this grid's cases: the police role elsewhere does not open their details."""
+    other = Grid.objects.get(code=OTHER_GRID)
+    assert other.main_beat is not None and home_grid.main_beat is not None
+    assert not home_grid.main_beat.code.startswith(other.main_beat.code)
+    both = _persona("two_hats_p", Role.GRID_WORKER, home_grid.code)
+    grant_role(both.user, Role.AUXILIARY_POLICE, other.main_beat.code, actor=None)
+    clue = file_case(home_grid, grid_worker.user, "0301", title="三号楼有人深夜反复踩点")
+    page = both.client.get(f"/cases/{clue.number}/")
+    assert page.status_code == 200  # the grid worker sees the case: its status
+    assert "三号楼有人深夜反复踩点" not in page.content.decode()
+    api = both.client.get(f"/api/v1/cases/{clue.number}").json()
+    assert api["title"] == "（涉警内容）" and api["description"] is None
+    # On their own beat the same person is police and sees a clue in full.
+    officer_there = _persona("officer_there_p", Role.COMMUNITY_OFFICER, other.main_beat.code)
+    there = file_case(other, officer_there.user, "0301", title="仓库门口可疑车辆")
+    assert both.client.get(f"/api/v1/cases/{there.number}").json()["title"] == "仓库门口可疑车辆"
