@@ -7,8 +7,9 @@ import json
 import pytest
 from django.test import Client
 
+from outpost.cases.models import Case
 from outpost.geo.models import Grid
-from tests.cases.conftest import file_case
+from tests.cases.conftest import file_case, point_in
 from tests.conftest import Persona
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,14 @@ def test_it_answers_a_case_number_with_a_nul_as_an_unknown_one(
     answer = commander.client.post(url, json.dumps(body), content_type="application/json")
     assert answer.status_code in (400, 404, 422), answer.status_code
     assert "NUL" in answer.json()["detail_en"] or "No such" in answer.json()["detail_en"]
+    where = point_in(home_grid)
+    titled = {"subtype": "0101", "title": "楼道\u0000堆物", "lon": where.x, "lat": where.y}
+    report = grid_worker.client.post(
+        "/api/v1/cases", json.dumps(titled), content_type="application/json"
+    )
+    # PostgreSQL refuses the NUL (400, nothing written); SQLite stores it (201).
+    assert report.status_code in (201, 400, 422), report.status_code
+    assert Case.objects.count() == (2 if report.status_code == 201 else 1)
     case.refresh_from_db()
     assert case.state == "reported"  # nothing half-written
     # Written as JSON escapes it, a backslash before "u0000" is text, not a NUL.
