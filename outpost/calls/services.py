@@ -202,6 +202,11 @@ def _address(location: str, matcher: AddressMatcher) -> StandardAddress | None:
 def _doubt(plan: Plan, batch: Batch) -> str:
     """Why a call the classifier would divert must stay with the police; "" when none."""
     address = plan.address
+    bounded = batch.area.scope is not None and not batch.area.scope.everything
+    if bounded and (address is None or not batch.area.holds(address.grid_code, address.beat_code)):
+        # One answer for a place outside the actor's area and one that matches nothing, so the
+        # desk cannot be used to probe which places of other areas are standard addresses.
+        return "地址不在您的辖区内"
     if address is None:
         return "地址无法匹配到标准地址"
     if not address.grid_code:

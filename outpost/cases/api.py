@@ -145,7 +145,7 @@ def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, 
         "timeline": [
             {
                 "at": t.at,
-                "actor": t.actor_name,
+                "actor": seen.actor(t.action, t.actor_name),
                 "action": t.action,
                 "from_state": t.from_state,
                 "to_state": t.to_state,
@@ -191,15 +191,18 @@ def duplicate_candidates(
     if scope_for(request.user, "report").empty:
         raise PermissionDenied
     found = possible_duplicates(services.visible_cases(request.user), subtype, lon, lat, crs)
+    # A case whose pinned point the viewer may not see is no candidate: its distance from a few
+    # probed points (or just whether it lies within 100 m) would give the point back.
     return [
         {
             "number": c.number,
-            "title": present_case(c, request.user).title,
+            "title": seen.title,
             "state": c.state,
             "reported_at": c.reported_at,
             "distance_m": round(d, 1),
         }
         for c, d in found
+        if (seen := present_case(c, request.user)).details
     ]
 
 

@@ -4,9 +4,10 @@ other. A search of the raw bytes sees neither.
 
 A PDF upload is refused if anything reachable from its trailer (catalog, pages, annotations,
 forms, name trees) or listed in its cross-reference tables carries an action that runs or opens
-something: JavaScript, a launch, a form submission or import, embedded files, XFA forms, rich
-media, javascript: links. A document that opens at a page (an /OpenAction destination array) and
-web or mail links are ordinary and kept."""
+something: JavaScript, a launch, a remote go-to (another file), a form submission or import,
+embedded files, XFA forms, rich media, javascript:, file: and Windows-share links. A document
+that opens at a page (an /OpenAction destination array) and web or mail links are ordinary and
+kept."""
 
 import io
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ ACTIVE_TYPES = frozenset(
     {
         "/JavaScript",
         "/Launch",
+        "/GoToR",  # opens another file, by path or on a remote share
         "/GoToE",
         "/SubmitForm",
         "/ImportData",
@@ -32,7 +34,8 @@ ACTIVE_TYPES = frozenset(
         "/FileAttachment",
     }
 )
-RUNNING_LINK_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+# A Windows share (\\host\share) is a file: link without the scheme.
+RUNNING_LINK_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "\\\\")
 # A case's PDF (an agreement, a notice, a scan) has tens to a few thousand objects; each costs
 # the parser ~0.2 ms, so a file made of nothing but tiny objects is refused before it costs long.
 MAX_LISTED = 10_000

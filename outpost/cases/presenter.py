@@ -22,10 +22,31 @@ def is_police(viewer: Any) -> bool:
     duty officer (a street's roles reach the station's beats too, so prefixes cannot tell)."""
     if scope_for(viewer, "view_cases").everything:
         return True
+    return bool(_police_prefixes(viewer))
+
+
+def is_police_for(case: Case, viewer: Any) -> bool:
+    """Holds a police role over this case: its beat, or a unit it was dispatched to, lies under
+    one of the viewer's police roles. A police role elsewhere does not make someone police for
+    the cases they see in a civil role (a grid worker who is auxiliary police in another street)."""
+    if scope_for(viewer, "view_cases").everything:
+        return True
+    prefixes = _police_prefixes(viewer)
+    if not prefixes:
+        return False
+    if case.beat_code and case.beat_code.startswith(prefixes):
+        return True
+    units = case.assignments.values_list("unit_code", flat=True)
+    return any(unit.startswith(prefixes) for unit in units if unit)
+
+
+def _police_prefixes(viewer: Any) -> tuple[str, ...]:
     if "_outpost_police" not in viewer.__dict__:  # once per request, like the scopes
-        held = viewer.assignments.filter(role__in=POLICE_ROLES)
-        viewer.__dict__["_outpost_police"] = held.exists()
-    return bool(viewer.__dict__["_outpost_police"])
+        held = viewer.assignments.filter(role__in=POLICE_ROLES).values_list(
+            "police_prefix", flat=True
+        )
+        viewer.__dict__["_outpost_police"] = tuple(p for p in held if p)
+    return tuple(viewer.__dict__["_outpost_police"])
 
 
 def sees_details(case: Case, viewer: Any) -> bool:
@@ -35,7 +56,7 @@ def sees_details(case: Case, viewer: Any) -> bool:
         return True
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return False
-    return case.reporter_id == viewer.pk or is_police(viewer)
+    return case.reporter_id == viewer.pk or is_police_for(case, viewer)
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,11 @@ class CaseView:
     def comment(self, text: str) -> str:
         """A timeline comment or a stated reason: what was said is a detail."""
         return text if self.details else ""
+
+    def actor(self, action: str, name: str) -> str:
+        """Who took a timeline step. Who reported the case is a detail (an informant, like
+        "Reported by"); those who acted on it afterwards are not."""
+        return "" if action == "report" and not self.details else name
 
 
 def present_case(case: Case, viewer: Any, *, visible: bool = True) -> CaseView:

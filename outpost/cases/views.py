@@ -19,7 +19,7 @@ from outpost.cases import attachments, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, label
 from outpost.cases.models import Case, Source
-from outpost.cases.presenter import present_case
+from outpost.cases.presenter import CaseView, present_case
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 from outpost.core.forms import show_refusal
 from outpost.geo.models import Grid, PoliceBeat
@@ -155,6 +155,12 @@ def _render_detail(
     return render(request, "cases/detail.html", context)
 
 
+def _by(entry: Any, seen: CaseView) -> Any:
+    # Who took the step, as far as this viewer may know (the presenter decides).
+    entry.by = seen.actor(entry.action, str(entry.actor or entry.actor_name))
+    return entry
+
+
 def _facts(case: Case, user: Any) -> dict[str, Any]:
     seen = present_case(case, user)
     details = seen.details
@@ -168,7 +174,7 @@ def _facts(case: Case, user: Any) -> dict[str, Any]:
         "beat": PoliceBeat.objects.filter(code=case.beat_code).first(),
         "deadline": queries.deadline_in_force(case, timezone.now()),
         "assignments": case.assignments.all(),
-        "timeline": case.timeline.select_related("actor"),
+        "timeline": [_by(t, seen) for t in case.timeline.select_related("actor")],
         "cards": case.cards.order_by("issued_at"),
         "attachments": case.attachments.all() if details else [],
         # Parties only as far as the viewer may see the people registry.

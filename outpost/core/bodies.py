@@ -9,16 +9,23 @@ A NUL character is refused the same way wherever it comes (path, query, form or 
 person types one, and PostgreSQL cannot store or even compare a text containing it."""
 
 import logging
+import re
 from collections.abc import Callable
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 log = logging.getLogger("outpost.core")
 
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-ZH = "请求格式有误，无法读取（例如 multipart 缺少分隔符、字段头损坏，或含有 NUL 字符）"
-EN = "The request is malformed and cannot be read (e.g. multipart without a boundary, a NUL)"
+ZH = "请求内容格式有误，无法读取（例如 multipart 缺少分隔符或字段头损坏）"
+EN = "The request body is malformed and cannot be read (e.g. multipart without a boundary)"
+# PostgreSQL refuses a NUL character in any text it is given, so one in the path, the query, a
+# form field or a JSON string would turn a lookup into a 500 (SQLite just finds nothing).
+NUL_ZH = "请求中含有空字符（NUL），无法处理"
+NUL_EN = "The request contains a NUL character and cannot be handled"
 
 
 class MalformedBodyMiddleware:
@@ -36,8 +43,17 @@ class MalformedBodyMiddleware:
                 return malformed_body(request)
         if _carries_nul(request):
             log.info("request with a NUL character refused")
-            return malformed_body(request)
+            return malformed_body(request, NUL_ZH, NUL_EN)
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:
+        """A NUL that a form or schema let through (a JSON string, a raw form value) reaches
+        PostgreSQL, which refuses it before running anything: the same 400, not a 500. Field
+        checks that refuse it themselves (names) answer first, with their own words."""
+        if isinstance(error, DataError) and "NUL" in str(error):
+            log.info("request with a NUL character refused by the database")
+            return malformed_body(request, NUL_ZH, NUL_EN)
+        return None
 
 
 def _carries_nul(request: HttpRequest) -> bool:
@@ -49,16 +65,17 @@ def _carries_nul(request: HttpRequest) -> bool:
         return _nul_in(request.POST) or any(
             "\x00" in (f.name or "") for f in request.FILES.values()
         )
-    # JSON writes "\u0000" for it (a raw NUL byte makes the body invalid JSON anyway).
-    return request.content_type == "application/json" and b"\\u0000" in request.body
+    # JSON writes "\u0000" for it (a raw NUL byte makes the body invalid JSON anyway); "\\u0000"
+    # is a backslash and text, so only an odd run of backslashes counts.
+    return request.content_type == "application/json" and bool(JSON_NUL.search(request.body))
 
 
 def _nul_in(params: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
 
-def malformed_body(request: HttpRequest) -> HttpResponse:
+def malformed_body(request: HttpRequest, zh: str = ZH, en: str = EN) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": ZH, "detail_en": EN}, status=400)
-    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{ZH}</p><p>{EN}</p>"
+        return JsonResponse({"detail": zh, "detail_en": en}, status=400)
+    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{zh}</p><p>{en}</p>"
     return HttpResponse(page, status=400)
