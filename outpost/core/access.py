@@ -158,6 +158,7 @@ def _broken_link(n: int, entry: AccessLogEntry, previous: str, head_hash: str) -
         if newest is not None and origin.pk < newest.pk < entry.pk:
             return f"第 {n} 条（id={entry.pk}）是插入的：它接在更早的 id={origin.pk} 之后"
         intruder = AccessLogEntry.objects.filter(id__gt=origin.pk).order_by("id").first()
+        assert intruder is not None  # `entry` itself comes after `origin`
         return f"id={intruder.pk} 起的记录是插入的：之后的 id={entry.pk} 接在 id={origin.pk} 之后"
     if origin is not None:
         return f"第 {n} 条（id={entry.pk}）顺序被调换：它接在更晚的 id={origin.pk} 之后"
