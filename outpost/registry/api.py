@@ -131,7 +131,7 @@ def create_import(
 ) -> Status[ImportJob]:
     if kind not in IMPORT_ACTION:
         raise PermissionDenied
-    if file.size > MAX_UPLOAD:
+    if (file.size or 0) > MAX_UPLOAD:
         raise ValidationError(_("The file is over 20 MB"))
     job = start_import(
         user=request.user,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.context import request_context
 from outpost.core.logs import acting_user
 from outpost.core.xlsx import write_xlsx
@@ -109,7 +110,7 @@ def _finish(job_id: int, **fields: Any) -> None:
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: SignedInRequest) -> HttpResponse:
     if not any(may_import(request.user, kind) for kind in IMPORT_ACTION):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -104,7 +104,7 @@ def _snapshot(person: Person) -> dict[str, Any]:
         "pop_type": person.pop_type,
         "hukou_region": person.hukou_region,
         "care_tags": person.care_tags,
-        "address": person.address.code if person.address_id else None,
+        "address": person.address.code if person.address else None,
     }
 
 
@@ -128,7 +128,7 @@ def _decide(record: Model, actor: Any, state: str, reason: str) -> Model:
         raise PermissionDenied
     model = type(record)
     # Conditional update: of two officers acting at once, exactly one changes the row.
-    updated = model.objects.filter(pk=record.pk, state=VerificationState.PENDING).update(
+    updated = model._default_manager.filter(pk=record.pk, state=VerificationState.PENDING).update(
         state=state, return_reason=reason, updated_at=timezone.now()
     )
     if updated != 1:

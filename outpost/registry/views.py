@@ -192,7 +192,7 @@ def _initial(person: Person) -> dict[str, Any]:
         "pop_type": person.pop_type,
         "hukou_region": person.hukou_region,
         "care_tags": [t for t in person.care_tags.split(";") if t],
-        "address_code": person.address.code if person.address_id else "",
+        "address_code": person.address.code if person.address else "",
     }
 
 
@@ -343,5 +343,5 @@ def person_register(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Residence registration recorded."))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("registry:person", number=person.person_no)

@@ -44,7 +44,7 @@ class KeyedImporter(ABC):
 
     def stored(self) -> Iterable[Sequence[Any]]:
         """(key, pk, *compared values) of every record already there."""
-        return self.model.objects.values_list(self.key_field, "id", *self.compared)
+        return self.model._default_manager.values_list(self.key_field, "id", *self.compared)
 
     def prepare(self) -> None:
         names = ("id", *self.compared)
