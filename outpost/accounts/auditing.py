@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from outpost.accounts import queries, services
 from outpost.accounts.forms import AccessLogFilter, ReviewForm
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.access import ACTIONS, log_access
 from outpost.core.masking import shorten_id_masks
 from outpost.core.models import AccessLogEntry
@@ -58,7 +59,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: SignedInRequest) -> HttpResponse:
     _auditor(request)
     form, rows = _filtered(request)
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
@@ -76,7 +77,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def access_log_export(request: HttpRequest) -> HttpResponse:
+def access_log_export(request: SignedInRequest) -> HttpResponse:
     """The filtered rows as xlsx; the export is itself a row of the log."""
     _auditor(request)
     _, rows = _filtered(request)
@@ -105,7 +106,7 @@ def _cells(rows: QuerySet[AccessLogEntry]) -> Iterator[list[Any]]:
 
 
 @login_required
-def break_glass_list(request: HttpRequest) -> HttpResponse:
+def break_glass_list(request: SignedInRequest) -> HttpResponse:
     _auditor(request)
     grants = queries.break_glass_for(request.user)
     pending = request.GET.get("show") != "all"
@@ -126,7 +127,7 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
+def break_glass_review(request: SignedInRequest, grant_id: int) -> HttpResponse:
     _auditor(request)
     grant = get_object_or_404(queries.break_glass_for(request.user), pk=grant_id)
     form = ReviewForm(request.POST)

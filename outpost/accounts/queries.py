@@ -1,5 +1,6 @@
 """Scoped reads about people holding roles."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,7 +24,7 @@ def staff_names(scope_codes: list[str], roles: list[str]) -> list[str]:
     return [str(a.user) for a in holders(scope_codes, roles) if a.user.is_active]
 
 
-def usernames_in(scope: Scope) -> QuerySet[User, dict[str, Any]]:
+def usernames_in(scope: Scope) -> QuerySet[User, Mapping[str, object]]:
     """The usernames of everyone assigned in the scope (the access log's rule for staff)."""
     return User.objects.filter(
         prefix_q("assignments__civil_prefix", scope.civil)

@@ -18,6 +18,7 @@ from outpost.accounts import lockout
 from outpost.accounts.lockout import LockedOut
 from outpost.accounts.models import TotpDevice, User
 from outpost.accounts.roles import SECOND_FACTOR_ACTIONS, roles_granting
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.accounts.totp import matching_step, new_secret, provisioning_uri
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
@@ -159,7 +160,7 @@ def enrolment_details(device: TotpDevice) -> dict[str, str]:
 
 
 @transaction.atomic
-def confirm_enrolment(request: HttpRequest, code: str, *, actor: Any) -> bool:
+def confirm_enrolment(request: SignedInRequest, code: str, *, actor: Any) -> bool:
     """The first code from the app proves it holds the secret; from then on it is required."""
     user = request.user
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
