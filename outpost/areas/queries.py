@@ -18,8 +18,8 @@ from outpost.geo.models import (
     PoliceUnit,
 )
 
-OFFICER_ROLES = [Role.COMMUNITY_OFFICER, Role.AUXILIARY_POLICE]
-GRID_STAFF_ROLES = [Role.GRID_WORKER]
+OFFICER_ROLES: list[str] = [Role.COMMUNITY_OFFICER, Role.AUXILIARY_POLICE]
+GRID_STAFF_ROLES: list[str] = [Role.GRID_WORKER]
 
 
 def grids_for(user: Any) -> QuerySet[Grid]:

@@ -146,7 +146,7 @@ def keep_file(record: S, folder: str, clean: CleanFile) -> S:
         path = default_storage.save(path, ContentFile(clean.data))
     record.name, record.content_type = clean.name, clean.content_type
     record.size, record.sha256 = len(clean.data), digest
-    record.file.name = path  # type: ignore[attr-defined]
+    record.file.name = path
     record.save()
     return record
 

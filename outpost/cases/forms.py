@@ -1,8 +1,9 @@
 """Forms of the case screens: reporting, one form per workflow action, and the public pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.attachments import read_upload
@@ -96,10 +97,12 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subtype"].choices = [("", "——"), *subtype_choices(user)]
+        subtype = cast(forms.ChoiceField, self.fields["subtype"])
+        subtype.choices = [("", "——"), *subtype_choices(user)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # the stub says it may return None; Django returns cleaned_data
+        data = self.cleaned_data
         if (data.get("lon") is None or data.get("lat") is None) and not data.get("address"):
             self.add_error("lon", _("Pin the place on the map, or find it by its address."))
         return data
@@ -203,7 +206,8 @@ class ActionForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # the stub says it may return None; Django returns cleaned_data
+        data = self.cleaned_data
         if self.action == "dispatch" and not data.get("escalate"):
             units = data.get("units") or []
             if not units:
@@ -230,7 +234,7 @@ class ActionForm(forms.Form):
         """The dispatch form's table: each candidate with its kind, checked and lead as posted
         (or as suggested on a fresh form)."""
         if self.is_bound:
-            chosen = set(self.data.getlist(self.add_prefix("units")))
+            chosen = set(cast(QueryDict, self.data).getlist(self.add_prefix("units")))
             lead = self.data.get(self.add_prefix("lead"), "")
         else:
             chosen = set(self.fields["units"].initial)

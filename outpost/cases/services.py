@@ -137,8 +137,8 @@ def _address(new: NewCase, actor: Any) -> StandardAddress | None:
         return None
     found = addresses_for(actor).filter(code=new.address).first()
     if found is None:
-        found = refusal(_("No such standard address in your area: %(code)s"), code=new.address)
-        raise ValidationError({"address": found})
+        error = refusal(_("No such standard address in your area: %(code)s"), code=new.address)
+        raise ValidationError({"address": error})
     return found
 
 
@@ -394,10 +394,10 @@ def _targets(case: Case, payload: dict[str, Any]) -> list[tuple[Unit, bool]]:
     if not wanted:
         units = suggested_units(case)
         return [(unit, i == 0) for i, unit in enumerate(units)]
-    units = [(_offered(case, t.get("kind"), t.get("code")), bool(t.get("lead"))) for t in wanted]
-    if sum(lead for _, lead in units) != 1:
+    chosen = [(_offered(case, t.get("kind"), t.get("code")), bool(t.get("lead"))) for t in wanted]
+    if sum(lead for _, lead in chosen) != 1:
         raise ValidationError({"targets": _("Joint handling needs exactly one lead unit")})
-    return units
+    return chosen
 
 
 def _offered(case: Case, kind: Any, code: Any) -> Unit:
