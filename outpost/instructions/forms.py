@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.cases.forms import photos_field
 from outpost.cases.models import Urgency
 from outpost.core.bounds import DayField, MomentField, check_day
+from outpost.geo.models import CommandRoom
 from outpost.instructions import queries
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -26,7 +27,9 @@ class InstructionForm(forms.Form):
 
     KINDS = ("outposts", "grids", "beats", "departments", "groups", "users")
 
-    room = forms.ModelChoiceField(label=_("From command room"), queryset=None, empty_label=None)
+    room: forms.ModelChoiceField[CommandRoom] = forms.ModelChoiceField(
+        label=_("From command room"), queryset=None, empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=100)
     body = forms.CharField(
         label=_("Text"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
@@ -137,7 +140,9 @@ def parse_milestones(text: str) -> list[tuple[str, dt.date]]:
 
 
 class WorkItemForm(forms.Form):
-    room = forms.ModelChoiceField(label=_("Command room"), queryset=None, empty_label=None)
+    room: forms.ModelChoiceField[CommandRoom] = forms.ModelChoiceField(
+        label=_("Command room"), queryset=None, empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=100)
     lead_unit = forms.CharField(label=_("Lead unit"), required=False, max_length=64)
     description = forms.CharField(

@@ -7,6 +7,7 @@ sees every recipient; a recipient sees the rows of their own area.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,7 +140,7 @@ def summary(instruction: Instruction, rows: list[InstructionRecipient], now: dt.
     }
 
 
-def counts_by_instruction(instructions: list[Instruction]) -> dict[int, dict[str, int]]:
+def counts_by_instruction(instructions: list[Instruction]) -> dict[int, Mapping[str, object]]:
     """Per instruction: recipients, signed on and done, in one query (for lists)."""
     rows = (
         InstructionRecipient.objects.filter(instruction__in=instructions)

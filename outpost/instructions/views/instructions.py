@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,9 +86,11 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "instructions/new.html", {"form": form})
 
 
-def feedback_form(row: InstructionRecipient, *data: Any) -> FeedbackForm:
+def feedback_form(
+    row: InstructionRecipient, data: QueryDict | None = None, files: MultiValueDict | None = None
+) -> FeedbackForm:
     """One report form per row on a page, each with its own element ids (feedback-<row>-text)."""
-    return FeedbackForm(*data, auto_id=f"feedback-{row.pk}-%s")
+    return FeedbackForm(data, files, auto_id=f"feedback-{row.pk}-%s")
 
 
 def _new(form: InstructionForm) -> services.NewInstruction:
