@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,12 +30,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["编号", "时间", "用户", "操作", "对象类型", "对象", "目的", "客户端地址", "请求编号"]
 
 
-def _auditor(request: HttpRequest) -> None:
+def _auditor(request: SignedInRequest) -> None:
     if scope_for(request.user, "audit").empty:
         raise PermissionDenied
 
 
-def _filtered(request: HttpRequest) -> tuple[AccessLogFilter, QuerySet[AccessLogEntry]]:
+def _filtered(request: SignedInRequest) -> tuple[AccessLogFilter, QuerySet[AccessLogEntry]]:
     form = AccessLogFilter(request.GET or None)
     rows = queries.access_log_for(request.user)
     if not form.is_valid():

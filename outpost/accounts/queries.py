@@ -1,7 +1,6 @@
 """Scoped reads about people holding roles."""
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db.models import QuerySet
 
@@ -32,12 +31,12 @@ def usernames_in(scope: Scope) -> QuerySet[User, Mapping[str, object]]:
     ).values("username")
 
 
-def access_log_for(user: Any) -> QuerySet[AccessLogEntry]:
+def access_log_for(user: User) -> QuerySet[AccessLogEntry]:
     """The access-log rows an auditor may read."""
     return restrict(AccessLogEntry.objects.all(), user, "audit").order_by("-id")
 
 
-def break_glass_for(user: Any) -> QuerySet[BreakGlassGrant]:
+def break_glass_for(user: User) -> QuerySet[BreakGlassGrant]:
     """Emergency openings an auditor reviews: of records in their area or by its officers."""
     return restrict(BreakGlassGrant.objects.all(), user, "audit").select_related(
         "user", "reviewed_by"

@@ -36,7 +36,7 @@ class SignInView(auth_views.LoginView):
 
 
 @login_required
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: SignedInRequest) -> HttpResponse:
     """The second step: the code from the authenticator app enrolled earlier."""
     if not has_authenticator(request.user):
         return redirect("accounts:enrol")
