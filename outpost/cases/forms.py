@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.cases.attachments import read_upload
 from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
 from outpost.cases.models import Case, Category, Sensitivity, SubType, Urgency
@@ -17,7 +18,7 @@ from outpost.cases.workflow import State, transition
 RATING_CHOICES = [(key, label) for key, label in RATING_LABELS.items()]
 
 
-def subtype_choices(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+def subtype_choices(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """Sub-types grouped by category; 关怀帮扶 (restricted) only for those who may file it."""
     categories = Category.objects.prefetch_related("subtypes").order_by("code")
     if not can_report_restricted(user):
@@ -95,7 +96,7 @@ class ReportForm(forms.Form):
     )
     photos = photos_field()
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         subtype = cast(forms.ChoiceField, self.fields["subtype"])
         subtype.choices = [("", "——"), *subtype_choices(user)]

@@ -13,6 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.cases import attachments, clocks, webhooks
 from outpost.cases.models import (
@@ -90,7 +91,7 @@ class NewCase:
 
 
 @transaction.atomic
-def report_case(new: NewCase, *, actor: Any) -> Case:
+def report_case(new: NewCase, *, actor: User) -> Case:
     """File a case at a point or a standard address; it lands in the grid and beat that hold the
     place. Parties are linked to the registry; photos are checked and kept with it."""
     address = _address(new, actor)
@@ -132,7 +133,7 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
     return case
 
 
-def _address(new: NewCase, actor: Any) -> StandardAddress | None:
+def _address(new: NewCase, actor: User) -> StandardAddress | None:
     if not new.address:
         return None
     found = addresses_for(actor).filter(code=new.address).first()
@@ -142,7 +143,7 @@ def _address(new: NewCase, actor: Any) -> StandardAddress | None:
     return found
 
 
-def _reports_there(actor: Any, grid_code: str, beat_code: str | None) -> bool:
+def _reports_there(actor: User, grid_code: str, beat_code: str | None) -> bool:
     """The place lies in the reporter's area, by the same rule as the cases they then see (its
     grid or its beat). Only the command line's 110 desk reports without a signed-in user, for
     the whole district; an anonymous visitor reports nowhere."""
@@ -165,7 +166,7 @@ def _chinese() -> bool:
     return (get_language() or "zh-hans").startswith("zh")
 
 
-def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
+def _parties(id_numbers: list[str], actor: User) -> list[Person]:
     """Parties (当事人) by ID number, among the people the reporter may see. Unknown and
     out-of-area numbers get the same answer, so the form cannot be used to probe the registry."""
     people = []
@@ -183,7 +184,7 @@ def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
     return people
 
 
-def can_report_restricted(actor: Any) -> bool:
+def can_report_restricted(actor: User) -> bool:
     """关怀帮扶 cases are filed only by roles that dispatch or verify, never by reporters."""
     return not (scope_for(actor, "dispatch").empty and scope_for(actor, "verify").empty)
 
@@ -192,7 +193,7 @@ def _tracking_code() -> str:
     return secrets.token_urlsafe(8)[:10].replace("-", "x").replace("_", "y").upper()
 
 
-def relations_for(case: Case, actor: Any) -> set[Relation]:
+def relations_for(case: Case, actor: User | None) -> set[Relation]:
     relations: set[Relation] = set()
     if actor is None or not getattr(actor, "is_authenticated", False):
         return relations
@@ -217,12 +218,12 @@ def facts_for(case: Case) -> Facts:
     )
 
 
-def actions_for(case: Case, actor: Any) -> list[str]:
+def actions_for(case: Case, actor: User) -> list[str]:
     """What the actor may do now: their relations to the case and the table's guards."""
     return allowed_actions(State(case.state), relations_for(case, actor), facts_for(case))
 
 
-def _handles(case: Case, actor: Any) -> bool:
+def _handles(case: Case, actor: User) -> bool:
     scope = scope_for(actor, "handle")
     if scope.empty:
         return False
@@ -237,7 +238,7 @@ def act(
     case: Case,
     action: str,
     *,
-    actor: Any,
+    actor: User | None,
     comment: str = "",
     payload: dict[str, Any] | None = None,
     relations: set[Relation] | None = None,
@@ -266,7 +267,7 @@ def act(
 
 
 def _check(
-    case: Case, action: str, actor: Any, comment: str, relations: set[Relation] | None
+    case: Case, action: str, actor: User | None, comment: str, relations: set[Relation] | None
 ) -> Transition:
     if State(case.state) in TERMINAL:
         raise ValidationError(CLOSED)
@@ -292,7 +293,12 @@ def _check(
 
 
 def _effects(
-    case: Case, step: Transition, payload: dict[str, Any], comment: str, now: Any, actor: Any
+    case: Case,
+    step: Transition,
+    payload: dict[str, Any],
+    comment: str,
+    now: Any,
+    actor: User | None,
 ) -> dict[str, Any]:
     changes = clocks.effects(case, step, now)
     if step.action == "complete":
@@ -313,7 +319,9 @@ def _effects(
     return changes
 
 
-def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], actor: Any) -> None:
+def _attach_for(
+    case: Case, step: Transition, files: list[tuple[str, bytes]], actor: User | None
+) -> None:
     """Photos sent with an action: with 办结 of a hazard they are the re-check photos."""
     recheck = step.action == "complete" and case.subtype.closing_requires == "recheck_photo"
     purpose = AttachmentPurpose.RECHECK if recheck else AttachmentPurpose.EVIDENCE
@@ -366,7 +374,7 @@ def _followup_note(case: Case, payload: dict[str, Any], comment: str) -> str:
     return f"{note}：{comment.strip()}" if comment.strip() else note
 
 
-def _original(case: Case, number: str, actor: Any) -> Case:
+def _original(case: Case, number: str, actor: User | None) -> Case:
     """The original among the cases the actor sees: one outside their area is "no such case",
     the same answer as a number that does not exist."""
     original = visible_cases(actor).filter(number=number).exclude(pk=case.pk).first()
@@ -434,7 +442,7 @@ def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
 
 def _timeline(
     case: Case,
-    actor: Any,
+    actor: User | None,
     action: str,
     from_state: str,
     to_state: str,
@@ -456,7 +464,7 @@ def _timeline(
     )
 
 
-def attach(case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: str) -> Any:
+def attach(case: Case, files: list[tuple[str, bytes]], *, actor: User, purpose: str) -> Any:
     """Add photos or PDFs to a case outside an action (补充材料); anyone taking part in the case
     may, and the timeline records it."""
     if State(case.state) in TERMINAL:
@@ -470,7 +478,7 @@ def attach(case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: s
     return kept
 
 
-def visible_cases(actor: Any) -> Any:
+def visible_cases(actor: User | None) -> Any:
     """Cases in the actor's area or dispatched to them, plus the ones they reported."""
     user = stored_user(actor)
     own = Case.objects.filter(reporter=user) if user else Case.objects.none()
