@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.cases.forms import photos_field
 from outpost.cases.models import Urgency
 from outpost.core.bounds import DayField, MomentField, check_day
@@ -46,7 +47,7 @@ class InstructionForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = queries.sender_rooms(user)  # type: ignore[attr-defined]
         reach = queries.addressable(user)
@@ -106,7 +107,7 @@ class GroupForm(forms.Form):
         help_text=_("Left empty, the name is made from the area and the trades."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit_types"].choices = [(t, t) for t in queries.trades(user)]  # type: ignore[attr-defined]
         areas = queries.group_areas(user)
@@ -154,7 +155,7 @@ class WorkItemForm(forms.Form):
         help_text=_("One per line: the due date, a space, then what is to be done."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = queries.sender_rooms(user)  # type: ignore[attr-defined]
 
