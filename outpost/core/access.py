@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.core.context import current_context, stored_user
 from outpost.core.models import GENESIS, AccessLogEntry, AccessLogHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 # The actions written to the log, for the auditors' filter and the export.
 ACTIONS = {
@@ -66,7 +70,7 @@ def chained_fields(entry: AccessLogEntry) -> dict[str, Any]:
 @transaction.atomic
 def log_access(
     *,
-    actor: Any,
+    actor: "AbstractBaseUser | AnonymousUser | None",
     action: str,
     object_type: str,
     object_key: str,
