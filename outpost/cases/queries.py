@@ -130,7 +130,7 @@ def deadline_in_force(case: Case, now: dt.datetime) -> Deadline | None:
     if now >= due:
         return Deadline(due, "overdue")
     span = (due - start).total_seconds() if start else 0
-    near = span > 0 and (now - start).total_seconds() >= YELLOW_AT * span  # type: ignore[operator]
+    near = start is not None and span > 0 and (now - start).total_seconds() >= YELLOW_AT * span
     return Deadline(due, "near" if near else "")
 
 

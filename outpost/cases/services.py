@@ -282,9 +282,9 @@ def _check(
     if step.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Please say why")})
     facts = facts_for(case)
-    if not holds(step.guard, facts):
+    if step.guard is not None and not holds(step.guard, facts):
         raise refusal(
-            GUARD_REFUSALS[step.guard],  # type: ignore[index]
+            GUARD_REFUSALS[step.guard],
             subtype=case.subtype.name,
             attempts=facts.followup_attempts,
             failed=facts.followups_failed,

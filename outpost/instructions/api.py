@@ -2,7 +2,7 @@
 report back. The instruction page polls the progress endpoint."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from outpost.instructions.units import TARGET_KINDS, acting_q
 
 router = Router(tags=["instructions"])
 Kind = Literal["outpost", "grid", "beat", "department", "group", "user"]
-assert set(TARGET_KINDS) == set(Kind.__args__)  # type: ignore[attr-defined]
+assert set(TARGET_KINDS) == set(get_args(Kind))
 
 
 class TargetIn(Schema):
