@@ -35,12 +35,14 @@ system-packages:
 test: install system-packages
 	$(BIN)/ruff check outpost tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/outpost makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check outpost tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 messages: install
 	cd outpost && ../$(BIN)/outpost makemessages -l zh_Hans --no-obsolete && ../$(BIN)/outpost compilemessages -l zh_Hans

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from outpost.accounts import queries, services
 from outpost.accounts.forms import AccessLogFilter, ReviewForm
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.access import ACTIONS, log_access
 from outpost.core.masking import shorten_id_masks
 from outpost.core.models import AccessLogEntry
@@ -29,12 +30,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["编号", "时间", "用户", "操作", "对象类型", "对象", "目的", "客户端地址", "请求编号"]
 
 
-def _auditor(request: HttpRequest) -> None:
+def _auditor(request: SignedInRequest) -> None:
     if scope_for(request.user, "audit").empty:
         raise PermissionDenied
 
 
-def _filtered(request: HttpRequest) -> tuple[AccessLogFilter, QuerySet[AccessLogEntry]]:
+def _filtered(request: SignedInRequest) -> tuple[AccessLogFilter, QuerySet[AccessLogEntry]]:
     form = AccessLogFilter(request.GET or None)
     rows = queries.access_log_for(request.user)
     if not form.is_valid():
@@ -58,7 +59,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: SignedInRequest) -> HttpResponse:
     _auditor(request)
     form, rows = _filtered(request)
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
@@ -76,7 +77,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def access_log_export(request: HttpRequest) -> HttpResponse:
+def access_log_export(request: SignedInRequest) -> HttpResponse:
     """The filtered rows as xlsx; the export is itself a row of the log."""
     _auditor(request)
     _, rows = _filtered(request)
@@ -105,7 +106,7 @@ def _cells(rows: QuerySet[AccessLogEntry]) -> Iterator[list[Any]]:
 
 
 @login_required
-def break_glass_list(request: HttpRequest) -> HttpResponse:
+def break_glass_list(request: SignedInRequest) -> HttpResponse:
     _auditor(request)
     grants = queries.break_glass_for(request.user)
     pending = request.GET.get("show") != "all"
@@ -126,7 +127,7 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
+def break_glass_review(request: SignedInRequest, grant_id: int) -> HttpResponse:
     _auditor(request)
     grant = get_object_or_404(queries.break_glass_for(request.user), pk=grant_id)
     form = ReviewForm(request.POST)

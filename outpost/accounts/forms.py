@@ -33,6 +33,7 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
+            assert self.request is not None  # the sign-in view always passes its request
             try:
                 self.user_cache = password_sign_in(self.request, username, password)
             except LockedOut as locked:

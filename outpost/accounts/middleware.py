@@ -42,9 +42,10 @@ class SignInMiddleware:
     def _second_factor(self, request: HttpRequest) -> HttpResponse | None:
         if is_verified(request) or _is_open(request.path):
             return None
-        if not needs_second_factor(request.user):
+        user = request.user
+        if not user.is_authenticated or not needs_second_factor(user):  # signed in: see __call__
             return None
-        target = "accounts:second_factor" if has_authenticator(request.user) else "accounts:enrol"
+        target = "accounts:second_factor" if has_authenticator(user) else "accounts:enrol"
         return _away(request, target, 401, "请先完成两步验证", "Second factor required")
 
 

@@ -14,8 +14,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        # The stub types AbstractUser.Meta's names as str; Django's own are lazy translations too.
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:

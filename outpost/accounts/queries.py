@@ -1,6 +1,6 @@
 """Scoped reads about people holding roles."""
 
-from typing import Any
+from collections.abc import Mapping
 
 from django.db.models import QuerySet
 
@@ -23,7 +23,7 @@ def staff_names(scope_codes: list[str], roles: list[str]) -> list[str]:
     return [str(a.user) for a in holders(scope_codes, roles) if a.user.is_active]
 
 
-def usernames_in(scope: Scope) -> QuerySet[User, dict[str, Any]]:
+def usernames_in(scope: Scope) -> QuerySet[User, Mapping[str, object]]:
     """The usernames of everyone assigned in the scope (the access log's rule for staff)."""
     return User.objects.filter(
         prefix_q("assignments__civil_prefix", scope.civil)
@@ -31,12 +31,12 @@ def usernames_in(scope: Scope) -> QuerySet[User, dict[str, Any]]:
     ).values("username")
 
 
-def access_log_for(user: Any) -> QuerySet[AccessLogEntry]:
+def access_log_for(user: User) -> QuerySet[AccessLogEntry]:
     """The access-log rows an auditor may read."""
     return restrict(AccessLogEntry.objects.all(), user, "audit").order_by("-id")
 
 
-def break_glass_for(user: Any) -> QuerySet[BreakGlassGrant]:
+def break_glass_for(user: User) -> QuerySet[BreakGlassGrant]:
     """Emergency openings an auditor reviews: of records in their area or by its officers."""
     return restrict(BreakGlassGrant.objects.all(), user, "audit").select_related(
         "user", "reviewed_by"

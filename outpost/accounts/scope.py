@@ -9,19 +9,20 @@ when they can see it but not do `action`.
 
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from outpost.accounts.models import BreakGlassGrant
+from outpost.accounts.models import BreakGlassGrant, User
 from outpost.accounts.roles import BREAK_GLASS_ACTIONS, roles_granting
 from outpost.core.scoping import Scope
 
 M = TypeVar("M", bound=Model)
 
 
-def scope_for(user: Any, action: str = "view") -> Scope:
+def scope_for(user: User | AnonymousUser | None, action: str = "view") -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
@@ -41,7 +42,7 @@ def scope_for(user: Any, action: str = "view") -> Scope:
     return cache[action]
 
 
-def _assignments(user: Any) -> list[tuple[str, str, str, str, str]]:
+def _assignments(user: User) -> list[tuple[str, str, str, str, str]]:
     """All of the user's role assignments, read once per request (every action's scope, the
     header's links and the page's own checks all derive from this one read)."""
     if "_outpost_assignments" not in user.__dict__:
@@ -53,20 +54,22 @@ def _assignments(user: Any) -> list[tuple[str, str, str, str, str]]:
     return user.__dict__["_outpost_assignments"]
 
 
-def forget_scopes(user: Any) -> None:
+def forget_scopes(user: User) -> None:
     """After a change of roles: the next check reads them afresh."""
     user.__dict__.pop("_outpost_assignments", None)
     user.__dict__.pop("_outpost_scopes", None)
 
 
-def _active_grants(user: Any) -> tuple[tuple[str, int], ...]:
+def _active_grants(user: User) -> tuple[tuple[str, int], ...]:
     """The records the user opened in an emergency and may still see (only while they hold a
     role that may break the glass)."""
     rows = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
     return tuple(sorted(set(rows.values_list("object_type", "object_id"))))
 
 
-def restrict(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet[M]:
+def restrict(
+    queryset: QuerySet[M], user: User | AnonymousUser | None, action: str = "view"
+) -> QuerySet[M]:
     scope_q = getattr(queryset.model, "scope_q", None)
     if scope_q is None:
         raise TypeError(f"{queryset.model.__name__} declares no scope rule (scope_q)")
@@ -81,12 +84,12 @@ def restrict(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet
     return queryset.filter(where)
 
 
-def can(user: Any, action: str, obj: Model) -> bool:
+def can(user: User, action: str, obj: Model) -> bool:
     return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
 
 
 def get_for_user(
-    queryset: QuerySet[M], user: Any, action: str = "view", *, seen: str = "view", **lookup: Any
+    queryset: QuerySet[M], user: User, action: str = "view", *, seen: str = "view", **lookup: Any
 ) -> M:
     """The object if `user` may do `action` on it: 404 unless they can at least `seen` it."""
     obj = restrict(queryset, user, seen).filter(**lookup).first()

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from outpost.accounts.models import User
 from outpost.accounts.signin import SEEN, VERIFIED
 from outpost.core.access import log_access
 from outpost.core.context import client_address
@@ -21,7 +22,7 @@ def _address(request: HttpRequest | None) -> str | None:
 
 
 @receiver(user_logged_in, dispatch_uid="outpost_access_log_login")
-def logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(VERIFIED, None)  # the second factor is given again at each sign-in
@@ -38,7 +39,7 @@ def logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 
 
 @receiver(user_logged_out, dispatch_uid="outpost_access_log_logout")
-def logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def logged_out(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if user is None:
         return
     log_access(

@@ -6,7 +6,6 @@ through Django's auth signals (`outpost.accounts.signals`); refusals under a loc
 codes are written here.
 """
 
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -18,6 +17,7 @@ from outpost.accounts import lockout
 from outpost.accounts.lockout import LockedOut
 from outpost.accounts.models import TotpDevice, User
 from outpost.accounts.roles import SECOND_FACTOR_ACTIONS, roles_granting
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.accounts.totp import matching_step, new_secret, provisioning_uri
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
@@ -77,7 +77,7 @@ def _log_failure(username: str, why: str) -> None:
 # --- the second factor ------------------------------------------------------------------------
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: User) -> bool:
     """Whoever has an authenticator gives its code; with OUTPOST_REQUIRE_TOTP, so must (after
     enrolling) superusers and holders of a role that may unmask, export or audit."""
     if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
@@ -88,7 +88,7 @@ def needs_second_factor(user: Any) -> bool:
     return user.is_superuser or user.assignments.filter(role__in=roles).exists()
 
 
-def has_authenticator(user: Any) -> bool:
+def has_authenticator(user: User) -> bool:
     return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
@@ -96,7 +96,7 @@ def is_verified(request: HttpRequest) -> bool:
     return request.session.get(VERIFIED) == request.user.pk
 
 
-def code_sign_in(request: HttpRequest, code: str) -> bool:
+def code_sign_in(request: SignedInRequest, code: str) -> bool:
     """The second step after the password: marks the session verified on the right code."""
     if not check_code(request, request.user, code):
         return False
@@ -104,7 +104,7 @@ def code_sign_in(request: HttpRequest, code: str) -> bool:
     return True
 
 
-def check_code(request: HttpRequest, user: Any, code: str) -> bool:
+def check_code(request: HttpRequest, user: User, code: str) -> bool:
     """The user's current code, under the same lockout as the password (also for the API's
     token endpoint, where the code comes with the password)."""
     attempt = _begin(request, user.username)
@@ -117,7 +117,7 @@ def check_code(request: HttpRequest, user: Any, code: str) -> bool:
     return False
 
 
-def _accept_code(user: Any, code: str) -> bool:
+def _accept_code(user: User, code: str) -> bool:
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     if device is None:
         return False
@@ -129,7 +129,7 @@ def _accept_code(user: Any, code: str) -> bool:
     )
 
 
-def _mark_verified(request: HttpRequest, user: Any) -> None:
+def _mark_verified(request: HttpRequest, user: User) -> None:
     request.session.cycle_key()
     request.session[VERIFIED] = user.pk
     log_access(actor=user, action="second_factor", object_type="user", object_key=user.username)
@@ -139,7 +139,7 @@ def _mark_verified(request: HttpRequest, user: Any) -> None:
 
 
 @transaction.atomic
-def start_enrolment(user: User, *, actor: Any) -> TotpDevice:
+def start_enrolment(user: User, *, actor: User) -> TotpDevice:
     """A new secret for the user's authenticator app, unconfirmed until a code from it is
     entered. An unconfirmed one is reused, so reloading the page keeps the same secret."""
     device, created = TotpDevice.objects.get_or_create(
@@ -159,7 +159,7 @@ def enrolment_details(device: TotpDevice) -> dict[str, str]:
 
 
 @transaction.atomic
-def confirm_enrolment(request: HttpRequest, code: str, *, actor: Any) -> bool:
+def confirm_enrolment(request: SignedInRequest, code: str, *, actor: User) -> bool:
     """The first code from the app proves it holds the secret; from then on it is required."""
     user = request.user
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
@@ -176,7 +176,7 @@ def confirm_enrolment(request: HttpRequest, code: str, *, actor: Any) -> bool:
 
 
 @transaction.atomic
-def reset_second_factor(user: User, *, actor: Any) -> None:
+def reset_second_factor(user: User, *, actor: User | None) -> None:
     """For a lost phone: the authenticator goes and the user enrols again at the next sign-in."""
     TotpDevice.objects.filter(user=user).delete()
     record_change(actor=actor, action="reset_totp", object_type="user", object_key=user.username)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from outpost.accounts.forms import CodeForm, SignInForm, locked_error
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.accounts.signin import (
     LockedOut,
     code_sign_in,
@@ -20,7 +21,7 @@ from outpost.accounts.signin import (
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     assignments = request.user.assignments.order_by("role", "scope_code")
     return render(
         request,
@@ -35,7 +36,7 @@ class SignInView(auth_views.LoginView):
 
 
 @login_required
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: SignedInRequest) -> HttpResponse:
     """The second step: the code from the authenticator app enrolled earlier."""
     if not has_authenticator(request.user):
         return redirect("accounts:enrol")
@@ -51,7 +52,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: SignedInRequest) -> HttpResponse:
     """Set up an authenticator app: the secret and its otpauth:// link, then a first code."""
     if has_authenticator(request.user):
         return redirect(_next(request) if is_verified(request) else "accounts:second_factor")

@@ -3,10 +3,11 @@
 import math
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from outpost.accounts.scope import get_for_user
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.areas import queries
 from outpost.geo.locator import Location, locate
 from outpost.geo.models import Grid, PoliceBeat
@@ -63,7 +64,7 @@ class GridPatch(Schema):
 
 @router.get("/locate", response=LocationOut, summary="Point → grid and police beat")
 def locate_point(
-    request: HttpRequest,
+    request: SignedInRequest,
     lon: float = Query(..., ge=-180, le=180),
     lat: float = Query(..., ge=-90, le=90),
     crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84",
@@ -76,7 +77,7 @@ def locate_point(
     return found
 
 
-def _visible_part(request: HttpRequest, found: Location) -> Location:
+def _visible_part(request: SignedInRequest, found: Location) -> Location:
     """Keep only the grid and beat the caller may open, so locate cannot probe outside scope."""
     grids = queries.grids_for(request.user).filter(code=found.grid_code)
     beats = queries.beats_for(request.user).filter(code=found.beat_code)
@@ -88,23 +89,23 @@ def _visible_part(request: HttpRequest, found: Location) -> Location:
 
 
 @router.get("/grids", summary="Grids in your area as GeoJSON")
-def grid_collection(request: HttpRequest) -> dict[str, Any]:
+def grid_collection(request: SignedInRequest) -> dict[str, Any]:
     return queries.grid_features(request.user)
 
 
 @router.get("/beats", summary="Police beats in your area as GeoJSON")
-def beat_collection(request: HttpRequest) -> dict[str, Any]:
+def beat_collection(request: SignedInRequest) -> dict[str, Any]:
     return queries.beat_features(request.user)
 
 
 @router.get("/grids/{code}", response=GridOut, summary="A grid with the beats over it")
-def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def grid_detail(request: SignedInRequest, code: str) -> dict[str, Any]:
     grid = get_for_user(queries.grids_for(request.user), request.user, code=code)
     return _grid_out(request, grid)
 
 
 @router.patch("/grids/{code}", response=GridOut, summary="Rename a grid or change its type")
-def grid_update(request: HttpRequest, code: str, payload: GridPatch) -> dict[str, Any]:
+def grid_update(request: SignedInRequest, code: str, payload: GridPatch) -> dict[str, Any]:
     grid = get_for_user(queries.grids_for(request.user), request.user, "change", code=code)
     grid_type = grid.grid_type if payload.grid_type is None else payload.grid_type
     grid = update_grid(grid, actor=request.user, name=payload.name, grid_type=grid_type)
@@ -112,7 +113,7 @@ def grid_update(request: HttpRequest, code: str, payload: GridPatch) -> dict[str
 
 
 @router.get("/beats/{code}", response=BeatOut, summary="A police beat with the grids it covers")
-def beat_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def beat_detail(request: SignedInRequest, code: str) -> dict[str, Any]:
     beat = get_for_user(queries.beats_for(request.user), request.user, code=code)
     grids = [
         {"code": o.grid.code, "name": o.grid.name, "share": o.grid_share}
@@ -129,7 +130,7 @@ def beat_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-def _grid_out(request: HttpRequest, grid: Grid) -> dict[str, Any]:
+def _grid_out(request: SignedInRequest, grid: Grid) -> dict[str, Any]:
     beats = [
         {"code": o.beat.code, "name": o.beat.name, "share": o.grid_share}
         for o in queries.grid_overlaps(request.user, grid)

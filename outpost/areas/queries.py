@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from outpost.accounts.models import User
 from outpost.accounts.queries import holders, staff_names
 from outpost.accounts.roles import Role
 from outpost.accounts.scope import restrict
@@ -18,25 +19,25 @@ from outpost.geo.models import (
     PoliceUnit,
 )
 
-OFFICER_ROLES = [Role.COMMUNITY_OFFICER, Role.AUXILIARY_POLICE]
-GRID_STAFF_ROLES = [Role.GRID_WORKER]
+OFFICER_ROLES: list[str] = [Role.COMMUNITY_OFFICER, Role.AUXILIARY_POLICE]
+GRID_STAFF_ROLES: list[str] = [Role.GRID_WORKER]
 
 
-def grids_for(user: Any) -> QuerySet[Grid]:
+def grids_for(user: User) -> QuerySet[Grid]:
     return restrict(Grid.objects.all(), user).select_related(
         "community", "community__parent", "main_beat"
     )
 
 
-def beats_for(user: Any) -> QuerySet[PoliceBeat]:
+def beats_for(user: User) -> QuerySet[PoliceBeat]:
     return restrict(PoliceBeat.objects.all(), user).select_related("station")
 
 
-def divisions_for(user: Any) -> QuerySet[Division]:
+def divisions_for(user: User) -> QuerySet[Division]:
     return restrict(Division.objects.all(), user)
 
 
-def units_for(user: Any) -> QuerySet[PoliceUnit]:
+def units_for(user: User) -> QuerySet[PoliceUnit]:
     return restrict(PoliceUnit.objects.all(), user)
 
 
@@ -47,7 +48,7 @@ class ChildRow:
     grids: int
 
 
-def child_rows(user: Any, parent: Division) -> list[ChildRow]:
+def child_rows(user: User, parent: Division) -> list[ChildRow]:
     """The parent's visible children, each with the number of visible communities and grids."""
     visible_grids = grids_for(user)
     rows = []
@@ -57,7 +58,7 @@ def child_rows(user: Any, parent: Division) -> list[ChildRow]:
     return rows
 
 
-def area_totals(user: Any) -> dict[str, int]:
+def area_totals(user: User) -> dict[str, int]:
     grids = grids_for(user)
     return {
         "communities": grids.values("community").distinct().count(),
@@ -66,27 +67,27 @@ def area_totals(user: Any) -> dict[str, int]:
     }
 
 
-def station_rows(user: Any) -> list[tuple[PoliceUnit, int]]:
+def station_rows(user: User) -> list[tuple[PoliceUnit, int]]:
     beats = beats_for(user)
     stations = units_for(user).filter(level="station").select_related("street")
     counts = dict(beats.values_list("station").annotate(n=Count("id")).values_list("station", "n"))
     return [(s, counts.get(s.id, 0)) for s in stations]
 
 
-def grid_overlaps(user: Any, grid: Grid) -> QuerySet[GridBeatOverlap]:
+def grid_overlaps(user: User, grid: Grid) -> QuerySet[GridBeatOverlap]:
     return grid.beat_overlaps.filter(beat__in=beats_for(user)).select_related("beat")
 
 
-def beat_overlaps(user: Any, beat: PoliceBeat) -> QuerySet[GridBeatOverlap]:
+def beat_overlaps(user: User, beat: PoliceBeat) -> QuerySet[GridBeatOverlap]:
     return beat.grid_overlaps.filter(grid__in=grids_for(user)).select_related("grid")
 
 
-def visible_main_beat(user: Any, grid: Grid) -> PoliceBeat | None:
+def visible_main_beat(user: User, grid: Grid) -> PoliceBeat | None:
     main = grid.main_beat
     return main if main and beats_for(user).filter(pk=main.pk).exists() else None
 
 
-def beat_rows(user: Any, station: PoliceUnit) -> list[tuple[PoliceBeat, int]]:
+def beat_rows(user: User, station: PoliceUnit) -> list[tuple[PoliceBeat, int]]:
     """The station's visible beats, each with the number of visible grids it covers."""
     visible = grids_for(user)
     return [
@@ -95,7 +96,7 @@ def beat_rows(user: Any, station: PoliceUnit) -> list[tuple[PoliceBeat, int]]:
     ]
 
 
-def outposts_for(user: Any) -> QuerySet[OutpostStation]:
+def outposts_for(user: User) -> QuerySet[OutpostStation]:
     return restrict(OutpostStation.objects.all(), user).select_related("community")
 
 
@@ -112,7 +113,7 @@ def beat_staff(beat: PoliceBeat) -> list[str]:
     return staff_names([beat.code], OFFICER_ROLES)
 
 
-def grid_features(user: Any) -> dict[str, Any]:
+def grid_features(user: User) -> dict[str, Any]:
     """Visible grids as a GeoJSON FeatureCollection, with the people clicked for on the map."""
     grids = list(grids_for(user))
     visible_beats = set(beats_for(user).values_list("code", flat=True))
@@ -133,7 +134,7 @@ def grid_features(user: Any) -> dict[str, Any]:
     return _collection(props, [g.geometry for g in grids])
 
 
-def beat_features(user: Any) -> dict[str, Any]:
+def beat_features(user: User) -> dict[str, Any]:
     beats = list(beats_for(user))
     officers = _names_by_scope([b.code for b in beats], OFFICER_ROLES)
     return _collection(

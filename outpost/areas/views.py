@@ -5,11 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from outpost.accounts.scope import get_for_user
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.areas import queries
 
 
 @login_required
-def area_index(request: HttpRequest) -> HttpResponse:
+def area_index(request: SignedInRequest) -> HttpResponse:
     top = queries.divisions_for(request.user).filter(level="district")
     return render(
         request,
@@ -23,7 +24,7 @@ def area_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def division_detail(request: HttpRequest, code: str) -> HttpResponse:
+def division_detail(request: SignedInRequest, code: str) -> HttpResponse:
     division = get_for_user(queries.divisions_for(request.user), request.user, code=code)
     grids = queries.grids_for(request.user).filter(community=division)
     return render(
@@ -40,7 +41,7 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
+def grid_detail(request: SignedInRequest, code: str) -> HttpResponse:
     grid = get_for_user(queries.grids_for(request.user), request.user, code=code)
     return render(
         request,
@@ -55,7 +56,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def station_detail(request: HttpRequest, code: str) -> HttpResponse:
+def station_detail(request: SignedInRequest, code: str) -> HttpResponse:
     station = get_for_user(queries.units_for(request.user), request.user, code=code)
     return render(
         request,
@@ -69,7 +70,7 @@ def station_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def beat_detail(request: HttpRequest, code: str) -> HttpResponse:
+def beat_detail(request: SignedInRequest, code: str) -> HttpResponse:
     beat = get_for_user(queries.beats_for(request.user), request.user, code=code)
     return render(
         request,

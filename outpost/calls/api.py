@@ -3,10 +3,10 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls.queries import get_call, subtype_names
 from outpost.calls.services import divert_calls
 from outpost.core.refusals import refusal
@@ -64,7 +64,7 @@ class CallOut(Schema):
     response=list[OutcomeOut],
     summary="Divert non-police 110 calls to cases in their grid, or keep them with the police",
 )
-def divert(request: HttpRequest, calls: list[CallIn]) -> list[dict[str, Any]]:
+def divert(request: SignedInRequest, calls: list[CallIn]) -> list[dict[str, Any]]:
     if len(calls) > MAX_CALLS:
         raise refusal(_("At most %(n)s calls at a time"), n=MAX_CALLS)
     rows = [TableRow(number=i, values=c.dict()) for i, c in enumerate(calls, start=1)]
@@ -72,7 +72,7 @@ def divert(request: HttpRequest, calls: list[CallIn]) -> list[dict[str, Any]]:
 
 
 @router.get("/calls/{call_id}", response=CallOut, summary="One 110 call in your area")
-def call_detail(request: HttpRequest, call_id: str) -> dict[str, Any]:
+def call_detail(request: SignedInRequest, call_id: str) -> dict[str, Any]:
     call = get_call(request.user, call_id)
     address = call.address
     return {

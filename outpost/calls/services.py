@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
 from outpost.calls.classify import DIVERT, POLICE, classify_call
 from outpost.calls.intake import IncomingCall, RowError, parse_call
@@ -67,7 +68,7 @@ class Desk:
 class Area:
     """Where the actor may dispatch; without an actor (the command line), the whole district."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: User | None) -> None:
         self.scope = scope_for(actor, "dispatch") if actor is not None else None
 
     def holds(self, grid_code: str, beat_code: str) -> bool:
@@ -80,7 +81,7 @@ class Area:
         )
 
 
-def call_namespace(actor: Any) -> str:
+def call_namespace(actor: User | None) -> str:
     """Whose call ids an import stores and reads: "" for the command line (and whoever sees the
     whole district), else the prefixes of the area the actor dispatches in, police first."""
     if actor is None:
@@ -94,7 +95,7 @@ def call_namespace(actor: Any) -> str:
 
 @dataclass
 class Batch:
-    actor: Any
+    actor: User | None
     area: Area
     subtypes: dict[str, SubType]
     namespace: str = ""
@@ -124,7 +125,7 @@ class Plan:
         )
 
 
-def divert_calls(rows: list[TableRow], *, actor: Any = None) -> list[Outcome]:
+def divert_calls(rows: list[TableRow], *, actor: User | None = None) -> list[Outcome]:
     """One outcome per row, in order. `actor` None is the command line: the whole district."""
     if actor is not None and scope_for(actor, "dispatch").empty:
         raise PermissionDenied

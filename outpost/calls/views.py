@@ -6,10 +6,11 @@ import base64
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls import queries
 from outpost.calls.forms import DivertForm
 from outpost.calls.intake import read_calls
@@ -22,7 +23,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 @login_required
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: SignedInRequest) -> HttpResponse:
     if not queries.may_divert(request.user):
         raise PermissionDenied
     form = DivertForm(request.POST or None, request.FILES or None)
@@ -40,7 +41,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "calls/desk.html", context)
 
 
-def _divert(request: HttpRequest, form: DivertForm) -> list[Outcome] | None:
+def _divert(request: SignedInRequest, form: DivertForm) -> list[Outcome] | None:
     upload = form.cleaned_data["file"]
     if upload.size > MAX_UPLOAD:
         form.add_error("file", _("The file is larger than 5 MB."))
@@ -61,7 +62,7 @@ def _data_url(outcomes: list[Outcome]) -> str:
 
 
 @login_required
-def detail(request: HttpRequest, call_id: str) -> HttpResponse:
+def detail(request: SignedInRequest, call_id: str) -> HttpResponse:
     call = queries.get_call(request.user, call_id)
     name = queries.subtype_names().get(call.subtype, "")
     return render(request, "calls/detail.html", {"call": call, "subtype_name": name})

@@ -5,13 +5,15 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import services
 from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
@@ -114,7 +116,7 @@ class CasePage(Schema):
     next: str | None = Field(None, description="Pass as `after` for the next page")
 
 
-def case_out(case: Case, user: Any, *, with_timeline: bool = True) -> dict[str, Any]:
+def case_out(case: Case, user: User, *, with_timeline: bool = True) -> dict[str, Any]:
     seen = present_case(case, user)
     details = seen.details
     timeline = list(case.timeline.all()) if with_timeline else []
@@ -182,7 +184,7 @@ class DuplicateOut(Schema):
     summary="Open cases of a sub-type within 100 m and 7 days of a point",
 )
 def duplicate_candidates(
-    request: HttpRequest,
+    request: SignedInRequest,
     subtype: str = Query(..., pattern=r"^\d{4}$"),
     lon: float = Query(..., ge=-180, le=180),
     lat: float = Query(..., ge=-90, le=90),
@@ -207,7 +209,7 @@ def duplicate_candidates(
 
 
 @router.post("/cases", response={201: CaseOut}, summary="Report a case")
-def create_case(request: HttpRequest, body: CaseIn) -> Status[dict[str, Any]]:
+def create_case(request: SignedInRequest, body: CaseIn) -> Status[dict[str, Any]]:
     if scope_for(request.user, "report").empty:
         raise PermissionDenied
     subtype = (
@@ -234,7 +236,7 @@ def create_case(request: HttpRequest, body: CaseIn) -> Status[dict[str, Any]]:
 
 @router.get("/cases", response=CasePage, summary="Cases in your area, newest first")
 def list_cases(
-    request: HttpRequest,
+    request: SignedInRequest,
     state: str | None = None,
     subtype: str | None = None,
     grid: str | None = None,
@@ -280,7 +282,7 @@ def _before(cursor: str) -> Q:
 
 
 @router.get("/cases/{number}", response=CaseOut, summary="One case with what you may do")
-def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+def case_detail(request: SignedInRequest, number: str) -> dict[str, Any]:
     return case_out(get_case(request.user, number), request.user)
 
 
@@ -289,7 +291,9 @@ def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     response=CaseOut,
     summary="Take an action on a case (409 when someone else acted first)",
 )
-def case_action(request: HttpRequest, number: str, action: str, body: ActionIn) -> dict[str, Any]:
+def case_action(
+    request: SignedInRequest, number: str, action: str, body: ActionIn
+) -> dict[str, Any]:
     case = get_case(request.user, number)
     if action not in ACTIONS:
         raise Http404
@@ -306,7 +310,7 @@ def case_action(request: HttpRequest, number: str, action: str, body: ActionIn) 
     summary="Add photos or PDFs to a case (multipart, field `files`)",
 )
 def add_attachments(
-    request: HttpRequest,
+    request: SignedInRequest,
     number: str,
     files: File[list[UploadedFile]],
     # Re-check photos come only with 办结 (the complete action), never on their own.
@@ -330,7 +334,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="Your inbox, newest first")
-def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+def list_notifications(request: SignedInRequest, unread: bool = False) -> list[dict[str, Any]]:
     found = messages_for(request.user)
     if unread:
         found = found.filter(read_at__isnull=True)

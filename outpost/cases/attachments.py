@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from outpost.accounts.models import User
 from outpost.cases import pdfs
 from outpost.cases.models import Attachment, Case
 from outpost.core.context import stored_user
@@ -115,7 +116,7 @@ def _stem(name: str) -> str:
 
 
 def store(
-    case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: str
+    case: Case, files: list[tuple[str, bytes]], *, actor: User | None, purpose: str
 ) -> list[Attachment]:
     """Check every file first, then keep them all; one bad file keeps none (nothing half-done)."""
     already = case.attachments.count()
@@ -127,7 +128,7 @@ def store(
     return [_keep(case, f, actor, purpose, now) for f in cleaned]
 
 
-def _keep(case: Case, clean: CleanFile, actor: Any, purpose: str, now: Any) -> Attachment:
+def _keep(case: Case, clean: CleanFile, actor: User | None, purpose: str, now: Any) -> Attachment:
     attachment = Attachment(
         case=case, purpose=purpose, uploaded_by=stored_user(actor), uploaded_at=now
     )
@@ -146,7 +147,7 @@ def keep_file(record: S, folder: str, clean: CleanFile) -> S:
         path = default_storage.save(path, ContentFile(clean.data))
     record.name, record.content_type = clean.name, clean.content_type
     record.size, record.sha256 = len(clean.data), digest
-    record.file.name = path  # type: ignore[attr-defined]
+    record.file.name = path
     record.save()
     return record
 

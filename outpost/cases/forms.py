@@ -1,10 +1,12 @@
 """Forms of the case screens: reporting, one form per workflow action, and the public pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.cases.attachments import read_upload
 from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
 from outpost.cases.models import Case, Category, Sensitivity, SubType, Urgency
@@ -16,7 +18,7 @@ from outpost.cases.workflow import State, transition
 RATING_CHOICES = [(key, label) for key, label in RATING_LABELS.items()]
 
 
-def subtype_choices(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+def subtype_choices(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """Sub-types grouped by category; 关怀帮扶 (restricted) only for those who may file it."""
     categories = Category.objects.prefetch_related("subtypes").order_by("code")
     if not can_report_restricted(user):
@@ -94,12 +96,14 @@ class ReportForm(forms.Form):
     )
     photos = photos_field()
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subtype"].choices = [("", "——"), *subtype_choices(user)]
+        subtype = cast(forms.ChoiceField, self.fields["subtype"])
+        subtype.choices = [("", "——"), *subtype_choices(user)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # the stub says it may return None; Django returns cleaned_data
+        data = self.cleaned_data
         if (data.get("lon") is None or data.get("lat") is None) and not data.get("address"):
             self.add_error("lon", _("Pin the place on the map, or find it by its address."))
         return data
@@ -203,7 +207,8 @@ class ActionForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # the stub says it may return None; Django returns cleaned_data
+        data = self.cleaned_data
         if self.action == "dispatch" and not data.get("escalate"):
             units = data.get("units") or []
             if not units:
@@ -230,7 +235,7 @@ class ActionForm(forms.Form):
         """The dispatch form's table: each candidate with its kind, checked and lead as posted
         (or as suggested on a fresh form)."""
         if self.is_bound:
-            chosen = set(self.data.getlist(self.add_prefix("units")))
+            chosen = set(cast(QueryDict, self.data).getlist(self.add_prefix("units")))
             lead = self.data.get(self.add_prefix("lead"), "")
         else:
             chosen = set(self.fields["units"].initial)

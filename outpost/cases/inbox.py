@@ -12,13 +12,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from outpost.accounts.models import User
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.models import Case, Notification
 from outpost.cases.presenter import CaseView, present_case
 from outpost.cases.services import visible_cases
@@ -38,7 +40,7 @@ OTHER = _("A message about case %(number)s")
 WITH_REASON = _("%(message)s. Reason: %(reason)s")
 
 
-def messages_for(user: Any) -> QuerySet[Notification]:
+def messages_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user_id=user.pk).select_related("case")
 
 
@@ -65,14 +67,14 @@ def _reason(case: Case) -> str:
     return step.comment.strip() if step else ""
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return messages_for(user).filter(read_at__isnull=True).count()
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     found = messages_for(request.user)
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
@@ -85,7 +87,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def open_message(request: HttpRequest, pk: int) -> HttpResponse:
+def open_message(request: SignedInRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(messages_for(request.user), pk=pk)
     Notification.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("cases:detail", number=message.case.number)
@@ -93,6 +95,6 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def read_all(request: HttpRequest) -> HttpResponse:
+def read_all(request: SignedInRequest) -> HttpResponse:
     messages_for(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("cases:inbox")

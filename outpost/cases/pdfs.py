@@ -75,7 +75,7 @@ def _every_object(reader: PdfReader) -> list[IndirectObject]:
 
 def _active(roots: list[PdfObject]) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
-    todo = list(reversed(roots))
+    todo: list[PdfObject | None] = list(reversed(roots))  # an unreadable reference is None
     count = 0
     while todo:
         item = todo.pop()

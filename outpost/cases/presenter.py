@@ -89,7 +89,7 @@ class CaseView:
 
     @property
     def address_code(self) -> str | None:
-        return self.case.address.code if self.details and self.case.address_id else None
+        return self.case.address.code if self.details and self.case.address else None
 
     def comment(self, text: str) -> str:
         """A timeline comment or a stated reason: what was said is a detail."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from outpost.accounts.models import Department
+from outpost.accounts.models import Department, User
 from outpost.accounts.scope import restrict, scope_for
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
@@ -30,7 +30,7 @@ TO_DISPATCH = (State.REPORTED, State.ACCEPTED, State.AWAITING_VERIFICATION)
 WITH_UNITS = (State.DISPATCHED, State.HANDLING, State.SUSPENDED)
 
 
-def get_case(user: Any, number: str) -> Case:
+def get_case(user: User, number: str) -> Case:
     """The case if the user may see it; 404 otherwise, the same as for a missing number."""
     case = services.visible_cases(user).filter(number=number).select_related("subtype").first()
     if case is None:
@@ -45,7 +45,7 @@ class Tab:
     cases: QuerySet[Case]
 
 
-def queue_tabs(user: Any) -> list[Tab]:
+def queue_tabs(user: User) -> list[Tab]:
     """The work queue's tabs this user's roles give, in working order; "all" is always there."""
     tabs = []
     if not scope_for(user, "dispatch").empty:
@@ -60,15 +60,15 @@ def queue_tabs(user: Any) -> list[Tab]:
     return tabs
 
 
-def to_dispatch(user: Any) -> QuerySet[Case]:
+def to_dispatch(user: User) -> QuerySet[Case]:
     return restrict(Case.objects.filter(state__in=TO_DISPATCH), user, "dispatch")
 
 
-def to_verify(user: Any) -> QuerySet[Case]:
+def to_verify(user: User) -> QuerySet[Case]:
     return restrict(Case.objects.filter(state=State.AWAITING_VERIFICATION), user, "verify")
 
 
-def handled_by(user: Any) -> QuerySet[Case]:
+def handled_by(user: User) -> QuerySet[Case]:
     """Open cases dispatched to a unit the user works in (the HANDLER relation, as a query)."""
     scope = scope_for(user, "handle")
     if scope.empty:
@@ -83,11 +83,11 @@ def handled_by(user: Any) -> QuerySet[Case]:
     return cases.filter(pk__in=assignments.values("case_id"))
 
 
-def reported_by(user: Any) -> QuerySet[Case]:
+def reported_by(user: User) -> QuerySet[Case]:
     return services.visible_cases(user).filter(reporter=user)
 
 
-def rows(cases: Any, user: Any) -> list[dict[str, Any]]:
+def rows(cases: Any, user: User) -> list[dict[str, Any]]:
     """One queue page, with what the user may see of each case and its deadline in force."""
     now = timezone.now()
     return [
@@ -130,7 +130,7 @@ def deadline_in_force(case: Case, now: dt.datetime) -> Deadline | None:
     if now >= due:
         return Deadline(due, "overdue")
     span = (due - start).total_seconds() if start else 0
-    near = span > 0 and (now - start).total_seconds() >= YELLOW_AT * span  # type: ignore[operator]
+    near = start is not None and span > 0 and (now - start).total_seconds() >= YELLOW_AT * span
     return Deadline(due, "near" if near else "")
 
 

@@ -13,6 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.cases import attachments, clocks, webhooks
 from outpost.cases.models import (
@@ -91,7 +92,7 @@ class NewCase:
 
 
 @transaction.atomic
-def report_case(new: NewCase, *, actor: Any) -> Case:
+def report_case(new: NewCase, *, actor: User) -> Case:
     """File a case at a point or a standard address; it lands in the grid and beat that hold the
     place. Parties are linked to the registry; photos are checked and kept with it."""
     address = _address(new, actor)
@@ -133,17 +134,17 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
     return case
 
 
-def _address(new: NewCase, actor: Any) -> StandardAddress | None:
+def _address(new: NewCase, actor: User) -> StandardAddress | None:
     if not new.address:
         return None
     found = addresses_for(actor).filter(code=new.address).first()
     if found is None:
-        found = refusal(_("No such standard address in your area: %(code)s"), code=new.address)
-        raise ValidationError({"address": found})
+        error = refusal(_("No such standard address in your area: %(code)s"), code=new.address)
+        raise ValidationError({"address": error})
     return found
 
 
-def _reports_there(actor: Any, grid_code: str, beat_code: str | None) -> bool:
+def _reports_there(actor: User, grid_code: str, beat_code: str | None) -> bool:
     """The place lies in the reporter's area, by the same rule as the cases they then see (its
     grid or its beat). Only the command line's 110 desk reports without a signed-in user, for
     the whole district; an anonymous visitor reports nowhere."""
@@ -166,7 +167,7 @@ def _chinese() -> bool:
     return (get_language() or "zh-hans").startswith("zh")
 
 
-def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
+def _parties(id_numbers: list[str], actor: User) -> list[Person]:
     """Parties (当事人) by ID number, among the people the reporter may see. Unknown and
     out-of-area numbers get the same answer, so the form cannot be used to probe the registry."""
     people = []
@@ -184,7 +185,7 @@ def _parties(id_numbers: list[str], actor: Any) -> list[Person]:
     return people
 
 
-def can_report_restricted(actor: Any) -> bool:
+def can_report_restricted(actor: User) -> bool:
     """关怀帮扶 cases are filed only by roles that dispatch or verify, never by reporters."""
     return not (scope_for(actor, "dispatch").empty and scope_for(actor, "verify").empty)
 
@@ -193,7 +194,7 @@ def _tracking_code() -> str:
     return secrets.token_urlsafe(8)[:10].replace("-", "x").replace("_", "y").upper()
 
 
-def with_relations(cases: QuerySet[Case], actor: Any) -> QuerySet[Case]:
+def with_relations(cases: QuerySet[Case], actor: User | None) -> QuerySet[Case]:
     """A list of cases carrying the actor's relations to each, worked out in its one query (by
     the same scope function as `relations_for`), so a page of 200 cases is not 200 more reads."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -206,7 +207,7 @@ def with_relations(cases: QuerySet[Case], actor: Any) -> QuerySet[Case]:
     )
 
 
-def _handled_assignments(actor: Any) -> QuerySet[CaseAssignment]:
+def _handled_assignments(actor: User) -> QuerySet[CaseAssignment]:
     """The active assignments to units the actor works in (the HANDLER relation)."""
     scope = scope_for(actor, "handle")
     if scope.empty:
@@ -218,7 +219,7 @@ def _handled_assignments(actor: Any) -> QuerySet[CaseAssignment]:
     return active.filter(Q(unit_code__in=scope.departments) | prefix_q("unit_code", prefixes))
 
 
-def relations_for(case: Case, actor: Any) -> set[Relation]:
+def relations_for(case: Case, actor: User | None) -> set[Relation]:
     relations: set[Relation] = set()
     if actor is None or not getattr(actor, "is_authenticated", False):
         return relations
@@ -250,12 +251,12 @@ def facts_for(case: Case) -> Facts:
     )
 
 
-def actions_for(case: Case, actor: Any) -> list[str]:
+def actions_for(case: Case, actor: User) -> list[str]:
     """What the actor may do now: their relations to the case and the table's guards."""
     return allowed_actions(State(case.state), relations_for(case, actor), facts_for(case))
 
 
-def _handles(case: Case, actor: Any) -> bool:
+def _handles(case: Case, actor: User) -> bool:
     if scope_for(actor, "handle").empty:
         return False
     return _handled_assignments(actor).filter(case=case).exists()
@@ -265,7 +266,7 @@ def act(
     case: Case,
     action: str,
     *,
-    actor: Any,
+    actor: User | None,
     comment: str = "",
     payload: dict[str, Any] | None = None,
     relations: set[Relation] | None = None,
@@ -294,7 +295,7 @@ def act(
 
 
 def _check(
-    case: Case, action: str, actor: Any, comment: str, relations: set[Relation] | None
+    case: Case, action: str, actor: User | None, comment: str, relations: set[Relation] | None
 ) -> Transition:
     if State(case.state) in TERMINAL:
         raise ValidationError(CLOSED)
@@ -309,9 +310,9 @@ def _check(
     if step.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Please say why")})
     facts = facts_for(case)
-    if not holds(step.guard, facts):
+    if step.guard is not None and not holds(step.guard, facts):
         raise refusal(
-            GUARD_REFUSALS[step.guard],  # type: ignore[index]
+            GUARD_REFUSALS[step.guard],
             subtype=case.subtype.name,
             attempts=facts.followup_attempts,
             failed=facts.followups_failed,
@@ -320,7 +321,12 @@ def _check(
 
 
 def _effects(
-    case: Case, step: Transition, payload: dict[str, Any], comment: str, now: Any, actor: Any
+    case: Case,
+    step: Transition,
+    payload: dict[str, Any],
+    comment: str,
+    now: Any,
+    actor: User | None,
 ) -> dict[str, Any]:
     changes = clocks.effects(case, step, now)
     if step.action == "complete":
@@ -341,7 +347,9 @@ def _effects(
     return changes
 
 
-def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], actor: Any) -> None:
+def _attach_for(
+    case: Case, step: Transition, files: list[tuple[str, bytes]], actor: User | None
+) -> None:
     """Photos sent with an action: with 办结 of a hazard they are the re-check photos."""
     recheck = step.action == "complete" and case.subtype.closing_requires == "recheck_photo"
     purpose = AttachmentPurpose.RECHECK if recheck else AttachmentPurpose.EVIDENCE
@@ -394,7 +402,7 @@ def _followup_note(case: Case, payload: dict[str, Any], comment: str) -> str:
     return f"{note}：{comment.strip()}" if comment.strip() else note
 
 
-def _original(case: Case, number: str, actor: Any) -> Case:
+def _original(case: Case, number: str, actor: User | None) -> Case:
     """The original among the cases the actor sees: one outside their area is "no such case",
     the same answer as a number that does not exist."""
     original = visible_cases(actor).filter(number=number).exclude(pk=case.pk).first()
@@ -422,10 +430,10 @@ def _targets(case: Case, payload: dict[str, Any]) -> list[tuple[Unit, bool]]:
     if not wanted:
         units = suggested_units(case)
         return [(unit, i == 0) for i, unit in enumerate(units)]
-    units = [(_offered(case, t.get("kind"), t.get("code")), bool(t.get("lead"))) for t in wanted]
-    if sum(lead for _, lead in units) != 1:
+    chosen = [(_offered(case, t.get("kind"), t.get("code")), bool(t.get("lead"))) for t in wanted]
+    if sum(lead for _, lead in chosen) != 1:
         raise ValidationError({"targets": _("Joint handling needs exactly one lead unit")})
-    return units
+    return chosen
 
 
 def _offered(case: Case, kind: Any, code: Any) -> Unit:
@@ -462,7 +470,7 @@ def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
 
 def _timeline(
     case: Case,
-    actor: Any,
+    actor: User | None,
     action: str,
     from_state: str,
     to_state: str,
@@ -484,7 +492,7 @@ def _timeline(
     )
 
 
-def attach(case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: str) -> Any:
+def attach(case: Case, files: list[tuple[str, bytes]], *, actor: User, purpose: str) -> Any:
     """Add photos or PDFs to a case outside an action (补充材料); anyone taking part in the case
     may, and the timeline records it."""
     if State(case.state) in TERMINAL:
@@ -498,7 +506,7 @@ def attach(case: Case, files: list[tuple[str, bytes]], *, actor: Any, purpose: s
     return kept
 
 
-def visible_cases(actor: Any) -> Any:
+def visible_cases(actor: User | None) -> Any:
     """Cases in the actor's area or dispatched to them, plus the ones they reported."""
     user = stored_user(actor)
     own = Case.objects.filter(reporter=user) if user else Case.objects.none()

@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import attachments, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, label
@@ -32,7 +34,7 @@ PRIMARY = ("accept", "verify", "dispatch", "sign_on", "complete", "rate", "close
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     tabs = queries.queue_tabs(request.user)
     tab = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
     cases = queries.for_queue(tab.cases.order_by("-reported_at", "-id"))
@@ -49,7 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: SignedInRequest) -> HttpResponse:
     if scope_for(request.user, "report").empty:
         raise PermissionDenied
     form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
@@ -65,7 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/report.html", context)
 
 
-def _source(user: Any) -> str:
+def _source(user: User) -> str:
     """Reporters (8大员) file as reporters; everyone else who reports is out in the grid."""
     return Source.REPORTER if scope_for(user, "view_cases").empty else Source.GRID_PATROL
 
@@ -76,7 +78,7 @@ def _code(case: Case) -> dict[str, str]:
 
 @login_required
 @require_GET
-def address_point(request: HttpRequest) -> JsonResponse:
+def address_point(request: SignedInRequest) -> JsonResponse:
     """The point of a standard address in the user's area, for pinning a report."""
     code = request.GET.get("code", "")
     address = addresses_for(request.user).filter(code=code).first()
@@ -93,13 +95,13 @@ def address_point(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def detail(request: HttpRequest, number: str) -> HttpResponse:
+def detail(request: SignedInRequest, number: str) -> HttpResponse:
     return _render_detail(request, queries.get_case(request.user, number))
 
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+def attachment(request: SignedInRequest, number: str, pk: int) -> FileResponse:
     """A case's photo or PDF, for those who see the case's details (404 outside the area)."""
     case = queries.get_case(request.user, number)
     if not queries.sees_details(case, request.user):
@@ -109,7 +111,7 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def act(request: SignedInRequest, number: str, action: str) -> HttpResponse:
     case = queries.get_case(request.user, number)
     if action not in ACTIONS:
         raise Http404
@@ -131,7 +133,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return _render_detail(request, case, form)
 
 
-def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
+def _apply(request: SignedInRequest, case: Case, form: ActionForm) -> None:
     comment = form.cleaned_data["comment"]
     payload = form.payload()
     services.act(case, form.action, actor=request.user, comment=comment, payload=payload)
@@ -142,7 +144,7 @@ def _apply(request: HttpRequest, case: Case, form: ActionForm) -> None:
 
 
 def _render_detail(
-    request: HttpRequest, case: Case, bound: ActionForm | None = None
+    request: SignedInRequest, case: Case, bound: ActionForm | None = None
 ) -> HttpResponse:
     actions = services.actions_for(case, request.user)
     if bound and bound.action not in actions:  # refused by a guard: show the form with why
@@ -161,7 +163,7 @@ def _by(entry: Any, seen: CaseView) -> Any:
     return entry
 
 
-def _facts(case: Case, user: Any) -> dict[str, Any]:
+def _facts(case: Case, user: User) -> dict[str, Any]:
     seen = present_case(case, user)
     details = seen.details
     grid = Grid.objects.filter(code=case.grid_code).first()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from outpost.accounts.models import User
 from outpost.cases.models import Case, DeliveryStatus, WebhookDelivery, WebhookSubscription
 from outpost.cases.presenter import status_fields
 from outpost.cases.workflow import ACTIONS
@@ -70,7 +71,7 @@ def subscribe(owner: Any, url: str, events: list[str]) -> tuple[WebhookSubscript
     return sub, secret
 
 
-def unsubscribe(sub: WebhookSubscription, *, actor: Any) -> None:
+def unsubscribe(sub: WebhookSubscription, *, actor: User) -> None:
     with transaction.atomic():
         WebhookSubscription.objects.filter(pk=sub.pk).update(active=False)
         record_change(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import webhooks
 from outpost.cases.models import WebhookDelivery, WebhookSubscription
 
@@ -62,7 +63,7 @@ def _own(request: HttpRequest, pk: int) -> WebhookSubscription:
 
 
 @router.post("", response={201: NewSubscriptionOut}, summary="Subscribe to case events")
-def create_subscription(request: HttpRequest, body: SubscriptionIn) -> Status[dict[str, Any]]:
+def create_subscription(request: SignedInRequest, body: SubscriptionIn) -> Status[dict[str, Any]]:
     if scope_for(request.user, "view_cases").empty:
         raise PermissionDenied
     sub, secret = webhooks.subscribe(request.user, body.url, body.events)
@@ -80,6 +81,6 @@ def list_deliveries(request: HttpRequest, pk: int) -> Any:
 
 
 @router.delete("/{pk}", response={204: None}, summary="Stop a subscription")
-def delete_subscription(request: HttpRequest, pk: int) -> Status[None]:
+def delete_subscription(request: SignedInRequest, pk: int) -> Status[None]:
     webhooks.unsubscribe(_own(request, pk), actor=request.user)
     return Status(204, None)

@@ -11,7 +11,7 @@ from django.db.models import Case as When_
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from outpost.accounts.models import RoleAssignment
+from outpost.accounts.models import RoleAssignment, User
 from outpost.cases.labels import STATE_LABELS, label
 from outpost.cases.models import Case, CaseAssignment, Urgency
 from outpost.cases.presenter import present_case
@@ -58,7 +58,7 @@ def escalated_to(room: CommandRoom) -> QuerySet[CaseAssignment]:
     return rows.filter(unit_code=room.station.code)
 
 
-def pending(room: CommandRoom, user: Any, wanted: BoardFilter | None = None) -> QuerySet[Case]:
+def pending(room: CommandRoom, user: User, wanted: BoardFilter | None = None) -> QuerySet[Case]:
     """Cases waiting for the room: to dispatch in its area, or sent up to it and not yet sent
     on. Both go through the user's own scope first."""
     waiting = to_dispatch(user).filter(room_area_q(room))
@@ -123,7 +123,7 @@ def routes(cases: list[Case]) -> dict[RouteKey, list[RouteStop]]:
     }
 
 
-def rows(cases: list[Case], user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def rows(cases: list[Case], user: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     now = now or timezone.now()
     grids = dict(
         Grid.objects.filter(code__in={c.grid_code for c in cases}).values_list("code", "name")
@@ -139,7 +139,7 @@ def rows(cases: list[Case], user: Any, now: dt.datetime | None = None) -> list[d
 
 def _row(
     case: Case,
-    user: Any,
+    user: User,
     now: dt.datetime,
     grids: dict[str, str],
     sent_up: bool,

@@ -20,7 +20,7 @@ MAX_SHIFT = dt.timedelta(hours=24)
 
 
 @transaction.atomic
-def add_member(room: CommandRoom, username: str, kind: str, *, actor: Any) -> RoomMember:
+def add_member(room: CommandRoom, username: str, kind: str, *, actor: User) -> RoomMember:
     user = candidates(room).filter(username=username).first()
     if user is None:  # one answer for "no such user" and "not of this room's area"
         raise ValidationError(
@@ -47,7 +47,7 @@ def candidates(room: CommandRoom) -> Any:
 
 
 @transaction.atomic
-def remove_member(member: RoomMember, *, actor: Any) -> None:
+def remove_member(member: RoomMember, *, actor: User) -> None:
     """Leaves the roster; past shifts stay as they were (the record of who was on duty)."""
     RoomMember.objects.filter(pk=member.pk).update(active=False)
     member.shifts.filter(starts_at__gt=timezone.now()).delete()
@@ -56,7 +56,7 @@ def remove_member(member: RoomMember, *, actor: Any) -> None:
 
 @transaction.atomic
 def add_shift(
-    member: RoomMember, starts_at: dt.datetime, ends_at: dt.datetime, *, actor: Any
+    member: RoomMember, starts_at: dt.datetime, ends_at: dt.datetime, *, actor: User
 ) -> DutyShift:
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("A shift must end after it starts")})
@@ -84,7 +84,7 @@ def add_shift(
 
 
 @transaction.atomic
-def hand_over(shift: DutyShift, note: str, *, actor: Any) -> DutyShift:
+def hand_over(shift: DutyShift, note: str, *, actor: User) -> DutyShift:
     """The note the person on duty leaves for the next shift (交班)."""
     if shift.member.user_id != getattr(actor, "pk", None):
         raise PermissionDenied
@@ -96,7 +96,7 @@ def hand_over(shift: DutyShift, note: str, *, actor: Any) -> DutyShift:
     return shift
 
 
-def _audit(actor: Any, action: str, member: RoomMember, after: dict[str, Any]) -> None:
+def _audit(actor: User, action: str, member: RoomMember, after: dict[str, Any]) -> None:
     record_change(
         actor=actor,
         action=action,

@@ -1,12 +1,12 @@
 """Scoped reads of the command room: the rooms a user runs, who is on duty, the roster."""
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
 from outpost.command.models import DutyShift, RoomMember
 from outpost.core.scoping import prefix_q
@@ -15,7 +15,7 @@ from outpost.geo.models import CommandRoom
 RUNS = "dispatch"
 
 
-def rooms_for(user: Any) -> QuerySet[CommandRoom]:
+def rooms_for(user: User) -> QuerySet[CommandRoom]:
     """Rooms the user dispatches from: their station's, or the one of the street they command.
     (Seeing a station above one's beat does not make one its dispatcher.)"""
     rooms = restrict(CommandRoom.objects.select_related("station__street"), user, RUNS)
@@ -25,7 +25,7 @@ def rooms_for(user: Any) -> QuerySet[CommandRoom]:
     return rooms.filter(prefix_q("station__code", scope.police))
 
 
-def get_room(user: Any, station_code: str) -> CommandRoom:
+def get_room(user: User, station_code: str) -> CommandRoom:
     """The room if the user runs it; 403 if they only see it (a beat under its station);
     404 otherwise, as for a room that does not exist."""
     room = rooms_for(user).filter(station__code=station_code).first()

@@ -24,7 +24,7 @@ def reporters_of(room: CommandRoom) -> Any:
     return User.objects.filter(pk__in=held, is_active=True)
 
 
-def tally(room: CommandRoom, user: Any) -> list[dict[str, Any]]:
+def tally(room: CommandRoom, user: User) -> list[dict[str, Any]]:
     """Per reporter: reports filed, accepted (taken into the loop), not accepted, still waiting;
     counted over the cases the viewer may see."""
     people = reporters_of(room).select_related("reporter_profile").order_by("username")

@@ -2,12 +2,12 @@
 several, each on its own, so one refusal does not hold up the rest."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.cases import services as cases
 from outpost.cases.models import Case
 from outpost.cases.workflow import State
@@ -31,14 +31,14 @@ class Outcome:
     message: str
 
 
-def dispatch_on_route(room: CommandRoom, numbers: list[str], *, actor: Any) -> list[Outcome]:
+def dispatch_on_route(room: CommandRoom, numbers: list[str], *, actor: User) -> list[Outcome]:
     if len(numbers) > MAX_BATCH:
         raise refusal(_("At most %(n)s cases at a time"), n=MAX_BATCH)
     board = {c.number: c for c in pending(room, actor).filter(number__in=numbers)}
     return [_dispatch_one(board.get(number), number, actor) for number in dict.fromkeys(numbers)]
 
 
-def _dispatch_one(case: Case | None, number: str, actor: Any) -> Outcome:
+def _dispatch_one(case: Case | None, number: str, actor: User) -> Outcome:
     if case is None:
         return Outcome(number, False, str(_("Not waiting in this room's queue")))
     steps = STEPS.get(State(case.state))

@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.accounts.models import User
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.models import Category, Source
 from outpost.command import board, duty, queries, reporters
 from outpost.command.forms import HandoverForm, MemberForm, ShiftForm
@@ -23,7 +25,7 @@ BOARD_ROWS = 200
 
 
 @login_required
-def rooms(request: HttpRequest) -> HttpResponse:
+def rooms(request: SignedInRequest) -> HttpResponse:
     found = list(queries.rooms_for(request.user))
     if len(found) == 1:
         return redirect("command:board", station=found[0].station.code)
@@ -32,7 +34,7 @@ def rooms(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def board_page(request: HttpRequest, station: str) -> HttpResponse:
+def board_page(request: SignedInRequest, station: str) -> HttpResponse:
     room = queries.get_room(request.user, station)
     context = {
         "room": room,
@@ -47,12 +49,12 @@ def board_page(request: HttpRequest, station: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def board_feed(request: HttpRequest, station: str) -> JsonResponse:
+def board_feed(request: SignedInRequest, station: str) -> JsonResponse:
     """What the board shows, for the page to refresh itself every few seconds."""
     return JsonResponse(_feed(request, queries.get_room(request.user, station)))
 
 
-def _feed(request: HttpRequest, room: Any) -> dict[str, Any]:
+def _feed(request: SignedInRequest, room: Any) -> dict[str, Any]:
     now = timezone.now()
     wanted = board.BoardFilter.from_query(request.GET)
     cases = board.pending(room, request.user, wanted)
@@ -69,7 +71,7 @@ def _feed(request: HttpRequest, room: Any) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def dispatch(request: HttpRequest, station: str) -> HttpResponse:
+def dispatch(request: SignedInRequest, station: str) -> HttpResponse:
     room = queries.get_room(request.user, station)
     only = request.POST.get("only")  # a row's own button: that case, whatever else is ticked
     numbers = [only] if only else request.POST.getlist("number")
@@ -91,7 +93,7 @@ def dispatch(request: HttpRequest, station: str) -> HttpResponse:
 
 
 @login_required
-def duty_page(request: HttpRequest, station: str) -> HttpResponse:
+def duty_page(request: SignedInRequest, station: str) -> HttpResponse:
     room = queries.get_room(request.user, station)
     members = queries.members(room)
     forms = {
@@ -107,7 +109,7 @@ def duty_page(request: HttpRequest, station: str) -> HttpResponse:
     return render(request, "command/duty.html", {**_roster(room, request.user), **forms})
 
 
-def _roster(room: Any, user: Any) -> dict[str, Any]:
+def _roster(room: Any, user: User) -> dict[str, Any]:
     now = timezone.now()
     current = list(queries.on_duty(room, now))
     return {
@@ -121,7 +123,7 @@ def _roster(room: Any, user: Any) -> dict[str, Any]:
     }
 
 
-def _roster_post(request: HttpRequest, room: Any, members: Any) -> dict[str, Any] | None:
+def _roster_post(request: SignedInRequest, room: Any, members: Any) -> dict[str, Any] | None:
     """Apply one roster form; None when done, else the bound form to show with its errors."""
     what = request.POST.get("form")
     if what == "remove":
@@ -149,7 +151,7 @@ def _roster_post(request: HttpRequest, room: Any, members: Any) -> dict[str, Any
     raise Http404
 
 
-def _handover(request: HttpRequest, room: Any) -> dict[str, Any] | None:
+def _handover(request: SignedInRequest, room: Any) -> dict[str, Any] | None:
     form = HandoverForm(request.POST)
     mine = [s for s in queries.on_duty(room, timezone.now()) if s.member.user_id == request.user.pk]
     if not mine:
@@ -176,7 +178,7 @@ def _apply(request: HttpRequest, form: Any, key: str, apply: Any) -> dict[str, A
 
 
 @login_required
-def reporters_page(request: HttpRequest, station: str) -> HttpResponse:
+def reporters_page(request: SignedInRequest, station: str) -> HttpResponse:
     room = queries.get_room(request.user, station)
     return render(
         request,

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.core.context import current_context, stored_user
 from outpost.core.models import GENESIS, AccessLogEntry, AccessLogHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 # The actions written to the log, for the auditors' filter and the export.
 ACTIONS = {
@@ -66,7 +70,7 @@ def chained_fields(entry: AccessLogEntry) -> dict[str, Any]:
 @transaction.atomic
 def log_access(
     *,
-    actor: Any,
+    actor: "AbstractBaseUser | AnonymousUser | None",
     action: str,
     object_type: str,
     object_key: str,
@@ -158,6 +162,7 @@ def _broken_link(n: int, entry: AccessLogEntry, previous: str, head_hash: str) -
         if newest is not None and origin.pk < newest.pk < entry.pk:
             return f"第 {n} 条（id={entry.pk}）是插入的：它接在更早的 id={origin.pk} 之后"
         intruder = AccessLogEntry.objects.filter(id__gt=origin.pk).order_by("id").first()
+        assert intruder is not None  # `entry` itself comes after `origin`
         return f"id={intruder.pk} 起的记录是插入的：之后的 id={entry.pk} 接在 id={origin.pk} 之后"
     if origin is not None:
         return f"第 {n} 条（id={entry.pk}）顺序被调换：它接在更晚的 id={origin.pk} 之后"

@@ -1,14 +1,18 @@
 """Writing change records. Services call `record_change` inside their own transaction."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outpost.core.context import current_context, stored_user
 from outpost.core.models import ChangeRecord
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
 
 def record_change(
     *,
-    actor: Any | None,
+    actor: "AbstractBaseUser | AnonymousUser | None",
     action: str,
     object_type: str,
     object_key: str,

@@ -62,9 +62,8 @@ def _carries_nul(request: HttpRequest) -> bool:
     if request.method not in ("POST", "PUT", "PATCH"):
         return False
     if request.content_type in FORM_TYPES:
-        return _nul_in(request.POST) or any(
-            "\x00" in (f.name or "") for f in request.FILES.values()
-        )
+        uploads = (f for _, files in request.FILES.lists() for f in files)
+        return _nul_in(request.POST) or any("\x00" in (f.name or "") for f in uploads)
     # JSON writes "\u0000" for it (a raw NUL byte makes the body invalid JSON anyway); "\\u0000"
     # is a backslash and text, so only an odd run of backslashes counts.
     return request.content_type == "application/json" and bool(JSON_NUL.search(request.body))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import DateField, DateTimeField, JSONField, Model
+from django.db.models import DateField, DateTimeField, Field, ForeignObjectRel, JSONField, Model
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -20,7 +20,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
     if not rows:
         return
     meta = model._meta
-    columns = [meta.get_field(name).column for name in fields]
+    columns = [_column(meta.get_field(name)) for name in fields]
     adapters = [_adapter(meta.get_field(name)) for name in fields]
     if any(adapters):
         rows = _adapted(rows, adapters)
@@ -44,8 +44,8 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
     if any(adapters):
         rows = _adapted(rows, adapters)
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"
+    sets = ", ".join(f"{quote(_column(meta.get_field(name)))} = %s" for name in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(_column(meta.pk))} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])
 
@@ -67,6 +67,14 @@ def _copy(cursor: Any, table: str, columns: str, rows: Sequence[Sequence[Any]]) 
     with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _column(field: Field | ForeignObjectRel | None) -> str:
+    """The database column of a concrete field (a reverse relation or a missing key has none)."""
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{field!r} has no database column")
+    return column
 
 
 def _adapter(field: Any) -> Any:

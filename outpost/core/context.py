@@ -10,10 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:  # auth's models cannot be imported before the app registry is ready
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+# The user model lives in accounts, a layer above: core names any stored user.
+U = TypeVar("U", bound="AbstractBaseUser")
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,12 @@ def client_address(request: HttpRequest) -> str:
         return ""
 
 
-def stored_user(actor: Any) -> Any | None:
+def stored_user(actor: "U | AnonymousUser | None") -> "U | None":
     """The actor if it is a saved user, else None (commands, jobs, anonymous residents), for the
     foreign keys that record who acted."""
-    return actor if getattr(actor, "pk", None) else None
+    if actor is None or actor.is_anonymous or not actor.pk:
+        return None
+    return actor
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -17,12 +17,16 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
 from outpost.core.context import current_context
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 _request: ContextVar[HttpRequest | None] = ContextVar("outpost_log_request", default=None)
 _user_id: ContextVar[int | None] = ContextVar("outpost_log_user", default=None)
@@ -39,7 +43,7 @@ def redact(text: str) -> str:
 
 
 @contextmanager
-def acting_user(user: Any) -> Iterator[None]:
+def acting_user(user: "AbstractBaseUser | AnonymousUser | None") -> Iterator[None]:
     """Log lines inside the block name this user (a background job's uploader)."""
     token = _user_id.set(getattr(user, "pk", None))
     try:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.scoping import Scope, prefix_q
@@ -149,6 +150,7 @@ class StoredFile(models.Model):
     content_type = models.CharField(_("content type"), max_length=32)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file: FieldFile  # each subclass's FileField, with its own upload path
 
     class Meta:
         abstract = True

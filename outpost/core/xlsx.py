@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -52,13 +52,14 @@ def _display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def _cell(ws: WriteOnlyWorksheet, value: object, *, bold: bool = False) -> WriteOnlyCell:
+def _cell(ws: WriteOnlyWorksheet, value: object, *, bold: bool = False) -> Cell:
     if (isinstance(value, datetime) and value.tzinfo is not None) or (
         isinstance(value, time) and value.tzinfo is not None
     ):
         value = value.replace(tzinfo=None)
     if value is None or isinstance(value, bool | int | float | Decimal | date | time):
-        cell = WriteOnlyCell(ws, value=value)
+        # The stub leaves out dates without time, times and Decimal, which openpyxl writes.
+        cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
     else:
         cell = WriteOnlyCell(ws, value=safe_text(str(value)))
         cell.data_type = "s"  # never "f", whatever the text looks like

@@ -30,6 +30,7 @@ class CodedUnit(TimestampedModel):
     """A node of either code tree: a 12-digit code whose leading digits name its subtree."""
 
     PREFIX_LENGTH: dict[str, int] = {}
+    level: str  # a field of each concrete tree, with its own choices
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)

@@ -1,6 +1,6 @@
 """Writes to area records, each in a transaction with its change record."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,9 +10,15 @@ from outpost.core.audit import record_change
 from outpost.core.names import clean_name
 from outpost.geo.models import Grid
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
 
 @transaction.atomic
-def update_grid(grid: Grid, *, actor: Any, name: str, grid_type: str) -> Grid:
+def update_grid(
+    grid: Grid, *, actor: "AbstractBaseUser | AnonymousUser | None", name: str, grid_type: str
+) -> Grid:
     """Rename a grid or change its type (the boundary itself changes only by import)."""
     name, grid_type = name.strip(), grid_type.strip()
     if not name:

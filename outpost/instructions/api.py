@@ -2,15 +2,16 @@
 report back. The instruction page polls the progress endpoint."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.attachments import read_upload
 from outpost.core.bounds import MAX_COUNT, Moment
 from outpost.geo.models import CommandRoom
@@ -20,7 +21,7 @@ from outpost.instructions.units import TARGET_KINDS, acting_q
 
 router = Router(tags=["instructions"])
 Kind = Literal["outpost", "grid", "beat", "department", "group", "user"]
-assert set(TARGET_KINDS) == set(Kind.__args__)  # type: ignore[attr-defined]
+assert set(TARGET_KINDS) == set(get_args(Kind))
 
 
 class TargetIn(Schema):
@@ -125,7 +126,7 @@ CONFLICT = {
 }
 
 
-def progress_out(instruction: Instruction, user: Any) -> dict[str, Any]:
+def progress_out(instruction: Instruction, user: User) -> dict[str, Any]:
     now = timezone.now()
     rows = list(queries.rows_seen(user, instruction))
     return {
@@ -190,7 +191,7 @@ def _feedback(instruction: Instruction, feedback: Any) -> dict[str, Any]:
 
 @router.get("", response=list[InstructionOut], summary="Instructions to you and from your rooms")
 def list_instructions(
-    request: HttpRequest,
+    request: SignedInRequest,
     box: Literal["received", "rooms", "all"] = "all",
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_COUNT),
@@ -211,7 +212,7 @@ def list_instructions(
 
 
 @router.post("", response={201: ProgressOut}, summary="Send an instruction from a command room")
-def create_instruction(request: HttpRequest, body: InstructionIn) -> Status[dict[str, Any]]:
+def create_instruction(request: SignedInRequest, body: InstructionIn) -> Status[dict[str, Any]]:
     room = get_for_user(
         CommandRoom.objects.all(), request.user, "dispatch", station__code=body.room
     )
@@ -229,7 +230,7 @@ def create_instruction(request: HttpRequest, body: InstructionIn) -> Status[dict
 
 
 @router.get("/{int:pk}", response=ProgressOut, summary="One instruction with its recipients")
-def instruction_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def instruction_detail(request: SignedInRequest, pk: int) -> dict[str, Any]:
     return progress_out(queries.get_instruction(request.user, pk), request.user)
 
 
@@ -239,7 +240,7 @@ def instruction_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     url_name="instruction_progress",
     summary="Progress per recipient: signed on, reported back, overdue (polled by the page)",
 )
-def instruction_progress(request: HttpRequest, pk: int) -> dict[str, Any]:
+def instruction_progress(request: SignedInRequest, pk: int) -> dict[str, Any]:
     return progress_out(queries.get_instruction(request.user, pk), request.user)
 
 
@@ -248,7 +249,7 @@ def instruction_progress(request: HttpRequest, pk: int) -> dict[str, Any]:
     response={200: RecipientOut, 409: ErrorOut},
     summary="Sign on (签收) for a recipient you act for (409 when it is already signed on)",
 )
-def sign_on(request: HttpRequest, pk: int, rid: int) -> Any:
+def sign_on(request: SignedInRequest, pk: int, rid: int) -> Any:
     instruction = queries.get_instruction(request.user, pk)
     row = queries.get_row(request.user, instruction, rid)
     try:
@@ -264,7 +265,7 @@ def sign_on(request: HttpRequest, pk: int, rid: int) -> Any:
     summary="Report back (反馈): text, `done` for the final report, photos (multipart `files`)",
 )
 def report_back(
-    request: HttpRequest,
+    request: SignedInRequest,
     pk: int,
     rid: int,
     text: Form[str],
@@ -281,6 +282,6 @@ def report_back(
     return Status(201, _fresh(request, instruction, rid))
 
 
-def _fresh(request: HttpRequest, instruction: Instruction, rid: int) -> dict[str, Any]:
+def _fresh(request: SignedInRequest, instruction: Instruction, rid: int) -> dict[str, Any]:
     row = queries.get_row(request.user, instruction, rid)
     return recipient_out(instruction, row, timezone.now())

@@ -75,7 +75,8 @@ def _hotels(room: CommandRoom, grid: Grid, hotels: VirtualGroup, sender: Any) ->
             title="关于做好节日期间旅馆业治安管理的通知",
             body="请各旅馆落实实名登记制度。",
         )
-        reader = _worker(notice.receipts.first().unit_code) if notice.receipts.exists() else None
+        receipt = notice.receipts.first()
+        reader = _worker(receipt.unit_code) if receipt is not None else None
         if reader is not None:
             groups.mark_notice_read(notice, actor=reader)
 

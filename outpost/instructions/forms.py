@@ -7,9 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.cases.forms import photos_field
 from outpost.cases.models import Urgency
 from outpost.core.bounds import DayField, MomentField, check_day
+from outpost.geo.models import CommandRoom
 from outpost.instructions import queries
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -26,7 +28,9 @@ class InstructionForm(forms.Form):
 
     KINDS = ("outposts", "grids", "beats", "departments", "groups", "users")
 
-    room = forms.ModelChoiceField(label=_("From command room"), queryset=None, empty_label=None)
+    room: forms.ModelChoiceField[CommandRoom] = forms.ModelChoiceField(
+        label=_("From command room"), queryset=None, empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=100)
     body = forms.CharField(
         label=_("Text"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
@@ -43,7 +47,7 @@ class InstructionForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = queries.sender_rooms(user)  # type: ignore[attr-defined]
         reach = queries.addressable(user)
@@ -103,7 +107,7 @@ class GroupForm(forms.Form):
         help_text=_("Left empty, the name is made from the area and the trades."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit_types"].choices = [(t, t) for t in queries.trades(user)]  # type: ignore[attr-defined]
         areas = queries.group_areas(user)
@@ -137,7 +141,9 @@ def parse_milestones(text: str) -> list[tuple[str, dt.date]]:
 
 
 class WorkItemForm(forms.Form):
-    room = forms.ModelChoiceField(label=_("Command room"), queryset=None, empty_label=None)
+    room: forms.ModelChoiceField[CommandRoom] = forms.ModelChoiceField(
+        label=_("Command room"), queryset=None, empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=100)
     lead_unit = forms.CharField(label=_("Lead unit"), required=False, max_length=64)
     description = forms.CharField(
@@ -149,7 +155,7 @@ class WorkItemForm(forms.Form):
         help_text=_("One per line: the due date, a space, then what is to be done."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = queries.sender_rooms(user)  # type: ignore[attr-defined]
 

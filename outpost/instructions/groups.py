@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
 from outpost.core.names import clean_name
@@ -23,7 +24,7 @@ AREA_LEVELS = ("district", "street", "community")
 
 @transaction.atomic
 def create_group(
-    *, actor: Any, unit_types: list[str], area_code: str, name: str = ""
+    *, actor: User | None, unit_types: list[str], area_code: str, name: str = ""
 ) -> VirtualGroup:
     """A group of the organisations of `unit_types` in an area, with its members computed."""
     area = _area(actor, area_code)
@@ -46,7 +47,7 @@ def create_group(
     return group
 
 
-def _area(actor: Any, code: str) -> Division:
+def _area(actor: User | None, code: str) -> Division:
     areas = (
         queries.group_areas(actor)
         if actor is not None
@@ -58,13 +59,13 @@ def _area(actor: Any, code: str) -> Division:
     return found
 
 
-def _must_manage(group: VirtualGroup, actor: Any) -> None:
+def _must_manage(group: VirtualGroup, actor: User | None) -> None:
     if actor is not None and not queries.groups_for(actor, "dispatch").filter(pk=group.pk).exists():
         raise PermissionDenied
 
 
 @transaction.atomic
-def rebuild_group(group: VirtualGroup, *, actor: Any) -> tuple[int, int]:
+def rebuild_group(group: VirtualGroup, *, actor: User | None) -> tuple[int, int]:
     """Recompute the members from the whole registry (the rule, not the rebuilder's view,
     decides); returns (added, removed)."""
     _must_manage(group, actor)
@@ -96,7 +97,7 @@ def receiving_grids(group: VirtualGroup) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def send_notice(group: VirtualGroup, *, actor: Any, title: str, body: str = "") -> Notice:
+def send_notice(group: VirtualGroup, *, actor: User | None, title: str, body: str = "") -> Notice:
     """Broadcast a notice to the group: one read receipt per grid its members lie in."""
     _must_manage(group, actor)
     if not title.strip():
@@ -120,7 +121,7 @@ def send_notice(group: VirtualGroup, *, actor: Any, title: str, body: str = "") 
     return notice
 
 
-def mark_notice_read(notice: Notice, *, actor: Any) -> int:
+def mark_notice_read(notice: Notice, *, actor: User) -> int:
     """The receipts of the units the actor acts for become read (opening or confirming)."""
     unread = notice.receipts.filter(acting_q(actor, named=False), read_at__isnull=True)
     with transaction.atomic():
@@ -130,14 +131,14 @@ def mark_notice_read(notice: Notice, *, actor: Any) -> int:
     return changed
 
 
-def confirm_notice(notice: Notice, *, actor: Any) -> int:
+def confirm_notice(notice: Notice, *, actor: User) -> int:
     """已读确认: only someone of a receiving unit may confirm."""
     if not queries.acting_receipts(actor, notice).exists():
         raise PermissionDenied
     return mark_notice_read(notice, actor=actor)
 
 
-def _record(actor: Any, action: str, group: VirtualGroup, after: dict[str, Any]) -> None:
+def _record(actor: User | None, action: str, group: VirtualGroup, after: dict[str, Any]) -> None:
     record_change(
         actor=actor,
         action=action,

@@ -7,8 +7,8 @@ sees every recipient; a recipient sees the rows of their own area.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -43,13 +43,13 @@ READ_GROUPS = "view_registry"
 COMMON_TRADES = ("旅馆业", "寄递物流", "危化品经营", "娱乐场所", "餐饮", "零售商超", "医疗机构")
 
 
-def sender_rooms(user: Any) -> QuerySet[CommandRoom]:
+def sender_rooms(user: User) -> QuerySet[CommandRoom]:
     """The rooms the user may send from: the rooms they run (seeing a station above one's
     grid does not make one its dispatcher)."""
     return rooms_for(user).select_related("station")
 
 
-def overseen_rooms(user: Any) -> QuerySet[CommandRoom]:
+def overseen_rooms(user: User) -> QuerySet[CommandRoom]:
     """Rooms whose instructions the user follows in full: the ones they send from, and the ones
     their area covers (a district administrator reads them without acting)."""
     covered = room_q(scope_for(user, READ), path="")
@@ -57,7 +57,7 @@ def overseen_rooms(user: Any) -> QuerySet[CommandRoom]:
     return CommandRoom.objects.filter(sending | covered).select_related("station")
 
 
-def visible_instructions(user: Any) -> QuerySet[Instruction]:
+def visible_instructions(user: User) -> QuerySet[Instruction]:
     in_area = restrict(Instruction.objects.all(), user, READ)
     acting = InstructionRecipient.objects.filter(acting_q(user))
     return Instruction.objects.filter(
@@ -67,7 +67,7 @@ def visible_instructions(user: Any) -> QuerySet[Instruction]:
     ).select_related("room__station", "sent_by")
 
 
-def get_instruction(user: Any, pk: int) -> Instruction:
+def get_instruction(user: User, pk: int) -> Instruction:
     """The instruction if the user sees it; 404 otherwise, the same as for a missing one."""
     found = visible_instructions(user).filter(pk=pk).first()
     if found is None:
@@ -75,25 +75,25 @@ def get_instruction(user: Any, pk: int) -> Instruction:
     return found
 
 
-def received(user: Any) -> QuerySet[Instruction]:
+def received(user: User) -> QuerySet[Instruction]:
     """Instructions with a row the user acts for (to their units or to them)."""
     acting = InstructionRecipient.objects.filter(acting_q(user))
     return visible_instructions(user).filter(pk__in=acting.values("instruction_id"))
 
 
-def from_rooms(user: Any) -> QuerySet[Instruction]:
+def from_rooms(user: User) -> QuerySet[Instruction]:
     return visible_instructions(user).filter(room__in=overseen_rooms(user).values("pk"))
 
 
-def oversees(user: Any, instruction: Instruction) -> bool:
+def oversees(user: User, instruction: Instruction) -> bool:
     return overseen_rooms(user).filter(pk=instruction.room_id).exists()
 
 
-def can_send_from(user: Any, room: CommandRoom) -> bool:
+def can_send_from(user: User, room: CommandRoom) -> bool:
     return sender_rooms(user).filter(pk=room.pk).exists()
 
 
-def rows_seen(user: Any, instruction: Instruction) -> QuerySet[InstructionRecipient]:
+def rows_seen(user: User, instruction: Instruction) -> QuerySet[InstructionRecipient]:
     rows = instruction.recipients.select_related(
         "user", "via_group", "read_by", "signed_on_by", "done_by"
     )
@@ -105,7 +105,7 @@ def rows_seen(user: Any, instruction: Instruction) -> QuerySet[InstructionRecipi
     return rows.filter(acting_q(user) | units_in_area_q(scope_for(user, READ)))
 
 
-def get_row(user: Any, instruction: Instruction, pk: int) -> InstructionRecipient:
+def get_row(user: User, instruction: Instruction, pk: int) -> InstructionRecipient:
     """A recipient row the user sees: 404 otherwise."""
     row = rows_seen(user, instruction).filter(pk=pk).first()
     if row is None:
@@ -113,11 +113,11 @@ def get_row(user: Any, instruction: Instruction, pk: int) -> InstructionRecipien
     return row
 
 
-def acting_rows(user: Any, instruction: Instruction) -> QuerySet[InstructionRecipient]:
+def acting_rows(user: User, instruction: Instruction) -> QuerySet[InstructionRecipient]:
     return rows_seen(user, instruction).filter(acting_q(user))
 
 
-def acts_for(user: Any, row: InstructionRecipient) -> bool:
+def acts_for(user: User, row: InstructionRecipient) -> bool:
     return InstructionRecipient.objects.filter(acting_q(user), pk=row.pk).exists()
 
 
@@ -139,7 +139,7 @@ def summary(instruction: Instruction, rows: list[InstructionRecipient], now: dt.
     }
 
 
-def counts_by_instruction(instructions: list[Instruction]) -> dict[int, dict[str, int]]:
+def counts_by_instruction(instructions: list[Instruction]) -> dict[int, Mapping[str, object]]:
     """Per instruction: recipients, signed on and done, in one query (for lists)."""
     rows = (
         InstructionRecipient.objects.filter(instruction__in=instructions)
@@ -165,7 +165,7 @@ class Addressable:
     users: QuerySet[User]
 
 
-def addressable(user: Any) -> Addressable:
+def addressable(user: User) -> Addressable:
     """What `user` may address: units and groups in their "dispatch" area, the departments of
     their rooms' districts, and the people holding a role there. `None` is the system (demo,
     commands), which may address anything."""
@@ -189,7 +189,7 @@ def addressable(user: Any) -> Addressable:
     )
 
 
-def _people(user: Any, districts: tuple[str, ...]) -> QuerySet[User]:
+def _people(user: User, districts: tuple[str, ...]) -> QuerySet[User]:
     scope = scope_for(user, SEND)
     if scope.everything:
         return User.objects.filter(is_active=True)
@@ -200,17 +200,17 @@ def _people(user: Any, districts: tuple[str, ...]) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=held.values("user_id")).order_by("username")
 
 
-def groups_for(user: Any, action: str = READ_GROUPS) -> QuerySet[VirtualGroup]:
+def groups_for(user: User, action: str = READ_GROUPS) -> QuerySet[VirtualGroup]:
     groups = restrict(VirtualGroup.objects.all(), user, action)
     return groups.annotate(member_count=Count("members"))
 
 
-def get_group(user: Any, pk: int, action: str = READ_GROUPS) -> VirtualGroup:
+def get_group(user: User, pk: int, action: str = READ_GROUPS) -> VirtualGroup:
     """The group: 404 outside the user's area, 403 when they see it but may not `action`."""
     return get_for_user(VirtualGroup.objects.all(), user, action, pk=pk)
 
 
-def group_areas(user: Any) -> QuerySet[Division]:
+def group_areas(user: User) -> QuerySet[Division]:
     """The districts, streets and communities a user may build groups for."""
     civil = scope_for(user, SEND).civil
     divisions = restrict(Division.objects.all(), user, SEND)
@@ -219,14 +219,14 @@ def group_areas(user: Any) -> QuerySet[Division]:
     return divisions.filter(level__in=("district", "street", "community")).order_by("code")
 
 
-def trades(user: Any) -> list[str]:
+def trades(user: User) -> list[str]:
     """Trades to choose from: the common ones and those in the user's registry."""
     seen = restrict(Organisation.objects.all(), user, "view_registry")
     found = seen.order_by().values_list("unit_type", flat=True).distinct()
     return sorted(set(COMMON_TRADES) | set(found))
 
 
-def visible_notices(user: Any) -> QuerySet[Notice]:
+def visible_notices(user: User) -> QuerySet[Notice]:
     in_area = restrict(Notice.objects.all(), user, READ)
     acting = NoticeReceipt.objects.filter(acting_q(user, named=False))
     return Notice.objects.filter(
@@ -236,7 +236,7 @@ def visible_notices(user: Any) -> QuerySet[Notice]:
     ).select_related("group", "sent_by")
 
 
-def get_notice(user: Any, pk: int) -> Notice:
+def get_notice(user: User, pk: int) -> Notice:
     found = visible_notices(user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -251,24 +251,24 @@ class NoticeMarks:
     unread: set[int]
 
 
-def acting_notice_ids(user: Any, notices: list[Notice]) -> NoticeMarks:
+def acting_notice_ids(user: User, notices: list[Notice]) -> NoticeMarks:
     receipts = NoticeReceipt.objects.filter(acting_q(user, named=False), notice__in=notices)
     rows = list(receipts.values_list("notice_id", "read_at"))
     return NoticeMarks({n for n, _ in rows}, {n for n, read in rows if read is None})
 
 
-def receipts_seen(user: Any, notice: Notice) -> QuerySet[NoticeReceipt]:
+def receipts_seen(user: User, notice: Notice) -> QuerySet[NoticeReceipt]:
     receipts = notice.receipts.select_related("read_by")
     if groups_for(user).filter(pk=notice.group_id).exists():
         return receipts
     return receipts.filter(acting_q(user, named=False) | units_in_area_q(scope_for(user, READ)))
 
 
-def acting_receipts(user: Any, notice: Notice) -> QuerySet[NoticeReceipt]:
+def acting_receipts(user: User, notice: Notice) -> QuerySet[NoticeReceipt]:
     return notice.receipts.filter(acting_q(user, named=False))
 
 
-def work_items_for(user: Any) -> QuerySet[WorkItem]:
+def work_items_for(user: User) -> QuerySet[WorkItem]:
     in_area = restrict(WorkItem.objects.all(), user, READ)
     items = WorkItem.objects.filter(
         Q(pk__in=in_area.values("pk")) | Q(room__in=sender_rooms(user).values("pk"))
@@ -276,7 +276,7 @@ def work_items_for(user: Any) -> QuerySet[WorkItem]:
     return items.select_related("room").prefetch_related("milestones")
 
 
-def get_work_item(user: Any, pk: int) -> WorkItem:
+def get_work_item(user: User, pk: int) -> WorkItem:
     found = work_items_for(user).filter(pk=pk).first()
     if found is None:
         raise Http404

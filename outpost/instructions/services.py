@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.cases.attachments import clean_upload
 from outpost.cases.models import Urgency
 from outpost.core.audit import record_change
@@ -47,7 +48,7 @@ class NewInstruction:
 
 
 @transaction.atomic
-def send_instruction(room: CommandRoom, new: NewInstruction, *, actor: Any) -> Instruction:
+def send_instruction(room: CommandRoom, new: NewInstruction, *, actor: User) -> Instruction:
     """Send from `room` to units, virtual groups (expanded now into their grids) and people."""
     if actor is not None and not queries.can_send_from(actor, room):
         raise PermissionDenied
@@ -91,7 +92,7 @@ def _check(new: NewInstruction) -> None:
         raise ValidationError({"targets": _("Choose at least one recipient.")})
 
 
-def resolve_targets(wanted: list[tuple[str, str]], actor: Any) -> list[Target]:
+def resolve_targets(wanted: list[tuple[str, str]], actor: User) -> list[Target]:
     """The rows to create, each once: named units first, then the grids of the groups."""
     reach = queries.addressable(actor)
     found: dict[tuple[str, str], Target] = {}
@@ -162,7 +163,7 @@ def _row(instruction: Instruction, target: Target) -> InstructionRecipient:
     )
 
 
-def mark_read(instruction: Instruction, *, actor: Any) -> int:
+def mark_read(instruction: Instruction, *, actor: User) -> int:
     """The rows the actor acts for count as read once they open the instruction."""
     rows = instruction.recipients.filter(acting_q(actor), read_at__isnull=True)
     with transaction.atomic():
@@ -172,7 +173,7 @@ def mark_read(instruction: Instruction, *, actor: Any) -> int:
     return changed
 
 
-def sign_on(row: InstructionRecipient, *, actor: Any) -> InstructionRecipient:
+def sign_on(row: InstructionRecipient, *, actor: User) -> InstructionRecipient:
     """签收: the row moves from sent to signed on, once."""
     _must_act(row, actor)
     now = timezone.now()
@@ -193,7 +194,7 @@ def sign_on(row: InstructionRecipient, *, actor: Any) -> InstructionRecipient:
 def report_back(
     row: InstructionRecipient,
     *,
-    actor: Any,
+    actor: User,
     text: str,
     done: bool = False,
     files: list[tuple[str, bytes]] | None = None,
@@ -226,7 +227,7 @@ def report_back(
     return feedback
 
 
-def _must_act(row: InstructionRecipient, actor: Any) -> None:
+def _must_act(row: InstructionRecipient, actor: User) -> None:
     if not queries.acts_for(actor, row):
         raise PermissionDenied
 
@@ -244,7 +245,9 @@ def _check_report(row: InstructionRecipient, text: str, files: list[tuple[str, b
         raise ValidationError({"photos": ValidationError(too_many, params={"n": n})})
 
 
-def _record(actor: Any, action: str, instruction: Instruction, after: dict[str, Any]) -> None:
+def _record(
+    actor: User | None, action: str, instruction: Instruction, after: dict[str, Any]
+) -> None:
     record_change(
         actor=actor,
         action=action,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from outpost.accounts.models import Department
+from outpost.accounts.models import Department, User
 from outpost.accounts.scope import scope_for
 from outpost.core.scoping import NOTHING, prefix_q
 from outpost.geo.models import Grid, OutpostStation, PoliceBeat
@@ -29,7 +29,7 @@ class Target:
     kind: str
     code: str
     name: str
-    user: Any = None
+    user: User | None = None
     group: Any = None
 
     @property
@@ -53,7 +53,7 @@ def unit_name(kind: str, code: str) -> str | None:
     return rows.values_list("name", flat=True).first()
 
 
-def acting_q(user: Any, *, named: bool = True) -> Q:
+def acting_q(user: User, *, named: bool = True) -> Q:
     """The rows (instruction recipients, or notice receipts with `named=False`) the user acts
     for, as a filter."""
     own = Q(user=user) if named and getattr(user, "is_authenticated", False) else NOTHING

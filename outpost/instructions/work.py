@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import User
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
 from outpost.geo.models import CommandRoom
@@ -17,7 +18,7 @@ from outpost.instructions.models import Milestone, WorkItem
 from outpost.instructions.services import InstructionConflict
 
 
-def _must_send_from(room: CommandRoom, actor: Any) -> None:
+def _must_send_from(room: CommandRoom, actor: User) -> None:
     if actor is not None and not queries.can_send_from(actor, room):
         raise PermissionDenied
 
@@ -26,7 +27,7 @@ def _must_send_from(room: CommandRoom, actor: Any) -> None:
 def create_work_item(
     room: CommandRoom,
     *,
-    actor: Any,
+    actor: User,
     title: str,
     milestones: list[tuple[str, dt.date]],
     description: str = "",
@@ -56,14 +57,14 @@ def _milestone(item: WorkItem, title: str, due: dt.date) -> Milestone:
 
 
 @transaction.atomic
-def add_milestone(item: WorkItem, *, actor: Any, title: str, due_date: dt.date) -> Milestone:
+def add_milestone(item: WorkItem, *, actor: User, title: str, due_date: dt.date) -> Milestone:
     _must_send_from(item.room, actor)
     milestone = _milestone(item, title, due_date)
     _record(actor, "add_milestone", item, {"milestone": milestone.title, "due": str(due_date)})
     return milestone
 
 
-def complete_milestone(milestone: Milestone, *, actor: Any) -> Milestone:
+def complete_milestone(milestone: Milestone, *, actor: User) -> Milestone:
     """Mark a milestone done, once (a second click finds it done and says so)."""
     _must_send_from(milestone.item.room, actor)
     with transaction.atomic():
@@ -77,7 +78,7 @@ def complete_milestone(milestone: Milestone, *, actor: Any) -> Milestone:
     return milestone
 
 
-def _record(actor: Any, action: str, item: WorkItem, after: dict[str, Any]) -> None:
+def _record(actor: User | None, action: str, item: WorkItem, after: dict[str, Any]) -> None:
     record_change(
         actor=actor, action=action, object_type="work_item", object_key=str(item.pk), after=after
     )

@@ -10,6 +10,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from outpost.accounts.scope import get_for_user, scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.registry import lookups, queries
 from outpost.registry.addressing import address_matcher
 from outpost.registry.jobs import IMPORT_ACTION, MAX_UPLOAD, start_import
@@ -61,7 +62,7 @@ class JobOut(Schema):
 
 @router.get("/addresses/match", response=MatchOut, summary="Free text → standard address")
 def match_address(
-    request: HttpRequest, q: str = Query(..., min_length=1, max_length=200)
+    request: SignedInRequest, q: str = Query(..., min_length=1, max_length=200)
 ) -> dict[str, Any]:
     if scope_for(request.user, queries.SEEN).empty:
         raise PermissionDenied
@@ -82,7 +83,7 @@ def match_address(
 
 @router.get("/registry/people", response=list[PersonOut], summary="Search people in your area")
 def search_people(
-    request: HttpRequest, q: str = "", limit: int = Query(50, ge=1, le=200)
+    request: SignedInRequest, q: str = "", limit: int = Query(50, ge=1, le=200)
 ) -> list[dict[str, Any]]:
     if scope_for(request.user, queries.SEEN).empty:
         raise PermissionDenied
@@ -93,7 +94,7 @@ def search_people(
 
 
 @router.get("/registry/people/{number}", response=PersonOut, summary="One person (masked)")
-def person_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+def person_detail(request: SignedInRequest, number: str) -> dict[str, Any]:
     person = get_for_user(
         Person.objects.select_related("address"),
         request.user,
@@ -124,14 +125,14 @@ def _person_out(p: Person) -> dict[str, Any]:
 
 @router.post("/registry/imports", response={202: JobOut}, summary="Start an import job")
 def create_import(
-    request: HttpRequest,
+    request: SignedInRequest,
     kind: str = Form(...),
     dry_run: bool = Form(False),
     file: UploadedFile = File(...),
 ) -> Status[ImportJob]:
     if kind not in IMPORT_ACTION:
         raise PermissionDenied
-    if file.size > MAX_UPLOAD:
+    if (file.size or 0) > MAX_UPLOAD:
         raise ValidationError(_("The file is over 20 MB"))
     job = start_import(
         user=request.user,

@@ -55,7 +55,8 @@ def _crowding_flags(house: House, residents: int) -> list[str]:
     """A house whose people have less than the minimum floor area each may be a 群租."""
     people = max(residents, house.occupants)
     minimum = settings.OUTPOST_MIN_M2_PER_OCCUPANT
-    crowded = bool(house.area_m2) and people > 1 and house.area_m2 / people < minimum
+    area = house.area_m2
+    crowded = bool(area) and area is not None and people > 1 and area / people < minimum
     return ["possible_group_rental"] if crowded and house.use != HouseUse.BUSINESS else []
 
 

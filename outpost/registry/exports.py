@@ -5,10 +5,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.access import log_access
 from outpost.core.xlsx import write_xlsx
 from outpost.registry import lookups, queries
@@ -16,7 +17,7 @@ from outpost.registry import lookups, queries
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _people(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
+def _people(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     found = lookups.search(request.user, request.GET.get("q", ""), "export")
     people = found.people.order_by("person_no")
     headers = [
@@ -49,7 +50,7 @@ def _people(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     return headers, rows
 
 
-def _houses(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
+def _houses(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     houses = queries.houses_for(request.user, "export").order_by("house_no")
     headers = ["房屋编号", "地址", "用途", "面积", "居住人数", "出租备案号", "网格编码"]
     rows = (
@@ -67,7 +68,7 @@ def _houses(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     return headers, rows
 
 
-def _organisations(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
+def _organisations(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     units = queries.organisations_for(request.user, "export").order_by("unit_no")
     headers = [
         "单位编号",
@@ -97,7 +98,7 @@ def _organisations(request: HttpRequest) -> tuple[list[str], Iterable[Sequence[A
     return headers, rows
 
 
-LISTS: dict[str, tuple[str, Callable[[HttpRequest], Any]]] = {
+LISTS: dict[str, tuple[str, Callable[[SignedInRequest], Any]]] = {
     "people": ("实有人口", _people),
     "houses": ("实有房屋", _houses),
     "organisations": ("实有单位", _organisations),
@@ -105,7 +106,7 @@ LISTS: dict[str, tuple[str, Callable[[HttpRequest], Any]]] = {
 
 
 @login_required
-def export_list(request: HttpRequest, name: str) -> HttpResponse:
+def export_list(request: SignedInRequest, name: str) -> HttpResponse:
     if name not in LISTS or scope_for(request.user, "export").empty:
         raise PermissionDenied
     title, build = LISTS[name]

@@ -12,7 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.context import request_context
 from outpost.core.logs import acting_user
 from outpost.core.xlsx import write_xlsx
@@ -26,11 +28,11 @@ MAX_UPLOAD = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def may_import(user: Any, kind: str) -> bool:
+def may_import(user: User, kind: str) -> bool:
     return not scope_for(user, IMPORT_ACTION[kind]).empty
 
 
-def start_import(*, user: Any, kind: str, filename: str, data: bytes, dry_run: bool) -> ImportJob:
+def start_import(*, user: User, kind: str, filename: str, data: bytes, dry_run: bool) -> ImportJob:
     """Store the upload and queue it; the worker picks it up after this transaction commits."""
     if not may_import(user, kind):
         raise PermissionDenied
@@ -109,7 +111,7 @@ def _finish(job_id: int, **fields: Any) -> None:
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: SignedInRequest) -> HttpResponse:
     if not any(may_import(request.user, kind) for kind in IMPORT_ACTION):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)

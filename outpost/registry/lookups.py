@@ -9,13 +9,13 @@ exactly as one nobody has."""
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from outpost.accounts.models import User
 from outpost.core.access import log_access
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.core.ratelimit import hit
@@ -41,7 +41,7 @@ class Search:
     logged_as: str  # the search as it may stand in the log
 
 
-def search(user: Any, q: str, action: str = queries.SEEN) -> Search:
+def search(user: User, q: str, action: str = queries.SEEN) -> Search:
     """The people `user` finds with `q` (scoped as `queries.search_people`); raises
     TooManyLookups before searching when an exact lookup is over the user's limit."""
     exact = queries.is_exact_number(q)
@@ -56,7 +56,7 @@ def search(user: Any, q: str, action: str = queries.SEEN) -> Search:
     return Search(queries.search_people(user, q, action), exact, loggable(q))
 
 
-def log_read(user: Any, surface: str, rows: int, found: Search | None = None) -> None:
+def log_read(user: User, surface: str, rows: int, found: Search | None = None) -> None:
     """One row per request that lists people: the masked search (if any) and how many people
     it returned."""
     log_access(

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import restrict
 from outpost.core.crypto import keyed_hash
 from outpost.registry.models import (
@@ -24,23 +25,23 @@ SEEN = "view_registry"
 DIGITS = re.compile(r"[0-9Xx]{1,2}")
 
 
-def people_for(user: Any, action: str = SEEN) -> QuerySet[Person]:
+def people_for(user: User, action: str = SEEN) -> QuerySet[Person]:
     return restrict(Person.objects.all(), user, action).select_related("address")
 
 
-def addresses_for(user: Any) -> QuerySet[StandardAddress]:
+def addresses_for(user: User) -> QuerySet[StandardAddress]:
     return restrict(StandardAddress.objects.all(), user, SEEN)
 
 
-def houses_for(user: Any, action: str = SEEN) -> QuerySet[House]:
+def houses_for(user: User, action: str = SEEN) -> QuerySet[House]:
     return restrict(House.objects.all(), user, action).select_related("address", "owner")
 
 
-def organisations_for(user: Any, action: str = SEEN) -> QuerySet[Organisation]:
+def organisations_for(user: User, action: str = SEEN) -> QuerySet[Organisation]:
     return restrict(Organisation.objects.all(), user, action).select_related("address")
 
 
-def search_people(user: Any, q: str, action: str = SEEN) -> QuerySet[Person]:
+def search_people(user: User, q: str, action: str = SEEN) -> QuerySet[Person]:
     """Name, the last 1 or 2 characters of an ID number, a whole ID or phone number (by keyed hash),
     or words of the address."""
     people = people_for(user, action)
@@ -84,12 +85,12 @@ def _exact_number(q: str) -> Q | None:
     return None
 
 
-def household(user: Any, room: StandardAddress) -> QuerySet[Person]:
+def household(user: User, room: StandardAddress) -> QuerySet[Person]:
     # By birth year, not date: the order would tell the dates of people born the same year apart.
     return people_for(user).filter(address=room).order_by(ExtractYear("birth_date"), "person_no")
 
 
-def rooms_of(user: Any, building: StandardAddress) -> list[tuple[StandardAddress, int]]:
+def rooms_of(user: User, building: StandardAddress) -> list[tuple[StandardAddress, int]]:
     counts = dict(
         people_for(user)
         .filter(address__parent=building)
@@ -101,7 +102,7 @@ def rooms_of(user: Any, building: StandardAddress) -> list[tuple[StandardAddress
     return [(room, counts.get(room.pk, 0)) for room in rooms]
 
 
-def grid_counts(user: Any) -> list[dict[str, Any]]:
+def grid_counts(user: User) -> list[dict[str, Any]]:
     """Per grid: people (and floating), pending and returned records, rentals not filed."""
     people = (
         people_for(user)
@@ -124,7 +125,7 @@ def grid_counts(user: Any) -> list[dict[str, Any]]:
     return [rows[code] for code in sorted(rows)]
 
 
-def verification_queue(user: Any) -> QuerySet[Person]:
+def verification_queue(user: User) -> QuerySet[Person]:
     """Pending people the user may verify, oldest first."""
     return (
         restrict(Person.objects.all(), user, "verify")

@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outpost.accounts.models import BreakGlassGrant
+from outpost.accounts.models import BreakGlassGrant, User
 from outpost.accounts.scope import can, scope_for
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
@@ -34,13 +34,13 @@ class StaleRecord(Exception):
     """Someone else verified or returned the record first."""
 
 
-def _state_after_edit(actor: Any, record: Model) -> str:
+def _state_after_edit(actor: User, record: Model) -> str:
     """An officer's own edit needs no second look; everyone else's waits for one (民警核)."""
     return VerificationState.VERIFIED if can(actor, "verify", record) else VerificationState.PENDING
 
 
 @transaction.atomic
-def update_person(person: Person, *, actor: Any, changes: dict[str, Any]) -> Person:
+def update_person(person: Person, *, actor: User, changes: dict[str, Any]) -> Person:
     """A collector's edit: validated, then pending until the beat's officer verifies it."""
     before = _snapshot(person)
     old_address = person.address_id
@@ -104,18 +104,18 @@ def _snapshot(person: Person) -> dict[str, Any]:
         "pop_type": person.pop_type,
         "hukou_region": person.hukou_region,
         "care_tags": person.care_tags,
-        "address": person.address.code if person.address_id else None,
+        "address": person.address.code if person.address else None,
     }
 
 
 @transaction.atomic
-def verify_record(record: Model, *, actor: Any) -> Model:
+def verify_record(record: Model, *, actor: User) -> Model:
     """民警核: the beat's officer confirms a pending record."""
     return _decide(record, actor, VerificationState.VERIFIED, "")
 
 
 @transaction.atomic
-def return_record(record: Model, *, actor: Any, reason: str) -> Model:
+def return_record(record: Model, *, actor: User, reason: str) -> Model:
     """The officer sends a pending record back to the collector with a reason."""
     reason = reason.strip()
     if not reason:
@@ -123,12 +123,12 @@ def return_record(record: Model, *, actor: Any, reason: str) -> Model:
     return _decide(record, actor, VerificationState.RETURNED, reason[:200])
 
 
-def _decide(record: Model, actor: Any, state: str, reason: str) -> Model:
+def _decide(record: Model, actor: User, state: str, reason: str) -> Model:
     if not can(actor, "verify", record):
         raise PermissionDenied
     model = type(record)
     # Conditional update: of two officers acting at once, exactly one changes the row.
-    updated = model.objects.filter(pk=record.pk, state=VerificationState.PENDING).update(
+    updated = model._default_manager.filter(pk=record.pk, state=VerificationState.PENDING).update(
         state=state, return_reason=reason, updated_at=timezone.now()
     )
     if updated != 1:
@@ -150,7 +150,7 @@ class Unmasked:
     phone: str
 
 
-def view_person(person: Person, *, actor: Any) -> None:
+def view_person(person: Person, *, actor: User) -> None:
     """Every view of a person's detail is written to the access log."""
     log_access(actor=actor, action="view_person", **_logged(person))
 
@@ -165,7 +165,7 @@ def _logged(person: Person) -> dict[str, str]:
     }
 
 
-def unmask_person(person: Person, *, actor: Any, purpose: str) -> Unmasked:
+def unmask_person(person: Person, *, actor: User, purpose: str) -> Unmasked:
     """Full ID and phone numbers, for a role that may see them and a stated purpose; logged."""
     if not can(actor, "unmask", person):
         raise PermissionDenied
@@ -179,7 +179,7 @@ def unmask_person(person: Person, *, actor: Any, purpose: str) -> Unmasked:
 
 @transaction.atomic
 def register_residence(
-    person: Person, *, actor: Any, registered_on: Any, permit_no: str, permit_expires: Any
+    person: Person, *, actor: User, registered_on: Any, permit_no: str, permit_expires: Any
 ) -> FloatingRegistration:
     """居住登记 of a floating resident, with their residence permit if they hold one."""
     if person.pop_type != "流动人口":
@@ -209,7 +209,7 @@ BREAK_GLASS_MIN_REASON = 10
 
 
 @transaction.atomic
-def break_glass(person: Person, *, actor: Any, reason: str) -> BreakGlassGrant:
+def break_glass(person: Person, *, actor: User, reason: str) -> BreakGlassGrant:
     """紧急查看: an officer opens one person's record outside their area, stating why, for
     OUTPOST_BREAK_GLASS_HOURS. Logged, and listed for the auditors to review."""
     scope = scope_for(actor, "break_glass")

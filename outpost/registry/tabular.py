@@ -246,7 +246,7 @@ def _open_xlsx(data: bytes, *, data_only: bool) -> Any:
 
 def _sheet_rows(ws: Any) -> Iterator[tuple[object, ...]]:
     ws.reset_dimensions()  # trust the rows, not a possibly stale <dimension> tag
-    return ws.iter_rows(values_only=True)  # type: ignore[no-any-return]
+    return ws.iter_rows(values_only=True)
 
 
 def _read_xlsx(data: bytes, aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> Table:

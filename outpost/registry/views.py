@@ -14,7 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import can, get_for_user, scope_for
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.access import log_access
 from outpost.core.forms import show_refusal
 from outpost.core.masking import mask_id_number
@@ -34,26 +36,26 @@ SEEN = queries.SEEN
 PAGE = 50
 
 
-def _person(request: HttpRequest, number: str, action: str = SEEN) -> Person:
+def _person(request: SignedInRequest, number: str, action: str = SEEN) -> Person:
     return get_for_user(
         Person.objects.select_related("address"), request.user, action, seen=SEEN, person_no=number
     )
 
 
 @login_required
-def registry_home(request: HttpRequest) -> HttpResponse:
+def registry_home(request: SignedInRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     return render(request, "registry/home.html", {"grids": queries.grid_counts(request.user)})
 
 
-def can_see(user: Any) -> bool:
+def can_see(user: User) -> bool:
     """Whether the user holds any role that reads the registry (reporters hold none)."""
     return not scope_for(user, SEEN).empty
 
 
 @login_required
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: SignedInRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     q = request.GET.get("q", "")
@@ -89,7 +91,7 @@ def _is_id_number(q: str) -> bool:
 
 
 @login_required
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: SignedInRequest) -> HttpResponse:
     """紧急查看: open a person's record outside one's area by exact ID number and a reason."""
     if scope_for(request.user, "break_glass").empty:
         raise PermissionDenied
@@ -126,13 +128,13 @@ def _log_miss(request: HttpRequest, number: str, reason: str) -> None:
 
 
 @login_required
-def person_detail(request: HttpRequest, number: str) -> HttpResponse:
+def person_detail(request: SignedInRequest, number: str) -> HttpResponse:
     person = _person(request, number)
     services.view_person(person, actor=request.user)
     return _render_person(request, person)
 
 
-def _render_person(request: HttpRequest, person: Person, **extra: Any) -> HttpResponse:
+def _render_person(request: SignedInRequest, person: Person, **extra: Any) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -155,7 +157,7 @@ def _render_person(request: HttpRequest, person: Person, **extra: Any) -> HttpRe
 
 @login_required
 @require_POST
-def person_unmask(request: HttpRequest, number: str) -> HttpResponse:
+def person_unmask(request: SignedInRequest, number: str) -> HttpResponse:
     person = _person(request, number, "unmask")
     form = PurposeForm(request.POST)
     if not form.is_valid():
@@ -167,7 +169,7 @@ def person_unmask(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, number: str) -> HttpResponse:
+def person_edit(request: SignedInRequest, number: str) -> HttpResponse:
     person = _person(request, number, "collect")
     form = PersonForm(request.POST or None, initial=_initial(person))
     if request.method == "POST" and form.is_valid():
@@ -192,11 +194,11 @@ def _initial(person: Person) -> dict[str, Any]:
         "pop_type": person.pop_type,
         "hukou_region": person.hukou_region,
         "care_tags": [t for t in person.care_tags.split(";") if t],
-        "address_code": person.address.code if person.address_id else "",
+        "address_code": person.address.code if person.address else "",
     }
 
 
-def _changes(request: HttpRequest, form: PersonForm) -> dict[str, Any]:
+def _changes(request: SignedInRequest, form: PersonForm) -> dict[str, Any]:
     data = form.cleaned_data
     room = queries.addresses_for(request.user).filter(code=data["address_code"]).first()
     if room is None:
@@ -215,7 +217,7 @@ def _changes(request: HttpRequest, form: PersonForm) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def person_decide(request: HttpRequest, number: str, decision: str) -> HttpResponse:
+def person_decide(request: SignedInRequest, number: str, decision: str) -> HttpResponse:
     person = _person(request, number, "verify")
     try:
         if decision == "verify":
@@ -237,7 +239,7 @@ def person_decide(request: HttpRequest, number: str, decision: str) -> HttpRespo
 
 
 @login_required
-def verification_queue(request: HttpRequest) -> HttpResponse:
+def verification_queue(request: SignedInRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     queue = queries.verification_queue(request.user)
@@ -255,7 +257,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def address_detail(request: HttpRequest, code: str) -> HttpResponse:
+def address_detail(request: SignedInRequest, code: str) -> HttpResponse:
     address = get_for_user(
         StandardAddress.objects.select_related("parent"), request.user, SEEN, seen=SEEN, code=code
     )
@@ -281,7 +283,7 @@ def _chain(address: StandardAddress) -> list[StandardAddress]:
 
 
 @login_required
-def houses_list(request: HttpRequest) -> HttpResponse:
+def houses_list(request: SignedInRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     houses = queries.houses_for(request.user).order_by("house_no")
@@ -306,7 +308,7 @@ def houses_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisations_list(request: HttpRequest) -> HttpResponse:
+def organisations_list(request: SignedInRequest) -> HttpResponse:
     if not can_see(request.user):
         raise PermissionDenied
     units = queries.organisations_for(request.user).order_by("unit_no")
@@ -334,7 +336,7 @@ def _filters(request: HttpRequest, names: tuple[str, ...]) -> str:
 
 @login_required
 @require_POST
-def person_register(request: HttpRequest, number: str) -> HttpResponse:
+def person_register(request: SignedInRequest, number: str) -> HttpResponse:
     person = _person(request, number, "collect")
     form = RegistrationForm(request.POST)
     if form.is_valid():
@@ -345,5 +347,5 @@ def person_register(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Residence registration recorded."))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("registry:person", number=person.person_no)

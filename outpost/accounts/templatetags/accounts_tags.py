@@ -1,5 +1,7 @@
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.core.masking import shorten_id_masks
 
@@ -7,7 +9,7 @@ register = template.Library()
 
 
 @register.filter
-def holds(user: object, action: str) -> bool:
+def holds(user: User | AnonymousUser, action: str) -> bool:
     """Whether the user holds any role granting `action` (to show or hide a link)."""
     return not scope_for(user, action).empty
 

@@ -1,14 +1,14 @@
 """The unread count beside the header's inbox link."""
 
-from typing import Any
 
 from django import template
 
+from outpost.accounts.models import User
 from outpost.cases.inbox import unread_count
 
 register = template.Library()
 
 
 @register.filter
-def unread_messages(user: Any) -> int:
+def unread_messages(user: User) -> int:
     return unread_count(user)

@@ -5,7 +5,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,10 @@ from outpost.geo.boundaries.writing import Writer
 from outpost.geo.models import BoundaryState
 from outpost.geo.overlay import rebuild_overlay
 from outpost.geo.signals import boundaries_changed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 __all__ = ["BoundaryImportRefused", "ImportReport", "Problem", "import_boundaries"]
 
@@ -45,7 +49,11 @@ class _DryRunRollback(Exception):
 
 
 def import_boundaries(
-    path: Path, *, actor: Any | None = None, today: dt.date | None = None, dry_run: bool = False
+    path: Path,
+    *,
+    actor: "AbstractBaseUser | AnonymousUser | None" = None,
+    today: dt.date | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import a folder or a single file. Raises BoundaryImportRefused (nothing written) when
     any row or feature is wrong."""
@@ -64,7 +72,12 @@ def import_boundaries(
     return report
 
 
-def _write(batch: Any, report: ImportReport, actor: Any | None, today: dt.date) -> None:
+def _write(
+    batch: Any,
+    report: ImportReport,
+    actor: "AbstractBaseUser | AnonymousUser | None",
+    today: dt.date,
+) -> None:
     writer = Writer(today)
     writer.apply(batch)
     report.counts = writer.counts

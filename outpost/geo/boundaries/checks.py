@@ -222,10 +222,11 @@ def _overlaps(batch: list[Record], stored: list[Record]) -> tuple[list[Problem],
         for r in [*batch, *stored]
         if r.geometry is not None and invalid_reason(r.geometry) is None
     ]
-    metric = [to_metric(r.geometry, lat0=32.0) for r in shapes]
+    metric = [to_metric(r.geometry, lat0=32.0) for r in shapes if r.geometry is not None]
     tree = shapely.STRtree(metric)
     left, right = tree.query(metric, predicate="intersects")
-    problems, slivers = [], 0
+    problems: list[Problem] = []
+    slivers = 0
     for i, j in zip(left.tolist(), right.tolist(), strict=True):
         if i >= j or (shapes[i].source == "" and shapes[j].source == ""):
             continue

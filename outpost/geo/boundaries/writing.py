@@ -53,11 +53,11 @@ class Writer:
         self._companions()
 
     def _upsert(self, model: type[Model], kind: str, code: str, fields: dict[str, Any]) -> Any:
-        obj = model.objects.filter(code=code).first()
+        obj: Any = model._default_manager.filter(code=code).first()
         if obj is None:
             self.counts[f"{kind}_created"] += 1
             self.reshaped |= "geometry" in fields
-            return model.objects.create(code=code, **fields)
+            return model._default_manager.create(code=code, **fields)
         changed = {k: v for k, v in fields.items() if _differs(getattr(obj, k), v)}
         if not changed:
             self.counts[f"{kind}_unchanged"] += 1

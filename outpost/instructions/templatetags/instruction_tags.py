@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.instructions import queries
 from outpost.instructions.models import InstructionRecipient, RecipientKind, RecipientState
@@ -12,7 +13,7 @@ register = template.Library()
 
 
 @register.filter
-def uses_instructions(user: Any) -> bool:
+def uses_instructions(user: User) -> bool:
     """Senders (dispatch), units that receive (handle) and anyone an instruction names."""
     if not getattr(user, "is_authenticated", False):
         return False

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.forms import show_refusal
 from outpost.instructions import groups, queries
 from outpost.instructions.forms import GroupForm, NoticeForm
@@ -19,7 +20,7 @@ PAGE = 100
 
 
 @login_required
-def groups_page(request: HttpRequest) -> HttpResponse:
+def groups_page(request: SignedInRequest) -> HttpResponse:
     may_create = queries.group_areas(request.user).exists()
     if request.method == "POST" and not may_create:
         raise PermissionDenied
@@ -42,7 +43,7 @@ def _members(group: VirtualGroup) -> dict[str, int]:
 
 @login_required
 @require_GET
-def group_page(request: HttpRequest, pk: int) -> HttpResponse:
+def group_page(request: SignedInRequest, pk: int) -> HttpResponse:
     group = queries.get_group(request.user, pk)
     manages = queries.groups_for(request.user, "dispatch").filter(pk=pk).exists()
     members = Paginator(group.members.order_by("grid_code", "name", "id"), PAGE)
@@ -59,7 +60,7 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+def rebuild(request: SignedInRequest, pk: int) -> HttpResponse:
     group = queries.get_group(request.user, pk, "dispatch")
     added, removed = groups.rebuild_group(group, actor=request.user)
     counts = {"added": added, "removed": removed}
@@ -69,7 +70,7 @@ def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notify(request: HttpRequest, pk: int) -> HttpResponse:
+def notify(request: SignedInRequest, pk: int) -> HttpResponse:
     group = queries.get_group(request.user, pk, "dispatch")
     form = NoticeForm(request.POST)
     if form.is_valid():
@@ -87,7 +88,7 @@ def notify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def notices_page(request: HttpRequest) -> HttpResponse:
+def notices_page(request: SignedInRequest) -> HttpResponse:
     found = queries.visible_notices(request.user).order_by("-sent_at", "-id")
     page = Paginator(found, PAGE).get_page(request.GET.get("page"))
     acting = queries.acting_notice_ids(request.user, list(page))
@@ -97,7 +98,7 @@ def notices_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_page(request: SignedInRequest, pk: int) -> HttpResponse:
     """Opening a notice counts as reading it, for the units the reader acts for."""
     notice = queries.get_notice(request.user, pk)
     groups.mark_notice_read(notice, actor=request.user)
@@ -113,7 +114,7 @@ def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     notice = queries.get_notice(request.user, pk)
     groups.confirm_notice(notice, actor=request.user)
     messages.success(request, _("Marked as read."))

@@ -8,14 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.accounts.models import User
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.attachments import file_response
 from outpost.core.forms import show_refusal
 from outpost.instructions import queries, services
@@ -27,7 +30,7 @@ PAGE = 30
 CONFLICT = gettext_lazy("Someone of your unit has already done this. The page shows it now.")
 
 
-def _tab(request: HttpRequest) -> tuple[str, Any]:
+def _tab(request: SignedInRequest) -> tuple[str, Any]:
     """ "received" (to the user's units or to them) or "rooms" (from the rooms they oversee);
     a sender who receives nothing starts on the rooms' list."""
     user, asked = request.user, request.GET.get("tab")
@@ -40,7 +43,7 @@ def _tab(request: HttpRequest) -> tuple[str, Any]:
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     key, found = _tab(request)
     page = Paginator(found.order_by("-sent_at", "-id"), PAGE).get_page(request.GET.get("page"))
     context = {
@@ -58,7 +61,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "instructions/inbox.html", context)
 
 
-def _cards(user: Any, instructions: list[Instruction]) -> list[dict[str, Any]]:
+def _cards(user: User, instructions: list[Instruction]) -> list[dict[str, Any]]:
     """Each received instruction with the rows the user acts for and a report form for each."""
     rows = InstructionRecipient.objects.filter(acting_q(user), instruction__in=instructions)
     by_instruction: dict[int, list[Any]] = defaultdict(list)
@@ -68,7 +71,7 @@ def _cards(user: Any, instructions: list[Instruction]) -> list[dict[str, Any]]:
 
 
 @login_required
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: SignedInRequest) -> HttpResponse:
     if not queries.sender_rooms(request.user).exists():
         raise PermissionDenied
     form = InstructionForm(request.POST or None, user=request.user)
@@ -85,9 +88,11 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "instructions/new.html", {"form": form})
 
 
-def feedback_form(row: InstructionRecipient, *data: Any) -> FeedbackForm:
+def feedback_form(
+    row: InstructionRecipient, data: QueryDict | None = None, files: MultiValueDict | None = None
+) -> FeedbackForm:
     """One report form per row on a page, each with its own element ids (feedback-<row>-text)."""
-    return FeedbackForm(*data, auto_id=f"feedback-{row.pk}-%s")
+    return FeedbackForm(data, files, auto_id=f"feedback-{row.pk}-%s")
 
 
 def _new(form: InstructionForm) -> services.NewInstruction:
@@ -103,14 +108,14 @@ def _new(form: InstructionForm) -> services.NewInstruction:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     instruction = queries.get_instruction(request.user, pk)
     services.mark_read(instruction, actor=request.user)
     return _render_detail(request, instruction)
 
 
 def _render_detail(
-    request: HttpRequest, instruction: Instruction, bound: dict[int, FeedbackForm] | None = None
+    request: SignedInRequest, instruction: Instruction, bound: dict[int, FeedbackForm] | None = None
 ) -> HttpResponse:
     user, now = request.user, timezone.now()
     rows = list(queries.rows_seen(user, instruction))
@@ -129,14 +134,14 @@ def _render_detail(
     return render(request, "instructions/detail.html", context)
 
 
-def _row(request: HttpRequest, pk: int, rid: int) -> tuple[Instruction, InstructionRecipient]:
+def _row(request: SignedInRequest, pk: int, rid: int) -> tuple[Instruction, InstructionRecipient]:
     instruction = queries.get_instruction(request.user, pk)
     return instruction, queries.get_row(request.user, instruction, rid)
 
 
 @login_required
 @require_POST
-def sign_on(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+def sign_on(request: SignedInRequest, pk: int, rid: int) -> HttpResponse:
     instruction, row = _row(request, pk, rid)
     try:
         services.sign_on(row, actor=request.user)
@@ -149,7 +154,7 @@ def sign_on(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def feedback(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+def feedback(request: SignedInRequest, pk: int, rid: int) -> HttpResponse:
     instruction, row = _row(request, pk, rid)
     if not queries.acts_for(request.user, row):
         raise PermissionDenied
@@ -190,7 +195,7 @@ def _back(request: HttpRequest, instruction: Instruction) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
+def photo(request: SignedInRequest, pk: int, photo: int) -> FileResponse:
     """A feedback photo, for those who see the row it was reported on."""
     instruction = queries.get_instruction(request.user, pk)
     rows = queries.rows_seen(request.user, instruction).values("pk")

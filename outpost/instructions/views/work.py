@@ -4,12 +4,13 @@ adding a milestone and marking one done."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.forms import show_refusal
 from outpost.instructions import queries, work
 from outpost.instructions.forms import MilestoneForm, WorkItemForm
@@ -18,7 +19,7 @@ from outpost.instructions.views.instructions import CONFLICT
 
 
 @login_required
-def work_items(request: HttpRequest) -> HttpResponse:
+def work_items(request: SignedInRequest) -> HttpResponse:
     may_create = queries.sender_rooms(request.user).exists()
     if request.method == "POST" and not may_create:
         raise PermissionDenied
@@ -39,7 +40,7 @@ def work_items(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def work_item(request: HttpRequest, pk: int) -> HttpResponse:
+def work_item(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_work_item(request.user, pk)
     manages = queries.can_send_from(request.user, item.room)
     context = {
@@ -54,7 +55,7 @@ def work_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_add(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_work_item(request.user, pk)
     if not queries.can_send_from(request.user, item.room):
         raise PermissionDenied
@@ -69,7 +70,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_done(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+def milestone_done(request: SignedInRequest, pk: int, mid: int) -> HttpResponse:
     item = queries.get_work_item(request.user, pk)
     milestone = get_object_or_404(item.milestones, pk=mid)
     try:

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from outpost.accounts.models import User
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
 from outpost.registry.addressing import address_matcher
@@ -33,7 +34,7 @@ def run_import(
     data: bytes,
     filename: str,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     dry_run: bool = False,
     state: str = VerificationState.VERIFIED,
     progress: Any = None,
@@ -74,7 +75,7 @@ def run_import(
     return result
 
 
-def _log(actor: Any, filename: str, result: ImportResult) -> None:
+def _log(actor: User, filename: str, result: ImportResult) -> None:
     """Every upload compares its rows with the registry, a dry run too: one access-log row with
     how many rows it held and how they were answered (the command line, run by whoever holds
     the database itself, is not logged)."""

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.registry.models import StandardAddress
 from outpost.registry.validators import FieldProblem
@@ -120,7 +121,7 @@ class AreaGuard:
     """Keeps an uploader's rows inside their own area (where they may do `action`, by default
     what importing the kind needs); the command line (no actor) is not limited."""
 
-    def __init__(self, actor: Any, kind: str, action: str | None = None) -> None:
+    def __init__(self, actor: User, kind: str, action: str | None = None) -> None:
         action = action or IMPORT_ACTION[kind]
         self.scope = scope_for(actor, action) if actor is not None else None
 

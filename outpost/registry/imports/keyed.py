@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from django.db.models import Model
 from django.utils import timezone
 
+from outpost.accounts.models import User
 from outpost.core.bulk import insert_rows, update_rows
 from outpost.core.context import stored_user
 from outpost.registry.imports.base import AreaGuard, Reject, RowOutcome
@@ -31,7 +32,7 @@ class KeyedImporter(ABC):
     key_field: ClassVar[str]
     compared: ClassVar[tuple[str, ...]]
 
-    def __init__(self, *, actor: Any, state: str, matcher: Any, today: dt.date) -> None:
+    def __init__(self, *, actor: User, state: str, matcher: Any, today: dt.date) -> None:
         self.actor, self.state, self.matcher, self.today = actor, state, matcher, today
         self.known: dict[str, dict[str, Any]] = {}  # key → {"id": pk, compared field: value}
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # key → (first row, columns)
@@ -44,7 +45,7 @@ class KeyedImporter(ABC):
 
     def stored(self) -> Iterable[Sequence[Any]]:
         """(key, pk, *compared values) of every record already there."""
-        return self.model.objects.values_list(self.key_field, "id", *self.compared)
+        return self.model._default_manager.values_list(self.key_field, "id", *self.compared)
 
     def prepare(self) -> None:
         names = ("id", *self.compared)

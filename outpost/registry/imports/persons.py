@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from outpost.accounts.models import User
 from outpost.core.bulk import insert_rows, update_rows
 from outpost.core.context import stored_user
 from outpost.core.crypto import encrypt, keyed_hash
@@ -83,7 +84,7 @@ class ParsedPerson:
 class PersonImporter:
     kind = "persons"
 
-    def __init__(self, *, actor: Any, state: str, matcher: Any, today: dt.date) -> None:
+    def __init__(self, *, actor: User, state: str, matcher: Any, today: dt.date) -> None:
         self.actor, self.state, self.matcher, self.today = actor, state, matcher, today
         self.addresses: dict[str, PlacedAddress] = {}
         self.known: dict[str, tuple[Any, ...]] = {}  # id hash → (pk, *COMPARED values)

@@ -133,8 +133,8 @@ class AddressMatcher:
                 if (not p.road_hints or normalise(d.road) in p.road_hints) and self._in_areas(d, p)
             ]
             if len(doors) != 1:
-                found = [self._descend_quietly(d, p) or d for d in doors]
-                return _offer(found, AMBIGUOUS_SCORE)
+                candidates = [self._descend_quietly(d, p) or d for d in doors]
+                return _offer(candidates, AMBIGUOUS_SCORE)
             door = doors[0]
         else:
             return NO_MATCH
@@ -224,8 +224,10 @@ def _put(index: dict[_K, AddressRecord | None], key: _K, rec: AddressRecord) -> 
 
 
 def _unique(recs: list[AddressRecord]) -> list[AddressRecord]:
-    seen: set[str] = set()
-    return [r for r in recs if not (r.addr_id in seen or seen.add(r.addr_id))]
+    first: dict[str, AddressRecord] = {}
+    for r in recs:
+        first.setdefault(r.addr_id, r)
+    return list(first.values())
 
 
 def _cand(rec: AddressRecord, score: float) -> Candidate:

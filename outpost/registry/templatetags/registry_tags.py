@@ -1,5 +1,7 @@
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.registry.checks import FLAG_LABELS
 
@@ -12,6 +14,6 @@ def flag_label(code: str) -> str:
 
 
 @register.filter
-def may(user: object, action: str) -> bool:
+def may(user: User | AnonymousUser, action: str) -> bool:
     """Whether the user holds any role granting `action` (to show or hide a button)."""
     return not scope_for(user, action).empty
