@@ -117,7 +117,7 @@ def report_case(new: NewCase, *, actor: Any) -> Case:
         beat_code=place.beat_code or "",
         reporter=stored_user(actor),
         reporter_name=new.reporter_name,
-        reporter_phone=new.reporter_phone,
+        **Case.reporter_phone.columns(new.reporter_phone),
         urgency=new.urgency,
         sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,

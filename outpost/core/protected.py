@@ -11,8 +11,9 @@ those columns, `ProtectedNumber` is the only way to write them, so no part can g
   `raw` and fills every part at once; ``""`` or ``None`` clears them all.
 - ``person.phone`` reads a `Protected`: ``str()`` is the mask; ``.reveal()`` decrypts, for the
   unmask paths only (they check the right and write the access log first).
-- ``Person.phone.columns(clean)``: the column values of an already normalised number, for bulk
-  writes that do not build model instances (imports).
+- ``Person.phone.columns(raw)``: the same values as a dict, for ``create(**…)`` and rows
+  written without model instances; bulk imports that compare rows before writing them use
+  ``derived(clean)`` (deterministic parts) and add ``sealed(clean)`` to each row they write.
 - ``Person.phone.q(raw)``: the lookup by keyed hash, named on the model's queryset
   (``Person.objects.by_phone(raw)``).
 - Saving an instance whose parts disagree (one column set by hand) raises
@@ -88,8 +89,9 @@ class ProtectedNumber(property):
         text = (raw or "").strip()
         return self.normalize(text) if text and self.normalize else text
 
-    def columns(self, clean: str) -> dict[str, str]:
-        """Every part's value for a normalised number ("" clears them all)."""
+    def columns(self, raw: str | None) -> dict[str, str]:
+        """Every part's value for a number as written ("" or None clears them all)."""
+        clean = self.clean(raw)
         return {**self.sealed(clean), **self.derived(clean)}
 
     def sealed(self, clean: str) -> dict[str, str]:
@@ -124,7 +126,7 @@ class ProtectedNumber(property):
         return Protected(getattr(instance, f"{name}_masked"), getattr(instance, f"{name}_enc"))
 
     def _write(self, instance: models.Model, raw: str | None) -> None:
-        for column, value in self.columns(self.clean(raw)).items():
+        for column, value in self.columns(raw).items():
             setattr(instance, column, value)
 
     def check(self, instance: models.Model) -> None:

@@ -179,9 +179,9 @@ def test_it_lets_no_module_outside_core_write_one_part_of_a_number() -> None:
             elif isinstance(node, ast.keyword) and node.arg:
                 targets = [node.arg]
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-                targets = [getattr(node.slice, "value", "")]
+                targets = [str(getattr(node.slice, "value", ""))]
             elif isinstance(node, ast.Dict):
-                targets = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                targets = [str(k.value) for k in node.keys if isinstance(k, ast.Constant)]
             line = getattr(node, "lineno", "?")
             written += [f"{name}:{line}: {t}" for t in targets if t in columns]
 
