@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outpost.core.masking import mask_phone
+from outpost.core.protected import ProtectedNumber
 from outpost.core.scoping import Scope, prefix_q
 
 
@@ -23,6 +25,7 @@ class Call(models.Model):
     received_at = models.DateTimeField(_("received at"), db_index=True)
     caller_phone_masked = models.CharField(_("caller phone"), max_length=16, blank=True)
     caller_phone_enc = models.TextField(_("caller phone (encrypted)"), blank=True)
+    caller_phone = ProtectedNumber(purpose="phone", mask=mask_phone, hashed=False)
     location_text = models.CharField(_("location as given"), max_length=200, blank=True)
     content = models.TextField(_("content"), blank=True)
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)

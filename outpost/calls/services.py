@@ -41,8 +41,6 @@ from outpost.cases.services import NewCase, act, report_case
 from outpost.cases.workflow import Relation
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
-from outpost.core.crypto import encrypt
-from outpost.core.masking import mask_phone
 from outpost.registry.addressing import address_matcher
 from outpost.registry.imports.base import text
 from outpost.registry.matching import AddressMatcher
@@ -258,8 +256,7 @@ def _call_fields(
         "call_id": incoming.call_id,
         "namespace": batch.namespace,
         "received_at": incoming.received_at,
-        "caller_phone_masked": mask_phone(phone),
-        "caller_phone_enc": encrypt(phone) if phone else "",
+        "caller_phone": phone,
         "location_text": incoming.location_text,
         "content": incoming.content,
         "decision": plan.decision,

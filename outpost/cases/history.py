@@ -145,8 +145,7 @@ def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int) -> Dr
             "paused_at": None,
             "closed_at": None,
             "reporter_name": "",
-            "reporter_phone_masked": "",
-            "reporter_phone_enc": "",
+            **Case.reporter_phone.columns(""),
         },
         sub=sub,
     )

@@ -5,7 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.workflow import State
+from outpost.core.masking import mask_phone
 from outpost.core.models import StoredFile
+from outpost.core.protected import ProtectedNumber
 from outpost.core.scoping import Scope, prefix_q
 
 
@@ -118,6 +120,7 @@ class Case(models.Model):
     reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
     reporter_phone_masked = models.CharField(_("reporter phone"), max_length=16, blank=True)
     reporter_phone_enc = models.TextField(_("reporter phone (encrypted)"), blank=True)
+    reporter_phone = ProtectedNumber(purpose="phone", mask=mask_phone, hashed=False)
     parties = models.ManyToManyField(
         "registry.Person", verbose_name=_("parties"), blank=True, related_name="cases"
     )

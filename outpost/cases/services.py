@@ -40,14 +40,12 @@ from outpost.cases.workflow import (
     transition,
 )
 from outpost.core.context import stored_user
-from outpost.core.crypto import encrypt, keyed_hash
-from outpost.core.masking import mask_phone
 from outpost.core.refusals import refusal
 from outpost.core.scoping import prefix_q
 from outpost.geo.locator import locate
 from outpost.registry.models import Person, StandardAddress
 from outpost.registry.queries import addresses_for, people_for
-from outpost.registry.validators import FieldProblem, parse_id_number
+from outpost.registry.validators import FieldProblem
 
 CLOSED = _("The case is closed and can no longer change")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
@@ -121,8 +119,7 @@ def report_case(new: NewCase, *, actor: User) -> Case:
         beat_code=place.beat_code or "",
         reporter=stored_user(actor),
         reporter_name=new.reporter_name,
-        reporter_phone_masked=mask_phone(new.reporter_phone),
-        reporter_phone_enc=encrypt(new.reporter_phone) if new.reporter_phone else "",
+        **Case.reporter_phone.columns(new.reporter_phone),
         urgency=new.urgency,
         sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,
@@ -173,11 +170,11 @@ def _parties(id_numbers: list[str], actor: User) -> list[Person]:
     people = []
     for position, raw in enumerate(id_numbers, start=1):
         try:
-            digest = keyed_hash(parse_id_number(raw).value, purpose="id_number")
+            match = people_for(actor).filter(Person.id_number.q(raw))
         except FieldProblem as problem:
             found = refusal(_("Party %(n)s: %(problem)s"), n=position, problem=_problem(problem))
             raise ValidationError({"parties": found}) from None
-        person = people_for(actor).filter(id_number_hash=digest).first()
+        person = match.first()
         if person is None:
             found = refusal(_("Party %(n)s is not among the people of your area"), n=position)
             raise ValidationError({"parties": found})

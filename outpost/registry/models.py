@@ -8,8 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outpost.core.masking import mask_id_number, mask_phone
 from outpost.core.models import TimestampedModel
+from outpost.core.protected import ProtectedNumber
 from outpost.core.scoping import Scope, prefix_q
+from outpost.registry.validators import normalize_phone, parse_id_number
 
 
 class VerificationState(models.TextChoices):
@@ -94,6 +97,20 @@ class PopulationType(models.TextChoices):
     FLOATING = "流动人口", _("Floating population")
 
 
+def _id_value(raw: str) -> str:
+    return parse_id_number(raw).value
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def by_id_number(self, raw: str) -> "PersonQuerySet":
+        """The person with this ID number (FieldProblem if it is not a valid one)."""
+        return self.filter(Person.id_number.q(raw))
+
+    def by_phone(self, raw: str) -> "PersonQuerySet":
+        """The people with this phone number (FieldProblem if it is not a valid one)."""
+        return self.filter(Person.phone.q(raw))
+
+
 class Person(RegistryRecord):
     """A person living here (实有人口). ID and phone numbers are stored encrypted, found by a
     keyed hash, and shown masked. No ethnicity or religion is recorded, by design."""
@@ -109,6 +126,11 @@ class Person(RegistryRecord):
     phone_enc = models.TextField(_("phone (encrypted)"), blank=True)
     phone_hash = models.CharField(_("phone hash"), max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("phone"), max_length=16, blank=True)
+    # The only writers of the columns above (core/protected.py).
+    id_number = ProtectedNumber(
+        purpose="id_number", mask=mask_id_number, normalize=_id_value, tail=("id_tail", 4)
+    )
+    phone = ProtectedNumber(purpose="phone", mask=mask_phone, normalize=normalize_phone)
     pop_type = models.CharField(_("population type"), max_length=8, choices=PopulationType.choices)
     hukou_region = models.CharField(_("household registration region"), max_length=6, blank=True)
     care_tags = models.CharField(_("care tags"), max_length=100, blank=True)
@@ -120,6 +142,8 @@ class Person(RegistryRecord):
         on_delete=models.PROTECT,
         related_name="residents",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -232,6 +256,9 @@ class Organisation(RegistryRecord):
     legal_rep = models.CharField(_("legal representative"), max_length=50)
     contact_phone_enc = models.TextField(_("contact phone (encrypted)"), blank=True)
     contact_phone_masked = models.CharField(_("contact phone"), max_length=16, blank=True)
+    contact_phone = ProtectedNumber(
+        purpose="phone", mask=mask_phone, normalize=normalize_phone, hashed=False
+    )
     employees = models.PositiveIntegerField(_("employees"), default=0)
     is_key_unit = models.BooleanField(_("key unit"), default=False)
 

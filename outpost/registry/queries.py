@@ -8,7 +8,6 @@ from django.db.models.functions import ExtractYear
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict
-from outpost.core.crypto import keyed_hash
 from outpost.registry.models import (
     House,
     HouseUse,
@@ -17,7 +16,7 @@ from outpost.registry.models import (
     StandardAddress,
     VerificationState,
 )
-from outpost.registry.validators import FieldProblem, normalize_phone, parse_id_number
+from outpost.registry.validators import FieldProblem
 
 SEEN = "view_registry"
 # The last digits one may search by: no more than the mask shows (README, "Privacy"), or the
@@ -66,20 +65,19 @@ def person_anywhere(id_number: str) -> Person | None:
     break-the-glass, which opens the record through a logged, time-limited grant; everything
     else reads through `people_for`."""
     try:
-        value = parse_id_number(id_number).value
+        return Person.objects.by_id_number(id_number).first()
     except FieldProblem:
         return None
-    return Person.objects.filter(id_number_hash=keyed_hash(value, purpose="id_number")).first()
 
 
 def _exact_number(q: str) -> Q | None:
     try:
-        return Q(id_number_hash=keyed_hash(parse_id_number(q).value, purpose="id_number"))
+        return Person.id_number.q(q)
     except FieldProblem:
         pass
     if len(re.sub(r"\D", "", q)) >= 7:
         try:
-            return Q(phone_hash=keyed_hash(normalize_phone(q), purpose="phone"))
+            return Person.phone.q(q)
         except FieldProblem:
             return None
     return None

@@ -15,8 +15,6 @@ from outpost.accounts.models import BreakGlassGrant, User
 from outpost.accounts.scope import can, scope_for
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
-from outpost.core.crypto import decrypt, encrypt, keyed_hash
-from outpost.core.masking import mask_phone
 from outpost.registry.checks import person_flags, refresh_house_flags
 from outpost.registry.models import (
     FloatingRegistration,
@@ -25,7 +23,7 @@ from outpost.registry.models import (
     StandardAddress,
     VerificationState,
 )
-from outpost.registry.validators import FieldProblem, clean_person_name, normalize_phone
+from outpost.registry.validators import FieldProblem, clean_person_name
 
 EDITABLE = ("name", "phone", "pop_type", "hukou_region", "care_tags", "address")
 
@@ -69,10 +67,7 @@ def _set_field(person: Person, name: str, value: Any) -> None:
         if name == "name":
             person.name = clean_person_name(value)
         elif name == "phone":
-            phone = normalize_phone(value) if value else ""
-            person.phone_enc = encrypt(phone) if phone else ""
-            person.phone_hash = keyed_hash(phone, purpose="phone") if phone else ""
-            person.phone_masked = mask_phone(phone)
+            person.phone = value
         elif name == "address":
             _set_address(person, value)
         elif name in EDITABLE:
@@ -173,8 +168,7 @@ def unmask_person(person: Person, *, actor: User, purpose: str) -> Unmasked:
     if len(purpose) < 4:
         raise ValidationError({"purpose": _("State the purpose (at least 4 characters).")})
     log_access(actor=actor, action="unmask", purpose=purpose[:200], **_logged(person))
-    phone = decrypt(person.phone_enc) if person.phone_enc else ""
-    return Unmasked(decrypt(person.id_number_enc), phone)
+    return Unmasked(person.id_number.reveal(), person.phone.reveal())
 
 
 @transaction.atomic

@@ -10,8 +10,6 @@ from django.utils import timezone
 from outpost.accounts.models import User
 from outpost.core.bulk import insert_rows, update_rows
 from outpost.core.context import stored_user
-from outpost.core.crypto import encrypt, keyed_hash
-from outpost.core.masking import mask_id_number, mask_phone
 from outpost.registry.checks import refresh_all_house_flags
 from outpost.registry.imports.base import (
     AreaGuard,
@@ -161,8 +159,8 @@ class PersonImporter:
         if "address_id" in differs:
             self.moves.append((pk, parsed.fields["address_id"]))
         # The encrypted phone follows its hash and mask: a row without one clears all three.
-        sealed = _sealed(parsed.phone)
-        self.changed[pk] = {**parsed.fields, "phone_enc": sealed, "state": self.state}
+        sealed = Person.phone.sealed(parsed.phone)
+        self.changed[pk] = {**parsed.fields, **sealed, "state": self.state}
 
     def _build(self, parsed: ParsedPerson) -> dict[str, Any]:
         """Column values of a new person, written in bulk by `flush`."""
@@ -176,8 +174,8 @@ class PersonImporter:
         return {
             **parsed.fields,
             "person_no": number,
-            "id_number_enc": encrypt(parsed.id_number),
-            "phone_enc": _sealed(parsed.phone),
+            **Person.id_number.sealed(parsed.id_number),
+            **Person.phone.sealed(parsed.phone),
             "state": self.state,
             "collected_by_id": self.collector,
             "flags": (),  # JSON [] (a tuple keeps the row dict out of the GC's sight)
@@ -192,16 +190,14 @@ class PersonImporter:
         except FieldProblem as problem:
             raise Reject.of(problem) from None
         address = self._address(values)
-        id_hash = keyed_hash(idn.value, purpose="id_number")
+        id_parts = Person.id_number.derived(idn.value)  # hash, mask and tail; sealed on write
+        id_hash = id_parts["id_number_hash"]
         fields = {
             "name": name,
             "gender": idn.gender,
             "birth_date": idn.birth_date,
-            "id_number_hash": id_hash,
-            "id_number_masked": mask_id_number(idn.value),
-            "id_tail": idn.value[-4:],
-            "phone_hash": keyed_hash(phone, purpose="phone") if phone else "",
-            "phone_masked": mask_phone(phone),
+            **id_parts,
+            **Person.phone.derived(phone),
             "pop_type": _pop_type(values),
             "hukou_region": _hukou(values, idn.area_code),
             "care_tags": _care_tags(values),
@@ -268,10 +264,6 @@ class PersonImporter:
         starts = [(ids[v["id_number_hash"]], v["address_id"], self.today) for v in created]
         starts += [(pk, address, self.today) for pk, address in self.moves]
         insert_rows(Residence, ["person_id", "address_id", "moved_in"], starts)
-
-
-def _sealed(phone: str) -> str:
-    return encrypt(phone) if phone else ""
 
 
 def _labels(fields: list[str]) -> list[str]:

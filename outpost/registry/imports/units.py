@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from outpost.core.crypto import encrypt
-from outpost.core.masking import mask_phone
 from outpost.registry.imports.base import Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import Organisation
@@ -57,7 +55,7 @@ class UnitImporter(KeyedImporter):
             "unit_type": text(values, "unit_type") or "其他",
             "address_id": address.pk,
             "legal_rep": _legal_rep(values),
-            "contact_phone_masked": mask_phone(phone),
+            **Organisation.contact_phone.derived(phone),
             "employees": whole_number(values, "employees", "从业人数"),
             "is_key_unit": parse_bool(values.get("is_key_unit") or "否"),
             "grid_code": address.grid_code,
@@ -70,7 +68,7 @@ class UnitImporter(KeyedImporter):
     def flush(self) -> None:
         for key, values in [*((k, v) for k, (_, v) in self.new.items()), *self.changed.items()]:
             phone = self._phones.get(key, "")
-            values["contact_phone_enc"] = encrypt(phone) if phone else ""
+            values.update(Organisation.contact_phone.sealed(phone))
         super().flush()
 
 
