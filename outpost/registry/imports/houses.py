@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from outpost.accounts.scope import restrict
 from outpost.registry.checks import refresh_all_house_flags
 from outpost.registry.imports.base import Reject, address_index, text, whole_number
@@ -31,7 +33,7 @@ class HouseImporter(KeyedImporter):
         self.addresses = address_index()
         # Owners are named among the people the uploader may see: a number outside the area
         # reads as one that does not exist.
-        people = Person.objects.all()
+        people: QuerySet[Person] = Person.objects.all()
         if self.actor is not None:
             people = restrict(people, self.actor, "view_registry")
         self.people = dict(people.values_list("person_no", "id"))
