@@ -43,6 +43,7 @@ from outpost.core.context import stored_user
 from outpost.core.refusals import refusal
 from outpost.core.scoping import prefix_q
 from outpost.geo.locator import locate
+from outpost.registry import lookups
 from outpost.registry.models import Person, StandardAddress
 from outpost.registry.queries import addresses_for, people_for
 from outpost.registry.validators import FieldProblem
@@ -89,10 +90,16 @@ class NewCase:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@transaction.atomic
 def report_case(new: NewCase, *, actor: User) -> Case:
     """File a case at a point or a standard address; it lands in the grid and beat that hold the
     place. Parties are linked to the registry; photos are checked and kept with it."""
+    # Parties are looked up before the case's transaction, so their lookups stay counted and
+    # logged when the report is refused (a refused guess must cost as much as a right one).
+    return _file_case(new, actor, _parties(new.parties, actor))
+
+
+@transaction.atomic
+def _file_case(new: NewCase, actor: User, parties: list[Person]) -> Case:
     address = _address(new, actor)
     if address is not None and (new.lon is None or new.lat is None):
         new.lon, new.lat, new.crs = address.lon, address.lat, "wgs84"
@@ -124,7 +131,7 @@ def report_case(new: NewCase, *, actor: User) -> Case:
         sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,
     )
-    case.parties.set(_parties(new.parties, actor))
+    case.parties.set(parties)
     if new.files:
         attachments.store(case, new.files, actor=actor, purpose=AttachmentPurpose.REPORT)
     _timeline(case, actor, "report", "", State.REPORTED, new.description[:500], None, now)
@@ -171,10 +178,17 @@ def _parties(id_numbers: list[str], actor: User) -> list[Person]:
     for position, raw in enumerate(id_numbers, start=1):
         try:
             match = people_for(actor).filter(Person.id_number.q(raw))
+            # A party named by a whole ID number is an exact lookup like a search by one:
+            # counted against the same per-user limit and logged, so it is no oracle either.
+            lookups.count_exact_lookup(actor)
         except FieldProblem as problem:
             found = refusal(_("Party %(n)s: %(problem)s"), n=position, problem=_problem(problem))
             raise ValidationError({"parties": found}) from None
+        except lookups.TooManyLookups:
+            found = refusal(_("Too many lookups by ID number; try again later"))
+            raise ValidationError({"parties": found}) from None
         person = match.first()
+        lookups.log_exact_lookup(actor, "case_party", raw, rows=int(person is not None))
         if person is None:
             found = refusal(_("Party %(n)s is not among the people of your area"), n=position)
             raise ValidationError({"parties": found})

@@ -46,14 +46,28 @@ def search(user: User, q: str, action: str = queries.SEEN) -> Search:
     TooManyLookups before searching when an exact lookup is over the user's limit."""
     exact = queries.is_exact_number(q)
     if exact:
-        wait = hit(
-            f"number_lookup:{user.pk}",
-            limit=settings.OUTPOST_NUMBER_LOOKUPS,
-            seconds=settings.OUTPOST_NUMBER_LOOKUP_WINDOW,
-        )
-        if wait:
-            raise TooManyLookups(wait)
+        count_exact_lookup(user)
     return Search(queries.search_people(user, q, action), exact, loggable(q))
+
+
+def count_exact_lookup(user: User) -> None:
+    """One more lookup by a whole ID or phone number, wherever it is made (a search, a case's
+    parties); TooManyLookups past the user's limit."""
+    wait = hit(
+        f"number_lookup:{user.pk}",
+        limit=settings.OUTPOST_NUMBER_LOOKUPS,
+        seconds=settings.OUTPOST_NUMBER_LOOKUP_WINDOW,
+    )
+    if wait:
+        raise TooManyLookups(wait)
+
+
+def log_exact_lookup(user: User, surface: str, number: str, rows: int) -> None:
+    """The log row of one exact lookup made outside a search (e.g. naming a case's party)."""
+    log_access(
+        actor=user, action="number_lookup", object_type=surface,
+        object_key=loggable(number), purpose=f"rows={rows}",
+    )
 
 
 def log_read(user: User, surface: str, rows: int, found: Search | None = None) -> None:

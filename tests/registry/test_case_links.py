@@ -8,6 +8,7 @@ from django.test import Client
 
 from outpost.cases.models import Case
 from outpost.cases.taxonomy import load_taxonomy
+from outpost.core.models import AccessLogEntry
 from outpost.registry.models import Person, StandardAddress
 from tests.conftest import HOME_GRID, OTHER_GRID, Persona
 from tests.registry.data import RegistryData
@@ -93,3 +94,27 @@ def test_it_answers_unknown_and_out_of_area_parties_alike_and_keeps_nothing(
         bad.json()["detail_en"].startswith("Party 1: ") and "check digit" in bad.json()["detail_en"]
     )
     assert not Case.objects.exists()
+
+
+def test_it_counts_and_logs_every_party_guess_even_when_the_report_is_refused(
+    grid_worker: Persona, registry_data: RegistryData, settings: Any
+) -> None:
+    """Naming a party by a whole ID number is an exact lookup: a guessed number that finds
+    nobody costs the same as a right one, is logged masked, and the per-user limit ends it."""
+    settings.OUTPOST_NUMBER_LOOKUPS = 3
+    _, here = resident(registry_data, HOME_GRID)
+    _, elsewhere = resident(registry_data, OTHER_GRID)
+    room = StandardAddress.objects.filter(grid_code=HOME_GRID, level="room").first()
+    assert room is not None
+    guesses = (elsewhere, here)
+    answers = [report(grid_worker.client, address=room.code, parties=[n]) for n in guesses]
+    assert [a.status_code for a in answers] == [422, 201]
+    lookups = AccessLogEntry.objects.filter(action="number_lookup", actor=grid_worker.user)
+    assert sorted(lookups.values_list("purpose", flat=True)) == ["rows=0", "rows=1"]
+    assert not any(n in str(list(lookups.values())) for n in (here, elsewhere))
+    # The fourth lookup in the window is refused whatever the number, before anyone is found.
+    report(grid_worker.client, address=room.code, parties=[elsewhere])
+    over = [report(grid_worker.client, address=room.code, parties=[n]) for n in (here, elsewhere)]
+    assert {a.status_code for a in over} == {422}
+    assert over[0].json() == over[1].json() and "Too many" in over[0].json()["detail_en"]
+    assert Case.objects.count() == 1
