@@ -171,6 +171,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Uploaded photos and PDFs. Never served directly: a scoped view hands them out.
 MEDIA_ROOT = VAR_DIR / "media"
 OUTPOST_MAX_ATTACHMENT_BYTES = env_int("OUTPOST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# 回访: unanswered follow-up calls of one case count only this many minutes apart.
+OUTPOST_FOLLOWUP_RETRY_MINUTES = env_int("OUTPOST_FOLLOWUP_RETRY_MINUTES", 60)
 OUTPOST_MAX_ATTACHMENTS = env_int("OUTPOST_MAX_ATTACHMENTS", 9)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

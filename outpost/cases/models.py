@@ -150,6 +150,7 @@ class Case(models.Model):
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     rating = models.CharField(_("rating"), max_length=24, blank=True)
     followups_failed = models.PositiveSmallIntegerField(_("unanswered follow-up calls"), default=0)
+    last_followup_at = models.DateTimeField(_("last follow-up call"), null=True, blank=True)
     result = models.TextField(_("result"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -1,9 +1,11 @@
 """Case writes. `act` is the one function that moves a case through the workflow table."""
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -320,6 +322,8 @@ def _check(
         raise PermissionDenied
     if step.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Please say why")})
+    if step.action == "followup":
+        _check_followup_spacing(case)
     facts = facts_for(case)
     if step.guard is not None and not holds(step.guard, facts):
         raise refusal(
@@ -329,6 +333,17 @@ def _check(
             failed=facts.followups_failed,
         )
     return step
+
+
+def _check_followup_spacing(case: Case) -> None:
+    """回访 calls are OUTPOST_FOLLOWUP_RETRY_MINUTES apart: "unreachable after three calls" means
+    three tries at different times, not three clicks in a row."""
+    if case.last_followup_at is None:
+        return
+    ready = case.last_followup_at + dt.timedelta(minutes=settings.OUTPOST_FOLLOWUP_RETRY_MINUTES)
+    if timezone.now() < ready:
+        when = timezone.localtime(ready).strftime("%Y-%m-%d %H:%M")
+        raise refusal(_("The next follow-up call can be recorded from %(time)s"), time=when)
 
 
 def _effects(
@@ -343,8 +358,10 @@ def _effects(
     if step.action == "complete":
         changes["result"] = _closing_result(case, payload, comment)
         changes["followups_failed"] = 0  # a new round of handling, a new round of 回访
-    elif step.action == "followup" and _followup_outcome(payload) == "unreachable":
-        changes["followups_failed"] = F("followups_failed") + 1
+    elif step.action == "followup":
+        changes["last_followup_at"] = now
+        if _followup_outcome(payload) == "unreachable":
+            changes["followups_failed"] = F("followups_failed") + 1
     elif step.action == "rate":
         changes["rating"] = _rating(payload)
     elif step.action == "reopen":

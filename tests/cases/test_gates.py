@@ -2,6 +2,7 @@
 is accepted only after the officer verified it, and a case closes only after 回访 (the
 resident's rating, or as many unanswered follow-up calls as its sub-type says)."""
 
+import datetime as dt
 import json
 import lzma
 from typing import Any
@@ -21,6 +22,12 @@ from tests.conftest import GULOU, Persona
 pytestmark = pytest.mark.django_db
 API = "/api/v1/cases"
 OUTCOME = {"mediation_outcome": "调解成功"}
+
+
+@pytest.fixture(autouse=True)
+def calls_back_to_back(settings: Any) -> None:
+    """These tests count calls, not the time between them (see the spacing test below)."""
+    settings.OUTPOST_FOLLOWUP_RETRY_MINUTES = 0
 
 
 def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
@@ -195,3 +202,24 @@ def test_it_makes_demo_history_that_passes_both_gates() -> None:
                 assert case.followups_failed >= sub.followup_attempts, case.number
                 closed_unreachable += 1
     assert verified > 0 and closed_unreachable > 0
+
+
+def test_it_counts_unanswered_calls_only_when_made_at_different_times(
+    home_grid: Grid, grid_worker: Persona, commander: Persona, settings: Any
+) -> None:
+    """Three clicks in a row are not three tries: the next call waits the retry interval."""
+    settings.OUTPOST_FOLLOWUP_RETRY_MINUTES = 60
+    case = completed(home_grid, grid_worker, commander)
+    url = f"{API}/{case.number}/actions"
+    assert post(commander.client, f"{url}/followup", {"outcome": "unreachable"}).status_code == 200
+    again = post(commander.client, f"{url}/followup", {"outcome": "unreachable"})
+    assert again.status_code == 422 and "回访" in again.json()["detail"]
+    assert "follow-up call" in again.json()["detail_en"]
+    assert Case.objects.get(pk=case.pk).followups_failed == 1
+    for _ in range(2):  # an hour passes between the calls
+        earlier = Case.objects.get(pk=case.pk).last_followup_at - dt.timedelta(minutes=61)
+        Case.objects.filter(pk=case.pk).update(last_followup_at=earlier)
+        later = post(commander.client, f"{url}/followup", {"outcome": "unreachable"})
+        assert later.status_code == 200
+    closed = post(commander.client, f"{url}/close")
+    assert closed.status_code == 200 and closed.json()["state"] == State.CLOSED
