@@ -146,12 +146,20 @@ def _resolve(parts: Target) -> list[str]:
         addresses = [str(info[4][0]) for info in infos]
     except (OSError, UnicodeError, ValueError):
         addresses = []
+    # One answer for a name that does not resolve and one that resolves inside: otherwise a
+    # subscriber could learn which internal host names exist.
+    unusable = ValidationError({"url": UNUSABLE_HOST})
     if not addresses:
-        found = refusal(_("Cannot resolve the webhook host: %(host)s"), host=parts.host)
-        raise ValidationError({"url": found})
+        raise unusable
     if not settings.OUTPOST_WEBHOOK_ALLOW_PRIVATE and not all(map(_public, addresses)):
-        raise ValidationError({"url": _("A webhook may not point at a private or local address")})
+        raise unusable
     return addresses
+
+
+UNUSABLE_HOST = _(
+    "A webhook must point at a host name that resolves to public addresses only "
+    "(not a private or local address)"
+)
 
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -330,3 +330,14 @@ def test_it_checks_the_tls_certificate_against_the_host_of_the_url(
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()
+
+
+def test_it_answers_an_internal_name_as_one_that_does_not_resolve(
+    commander: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subscriber must not learn which internal host names exist from the refusal."""
+    fake_dns(monkeypatch, "intranet.example.com", ["10.1.2.3"])
+    inside = subscribe(commander, "https://intranet.example.com/hook")
+    nowhere = subscribe(commander, "https://nosuch.invalid/hook")
+    assert inside.status_code == nowhere.status_code == 422
+    assert inside.json() == nowhere.json()
