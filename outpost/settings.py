@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "outpost.core.middleware.RequestContextMiddleware",
+    "outpost.core.middleware.MethodNotAllowedPageMiddleware",  # the site's 405 page
     "outpost.core.logs.RequestLogMiddleware",  # log lines name the request's user
     "outpost.accounts.middleware.SignInMiddleware",  # idle timeout, second factor first
 ]

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from outpost.core.context import client_address, request_context
 
@@ -48,3 +49,20 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": zh, "detail_en": en}, status=413)
     return HttpResponse(f"<!doctype html><title>413</title><p>{zh}</p><p>{en}</p>", status=413)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page asked with the wrong method (a bookmarked or reloaded form address) answers with
+    the site's own 405 page in the reader's language, not Django's empty body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -93,3 +93,13 @@ def test_it_answers_an_expired_form_with_a_chinese_page() -> None:
     resident = Client(enforce_csrf_checks=True)
     answer = resident.post("/status/NOSUCHC0DE/rate/", {"rating": "satisfied"})
     assert "页面已过期" in chinese_page(answer, 403)
+
+
+@pytest.mark.django_db
+def test_it_answers_a_form_address_opened_in_the_browser_with_a_chinese_page(
+    anonymous: Client,
+) -> None:
+    """A resident who reloads the rating address (a GET) gets a page, not an empty 405."""
+    answer = anonymous.get("/status/NOSUCHC0DE/rate/")
+    html = chinese_page(answer, 405)
+    assert "表单" in html and answer["Allow"] == "POST"
