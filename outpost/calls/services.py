@@ -59,6 +59,7 @@ class Desk:
     username: str = "110分流"
     pk: None = None
     is_authenticated: bool = False
+    is_anonymous: bool = True
     is_active: bool = False
     is_superuser: bool = False
 
