@@ -9,7 +9,7 @@ import pytest
 from outpost.accounts.models import Department
 from outpost.accounts.units import Unit, acting_q, acts_for, members, resolve
 from outpost.cases import services
-from outpost.cases.models import Case, CaseAssignment
+from outpost.cases.models import Case, CaseAssignment, Notification
 from outpost.cases.queries import handled_by
 from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions.queries import received
@@ -106,3 +106,13 @@ def test_it_gives_a_units_people_both_its_cases_and_its_instructions(
             if gets_case != gets_instruction:
                 disagreements.append((name, case_unit[0], gets_case, gets_instruction))
     assert disagreements == []
+
+
+def test_it_tells_everyone_who_acts_for_a_unit_of_a_case_dispatched_there(
+    personas: dict[str, Persona], home_grid: Grid
+) -> None:
+    grid = resolve("grid", home_grid.code)
+    case = _dispatched(home_grid, personas["commander_p"], [grid])
+    told = set(Notification.objects.filter(case=case).values_list("user__username", flat=True))
+    assert set(members(grid).values_list("username", flat=True)) <= told
+    assert told == {"worker_p", "leader_p"}
