@@ -11,6 +11,7 @@ from outpost.accounts.units import Unit, acting_q, acts_for, members, resolve
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment, Notification
 from outpost.cases.queries import handled_by
+from outpost.command import board
 from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions.queries import received
 from tests.cases.conftest import file_case
@@ -116,3 +117,15 @@ def test_it_tells_everyone_who_acts_for_a_unit_of_a_case_dispatched_there(
     told = set(Notification.objects.filter(case=case).values_list("user__username", flat=True))
     assert set(members(grid).values_list("username", flat=True)) <= told
     assert told == {"worker_p", "leader_p"}
+
+
+def test_it_shows_on_the_board_the_people_a_suggested_route_reaches(
+    personas: dict[str, Persona], home_grid: Grid
+) -> None:
+    case = file_case(home_grid, personas["commander_p"].user, "0101")
+    stops = next(iter(board.routes([case]).values()))
+    assert stops and stops[0].kind == "grid"
+    reached = members(resolve(stops[0].kind, stops[0].code)).filter(is_superuser=False)
+    leader = personas["leader_p"].user
+    assert (leader.display_name or leader.username) in stops[0].people
+    assert set(stops[0].people) == {u.display_name or u.username for u in reached}
