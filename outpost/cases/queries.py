@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import Department, User
 from outpost.accounts.scope import restrict, scope_for
+from outpost.accounts.units import acting_q
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
 from outpost.cases.presenter import POLICE_ONLY_TITLE as POLICE_ONLY_TITLE  # for older callers
@@ -24,7 +25,6 @@ from outpost.cases.presenter import sees_details as sees_details  # decided by t
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
 from outpost.cases.supervision import YELLOW_AT
 from outpost.cases.workflow import State
-from outpost.core.scoping import prefix_q
 
 TO_DISPATCH = (State.REPORTED, State.ACCEPTED, State.AWAITING_VERIFICATION)
 WITH_UNITS = (State.DISPATCHED, State.HANDLING, State.SUSPENDED)
@@ -70,15 +70,9 @@ def to_verify(user: User) -> QuerySet[Case]:
 
 def handled_by(user: User) -> QuerySet[Case]:
     """Open cases dispatched to a unit the user works in (the HANDLER relation, as a query)."""
-    scope = scope_for(user, "handle")
-    if scope.empty:
+    if scope_for(user, "handle").empty:
         return Case.objects.none()
-    assignments = CaseAssignment.objects.filter(active=True)
-    if not scope.everything:
-        prefixes = (*scope.civil, *scope.police)
-        assignments = assignments.filter(
-            Q(unit_code__in=scope.departments) | prefix_q("unit_code", prefixes)
-        )
+    assignments = CaseAssignment.objects.filter(acting_q(user), active=True)
     cases = services.visible_cases(user).filter(state__in=WITH_UNITS)
     return cases.filter(pk__in=assignments.values("case_id"))
 

@@ -1,47 +1,14 @@
 """Where a case goes: the units it can be dispatched to and the route its sub-type suggests."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from outpost.accounts.models import Department
+from outpost.accounts.units import KINDS, Unit, resolve
 from outpost.cases.models import Case
-from outpost.core.refusals import refusal
-from outpost.geo.models import CommandRoom, Division, Grid, PoliceBeat
+from outpost.geo.models import CommandRoom
 
-UNIT_KINDS = ("grid", "community", "beat", "department", "room")
-
-
-@dataclass(frozen=True)
-class Unit:
-    kind: str
-    code: str
-    name: str
-
-
-def resolve_unit(kind: str, code: str) -> Unit:
-    """The unit a dispatch names; a clear error when it does not exist."""
-    found = _lookup(kind, code)
-    if found is None:
-        raise refusal(_("No such unit to dispatch to: %(kind)s %(code)s"), kind=kind, code=code)
-    return Unit(kind, code, found)
-
-
-def _lookup(kind: str, code: str) -> str | None:
-    if kind == "grid":
-        return Grid.objects.filter(code=code).values_list("name", flat=True).first()
-    if kind == "community":
-        rows = Division.objects.filter(code=code, level="community")
-        return rows.values_list("name", flat=True).first()
-    if kind == "beat":
-        return PoliceBeat.objects.filter(code=code).values_list("name", flat=True).first()
-    if kind == "department":
-        return Department.objects.filter(code=code).values_list("name", flat=True).first()
-    if kind == "room":
-        rooms = CommandRoom.objects.filter(station__code=code)
-        return rooms.values_list("name", flat=True).first()
-    return None
+UNIT_KINDS = KINDS  # one vocabulary: `outpost.accounts.units`
+resolve_unit = resolve
 
 
 def suggested_units(case: Case) -> list[Unit]:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
+from outpost.accounts.units import acting_q as unit_acting_q
 from outpost.cases import attachments, clocks, webhooks
 from outpost.cases.models import (
     AttachmentPurpose,
@@ -43,7 +44,6 @@ from outpost.cases.workflow import (
 )
 from outpost.core.context import stored_user
 from outpost.core.refusals import refusal
-from outpost.core.scoping import prefix_q
 from outpost.geo.locator import locate
 from outpost.registry import lookups
 from outpost.registry.models import Person, StandardAddress
@@ -222,14 +222,9 @@ def with_relations(cases: QuerySet[Case], actor: User | None) -> QuerySet[Case]:
 
 def _handled_assignments(actor: User) -> QuerySet[CaseAssignment]:
     """The active assignments to units the actor works in (the HANDLER relation)."""
-    scope = scope_for(actor, "handle")
-    if scope.empty:
+    if scope_for(actor, "handle").empty:
         return CaseAssignment.objects.none()
-    active = CaseAssignment.objects.filter(active=True)
-    if scope.everything:
-        return active
-    prefixes = (*scope.civil, *scope.police)
-    return active.filter(Q(unit_code__in=scope.departments) | prefix_q("unit_code", prefixes))
+    return CaseAssignment.objects.filter(unit_acting_q(actor), active=True)
 
 
 def relations_for(case: Case, actor: User | None) -> set[Relation]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from outpost.accounts.models import RoleAssignment
 from outpost.accounts.roles import roles_granting
+from outpost.accounts.units import Unit, members
 from outpost.cases.models import Card, Case, CaseAssignment, Notification
 from outpost.cases.routing import escalation_unit
 from outpost.cases.workflow import State
@@ -87,19 +88,24 @@ ROOM_DUTY: list[Callable[[str, Any], set[int]]] = []
 
 
 def notify_case_units(case: Case, event: str, now: Any) -> int:
-    """An inbox message (an event code; its words are rendered when read) to everyone who works
-    the units the case is with; for a command room, to whoever is on duty there (everyone who
+    """An inbox message (an event code; its words are rendered when read) to everyone who acts
+    for the units the case is with (`units.members`; not superusers, who act for every unit) and
+    who dispatches there; for a command room, to whoever is on duty there (everyone who
     dispatches there when nobody is). Roles that neither handle nor dispatch (8大员 reporters,
     auditors) hear nothing of other people's cases."""
-    active = case.assignments.filter(active=True)
-    units = list(active.values_list("unit_code", flat=True))
-    working = {*roles_granting("handle"), *roles_granting("dispatch")}
-    holders = RoleAssignment.objects.filter(scope_code__in=units, role__in=working)
-    users = set(holders.values_list("user_id", flat=True))
-    for station in active.filter(unit_kind="room").values_list("unit_code", flat=True):
-        on_duty = set().union(*(who(station, now) for who in ROOM_DUTY))
+    active = list(case.assignments.filter(active=True))
+    units = [Unit(a.unit_kind, a.unit_code, a.unit_name) for a in active]
+    people = [members(unit).filter(is_superuser=False) for unit in units]
+    users = {pk for found in people for pk in found.values_list("pk", flat=True)}
+    dispatchers = RoleAssignment.objects.filter(
+        scope_code__in=[u.code for u in units], role__in=roles_granting("dispatch")
+    )
+    users |= set(dispatchers.values_list("user_id", flat=True))
+    for room in (u for u in units if u.kind == "room"):
+        on_duty = set().union(*(who(room.code, now) for who in ROOM_DUTY))
         if on_duty:
-            users -= set(holders.filter(scope_code=station).values_list("user_id", flat=True))
+            users -= set(members(room).values_list("pk", flat=True))
+            users -= set(dispatchers.filter(scope_code=room.code).values_list("user_id", flat=True))
             users |= on_duty
     Notification.objects.bulk_create(
         [Notification(user_id=u, case=case, event=event, created_at=now) for u in users]

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case as When_
-from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from outpost.accounts.models import RoleAssignment, User
+from outpost.accounts.models import User
+from outpost.accounts.units import members
 from outpost.cases.labels import STATE_LABELS, label
 from outpost.cases.models import Case, CaseAssignment, Urgency
 from outpost.cases.presenter import present_case
@@ -106,21 +107,34 @@ def _units(case: Case) -> list[Unit]:
 
 def routes(cases: list[Case]) -> dict[RouteKey, list[RouteStop]]:
     """The suggested route of each kind of case at each place, with who holds a role over each
-    unit (who will get the case): one lookup per distinct route, one query for the people."""
+    unit (who will get the case: `units.members`): one lookup per distinct route, one query
+    for the people."""
     units: dict[RouteKey, list[Unit]] = {}
     for case in cases:
         key = _route_key(case)
         if key not in units:
             units[key] = _units(case)
-    codes = {u.code for found in units.values() for u in found}
-    holders = RoleAssignment.objects.filter(scope_code__in=codes, user__is_active=True)
+    distinct = {(u.kind, u.code): u for found in units.values() for u in found}
     people: dict[str, set[str]] = defaultdict(set)
-    for held in holders.select_related("user"):
-        people[held.scope_code].add(held.user.display_name or held.user.username)
+    for code, display_name, username in _members_of(list(distinct.values())):
+        people[code].add(display_name or username)
     return {
         key: [RouteStop(u.kind, u.code, u.name, sorted(people[u.code])[:5]) for u in found]
         for key, found in units.items()
     }
+
+
+def _members_of(units: list[Unit]) -> list[tuple[str, str, str]]:
+    """(unit code, display name, username) of who acts for each unit (`units.members`, not
+    superusers, who act for every unit), in one query."""
+    found = [
+        members(u)
+        .filter(is_superuser=False)
+        .annotate(unit=Value(u.code, output_field=CharField()))
+        .values_list("unit", "display_name", "username")
+        for u in units
+    ]
+    return list(found[0].union(*found[1:])) if found else []
 
 
 def rows(cases: list[Case], user: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:

@@ -12,10 +12,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from outpost.accounts.models import Department, User
-from outpost.accounts.scope import scope_for
-from outpost.core.scoping import NOTHING, prefix_q
-from outpost.geo.models import Grid, OutpostStation, PoliceBeat
+from outpost.accounts import units
+from outpost.accounts.models import User
+from outpost.core.scoping import NOTHING
 
 UNIT_KINDS = ("outpost", "grid", "beat", "department")
 TARGET_KINDS = (*UNIT_KINDS, "group", "user")
@@ -37,36 +36,12 @@ class Target:
         return (self.kind, str(self.user.pk) if self.user is not None else self.code)
 
 
-def unit_name(kind: str, code: str) -> str | None:
-    """The name of a unit by kind and code, or None when there is no such unit."""
-    rows: Any
-    if kind == "grid":
-        rows = Grid.objects.filter(code=code)
-    elif kind == "outpost":
-        rows = OutpostStation.objects.filter(community__code=code)
-    elif kind == "beat":
-        rows = PoliceBeat.objects.filter(code=code)
-    elif kind == "department":
-        rows = Department.objects.filter(code=code)
-    else:
-        return None
-    return rows.values_list("name", flat=True).first()
+unit_name = units.name_of  # None when there is no such unit
 
 
 def acting_q(user: User, *, named: bool = True) -> Q:
     """The rows (instruction recipients, or notice receipts with `named=False`) the user acts
-    for, as a filter."""
+    for, as a filter: their units (`outpost.accounts.units`, the same rule as cases) and, when
+    named, the rows addressed to them."""
     own = Q(user=user) if named and getattr(user, "is_authenticated", False) else NOTHING
-    scope = scope_for(user, "handle")
-    if scope.everything:
-        return own | Q(unit_code__gt="")
-    if scope.empty:
-        return own
-    units = Q(unit_kind__in=("grid", "outpost")) & prefix_q("unit_code", scope.civil)
-    units |= Q(unit_kind="beat") & prefix_q("unit_code", scope.police)
-    if scope.departments:
-        units |= Q(unit_kind="department", unit_code__in=scope.departments)
-    if scope.police:
-        by_beat = Grid.objects.filter(prefix_q("main_beat__code", scope.police))
-        units |= Q(unit_kind="outpost", unit_code__in=by_beat.values("community__code"))
-    return own | units
+    return own | units.acting_q(user)

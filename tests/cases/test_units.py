@@ -1,0 +1,131 @@
+"""承办单位: who acts for a unit is one rule. For every persona and unit, `acts_for`, the `acting_q`
+filter and `members` agree; and the people of a unit get both a case dispatched to it and an
+instruction sent to it (nobody gets one without the other)."""
+
+from typing import Any
+
+import pytest
+
+from outpost.accounts.models import Department
+from outpost.accounts.units import Unit, acting_q, acts_for, members, resolve
+from outpost.cases import services
+from outpost.cases.models import Case, CaseAssignment, Notification
+from outpost.cases.queries import handled_by
+from outpost.command import board
+from outpost.geo.models import CommandRoom, Grid
+from outpost.instructions.queries import received
+from tests.cases.conftest import file_case
+from tests.conftest import OTHER_GRID, Persona
+from tests.instructions.conftest import department, handler, leader, room, send
+
+pytestmark = pytest.mark.django_db
+__all__ = ["department", "handler", "leader", "room"]  # fixtures used here
+
+
+@pytest.fixture
+def personas(
+    admin: Persona,
+    commander: Persona,
+    grid_worker: Persona,
+    outsider: Persona,
+    officer: Persona,
+    duty_officer: Persona,
+    nobody: Persona,
+    leader: Persona,
+    handler: Persona,
+) -> dict[str, Persona]:
+    return {p.user.username: p for p in locals().values()}
+
+
+def _units(home_grid: Grid, department: Department, room: CommandRoom) -> list[Unit]:
+    assert home_grid.main_beat is not None
+    other = Grid.objects.get(code=OTHER_GRID)
+    wanted = [
+        ("grid", home_grid.code),
+        ("community", home_grid.community.code),
+        ("outpost", home_grid.community.code),
+        ("beat", home_grid.main_beat.code),
+        ("department", department.code),
+        ("room", room.station.code),
+        ("grid", other.code),
+        ("community", other.code[:12]),
+    ]
+    return [resolve(kind, code) for kind, code in wanted]
+
+
+def _dispatched(home_grid: Grid, commander: Persona, units: list[Unit]) -> Case:
+    case = file_case(home_grid, commander.user, "0101")
+    case = services.act(case, "accept", actor=commander.user)
+    targets = [{"kind": u.kind, "code": u.code, "lead": i == 0} for i, u in enumerate(units)]
+    return services.act(case, "dispatch", actor=commander.user, payload={"targets": targets})
+
+
+def test_it_agrees_on_who_acts_for_every_unit_in_all_three_forms(
+    personas: dict[str, Persona], home_grid: Grid, department: Any, room: CommandRoom
+) -> None:
+    units = _units(home_grid, department, room)
+    case = _dispatched(home_grid, personas["commander_p"], units[:2])
+    for unit in units:  # one row per unit and spelling, whatever the dispatch form offers
+        CaseAssignment.objects.get_or_create(
+            case=case,
+            unit_kind=unit.kind,
+            unit_code=unit.code,
+            defaults={"unit_name": unit.name, "assigned_at": case.reported_at},
+        )
+    disagreements = []
+    for name, persona in personas.items():
+        for unit in units:
+            rows = CaseAssignment.objects.filter(case=case, unit_kind=unit.kind)
+            by_q = rows.filter(acting_q(persona.user), unit_code=unit.code).exists()
+            by_members = members(unit).filter(pk=persona.user.pk).exists()
+            if not acts_for(persona.user, unit) == by_q == by_members:
+                disagreements.append((name, unit.kind, acts_for(persona.user, unit), by_q))
+    assert disagreements == []
+    grid_unit, department_unit = units[0], units[4]
+    assert set(members(grid_unit).values_list("username", flat=True)) == {"worker_p", "leader_p"}
+    assert set(members(department_unit).values_list("username", flat=True)) == {"handler_p"}
+
+
+def test_it_gives_a_units_people_both_its_cases_and_its_instructions(
+    personas: dict[str, Persona], home_grid: Grid, department: Any, room: CommandRoom
+) -> None:
+    assert home_grid.main_beat is not None
+    commander = personas["commander_p"]
+    same_unit = [
+        (("grid", home_grid.code), ("grid", home_grid.code)),
+        (("community", home_grid.community.code), ("outpost", home_grid.community.code)),
+        (("beat", home_grid.main_beat.code), ("beat", home_grid.main_beat.code)),
+        (("department", department.code), ("department", department.code)),
+    ]
+    disagreements = []
+    for case_unit, instruction_unit in same_unit:
+        case = _dispatched(home_grid, commander, [resolve(*case_unit)])
+        instruction = send(room, commander.user, [instruction_unit])
+        for name, persona in personas.items():
+            gets_case = handled_by(persona.user).filter(pk=case.pk).exists()
+            gets_instruction = received(persona.user).filter(pk=instruction.pk).exists()
+            if gets_case != gets_instruction:
+                disagreements.append((name, case_unit[0], gets_case, gets_instruction))
+    assert disagreements == []
+
+
+def test_it_tells_everyone_who_acts_for_a_unit_of_a_case_dispatched_there(
+    personas: dict[str, Persona], home_grid: Grid
+) -> None:
+    grid = resolve("grid", home_grid.code)
+    case = _dispatched(home_grid, personas["commander_p"], [grid])
+    told = set(Notification.objects.filter(case=case).values_list("user__username", flat=True))
+    assert set(members(grid).values_list("username", flat=True)) <= told
+    assert told == {"worker_p", "leader_p"}
+
+
+def test_it_shows_on_the_board_the_people_a_suggested_route_reaches(
+    personas: dict[str, Persona], home_grid: Grid
+) -> None:
+    case = file_case(home_grid, personas["commander_p"].user, "0101")
+    stops = next(iter(board.routes([case]).values()))
+    assert stops and stops[0].kind == "grid"
+    reached = members(resolve(stops[0].kind, stops[0].code)).filter(is_superuser=False)
+    leader = personas["leader_p"].user
+    assert (leader.display_name or leader.username) in stops[0].people
+    assert set(stops[0].people) == {u.display_name or u.username for u in reached}
