@@ -70,13 +70,7 @@ class Area:
         self.scope = scope_for(actor, "dispatch") if actor is not None else None
 
     def holds(self, grid_code: str, beat_code: str) -> bool:
-        scope = self.scope
-        if scope is None or scope.everything:
-            return True
-        return bool(
-            (scope.civil and grid_code and grid_code.startswith(scope.civil))
-            or (scope.police and beat_code and beat_code.startswith(scope.police))
-        )
+        return self.scope is None or self.scope.contains(grid_code, beat_code)
 
 
 def call_namespace(actor: User | None) -> str:

@@ -156,12 +156,7 @@ def _reports_there(actor: User, grid_code: str, beat_code: str | None) -> bool:
     the whole district; an anonymous visitor reports nowhere."""
     if not getattr(actor, "is_authenticated", False):
         return actor is not None and not isinstance(actor, AnonymousUser)
-    scope = scope_for(actor, "report")
-    return (
-        scope.everything
-        or bool(scope.civil and grid_code.startswith(scope.civil))
-        or bool(scope.police and beat_code and beat_code.startswith(scope.police))
-    )
+    return scope_for(actor, "report").contains(grid_code, beat_code)
 
 
 def _problem(problem: FieldProblem) -> Any:
