@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.cases import attachments, clocks, webhooks
+from outpost.cases.actors import SystemActor
 from outpost.cases.models import (
     AttachmentPurpose,
     Case,
@@ -227,7 +228,9 @@ def _handled_assignments(actor: User) -> QuerySet[CaseAssignment]:
     return active.filter(Q(unit_code__in=scope.departments) | prefix_q("unit_code", prefixes))
 
 
-def relations_for(case: Case, actor: User | None) -> set[Relation]:
+def relations_for(case: Case, actor: User | SystemActor | None) -> set[Relation]:
+    if isinstance(actor, SystemActor):  # the 110 desk dispatches across the whole district
+        return {Relation.DISPATCHER}
     relations: set[Relation] = set()
     if actor is None or not getattr(actor, "is_authenticated", False):
         return relations
