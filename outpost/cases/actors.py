@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from outpost.accounts.models import User
+
 
 @dataclass(frozen=True)
 class SystemActor:
@@ -18,3 +20,23 @@ class SystemActor:
 
 
 DESK_110 = SystemActor("110分流")
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A member of the public on the status page, known only by the case's tracking code:
+    stored as no one, named 群众 in the timeline; `relations_for` gives the resident's relation."""
+
+    pk: None = None
+    is_authenticated: bool = False
+    is_anonymous: bool = True
+    is_active: bool = False
+    is_superuser: bool = False
+
+
+RESIDENT = Resident()
+
+
+# Whoever a case action is taken by: a signed-in user, the system, a resident or (for the
+# timeline) no one.
+Actor = User | SystemActor | Resident | None

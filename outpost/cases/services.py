@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.cases import attachments, clocks, webhooks
-from outpost.cases.actors import SystemActor
+from outpost.cases.actors import Actor, Resident, SystemActor
 from outpost.cases.models import (
     AttachmentPurpose,
     Case,
@@ -228,9 +228,11 @@ def _handled_assignments(actor: User) -> QuerySet[CaseAssignment]:
     return active.filter(Q(unit_code__in=scope.departments) | prefix_q("unit_code", prefixes))
 
 
-def relations_for(case: Case, actor: User | SystemActor | None) -> set[Relation]:
+def relations_for(case: Case, actor: Actor) -> set[Relation]:
     if isinstance(actor, SystemActor):  # the 110 desk dispatches across the whole district
         return {Relation.DISPATCHER}
+    if isinstance(actor, Resident):  # holds the tracking code the status page was opened with
+        return {Relation.RESIDENT}
     relations: set[Relation] = set()
     if actor is None or not getattr(actor, "is_authenticated", False):
         return relations
@@ -277,7 +279,7 @@ def act(
     case: Case,
     action: str,
     *,
-    actor: User | None,
+    actor: Actor,
     comment: str = "",
     payload: dict[str, Any] | None = None,
     relations: set[Relation] | None = None,
@@ -305,8 +307,17 @@ def act(
     return case
 
 
+def _user(actor: Actor) -> User | None:
+    """The signed-in user behind an action; the system and residents are no one's account."""
+    return actor if isinstance(actor, User) else None
+
+
 def _check(
-    case: Case, action: str, actor: User | None, comment: str, relations: set[Relation] | None
+    case: Case,
+    action: str,
+    actor: Actor,
+    comment: str,
+    relations: set[Relation] | None,
 ) -> Transition:
     if State(case.state) in TERMINAL:
         raise ValidationError(CLOSED)
@@ -350,7 +361,7 @@ def _effects(
     payload: dict[str, Any],
     comment: str,
     now: Any,
-    actor: User | None,
+    actor: Actor,
 ) -> dict[str, Any]:
     changes = clocks.effects(case, step, now)
     if step.action == "complete":
@@ -367,19 +378,17 @@ def _effects(
     elif step.action == "request_extension":
         changes["extension_requested"] = True
     elif step.action == "reject" and payload.get("duplicate_of"):
-        changes["duplicate_of"] = _original(case, payload["duplicate_of"], actor)
+        changes["duplicate_of"] = _original(case, payload["duplicate_of"], _user(actor))
     if step.target in TERMINAL:
         changes["closed_at"] = now
     return changes
 
 
-def _attach_for(
-    case: Case, step: Transition, files: list[tuple[str, bytes]], actor: User | None
-) -> None:
+def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], actor: Actor) -> None:
     """Photos sent with an action: with 办结 of a hazard they are the re-check photos."""
     recheck = step.action == "complete" and case.subtype.closing_requires == "recheck_photo"
     purpose = AttachmentPurpose.RECHECK if recheck else AttachmentPurpose.EVIDENCE
-    attachments.store(case, files, actor=actor, purpose=purpose)
+    attachments.store(case, files, actor=_user(actor), purpose=purpose)
 
 
 def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
@@ -496,7 +505,7 @@ def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
 
 def _timeline(
     case: Case,
-    actor: User | None,
+    actor: Actor,
     action: str,
     from_state: str,
     to_state: str,
