@@ -36,9 +36,9 @@ from outpost.calls.classify import DIVERT, POLICE, classify_call
 from outpost.calls.intake import IncomingCall, RowError, parse_call
 from outpost.calls.models import Call
 from outpost.calls.outcomes import Outcome
+from outpost.cases.actors import DESK_110
 from outpost.cases.models import Case, Source, SubType
 from outpost.cases.services import NewCase, act, report_case
-from outpost.cases.workflow import Relation
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
 from outpost.registry.addressing import address_matcher
@@ -51,19 +51,6 @@ DIVERSION_CATEGORY = "09"
 OTHER_AREA = "该警情已由他人录入，详情不在您的辖区内"
 
 
-@dataclass(frozen=True)
-class Desk:
-    """Who acts when no user does (the command line): not a saved user, so it holds no scope and
-    is stored as no one, but the case timeline names it."""
-
-    username: str = "110分流"
-    pk: None = None
-    is_authenticated: bool = False
-    is_anonymous: bool = True
-    is_active: bool = False
-    is_superuser: bool = False
-
-
 class Area:
     """Where the actor may dispatch; without an actor (the command line), the whole district."""
 
@@ -71,13 +58,7 @@ class Area:
         self.scope = scope_for(actor, "dispatch") if actor is not None else None
 
     def holds(self, grid_code: str, beat_code: str) -> bool:
-        scope = self.scope
-        if scope is None or scope.everything:
-            return True
-        return bool(
-            (scope.civil and grid_code and grid_code.startswith(scope.civil))
-            or (scope.police and beat_code and beat_code.startswith(scope.police))
-        )
+        return self.scope is None or self.scope.contains(grid_code, beat_code)
 
 
 def call_namespace(actor: User | None) -> str:
@@ -107,7 +88,7 @@ class Batch:
 
     @property
     def acting(self) -> Any:
-        return self.actor if self.actor is not None else Desk()
+        return self.actor if self.actor is not None else DESK_110
 
 
 @dataclass(frozen=True)
@@ -239,10 +220,9 @@ def _open_case(incoming: IncomingCall, plan: Plan, batch: Batch) -> Case:
     if case.address_id is None:
         case.address = address
         case.save(update_fields=["address"])
-    dispatcher = {Relation.DISPATCHER}
     comment = f"110警情 {incoming.call_id} 分流：{plan.reason}"
-    case = act(case, "accept", actor=batch.acting, comment=comment, relations=dispatcher)
-    return act(case, "dispatch", actor=batch.acting, payload={}, relations=dispatcher)
+    case = act(case, "accept", actor=batch.acting, comment=comment)
+    return act(case, "dispatch", actor=batch.acting, payload={})
 
 
 def _title(content: str) -> str:

@@ -7,7 +7,7 @@ follow the same steps on the public status page by their tracking code."""
 
 from typing import Any
 
-from outpost.accounts.models import User
+from outpost.cases.actors import Actor
 from outpost.cases.models import Case, Notification, Source
 from outpost.cases.workflow import State, Transition
 
@@ -23,7 +23,7 @@ def reporter_event(step: Transition) -> str | None:
     return TOLD_ON.get(step.target)
 
 
-def tell_reporter(case: Case, step: Transition, actor: User | None, now: Any) -> None:
+def tell_reporter(case: Case, step: Transition, actor: Actor, now: Any) -> None:
     """One inbox message to the reporter, unless they took the step themselves or only filed
     it at an intake desk (110, 12345, a higher level: the caller is the one who saw it)."""
     event = reporter_event(step)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from outpost.cases import services
+from outpost.cases.actors import RESIDENT
 from outpost.cases.forms import RatingForm, TrackingForm
 from outpost.cases.models import Case
-from outpost.cases.workflow import Relation, State
+from outpost.cases.workflow import State
 from outpost.core.context import client_address
 from outpost.core.ratelimit import hit
 
-RESIDENT = {Relation.RESIDENT}
 OUTCOME_STATES = (State.COMPLETED, State.RATED, State.CLOSED)
 View = Callable[..., HttpResponse]
 
@@ -95,10 +95,10 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 def _rate(case: Case, rating: str, comment: str) -> None:
     """The resident's rating; when unsatisfied the case goes back to its handlers."""
     payload = {"rating": rating}
-    services.act(case, "rate", actor=None, relations=RESIDENT, payload=payload, comment=comment)
+    services.act(case, "rate", actor=RESIDENT, payload=payload, comment=comment)
     if rating == "unsatisfied":
         reason = comment or "群众回访不满意，重新办理"
-        services.act(case, "reopen", actor=None, relations=RESIDENT, comment=reason)
+        services.act(case, "reopen", actor=RESIDENT, comment=reason)
 
 
 def _by_code(code: str) -> Case:

@@ -19,6 +19,7 @@ from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.accounts.units import acting_q as unit_acting_q
 from outpost.cases import attachments, clocks, webhooks
+from outpost.cases.actors import Actor, Resident, SystemActor
 from outpost.cases.models import (
     AttachmentPurpose,
     Case,
@@ -156,12 +157,7 @@ def _reports_there(actor: User, grid_code: str, beat_code: str | None) -> bool:
     the whole district; an anonymous visitor reports nowhere."""
     if not getattr(actor, "is_authenticated", False):
         return actor is not None and not isinstance(actor, AnonymousUser)
-    scope = scope_for(actor, "report")
-    return (
-        scope.everything
-        or bool(scope.civil and grid_code.startswith(scope.civil))
-        or bool(scope.police and beat_code and beat_code.startswith(scope.police))
-    )
+    return scope_for(actor, "report").contains(grid_code, beat_code)
 
 
 def _problem(problem: FieldProblem) -> Any:
@@ -227,7 +223,11 @@ def _handled_assignments(actor: User) -> QuerySet[CaseAssignment]:
     return CaseAssignment.objects.filter(unit_acting_q(actor), active=True)
 
 
-def relations_for(case: Case, actor: User | None) -> set[Relation]:
+def relations_for(case: Case, actor: Actor) -> set[Relation]:
+    if isinstance(actor, SystemActor):  # the 110 desk dispatches across the whole district
+        return {Relation.DISPATCHER}
+    if isinstance(actor, Resident):  # holds the tracking code the status page was opened with
+        return {Relation.RESIDENT}
     relations: set[Relation] = set()
     if actor is None or not getattr(actor, "is_authenticated", False):
         return relations
@@ -274,7 +274,7 @@ def act(
     case: Case,
     action: str,
     *,
-    actor: User | None,
+    actor: Actor,
     comment: str = "",
     payload: dict[str, Any] | None = None,
     relations: set[Relation] | None = None,
@@ -302,8 +302,17 @@ def act(
     return case
 
 
+def _user(actor: Actor) -> User | None:
+    """The signed-in user behind an action; the system and residents are no one's account."""
+    return actor if isinstance(actor, User) else None
+
+
 def _check(
-    case: Case, action: str, actor: User | None, comment: str, relations: set[Relation] | None
+    case: Case,
+    action: str,
+    actor: Actor,
+    comment: str,
+    relations: set[Relation] | None,
 ) -> Transition:
     if State(case.state) in TERMINAL:
         raise ValidationError(CLOSED)
@@ -347,7 +356,7 @@ def _effects(
     payload: dict[str, Any],
     comment: str,
     now: Any,
-    actor: User | None,
+    actor: Actor,
 ) -> dict[str, Any]:
     changes = clocks.effects(case, step, now)
     if step.action == "complete":
@@ -364,19 +373,17 @@ def _effects(
     elif step.action == "request_extension":
         changes["extension_requested"] = True
     elif step.action == "reject" and payload.get("duplicate_of"):
-        changes["duplicate_of"] = _original(case, payload["duplicate_of"], actor)
+        changes["duplicate_of"] = _original(case, payload["duplicate_of"], _user(actor))
     if step.target in TERMINAL:
         changes["closed_at"] = now
     return changes
 
 
-def _attach_for(
-    case: Case, step: Transition, files: list[tuple[str, bytes]], actor: User | None
-) -> None:
+def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], actor: Actor) -> None:
     """Photos sent with an action: with 办结 of a hazard they are the re-check photos."""
     recheck = step.action == "complete" and case.subtype.closing_requires == "recheck_photo"
     purpose = AttachmentPurpose.RECHECK if recheck else AttachmentPurpose.EVIDENCE
-    attachments.store(case, files, actor=actor, purpose=purpose)
+    attachments.store(case, files, actor=_user(actor), purpose=purpose)
 
 
 def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
@@ -493,7 +500,7 @@ def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
 
 def _timeline(
     case: Case,
-    actor: User | None,
+    actor: Actor,
     action: str,
     from_state: str,
     to_state: str,

@@ -29,6 +29,17 @@ class Scope:
             self.everything or self.civil or self.police or self.departments or self.granted
         )
 
+    def contains(self, grid_code: str, beat_code: str | None = None) -> bool:
+        """Whether a place lies in this scope: the Python twin of the place rule every
+        registry and case row filters by (`prefix_q("grid_code", civil) |
+        prefix_q("beat_code", police)`), for checks on a place not yet saved."""
+        if self.everything:
+            return True
+        return bool(
+            (self.civil and grid_code and grid_code.startswith(self.civil))
+            or (self.police and beat_code and beat_code.startswith(self.police))
+        )
+
     def granted_ids(self, label: str) -> list[int]:
         return [pk for model, pk in self.granted if model == label]
 

@@ -21,7 +21,7 @@ from outpost.core.xlsx import write_xlsx
 from outpost.registry.forms import ImportForm
 from outpost.registry.imports import TableError, run_import
 from outpost.registry.imports.base import IMPORT_ACTION
-from outpost.registry.models import ImportJob, VerificationState
+from outpost.registry.models import ImportJob
 
 log = logging.getLogger("outpost.registry")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -75,7 +75,6 @@ def _run(job: ImportJob) -> None:
             actor=job.created_by,
             dry_run=job.dry_run,
             progress=_progress(job.pk),
-            state=_state_for(job.created_by),
         )
     except TableError as error:
         log.info("import refused job=%s: the file cannot be read", job.pk)
@@ -89,14 +88,6 @@ def _run(job: ImportJob) -> None:
         rows_done=len(result.outcomes),
         outcomes=[[o.row, o.outcome, o.field, o.reason] for o in result.outcomes],
     )
-
-
-def _state_for(uploader: Any) -> str:
-    """前端采、民警核: what a collector uploads waits for the officer; an officer's own upload
-    is verified by that officer."""
-    if scope_for(uploader, "verify").empty:
-        return VerificationState.PENDING
-    return VerificationState.VERIFIED
 
 
 def _progress(job_id: int) -> Any:

@@ -24,6 +24,7 @@ from outpost.registry.models import (
     VerificationState,
 )
 from outpost.registry.validators import FieldProblem, clean_person_name
+from outpost.registry.verification import entry_state
 
 EDITABLE = ("name", "phone", "pop_type", "hukou_region", "care_tags", "address")
 
@@ -34,7 +35,7 @@ class StaleRecord(Exception):
 
 def _state_after_edit(actor: User, record: Model) -> str:
     """An officer's own edit needs no second look; everyone else's waits for one (民警核)."""
-    return VerificationState.VERIFIED if can(actor, "verify", record) else VerificationState.PENDING
+    return entry_state(actor, record.grid_code, record.beat_code)  # type: ignore[attr-defined]
 
 
 @transaction.atomic

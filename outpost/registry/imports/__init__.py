@@ -16,7 +16,6 @@ from outpost.registry.imports.base import ImportResult, RowOutcome
 from outpost.registry.imports.houses import HouseImporter
 from outpost.registry.imports.persons import PersonImporter
 from outpost.registry.imports.units import UnitImporter
-from outpost.registry.models import VerificationState
 from outpost.registry.tabular import TableError, read_table
 
 __all__ = ["IMPORTERS", "ImportResult", "RowOutcome", "TableError", "run_import"]
@@ -36,15 +35,12 @@ def run_import(
     *,
     actor: User | None = None,
     dry_run: bool = False,
-    state: str = VerificationState.VERIFIED,
     progress: Any = None,
 ) -> ImportResult:
     """Import one file. Raises TableError when the file itself cannot be read."""
     table = read_table(data, filename, COLUMNS[kind], REQUIRED[kind])
     # The matcher is built only if a row needs it (free-text address, no code).
-    importer = IMPORTERS[kind](
-        actor=actor, state=state, matcher=address_matcher, today=timezone.localdate()
-    )
+    importer = IMPORTERS[kind](actor=actor, matcher=address_matcher, today=timezone.localdate())
     result = ImportResult(
         kind, dry_run=dry_run, encoding=table.encoding, header_row=table.header_row
     )

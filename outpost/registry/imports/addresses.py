@@ -98,6 +98,8 @@ class AddressImporter(KeyedImporter):
         new = [values for _, values in self.new.values()]
         changed = list(self.changed.values())
         _place([*new, *changed])
+        for values in (*new, *changed):  # the place is known only now
+            values["state"] = self.state_at(values)
         codes = dict(StandardAddress.objects.values_list("code", "id"))
         for level in LEVEL_ORDER:  # parents first, so children can point at their ids
             batch = [values for values in new if values["level"] == level]

@@ -139,10 +139,4 @@ class AreaGuard:
         return found
 
     def allows(self, grid_code: str, beat_code: str) -> bool:
-        scope = self.scope
-        if scope is None or scope.everything:
-            return True
-        return bool(
-            (scope.civil and grid_code.startswith(scope.civil))
-            or (scope.police and beat_code.startswith(scope.police))
-        )
+        return self.scope is None or self.scope.contains(grid_code, beat_code)

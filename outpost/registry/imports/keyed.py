@@ -19,6 +19,7 @@ from outpost.core.context import stored_user
 from outpost.registry.imports.base import AreaGuard, Reject, RowOutcome
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import FieldProblem
+from outpost.registry.verification import entry_state
 
 # One answer for a record nobody has registered and one registered outside the area.
 NOT_HERE = "您的辖区内没有此记录：已提交登记，待核实"
@@ -32,8 +33,8 @@ class KeyedImporter(ABC):
     key_field: ClassVar[str]
     compared: ClassVar[tuple[str, ...]]
 
-    def __init__(self, *, actor: User, state: str, matcher: Any, today: dt.date) -> None:
-        self.actor, self.state, self.matcher, self.today = actor, state, matcher, today
+    def __init__(self, *, actor: User, matcher: Any, today: dt.date) -> None:
+        self.actor, self.matcher, self.today = actor, matcher, today
         self.known: dict[str, dict[str, Any]] = {}  # key → {"id": pk, compared field: value}
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # key → (first row, columns)
         self.changed: dict[str, dict[str, Any]] = {}  # key → known values with the merge's
@@ -89,7 +90,8 @@ class KeyedImporter(ABC):
         differs = [f for f in self.compared if current[f] != fields[f]]
         if not differs:
             return RowOutcome(number, "unchanged")
-        self.changed[key] = {**current, **fields, "state": self.state}
+        merged = {**current, **fields}
+        self.changed[key] = {**merged, "state": self.state_at(merged)}
         return RowOutcome(number, "merged", ",".join(differs), "已有此记录，已更新")
 
     def build(self, key: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -98,11 +100,15 @@ class KeyedImporter(ABC):
             **self.defaults,
             self.key_field: key,
             **fields,
-            "state": self.state,
+            "state": self.state_at(fields),
             "collected_by_id": self.collector,
             "created_at": self.now,
             "updated_at": self.now,
         }
+
+    def state_at(self, fields: dict[str, Any]) -> str:
+        """前端采、民警核 for the record's place (see `entry_state`)."""
+        return entry_state(self.actor, fields.get("grid_code", ""), fields.get("beat_code", ""))
 
     def merge_writes(self) -> list[str]:
         """The fields written to a merged record."""

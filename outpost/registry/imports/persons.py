@@ -30,6 +30,7 @@ from outpost.registry.validators import (
     parse_date,
     parse_id_number,
 )
+from outpost.registry.verification import entry_state
 
 # Support-and-visit tags a bulk import may set. Sensitive care records (community correction,
 # mental-health follow-up, drug rehabilitation) are never imported from files.
@@ -82,8 +83,8 @@ class ParsedPerson:
 class PersonImporter:
     kind = "persons"
 
-    def __init__(self, *, actor: User, state: str, matcher: Any, today: dt.date) -> None:
-        self.actor, self.state, self.matcher, self.today = actor, state, matcher, today
+    def __init__(self, *, actor: User, matcher: Any, today: dt.date) -> None:
+        self.actor, self.matcher, self.today = actor, matcher, today
         self.addresses: dict[str, PlacedAddress] = {}
         self.known: dict[str, tuple[Any, ...]] = {}  # id hash → (pk, *COMPARED values)
         self.numbers: set[str] = set()  # person numbers taken
@@ -160,7 +161,11 @@ class PersonImporter:
             self.moves.append((pk, parsed.fields["address_id"]))
         # The encrypted phone follows its hash and mask: a row without one clears all three.
         sealed = Person.phone.sealed(parsed.phone)
-        self.changed[pk] = {**parsed.fields, **sealed, "state": self.state}
+        self.changed[pk] = {**parsed.fields, **sealed, "state": self._state(parsed)}
+
+    def _state(self, parsed: ParsedPerson) -> str:
+        """前端采、民警核 for the person's place (see `entry_state`)."""
+        return entry_state(self.actor, parsed.fields["grid_code"], parsed.fields["beat_code"])
 
     def _build(self, parsed: ParsedPerson) -> dict[str, Any]:
         """Column values of a new person, written in bulk by `flush`."""
@@ -176,7 +181,7 @@ class PersonImporter:
             "person_no": number,
             **Person.id_number.sealed(parsed.id_number),
             **Person.phone.sealed(parsed.phone),
-            "state": self.state,
+            "state": self._state(parsed),
             "collected_by_id": self.collector,
             "flags": (),  # JSON [] (a tuple keeps the row dict out of the GC's sight)
             "return_reason": "",
