@@ -1,0 +1,64 @@
+"""The pages this round added, on a phone (390 px): the Chinese error pages a resident meets
+(unknown tracking code, a form address opened directly, a missing page), the lookup limit's page
+and the report form's police-only choice. Each fits the screen, runs under the CSP and says in
+Chinese what to do next."""
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import District
+from tests.browser.test_map import sign_in
+
+PHONE = {"width": 390, "height": 844}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+
+
+def phone(people: Any) -> Page:
+    page = people(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.context.add_init_script(WATCH)
+    return page
+
+
+def opens_on_a_phone(page: Page, url: str, status: int) -> None:
+    answer = page.goto(url)
+    assert answer is not None and answer.status == status, url
+    expect(page.locator("h1")).to_have_text(CJK)
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, f"{url} is wider than the phone"
+    assert page.evaluate("window.__violations") == [], url
+    assert not [p for p in page.problems if p.startswith("script error")], page.problems
+
+
+def test_it_shows_a_resident_the_error_pages_in_chinese_on_a_phone(
+    gulou: District, people: Any
+) -> None:
+    resident = phone(people)
+    opens_on_a_phone(resident, gulou.at("/status/NOSUCHC0DE/"), 404)
+    expect(resident.locator("a[href='/status/']").first).to_be_visible()
+    opens_on_a_phone(resident, gulou.at("/status/NOSUCHC0DE/rate/"), 405)
+    expect(resident.locator("main")).to_contain_text("表单")
+    opens_on_a_phone(resident, gulou.at("/no/such/page/"), 404)
+
+
+def test_it_shows_a_grid_worker_the_lookup_limit_and_the_report_form_on_a_phone(
+    gulou: District, people: Any, settings: Any
+) -> None:
+    settings.OUTPOST_NUMBER_LOOKUPS = 1
+    worker = phone(people)
+    sign_in(worker, gulou, "gridworker", gulou.password)
+    opens_on_a_phone(worker, gulou.at("/registry/people/?q=13912345678"), 200)
+    opens_on_a_phone(worker, gulou.at("/registry/people/?q=13912345679"), 429)
+    expect(worker.locator("main")).to_contain_text("稍后再试")
+    opens_on_a_phone(worker, gulou.at("/cases/report/"), 200)
+    police_only = worker.locator("input[name=police_only]")
+    expect(police_only).to_be_visible()
+    box = police_only.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
