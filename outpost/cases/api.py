@@ -20,8 +20,8 @@ from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.inbox import messages_for, worded
 from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.presenter import present_case
+from outpost.cases.presenter import sees_details as _sees_details
 from outpost.cases.queries import get_case
-from outpost.cases.queries import sees_details as _sees_details
 from outpost.cases.webhooks_api import router as webhooks_router
 from outpost.cases.workflow import ACTIONS
 from outpost.core.bounds import MAX_ID, check_moment

@@ -17,14 +17,6 @@ POLICE_ONLY_TITLE = "（涉警内容）"
 POLICE_ROLES = (Role.COMMUNITY_OFFICER, Role.AUXILIARY_POLICE, Role.DUTY_OFFICER)
 
 
-def is_police(viewer: Any) -> bool:
-    """Holds a police role: community officer, auxiliary police, or a station's command room
-    duty officer (a street's roles reach the station's beats too, so prefixes cannot tell)."""
-    if scope_for(viewer, "view_cases").everything:
-        return True
-    return bool(_police_prefixes(viewer))
-
-
 def is_police_for(case: Case, viewer: Any) -> bool:
     """Holds a police role over this case: its beat, or a unit it was dispatched to, lies under
     one of the viewer's police roles. A police role elsewhere does not make someone police for

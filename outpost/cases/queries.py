@@ -19,9 +19,7 @@ from outpost.accounts.scope import restrict, scope_for
 from outpost.accounts.units import acting_q
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
-from outpost.cases.presenter import POLICE_ONLY_TITLE as POLICE_ONLY_TITLE  # for older callers
 from outpost.cases.presenter import present_case
-from outpost.cases.presenter import sees_details as sees_details  # decided by the presenter
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
 from outpost.cases.supervision import YELLOW_AT
 from outpost.cases.workflow import State

@@ -21,7 +21,7 @@ from outpost.cases import attachments, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, label
 from outpost.cases.models import Case, Source
-from outpost.cases.presenter import CaseView, present_case
+from outpost.cases.presenter import CaseView, present_case, sees_details
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 from outpost.core.forms import show_refusal
 from outpost.geo.models import Grid, PoliceBeat
@@ -104,7 +104,7 @@ def detail(request: SignedInRequest, number: str) -> HttpResponse:
 def attachment(request: SignedInRequest, number: str, pk: int) -> FileResponse:
     """A case's photo or PDF, for those who see the case's details (404 outside the area)."""
     case = queries.get_case(request.user, number)
-    if not queries.sees_details(case, request.user):
+    if not sees_details(case, request.user):
         raise PermissionDenied
     return attachments.file_response(get_object_or_404(case.attachments, pk=pk))
 

@@ -36,9 +36,6 @@ class Target:
         return (self.kind, str(self.user.pk) if self.user is not None else self.code)
 
 
-unit_name = units.name_of  # None when there is no such unit
-
-
 def acting_q(user: User, *, named: bool = True) -> Q:
     """The rows (instruction recipients, or notice receipts with `named=False`) the user acts
     for, as a filter: their units (`outpost.accounts.units`, the same rule as cases) and, when
