@@ -1,7 +1,7 @@
 """Cases API: report, list (scoped, keyset-paginated), detail with allowed actions, act."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import create_model
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
@@ -18,12 +19,13 @@ from outpost.cases import services
 from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.inbox import messages_for, worded
+from outpost.cases.labels import timeline_comment
 from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.presenter import present_case
 from outpost.cases.presenter import sees_details as _sees_details
 from outpost.cases.queries import get_case
 from outpost.cases.webhooks_api import router as webhooks_router
-from outpost.cases.workflow import ACTIONS
+from outpost.cases.workflow import ACTIONS, SPECS, Input, Kind
 from outpost.core.bounds import MAX_ID, check_moment
 from outpost.core.refusals import refusal
 
@@ -54,17 +56,30 @@ class TargetIn(Schema):
     lead: bool = False
 
 
-class ActionIn(Schema):
-    comment: str = Field("", max_length=2000)
-    targets: list[TargetIn] | None = Field(None, max_length=50)
-    escalate: bool = False
-    rating: Literal["satisfied", "basically_satisfied", "unsatisfied"] | None = None
-    mediation_outcome: str | None = None
-    recheck: str | None = None
-    duplicate_of: str | None = None
-    outcome: Literal["reached", "unreachable"] | None = Field(
-        None, description="followup (回访): whether the call reached the resident"
-    )
+def _body_field(item: Input) -> tuple[Any, Any]:
+    """One declared input (`workflow.SPECS`) as a field of the JSON action body."""
+    if item.kind == Kind.UNITS:
+        return list[TargetIn] | None, Field(None, max_length=50)
+    if item.kind == Kind.FLAG:
+        return bool, False
+    if item.kind == Kind.CHOICE:
+        return Literal[item.choices] | None, Field(None, description=BODY_HELP.get(item.name, ""))
+    return str | None, Field(None, max_length=item.max_length or 2000)
+
+
+BODY_HELP = {
+    "outcome": "followup (回访): whether the call reached the resident",
+    "targets": "dispatch: the units, exactly one of them the lead; none for the suggested route",
+}
+# Every input any action declares, once: which ones an action reads is in `workflow.SPECS`
+# (files come with an action only from the page; through the API they are attachments).
+_INPUTS = {i.name: i for spec in SPECS.values() for i in spec.inputs if i.kind != Kind.FILES}
+ActionIn = create_model(
+    "ActionIn",
+    __base__=Schema,
+    comment=(str, Field("", max_length=2000)),
+    **{name: _body_field(item) for name, item in _INPUTS.items()},  # type: ignore[call-overload]
+)
 
 
 class TimelineOut(Schema):
@@ -151,7 +166,7 @@ def case_out(case: Case, user: User, *, with_timeline: bool = True) -> dict[str,
                 "action": t.action,
                 "from_state": t.from_state,
                 "to_state": t.to_state,
-                "comment": seen.comment(t.comment),
+                "comment": seen.comment(timeline_comment(t.action, t.details, t.comment)),
                 "deadline": t.deadline,
             }
             for t in timeline
@@ -292,15 +307,17 @@ def case_detail(request: SignedInRequest, number: str) -> dict[str, Any]:
     summary="Take an action on a case (409 when someone else acted first)",
 )
 def case_action(
-    request: SignedInRequest, number: str, action: str, body: ActionIn
+    request: SignedInRequest,
+    number: str,
+    action: str,
+    body: ActionIn,  # type: ignore[valid-type]  # built from the workflow's declared inputs
 ) -> dict[str, Any]:
     case = get_case(request.user, number)
     if action not in ACTIONS:
         raise Http404
-    payload = body.dict(exclude={"comment"}, exclude_none=True)
-    case = services.act(case, action, actor=request.user, comment=body.comment, payload=payload)
-    if action == "rate" and body.rating == "unsatisfied":
-        case = services.act(case, "reopen", actor=request.user, comment="回访不满意，重新办理")
+    payload = cast(Schema, body).dict(exclude_none=True)
+    comment = payload.pop("comment", "")
+    case = services.act(case, action, actor=request.user, comment=comment, payload=payload)
     return case_out(case, request.user)
 
 

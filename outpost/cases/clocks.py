@@ -1,14 +1,13 @@
-"""What each workflow step does to the sign-on and handling clocks, and the supervision sweep."""
+"""What each workflow step does to the sign-on and handling clocks (declared on its row)."""
 
 import datetime as dt
 from typing import Any
 
-from outpost.cases.models import Case
 from outpost.cases.workflow import Clock, Transition
 from outpost.core.workdays import deadline
 
 
-def effects(case: Case, step: Transition, now: dt.datetime) -> dict[str, Any]:
+def effects(case: Any, step: Transition, now: dt.datetime) -> dict[str, Any]:
     """Field changes for the clocks a step starts, stops or pauses."""
     changes: dict[str, Any] = {}
     if Clock.SIGN_ON in step.stops:
@@ -22,16 +21,19 @@ def effects(case: Case, step: Transition, now: dt.datetime) -> dict[str, Any]:
         changes |= _start_handling(case, step, now)
     if Clock.HANDLING in step.stops:
         changes |= {"paused_at": None}
-    if step.action == "approve_extension" and case.handle_due:
-        changes |= {
-            "handle_due": deadline(case.handle_due, case.subtype.handle_limit),
-            "extension_requested": False,
-        }
     return changes
 
 
-def _start_handling(case: Case, step: Transition, now: dt.datetime) -> dict[str, Any]:
-    if step.action == "resume" and case.paused_at and case.handle_due:
+def extended(case: Any, inputs: dict[str, Any], comment: str, now: Any) -> dict[str, Any]:
+    """An approved extension (延期): the handling deadline moves by the sub-type's limit again."""
+    if case.handle_due is None:
+        return {"extension_requested": False}
+    due = deadline(case.handle_due, case.subtype.handle_limit)
+    return {"handle_due": due, "extension_requested": False}
+
+
+def _start_handling(case: Any, step: Transition, now: dt.datetime) -> dict[str, Any]:
+    if case.paused_at and case.handle_due:
         # The clock was paused: the time spent suspended is added to the deadline.
         return {"paused_at": None, "handle_due": case.handle_due + (now - case.paused_at)}
     return {

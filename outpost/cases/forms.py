@@ -8,12 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.cases.attachments import read_upload
+from outpost.cases.inputs import needed, required
 from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
 from outpost.cases.models import Case, Category, Sensitivity, SubType, Urgency
 from outpost.cases.queries import dispatch_candidates
 from outpost.cases.routing import Unit
-from outpost.cases.services import MEDIATION_OUTCOMES, NewCase, can_report_restricted
-from outpost.cases.workflow import State, transition
+from outpost.cases.services import NewCase, can_report_restricted
+from outpost.cases.workflow import SPECS, Input, Kind
+
+# The form field an input is posted as, where it is not the input's own name.
+FIELD_NAMES = {"files": "photos"}
 
 RATING_CHOICES = [(key, label) for key, label in RATING_LABELS.items()]
 
@@ -134,11 +138,41 @@ COMMENT_LABELS = {
     "reopen": _("Reason"),
     "note": _("Progress"),
 }
+CHOICE_LABELS: dict[str, dict[str, Any]] = {"rating": RATING_LABELS, "outcome": FOLLOWUP_LABELS}
+INPUT_LABELS = {
+    "duplicate_of": _("Duplicate of case number"),
+    "mediation_outcome": _("Mediation outcome"),
+    "recheck": _("Recheck on site"),
+    "rating": _("Satisfaction"),
+    "outcome": _("Did the call reach the resident?"),
+    "escalate": _("Escalate to the command room one level up"),
+}
+HELP = {"recheck": _("What you found when you checked the place again.")}
+
+
+def input_field(item: Input, case: Case) -> forms.Field:
+    """The form field of one declared input (`workflow.SPECS`)."""
+    label, need = INPUT_LABELS.get(item.name, item.name), required(item, case)
+    if item.kind == Kind.FILES:
+        return photos_field()
+    if item.kind == Kind.FLAG:
+        return forms.BooleanField(label=label, required=False)
+    if item.kind == Kind.CHOICE and item.name in CHOICE_LABELS:
+        pills = list(CHOICE_LABELS[item.name].items())
+        return forms.ChoiceField(label=label, choices=pills, widget=forms.RadioSelect)
+    if item.kind == Kind.CHOICE:
+        options = [("", "——"), *((c, c) for c in item.choices)]
+        return forms.ChoiceField(label=label, choices=options, required=need)
+    length = item.max_length or None
+    return forms.CharField(
+        label=label, required=need, max_length=length, help_text=HELP.get(item.name, "")
+    )
 
 
 class ActionForm(forms.Form):
-    """One workflow action, with the fields that action needs and the case's version, so a form
-    loaded before someone else acted is refused instead of acting on a case that moved on."""
+    """One workflow action, with the fields its declaration asks for (`workflow.SPECS`) and the
+    case's version, so a form loaded before someone else acted is refused instead of acting on
+    a case that moved on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
@@ -153,14 +187,18 @@ class ActionForm(forms.Form):
         kwargs.setdefault("prefix", action)
         super().__init__(*args, **kwargs)
         self.case, self.action = case, action
-        step = transition(State(case.state), action)
-        self.fields["comment"].required = bool(step and step.needs_comment)
+        self.spec = SPECS[action]
+        self.fields["comment"].required = self.spec.comment
         self.fields["comment"].label = COMMENT_LABELS.get(action, _("Comment"))
         self.candidates: list[Unit] = []
         self.suggested: list[Unit] = []
-        getattr(self, f"_add_{action}_fields", lambda: None)()
+        for item in self.spec.inputs:
+            if item.kind == Kind.UNITS:
+                self._add_units()
+            elif needed(item, case):
+                self.fields[FIELD_NAMES.get(item.name, item.name)] = input_field(item, case)
 
-    def _add_dispatch_fields(self) -> None:
+    def _add_units(self) -> None:
         self.suggested, self.candidates = dispatch_candidates(self.case)
         values = [(_value(u), u.name) for u in self.candidates]
         chosen = [_value(u) for u in self.suggested]
@@ -170,46 +208,22 @@ class ActionForm(forms.Form):
         self.fields["lead"] = forms.ChoiceField(
             label=_("Lead unit"), choices=values, required=False, initial=chosen[:1]
         )
-        self.fields["escalate"] = forms.BooleanField(
-            label=_("Escalate to the command room one level up"), required=False
-        )
 
-    def _add_complete_fields(self) -> None:
-        self.fields["photos"] = photos_field()
-        need = self.case.subtype.closing_requires
-        if need == "mediation_outcome":
-            self.fields["mediation_outcome"] = forms.ChoiceField(
-                label=_("Mediation outcome"),
-                choices=[("", "——"), *((o, o) for o in MEDIATION_OUTCOMES)],
-            )
-        elif need == "recheck_photo":
-            self.fields["recheck"] = forms.CharField(
-                label=_("Recheck on site"),
-                max_length=500,
-                help_text=_("What you found when you checked the place again."),
-            )
-
-    def _add_rate_fields(self) -> None:
-        self.fields["rating"] = forms.ChoiceField(
-            label=_("Satisfaction"), choices=RATING_CHOICES, widget=forms.RadioSelect
-        )
-
-    def _add_followup_fields(self) -> None:
-        self.fields["outcome"] = forms.ChoiceField(
-            label=_("Did the call reach the resident?"),
-            choices=list(FOLLOWUP_LABELS.items()),
-            widget=forms.RadioSelect,
-        )
-
-    def _add_reject_fields(self) -> None:
-        self.fields["duplicate_of"] = forms.CharField(
-            label=_("Duplicate of case number"), required=False, max_length=24
-        )
+    def inputs(self) -> list[tuple[forms.BoundField, bool]]:
+        """The declared inputs' fields in order, each with whether it shows as choice pills
+        (the dispatch form's units, and the photos after the comment, are drawn apart)."""
+        shown = []
+        for item in self.spec.inputs:
+            name = FIELD_NAMES.get(item.name, item.name)
+            if name in self.fields and item.kind not in (Kind.UNITS, Kind.FLAG, Kind.FILES):
+                pills = isinstance(self.fields[name].widget, forms.RadioSelect)
+                shown.append((self[name], pills))
+        return shown
 
     def clean(self) -> dict[str, Any]:
         super().clean()  # the stub says it may return None; Django returns cleaned_data
         data = self.cleaned_data
-        if self.action == "dispatch" and not data.get("escalate"):
+        if "units" in self.fields and not data.get("escalate"):
             units = data.get("units") or []
             if not units:
                 self.add_error("units", _("Choose at least one unit, or escalate."))
@@ -218,17 +232,16 @@ class ActionForm(forms.Form):
         return data
 
     def payload(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        if self.action == "dispatch":
-            if data.get("escalate"):
-                return {"escalate": True}
-            units = data["units"]
-            lead = units[0] if len(units) == 1 else data["lead"]
-            return {"targets": [_target(value, value == lead) for value in units]}
-        keys = ("mediation_outcome", "recheck", "rating", "duplicate_of", "outcome")
-        payload = {k: data[k] for k in keys if data.get(k)}
-        if data.get("photos"):
-            payload["files"] = data["photos"]
+        """The inputs as `act` takes them (the same keys as the API's action body)."""
+        data, payload = self.cleaned_data, {}
+        for item in self.spec.inputs:
+            value = data.get(FIELD_NAMES.get(item.name, item.name))
+            if item.kind == Kind.UNITS and not data.get("escalate"):
+                units = data["units"]
+                lead = units[0] if len(units) == 1 else data["lead"]
+                payload["targets"] = [_target(value, value == lead) for value in units]
+            elif value:
+                payload[item.name] = value
         return payload
 
     def unit_rows(self) -> list[dict[str, Any]]:

@@ -3,7 +3,10 @@
 Cases are walked through the real workflow table in memory (every step is checked against it,
 guards included: sub-types that need the officer are verified before they are dispatched, and
 every closed case was rated or its resident could not be reached by 回访) and written in bulk:
-going through `act` 150,000 times would take many minutes.
+going through `act` 150,000 times would take many minutes. What each step does to a case is not
+restated here: the steps apply `outpost.cases.effects.changes` and the table's follow-ups (an
+unsatisfied rating reopens the case), route by `routing.suggested_route`, number by
+`numbering.case_number` and give cards by the sweep's `supervision` rule.
 """
 
 import datetime as dt
@@ -11,16 +14,20 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from outpost.accounts.models import Department
+from outpost.cases import effects
 from outpost.cases.models import Card, Case, CaseAssignment, SubType, TimelineEntry
+from outpost.cases.numbering import case_number, day_of
+from outpost.cases.routing import suggested_route
 from outpost.cases.services import _tracking_code
-from outpost.cases.workflow import TABLE, Facts, State, holds
+from outpost.cases.supervision import yellow_from
+from outpost.cases.workflow import TABLE, Facts, State, follow_ups, holds
 from outpost.core.bulk import insert_rows
-from outpost.core.workdays import deadline
-from outpost.geo.models import Division, Grid, PoliceBeat
+from outpost.geo.models import CommandRoom, Division, Grid, PoliceBeat
 from outpost.registry.models import StandardAddress
 
 CATEGORY_WEIGHTS = {
@@ -45,26 +52,43 @@ RATINGS = (("satisfied", 80), ("basically_satisfied", 15), ("unsatisfied", 5))
 UNREACHABLE = 0.06  # share of completed cases whose resident no 回访 call reaches
 
 
+Step = tuple[str, State, State, dt.datetime, str, str, dict[str, Any]]
+
+
 @dataclass
 class Draft:
     """One case being walked through the table, with what it will write."""
 
     case: dict[str, Any]
-    steps: list[tuple[str, State, State, dt.datetime, str, str]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     units: list[tuple[str, str, str, bool, dt.datetime]] = field(default_factory=list)
-    cards: list[tuple[str, str, dt.datetime, dt.datetime]] = field(default_factory=list)
+    cards: list[tuple[str, str, dt.datetime, dt.datetime, bool]] = field(default_factory=list)
     sub: SubType | None = None
 
-    def step(self, action: str, at: dt.datetime, actor: str, comment: str = "") -> None:
+    def step(
+        self, action: str, at: dt.datetime, actor: str, comment: str = "", **inputs: Any
+    ) -> None:
+        """Take one step of the table with the real effects, then its follow-ups."""
         state = State(self.case["state"])
         move = TABLE[(state, action)]  # KeyError here would be a bug in the generator
         assert holds(move.guard, self.facts()), (action, move.guard)  # so would this
-        self.steps.append((action, state, move.target, at, actor, comment))
+        self.case.update(effects.changes(self, move, inputs, comment, at))
         self.case["state"] = move.target.value
-        if action == "complete":
-            self.case["followups_failed"] = 0
-        elif action == "followup" and "未联系上" in comment:
-            self.case["followups_failed"] += 1
+        details = {"outcome": inputs["outcome"]} if action == "followup" else {}
+        if inputs.get("outcome") == "unreachable":
+            details["attempt"] = self.case["followups_failed"]
+        self.steps.append((action, state, move.target, at, actor, comment, details))
+        for follow in follow_ups(action, inputs):
+            self.step(follow.action, at, f"system:{follow.actor}")
+
+    def __getattr__(self, name: str) -> Any:
+        """The draft read as `effects` reads a case: its fields, and its sub-type."""
+        if name == "subtype":
+            return self.sub
+        try:
+            return self.__dict__["case"][name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def facts(self) -> Facts:
         sub = self.sub
@@ -95,6 +119,7 @@ class _World:
     places: list[tuple[float, float, str, str, str]]  # lon, lat, grid, beat, road
     subtypes: dict[str, list[SubType]]
     names: dict[str, str]
+    rooms: dict[str, tuple[str, str]]  # street code → the command room's station code and name
 
     @classmethod
     def load(cls) -> "_World":
@@ -107,7 +132,14 @@ class _World:
         names |= dict(PoliceBeat.objects.values_list("code", "name"))
         names |= dict(Division.objects.values_list("code", "name"))
         names |= dict(Department.objects.values_list("code", "name"))
-        return cls(places, subtypes, names)
+        found = CommandRoom.objects.filter(station__street__isnull=False)
+        rooms = {
+            street: (station, name)
+            for street, station, name in found.values_list(
+                "station__street__code", "station__code", "name"
+            )
+        }
+        return cls(places, subtypes, names, rooms)
 
 
 def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int) -> Draft:
@@ -144,12 +176,13 @@ def _draft(rng: random.Random, world: _World, now: dt.datetime, days: int) -> Dr
             "handle_due": None,
             "paused_at": None,
             "closed_at": None,
+            "last_followup_at": None,
             "reporter_name": "",
             **Case.reporter_phone.columns(""),
         },
         sub=sub,
     )
-    draft.steps.append(("report", State.REPORTED, State.REPORTED, reported, f"gw{grid}", ""))
+    draft.steps.append(("report", State.REPORTED, State.REPORTED, reported, f"gw{grid}", "", {}))
     _walk(rng, world, draft, sub, now)
     return draft
 
@@ -178,76 +211,103 @@ def _walk(rng: random.Random, world: _World, d: Draft, sub: SubType, now: dt.dat
             return
     elif not _maybe(d, "accept", t, now, leader):
         return
-    unit = _unit(world, d.case, sub)
+    route = suggested_route(sub, d.case["grid_code"], d.case["beat_code"])
     t += dt.timedelta(minutes=rng.randrange(5, 120))
-    if not _maybe(d, "dispatch", t, now, leader):
-        return
-    d.units.append((*unit, True, t))
-    d.case["sign_on_started"], d.case["sign_on_due"] = t, deadline(t, f"{sub.sign_on_hours}h")
-    _handle(rng, d, sub, t, now, unit[1])
+    if not route or not _maybe(d, "dispatch", t, now, leader):
+        return  # with no unit to send it to, a real dispatch is refused too
+    names = world.names
+    d.units += [
+        (kind, code, names.get(code, code), i == 0, t) for i, (kind, code) in enumerate(route)
+    ]
+    room = world.rooms.get(d.case["grid_code"][:9] + "000")
+    _handle(rng, d, sub, now, f"{route[0][0]}{route[0][1]}", room)
 
 
 def _maybe(
-    d: Draft, action: str, at: dt.datetime, now: dt.datetime, actor: str, comment: str = ""
+    d: Draft,
+    action: str,
+    at: dt.datetime,
+    now: dt.datetime,
+    actor: str,
+    comment: str = "",
+    **inputs: Any,
 ) -> bool:
     """Take the step if its time has come; a case reported late is still under way."""
     if at > now:
         return False
-    d.step(action, at, actor, comment)
-    if d.case["state"] in (State.REJECTED, State.CLOSED):
-        d.case["closed_at"] = at
+    d.step(action, at, actor, comment, **inputs)
     return True
 
 
 def _handle(
-    rng: random.Random, d: Draft, sub: SubType, t: dt.datetime, now: dt.datetime, unit: str
+    rng: random.Random,
+    d: Draft,
+    sub: SubType,
+    now: dt.datetime,
+    unit: str,
+    room: tuple[str, str] | None,
 ) -> None:
-    sign_on = t + (d.case["sign_on_due"] - t) * rng.uniform(0.05, 1.3)
-    if not _maybe(d, "sign_on", sign_on, now, f"h{unit}"):
+    start, due = d.case["sign_on_started"], d.case["sign_on_due"]
+    if not _maybe(d, "sign_on", start + (due - start) * rng.uniform(0.05, 1.3), now, f"h{unit}"):
         return
-    d.case.update(
-        sign_on_started=None,
-        sign_on_due=None,
-        handle_started=sign_on,
-        handle_due=deadline(sign_on, sub.handle_limit),
-    )
-    for _ in range(3):  # at most two reworks
-        if not _complete_and_rate(rng, d, sub, now, unit):
+    for _ in range(3):  # at most two reworks: an unsatisfied rating reopens the case
+        if not _complete_and_rate(rng, d, sub, now, unit, room):
             return
-        if d.case["state"] != State.HANDLING:  # not reopened
+        if d.case["state"] != State.HANDLING:
             break
-    if d.case["state"] == State.HANDLING or (
-        d.case["state"] == State.RATED and d.case["rating"] == "unsatisfied"
-    ):
-        return  # still being reworked, or the reopening is still to come
+    if d.case["state"] == State.HANDLING:
+        return  # still being reworked
     close = d.steps[-1][3] + dt.timedelta(hours=rng.uniform(2, 48))
     _maybe(d, "close", close, now, "commander")
 
 
 def _complete_and_rate(
-    rng: random.Random, d: Draft, sub: SubType, now: dt.datetime, unit: str
+    rng: random.Random,
+    d: Draft,
+    sub: SubType,
+    now: dt.datetime,
+    unit: str,
+    room: tuple[str, str] | None,
 ) -> bool:
     start, due = d.case["handle_started"], d.case["handle_due"]
     late = rng.random() < 0.12
     done = start + (due - start) * (rng.uniform(1.05, 2.0) if late else rng.uniform(0.1, 0.95))
     if late:
-        d.cards.append(("yellow", "handling", due, start + (due - start) * 0.8))
-        d.cards.append(("red", "handling", due, due))
-    if not _maybe(d, "complete", done, now, f"h{unit}", "已处理完毕，现场复查无问题"):
+        _cards(d, start, due, now, room)
+    result = "已处理完毕，现场复查无问题"
+    if not _maybe(d, "complete", done, now, f"h{unit}", result, **_closing(sub)):
         return False
-    d.case.update(handle_due=None, result="已处理完毕，现场复查无问题")
     if sub.followup_required and rng.random() < UNREACHABLE:
         return _unreachable(rng, d, sub, done, now)
     rating = rng.choices([r for r, _ in RATINGS], weights=[w for _, w in RATINGS])[0]
-    if not _maybe(d, "rate", done + dt.timedelta(hours=rng.uniform(1, 72)), now, "resident"):
-        return False
-    d.case["rating"] = rating
-    if rating == "unsatisfied":
-        again = d.steps[-1][3] + dt.timedelta(hours=1)
-        if _maybe(d, "reopen", again, now, "resident", "回访不满意，重新办理"):
-            d.case["rework_count"] += 1
-            d.case.update(handle_started=again, handle_due=deadline(again, sub.handle_limit))
-    return True
+    rated = done + dt.timedelta(hours=rng.uniform(1, 72))
+    return _maybe(d, "rate", rated, now, "resident", rating=rating)
+
+
+def _closing(sub: SubType) -> dict[str, str]:
+    """What 办结 of this sub-type is recorded with (the real form asks for the same)."""
+    if sub.closing_requires == "mediation_outcome":
+        return {"mediation_outcome": "调解成功"}
+    if sub.closing_requires == "recheck_photo":
+        return {"recheck": "已复查，隐患已消除"}
+    return {}
+
+
+def _cards(
+    d: Draft, start: dt.datetime, due: dt.datetime, now: dt.datetime, room: tuple[str, str] | None
+) -> None:
+    """The cards the sweep gives a late case, as far as their time has come; on red the room one
+    level up joins it, as the sweep's `escalate` step does."""
+    yellow = yellow_from(start, due)
+    if yellow <= now:
+        d.cards.append(("yellow", "handling", due, yellow, False))
+    if due > now:
+        return
+    escalate = settings.OUTPOST_ESCALATE_RED_CARDS and room is not None
+    d.cards.append(("red", "handling", due, due, escalate))
+    if escalate and room is not None:
+        d.step("escalate", due, "system:sweep")
+        d.units.append(("room", room[0], room[1], False, due))
 
 
 def _unreachable(
@@ -256,24 +316,11 @@ def _unreachable(
     """回访 calls that never reach the resident, a few hours apart: after as many as the
     sub-type allows the case may close without a rating."""
     at = done
-    for n in range(1, sub.followup_attempts + 1):
+    for _ in range(sub.followup_attempts):
         at += dt.timedelta(hours=rng.uniform(2, 30))
-        if not _maybe(d, "followup", at, now, "commander", f"回访：未联系上（第{n}次）"):
+        if not _maybe(d, "followup", at, now, "commander", outcome="unreachable"):
             return False
     return True
-
-
-def _unit(world: _World, case: dict[str, Any], sub: SubType) -> tuple[str, str, str]:
-    owner, grid = sub.default_owner, case["grid_code"]
-    if owner == "community":
-        code, kind = grid[:12], "community"
-    elif owner == "police":
-        code, kind = case["beat_code"], "beat"
-    elif owner.startswith("department:"):
-        code, kind = grid[:6] + owner.split(":")[1], "department"
-    else:
-        code, kind = grid, "grid"
-    return kind, code, world.names.get(code, code)
 
 
 def _write(drafts: list[Draft]) -> None:
@@ -295,14 +342,17 @@ def _write(drafts: list[Draft]) -> None:
                 src.value if action != "report" else "",
                 dst.value,
                 comment,
+                details,
                 None,
             ]
-            for action, src, dst, at, actor, comment in d.steps
+            for action, src, dst, at, actor, comment, details in d.steps
         ]
+        signed = next((step[3] for step in d.steps if step[0] == "sign_on"), None)
         units += [
-            [pk, kind, code, name, lead, True, at, None] for kind, code, name, lead, at in d.units
+            [pk, kind, code, name, lead, True, at, signed if signed and at <= signed else None]
+            for kind, code, name, lead, at in d.units
         ]
-        cards += [[pk, color, clock, due, at, False] for color, clock, due, at in d.cards]
+        cards += [[pk, color, clock, due, at, up] for color, clock, due, at, up in d.cards]
     insert_rows(
         TimelineEntry,
         [
@@ -314,6 +364,7 @@ def _write(drafts: list[Draft]) -> None:
             "from_state",
             "to_state",
             "comment",
+            "details",
             "deadline",
         ],
         timeline,
@@ -339,10 +390,9 @@ def _number(drafts: list[Draft]) -> None:
     drafts.sort(key=lambda d: d.case["reported_at"])
     per_day: dict[str, int] = {}
     for d in drafts:
-        local = timezone.localtime(d.case["reported_at"])
-        day = local.strftime("%Y%m%d")
+        day = day_of(d.case["reported_at"])
         per_day[day] = per_day.get(day, 0) + 1
-        d.case["number"] = f"{d.case['grid_code'][:6]}-{day}-{per_day[day]:04d}"
+        d.case["number"] = case_number(d.case["grid_code"][:6], day, per_day[day])
 
 
 def _track(drafts: list[Draft]) -> None:

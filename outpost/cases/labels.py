@@ -39,6 +39,16 @@ ACTION_LABELS: dict[str, Promise] = {
     "followup": pgettext_lazy("case action", "Record a follow-up call"),
     "close": pgettext_lazy("case action", "Close"),
     "attach": pgettext_lazy("case action", "Add photos or files"),
+    "escalate": pgettext_lazy("case action", "Escalate one level up"),
+}
+
+# Who took a step when no one's account did: stored as a code, worded when read. The two
+# Chinese names are what rows written before the codes hold.
+ACTOR_LABELS: dict[str, Promise] = {
+    "resident": pgettext_lazy("case actor", "Resident"),
+    "system:110": pgettext_lazy("case actor", "110 diversion"),
+    "system:sweep": pgettext_lazy("case actor", "Supervision (system)"),
+    "system:unsatisfied_rating": pgettext_lazy("case actor", "System: unsatisfied rating"),
 }
 
 RATING_LABELS: dict[str, Promise] = {
@@ -68,6 +78,26 @@ UNIT_KIND_LABELS: dict[str, Promise] = {
     "beat": pgettext_lazy("unit kind", "Police beat"),
     "department": pgettext_lazy("unit kind", "Department"),
     "room": pgettext_lazy("unit kind", "Command room"),
+}
+
+
+def actor_label(name: str) -> str:
+    return label(ACTOR_LABELS, name)
+
+
+def timeline_comment(action: str, details: dict[str, object], comment: str) -> str:
+    """A timeline row's words: a 回访 call says whether it reached the resident (and which
+    unanswered call of the round it was) before what the caller noted."""
+    outcome = details.get("outcome")
+    if action != "followup" or outcome not in FOLLOWUP_NOTES:
+        return comment
+    note = str(FOLLOWUP_NOTES[str(outcome)]) % {"n": details.get("attempt", "")}
+    return f"{note}{pgettext_lazy('follow-up', ': ')}{comment}" if comment else note
+
+
+FOLLOWUP_NOTES: dict[str, Promise] = {
+    "reached": pgettext_lazy("follow-up note", "Follow-up: reached"),
+    "unreachable": pgettext_lazy("follow-up note", "Follow-up: not reached (call %(n)s)"),
 }
 
 

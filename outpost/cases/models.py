@@ -211,6 +211,8 @@ class TimelineEntry(models.Model):
     from_state = models.CharField(_("from"), max_length=24)
     to_state = models.CharField(_("to"), max_length=24)
     comment = models.TextField(_("comment"), blank=True)
+    # What the step recorded as codes (a 回访 call's outcome and number), worded when read.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     deadline = models.DateTimeField(_("deadline in force"), null=True, blank=True)
 
     class Meta:

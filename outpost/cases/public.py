@@ -93,12 +93,9 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _rate(case: Case, rating: str, comment: str) -> None:
-    """The resident's rating; when unsatisfied the case goes back to its handlers."""
-    payload = {"rating": rating}
-    services.act(case, "rate", actor=RESIDENT, payload=payload, comment=comment)
-    if rating == "unsatisfied":
-        reason = comment or "群众回访不满意，重新办理"
-        services.act(case, "reopen", actor=RESIDENT, comment=reason)
+    """The resident's rating; when unsatisfied the workflow sends the case back to its handlers
+    (a follow-up of `rate`, in the same transaction)."""
+    services.act(case, "rate", actor=RESIDENT, payload={"rating": rating}, comment=comment)
 
 
 def _by_code(code: str) -> Case:

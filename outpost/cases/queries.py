@@ -21,7 +21,7 @@ from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
 from outpost.cases.presenter import present_case
 from outpost.cases.routing import Unit, escalation_unit, resolve_unit, suggested_units
-from outpost.cases.supervision import YELLOW_AT
+from outpost.cases.supervision import card_color
 from outpost.cases.workflow import State
 
 TO_DISPATCH = (State.REPORTED, State.ACCEPTED, State.AWAITING_VERIFICATION)
@@ -121,9 +121,7 @@ def deadline_in_force(case: Case, now: dt.datetime) -> Deadline | None:
         return Deadline(due, "paused")
     if now >= due:
         return Deadline(due, "overdue")
-    span = (due - start).total_seconds() if start else 0
-    near = start is not None and span > 0 and (now - start).total_seconds() >= YELLOW_AT * span
-    return Deadline(due, "near" if near else "")
+    return Deadline(due, "near" if card_color(start, due, now) == "yellow" else "")
 
 
 def dispatch_candidates(case: Case) -> tuple[list[Unit], list[Unit]]:

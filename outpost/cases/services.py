@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.accounts.units import acting_q as unit_acting_q
-from outpost.cases import attachments, clocks, webhooks
-from outpost.cases.actors import Actor, Resident, SystemActor
+from outpost.cases import attachments, effects, webhooks
+from outpost.cases.actors import SYSTEM_ACTORS, Actor, Resident, SystemActor
+from outpost.cases.inputs import check_evidence
+from outpost.cases.inputs import clean as clean_inputs
 from outpost.cases.models import (
     AttachmentPurpose,
     Case,
@@ -29,17 +31,17 @@ from outpost.cases.models import (
 )
 from outpost.cases.notices import tell_reporter
 from outpost.cases.numbering import next_case_number
-from outpost.cases.routing import Unit, escalation_unit, suggested_units
 from outpost.cases.sensitivity import for_subtype
-from outpost.cases.supervision import notify_case_units
 from outpost.cases.workflow import (
     TERMINAL,
+    Effect,
     Facts,
     Guard,
     Relation,
     State,
     Transition,
     allowed_actions,
+    follow_ups,
     holds,
     transition,
 )
@@ -52,9 +54,6 @@ from outpost.registry.queries import addresses_for, people_for
 from outpost.registry.validators import FieldProblem
 
 CLOSED = _("The case is closed and can no longer change")
-RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
-MEDIATION_OUTCOMES = ("调解成功", "调解不成功", "已引导司法途径")
-FOLLOWUP_OUTCOMES = ("reached", "unreachable")
 # Outside the reporter's area and outside every grid look the same, so reporting cannot be used
 # to probe where the grids and beats of others lie.
 OUTSIDE = _("That place is outside your area")
@@ -224,8 +223,8 @@ def _handled_assignments(actor: User) -> QuerySet[CaseAssignment]:
 
 
 def relations_for(case: Case, actor: Actor) -> set[Relation]:
-    if isinstance(actor, SystemActor):  # the 110 desk dispatches across the whole district
-        return {Relation.DISPATCHER}
+    if isinstance(actor, SystemActor):  # fixed for each (the 110 desk dispatches everywhere)
+        return set(actor.relations)
     if isinstance(actor, Resident):  # holds the tracking code the status page was opened with
         return {Relation.RESIDENT}
     relations: set[Relation] = set()
@@ -277,28 +276,47 @@ def act(
     actor: Actor,
     comment: str = "",
     payload: dict[str, Any] | None = None,
-    relations: set[Relation] | None = None,
 ) -> Case:
-    """Apply one action from the table: check it, update conditionally, write the timeline."""
+    """Apply one action from the table, then the system follow-ups it sets off (an unsatisfied
+    rating reopens the case), all in one transaction, each with its own timeline row."""
     payload = payload or {}
-    step = _check(case, action, actor, comment, relations)
+    step = _check(case, action, actor, comment)
+    inputs = clean_inputs(case, step, payload, _user(actor))
     with transaction.atomic():
-        now = timezone.now()
-        if payload.get("files"):
-            _attach_for(case, step, payload["files"], actor)
-        changes = _effects(case, step, payload, comment, now, actor)
-        updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
-            state=step.target, version=F("version") + 1, **changes
-        )
-        if updated != 1:
-            raise CaseConflict
-        _after(case, step, payload, now)
-        case.refresh_from_db()
-        deadline = case.handle_due if step.target == State.HANDLING else case.sign_on_due
-        if action == "followup":
-            comment = _followup_note(case, payload, comment)
-        _timeline(case, actor, action, step.state, step.target, comment, deadline, now)
-        tell_reporter(case, step, actor, now)
+        case = _step(case, step, actor, comment, inputs, payload.get("files") or [])
+        for follow in follow_ups(action, inputs):
+            system = SYSTEM_ACTORS[follow.actor]
+            case = _step(case, _check(case, follow.action, system, ""), system, "", {}, [])
+    return case
+
+
+def _step(
+    case: Case,
+    step: Transition,
+    actor: Actor,
+    comment: str,
+    inputs: dict[str, Any],
+    files: list[tuple[str, bytes]],
+) -> Case:
+    """One row of the table: its photos, a conditional update with its effects, what follows
+    from them elsewhere (assignments, notices), its timeline row."""
+    now = timezone.now()
+    if files:
+        _attach_for(case, step, files, actor)
+    if Effect.RECORD_RESULT in step.spec.effects:
+        check_evidence(case)
+    changes = effects.changes(case, step, inputs, comment, now)
+    updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
+        state=step.target, version=F("version") + 1, **changes
+    )
+    if updated != 1:
+        raise CaseConflict
+    effects.apply_after(case, step, inputs, now)
+    case.refresh_from_db()
+    deadline = case.handle_due if step.target == State.HANDLING else case.sign_on_due
+    details = _details(case, step, inputs)
+    _timeline(case, actor, step.action, step.state, step.target, comment, deadline, now, details)
+    tell_reporter(case, step, actor, now)
     return case
 
 
@@ -307,13 +325,7 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def _check(
-    case: Case,
-    action: str,
-    actor: Actor,
-    comment: str,
-    relations: set[Relation] | None,
-) -> Transition:
+def _check(case: Case, action: str, actor: Actor, comment: str) -> Transition:
     if State(case.state) in TERMINAL:
         raise ValidationError(CLOSED)
     step = transition(State(case.state), action)
@@ -321,10 +333,10 @@ def _check(
         raise refusal(
             _("This action is not possible in the current state: %(action)s"), action=action
         )
-    who = relations if relations is not None else relations_for(case, actor)
-    if not step.who & who:
+    if not step.who & relations_for(case, actor):
         raise PermissionDenied
-    if step.needs_comment and not comment.strip():
+    # The system says why by who it is (its code names the reason on the timeline).
+    if step.needs_comment and not comment.strip() and not isinstance(actor, SystemActor):
         raise ValidationError({"comment": _("Please say why")})
     if step.action == "followup":
         _check_followup_spacing(case)
@@ -350,35 +362,6 @@ def _check_followup_spacing(case: Case) -> None:
         raise refusal(_("The next follow-up call can be recorded from %(time)s"), time=when)
 
 
-def _effects(
-    case: Case,
-    step: Transition,
-    payload: dict[str, Any],
-    comment: str,
-    now: Any,
-    actor: Actor,
-) -> dict[str, Any]:
-    changes = clocks.effects(case, step, now)
-    if step.action == "complete":
-        changes["result"] = _closing_result(case, payload, comment)
-        changes["followups_failed"] = 0  # a new round of handling, a new round of 回访
-    elif step.action == "followup":
-        changes["last_followup_at"] = now
-        if _followup_outcome(payload) == "unreachable":
-            changes["followups_failed"] = F("followups_failed") + 1
-    elif step.action == "rate":
-        changes["rating"] = _rating(payload)
-    elif step.action == "reopen":
-        changes["rework_count"] = F("rework_count") + 1
-    elif step.action == "request_extension":
-        changes["extension_requested"] = True
-    elif step.action == "reject" and payload.get("duplicate_of"):
-        changes["duplicate_of"] = _original(case, payload["duplicate_of"], _user(actor))
-    if step.target in TERMINAL:
-        changes["closed_at"] = now
-    return changes
-
-
 def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], actor: Actor) -> None:
     """Photos sent with an action: with 办结 of a hazard they are the re-check photos."""
     recheck = step.action == "complete" and case.subtype.closing_requires == "recheck_photo"
@@ -386,116 +369,14 @@ def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], ac
     attachments.store(case, files, actor=_user(actor), purpose=purpose)
 
 
-def _closing_result(case: Case, payload: dict[str, Any], comment: str) -> str:
-    need = case.subtype.closing_requires
-    if need == "mediation_outcome" and payload.get("mediation_outcome") not in MEDIATION_OUTCOMES:
-        raise ValidationError(
-            {"mediation_outcome": _("A dispute closes with its mediation outcome")}
-        )
-    if need == "recheck_photo" and not payload.get("recheck"):
-        raise ValidationError({"recheck": _("A hazard closes with what the re-check found")})
-    if need == "recheck_photo" and not _has_recheck_photo(case):
-        raise ValidationError({"files": _("A hazard closes with a re-check photo")})
-    parts = [comment.strip(), payload.get("mediation_outcome", ""), payload.get("recheck", "")]
-    return "\n".join(p for p in parts if p)
-
-
-def _has_recheck_photo(case: Case) -> bool:
-    """A re-check photo taken in this round of handling (a reopened case needs a new one)."""
-    photos = case.attachments.filter(purpose=AttachmentPurpose.RECHECK)
-    if case.handle_started is not None:
-        photos = photos.filter(uploaded_at__gte=case.handle_started)
-    return photos.filter(content_type__startswith="image/").exists()
-
-
-def _rating(payload: dict[str, Any]) -> str:
-    rating = payload.get("rating")
-    if rating not in RATINGS:
-        raise ValidationError({"rating": _("Choose satisfied, basically satisfied or unsatisfied")})
-    return str(rating)
-
-
-def _followup_outcome(payload: dict[str, Any]) -> str:
-    outcome = payload.get("outcome")
-    if outcome not in FOLLOWUP_OUTCOMES:
-        raise ValidationError({"outcome": _("Say whether the call reached the resident")})
-    return str(outcome)
-
-
-def _followup_note(case: Case, payload: dict[str, Any], comment: str) -> str:
-    """The 回访 call on the timeline (stored in Chinese like the rest of the record): whether it
-    reached the resident and, if not, which unanswered call of this round it was."""
-    if payload["outcome"] == "reached":
-        note = "回访：已联系上"
-    else:
-        note = f"回访：未联系上（第{case.followups_failed}次）"
-    return f"{note}：{comment.strip()}" if comment.strip() else note
-
-
-def _original(case: Case, number: str, actor: User | None) -> Case:
-    """The original among the cases the actor sees: one outside their area is "no such case",
-    the same answer as a number that does not exist."""
-    original = visible_cases(actor).filter(number=number).exclude(pk=case.pk).first()
-    if original is None:
-        found = refusal(_("No such original case: %(number)s"), number=number)
-        raise ValidationError({"duplicate_of": found})
-    return original
-
-
-def _after(case: Case, step: Transition, payload: dict[str, Any], now: Any) -> None:
-    """Assignments change with dispatch, escalation, sign-on and return."""
-    if step.action == "dispatch":
-        _assign(case, _targets(case, payload), now)
-        notify_case_units(case, "dispatched", now)
-    elif step.action == "sign_on":
-        case.assignments.filter(active=True, signed_on_at__isnull=True).update(signed_on_at=now)
-    elif step.action == "return":
-        case.assignments.filter(active=True).update(active=False)
-
-
-def _targets(case: Case, payload: dict[str, Any]) -> list[tuple[Unit, bool]]:
-    if payload.get("escalate"):
-        return [(escalation_unit(case), True)]
-    wanted = payload.get("targets") or []
-    if not wanted:
-        units = suggested_units(case)
-        return [(unit, i == 0) for i, unit in enumerate(units)]
-    chosen = [(_offered(case, t.get("kind"), t.get("code")), bool(t.get("lead"))) for t in wanted]
-    if sum(lead for _, lead in chosen) != 1:
-        raise ValidationError({"targets": _("Joint handling needs exactly one lead unit")})
-    return chosen
-
-
-def _offered(case: Case, kind: Any, code: Any) -> Unit:
-    """A unit the dispatch form offers for this case (`queries.dispatch_candidates`, the one
-    list for the form, the API and the board); any other is "no such unit", exactly as one that
-    does not exist."""
-    from outpost.cases.queries import dispatch_candidates  # queries reads through this module
-
-    offered = {(u.kind, u.code): u for u in dispatch_candidates(case)[1]}
-    found = offered.get((str(kind), str(code)))
-    if found is None:
-        raise refusal(_("No such unit to dispatch to: %(kind)s %(code)s"), kind=kind, code=code)
-    return found
-
-
-def _assign(case: Case, units: list[tuple[Unit, bool]], now: Any) -> None:
-    if not units:
-        raise ValidationError({"targets": _("There is no unit to dispatch to")})
-    case.assignments.filter(active=True).update(active=False)
-    CaseAssignment.objects.bulk_create(
-        [
-            CaseAssignment(
-                case=case,
-                unit_kind=u.kind,
-                unit_code=u.code,
-                unit_name=u.name,
-                lead=lead,
-                assigned_at=now,
-            )
-            for u, lead in units
-        ]
-    )
+def _details(case: Case, step: Transition, inputs: dict[str, Any]) -> dict[str, Any]:
+    """What the timeline keeps as codes: a 回访 call's outcome and, unanswered, its number in
+    this round (`labels.timeline_comment` words it)."""
+    if Effect.RECORD_FOLLOWUP_CALL not in step.spec.effects:
+        return {}
+    if inputs["outcome"] == "reached":
+        return {"outcome": "reached"}
+    return {"outcome": "unreachable", "attempt": case.followups_failed}
 
 
 def _timeline(
@@ -507,17 +388,19 @@ def _timeline(
     comment: str,
     deadline: Any,
     now: Any,
+    details: dict[str, Any] | None = None,
 ) -> None:
     webhooks.queue_event(case, action, from_state, deadline, now)
     TimelineEntry.objects.create(
         case=case,
         at=now,
         actor=stored_user(actor),
-        actor_name=getattr(actor, "username", "") or "群众",
+        actor_name=getattr(actor, "username", "") or "resident",
         action=action,
         from_state=from_state,
         to_state=to_state,
         comment=comment,
+        details=details or {},
         deadline=deadline,
     )
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from outpost.accounts.models import RoleAssignment
 from outpost.accounts.roles import roles_granting
 from outpost.accounts.units import Unit, members
-from outpost.cases.models import Card, Case, CaseAssignment, Notification
-from outpost.cases.routing import escalation_unit
+from outpost.cases.models import Card, Case, Notification
 from outpost.cases.workflow import State
 
 YELLOW_AT = 0.8
@@ -36,49 +36,57 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
     report = SweepReport()
     for clock, state, started, due in CLOCKS:
         cases = Case.objects.filter(state=state, **{f"{due}__isnull": False})
-        for case in cases.iterator(chunk_size=500):
-            color = _color(getattr(case, started), getattr(case, due), now)
-            if color and _issue(case, color, clock, getattr(case, due), now):
-                report.cards[color] += 1
-                report.escalated += _maybe_escalate(case, color, now)
+        for case in cases.select_related("subtype").iterator(chunk_size=500):
+            color = card_color(getattr(case, started), getattr(case, due), now)
+            if color:
+                _issue(case, color, clock, getattr(case, due), now, report)
     return report
 
 
-def _color(start: dt.datetime | None, due: dt.datetime | None, now: dt.datetime) -> str:
+def yellow_from(start: dt.datetime, due: dt.datetime) -> dt.datetime:
+    """When a deadline's yellow card is due: at 80% of its span."""
+    return start + (due - start) * YELLOW_AT
+
+
+def card_color(start: dt.datetime | None, due: dt.datetime | None, now: dt.datetime) -> str:
+    """The card a clock has earned by now: "" (none), "yellow" or "red"; the sweep issues it and
+    the pages mark a deadline near or overdue by the same rule."""
     if start is None or due is None:
         return ""
     if now >= due:
         return "red"
-    span = (due - start).total_seconds()
-    return "yellow" if span > 0 and (now - start).total_seconds() >= YELLOW_AT * span else ""
+    return "yellow" if due > start and now >= yellow_from(start, due) else ""
 
 
-def _issue(case: Case, color: str, clock: str, due: dt.datetime, now: dt.datetime) -> bool:
+def _issue(
+    case: Case, color: str, clock: str, due: dt.datetime, now: dt.datetime, report: SweepReport
+) -> None:
+    """The card, the units told of it and, for a red one, the escalation: one transaction."""
     try:
         with transaction.atomic():
             Card.objects.create(case=case, color=color, clock=clock, deadline=due, issued_at=now)
+            notify_case_units(case, f"card_{color}", now)
+            escalated = _escalate(case, color)
     except IntegrityError:
-        return False  # this card was issued by an earlier sweep
-    notify_case_units(case, f"card_{color}", now)
-    return True
+        return  # this card was issued by an earlier sweep
+    report.cards[color] += 1
+    report.escalated += escalated
 
 
-def _maybe_escalate(case: Case, color: str, now: dt.datetime) -> int:
+def _escalate(case: Case, color: str) -> int:
+    """On a red card the room one level up joins the case: the workflow's own `escalate` step,
+    taken by the sweep (督办) with its timeline row. A case moved on meanwhile, or with no room
+    above it, keeps its card without escalation."""
     if color != "red" or not settings.OUTPOST_ESCALATE_RED_CARDS:
         return 0
-    unit = escalation_unit(case)
-    CaseAssignment.objects.get_or_create(
-        case=case,
-        unit_code=unit.code,
-        active=True,
-        defaults={
-            "unit_kind": unit.kind,
-            "unit_name": unit.name,
-            "lead": False,
-            "assigned_at": now,
-        },
-    )
-    Card.objects.filter(case=case, color="red").update(escalated=True)
+    from outpost.cases.actors import SWEEP  # the executor reads notices from this module
+    from outpost.cases.services import CaseConflict, act
+
+    try:
+        with transaction.atomic():
+            act(case, "escalate", actor=SWEEP)
+    except (CaseConflict, ValidationError):
+        return 0
     return 1
 
 

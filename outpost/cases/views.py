@@ -19,7 +19,7 @@ from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import attachments, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
-from outpost.cases.labels import ACTION_LABELS, label
+from outpost.cases.labels import ACTION_LABELS, actor_label, label, timeline_comment
 from outpost.cases.models import Case, Source
 from outpost.cases.presenter import CaseView, present_case, sees_details
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
@@ -137,8 +137,6 @@ def _apply(request: SignedInRequest, case: Case, form: ActionForm) -> None:
     comment = form.cleaned_data["comment"]
     payload = form.payload()
     services.act(case, form.action, actor=request.user, comment=comment, payload=payload)
-    if form.action == "rate" and payload["rating"] == "unsatisfied":
-        services.act(case, "reopen", actor=request.user, comment=comment or "回访不满意，重新办理")
     done = label(ACTION_LABELS, form.action)
     messages.success(request, _("Done: %(action)s") % {"action": done})
 
@@ -159,7 +157,8 @@ def _render_detail(
 
 def _by(entry: Any, seen: CaseView) -> Any:
     # Who took the step, as far as this viewer may know (the presenter decides).
-    entry.by = seen.actor(entry.action, str(entry.actor or entry.actor_name))
+    entry.by = seen.actor(entry.action, str(entry.actor or actor_label(entry.actor_name)))
+    entry.words = timeline_comment(entry.action, entry.details, entry.comment)
     return entry
 
 

@@ -10,16 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.cases import services as cases
 from outpost.cases.models import Case
-from outpost.cases.workflow import State
+from outpost.cases.workflow import Relation, State, path_to
 from outpost.command.board import pending
 from outpost.core.refusals import refusal
 from outpost.geo.models import CommandRoom
 
-STEPS = {
-    State.REPORTED: ("accept", "dispatch"),
-    State.ACCEPTED: ("dispatch",),
-    State.DISPATCHED: ("dispatch",),  # sent up to the room: sent on from here
-}
 MAX_BATCH = 100
 ON_ROUTE = _("Dispatched by the command room on the suggested route")
 
@@ -41,7 +36,8 @@ def dispatch_on_route(room: CommandRoom, numbers: list[str], *, actor: User) -> 
 def _dispatch_one(case: Case | None, number: str, actor: User) -> Outcome:
     if case is None:
         return Outcome(number, False, str(_("Not waiting in this room's queue")))
-    steps = STEPS.get(State(case.state))
+    # The table's own route to 派遣 for a dispatcher: 受理 first where the case needs it.
+    steps = path_to(State(case.state), "dispatch", {Relation.DISPATCHER}, cases.facts_for(case))
     if steps is None:
         return Outcome(number, False, str(_("Awaiting police verification; dispatch after it")))
     try:

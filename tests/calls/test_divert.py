@@ -101,7 +101,7 @@ def test_it_records_who_acted_and_audits_each_call(tmp_path: Path) -> None:
     answers, _ = divert(tmp_path, rows)
     case = Call.objects.get(call_id=rows[0]["call_id"]).case
     steps = list(TimelineEntry.objects.filter(case=case).values_list("action", "actor_name"))
-    assert steps == [("report", "110分流"), ("accept", "110分流"), ("dispatch", "110分流")]
+    assert steps == [("report", "system:110"), ("accept", "system:110"), ("dispatch", "system:110")]
     audited = ChangeRecord.objects.filter(action="divert_call", object_type="call")
     assert sorted(audited.values_list("object_key", flat=True)) == sorted(answers)
 

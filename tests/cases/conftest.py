@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
+from outpost.accounts.models import User
 from outpost.cases.models import Case, SubType
 from outpost.cases.services import NewCase, report_case
 from outpost.cases.taxonomy import load_taxonomy
@@ -44,3 +45,10 @@ def file_case(grid: Grid, actor: Any, subtype: str = "0101", **extra: Any) -> Ca
         **extra,
     )
     return report_case(new, actor=actor)
+
+
+@pytest.fixture
+def chief(db: None) -> User:
+    """A superuser: the dispatcher, the verifier and a handler of every case (not its reporter,
+    not a resident and not the system), for tests that drive a case through the whole table."""
+    return User.objects.create_superuser("chief_p", password="x", display_name="chief")

@@ -4,18 +4,16 @@ import datetime as dt
 
 import pytest
 
+from outpost.accounts.models import User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.cases.models import Card, Case, Notification
 from outpost.cases.services import act
 from outpost.cases.supervision import sweep
-from outpost.cases.workflow import Relation
 from outpost.core.workdays import LOCAL, deadline, is_workday
 from outpost.geo.models import Grid
 from tests.cases.conftest import file_case
 from tests.conftest import Persona
-
-EVERYONE = set(Relation)
 
 
 def at(text: str) -> dt.datetime:
@@ -44,11 +42,11 @@ def test_it_refuses_a_malformed_limit() -> None:
 
 @pytest.mark.django_db
 def test_the_sweep_gives_yellow_then_red_once_each_and_tells_the_handlers(
-    home_grid: Grid, grid_worker: Persona
+    home_grid: Grid, grid_worker: Persona, chief: User
 ) -> None:
     case = file_case(home_grid, grid_worker.user)
     for step in ("accept", "dispatch", "sign_on"):
-        case = act(case, step, actor=grid_worker.user, relations=EVERYONE)
+        case = act(case, step, actor=chief)
     start, due = case.handle_started, case.handle_due
     almost = start + (due - start) * 0.85
     assert sweep(start + (due - start) * 0.5).cards == {}
@@ -61,16 +59,20 @@ def test_the_sweep_gives_yellow_then_red_once_each_and_tells_the_handlers(
     assert cards[1].escalated
     rooms = case.assignments.filter(unit_kind="room", active=True)
     assert rooms.count() == 1 and not rooms[0].lead
+    # The escalation is the workflow's own step, taken by the sweep, on the timeline.
+    last = case.timeline.order_by("-id").first()
+    assert (last.action, last.actor_id, last.actor_name) == ("escalate", None, "system:sweep")
+    assert (last.from_state, last.to_state) == ("handling", "handling")
     texts = [m["text"] for m in grid_worker.client.get("/api/v1/notifications").json()]
     assert any("黄牌" in t for t in texts) and any("红牌" in t for t in texts)
 
 
 @pytest.mark.django_db
-def test_a_suspended_case_gets_no_cards(home_grid: Grid, grid_worker: Persona) -> None:
+def test_a_suspended_case_gets_no_cards(home_grid: Grid, grid_worker: Persona, chief: User) -> None:
     case = file_case(home_grid, grid_worker.user)
     for step in ("accept", "dispatch", "sign_on"):
-        case = act(case, step, actor=grid_worker.user, relations=EVERYONE)
-    case = act(case, "suspend", actor=grid_worker.user, comment="等待鉴定", relations=EVERYONE)
+        case = act(case, step, actor=chief)
+    case = act(case, "suspend", actor=chief, comment="等待鉴定")
     assert sweep(case.handle_due + dt.timedelta(days=3)).cards == {}
     assert not Card.objects.filter(case=case).exists()
 

@@ -117,12 +117,23 @@ def test_it_closes_after_as_many_unanswered_followup_calls_as_the_subtype_says(
     assert [(t.actor, t.from_state, t.to_state) for t in calls] == [
         (commander.user, "completed", "completed")
     ] * 4
-    assert [t.comment for t in calls] == [
+    # Stored as codes (the outcome, the call's number in the round) beside what was said…
+    assert [(t.details, t.comment) for t in calls] == [
+        ({"outcome": "reached"}, ""),
+        ({"outcome": "unreachable", "attempt": 1}, "无人接听"),
+        ({"outcome": "unreachable", "attempt": 2}, "无人接听"),
+        ({"outcome": "unreachable", "attempt": 3}, ""),
+    ]
+    # …and worded when read, in the reader's language.
+    timeline = commander.client.get(f"{API}/{case.number}").json()["timeline"]
+    assert [t["comment"] for t in timeline if t["action"] == "followup"] == [
         "回访：已联系上",
         "回访：未联系上（第1次）：无人接听",
         "回访：未联系上（第2次）：无人接听",
         "回访：未联系上（第3次）",
     ]
+    english = commander.client.get(f"{API}/{case.number}", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Follow-up: not reached (call 3)" in [t["comment"] for t in english.json()["timeline"]]
 
 
 def test_it_counts_the_calls_of_each_round_and_needs_a_known_outcome(

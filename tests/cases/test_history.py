@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from outpost.cases.history import generate_history
-from outpost.cases.models import Card, Case
+from outpost.cases.models import Card, Case, CaseAssignment, TimelineEntry
 from outpost.cases.workflow import TABLE, State
 from outpost.registry.imports import run_import
 from tests.conftest import GULOU
@@ -41,7 +41,32 @@ def test_it_makes_a_believable_mix_that_follows_the_table() -> None:
         assert all(s.at <= now for s in steps)
         for step in steps[1:]:
             assert TABLE[(State(step.from_state), step.action)].target == step.to_state
+    _follows_the_same_effects(now)
     assert generate_history(count=600) == 0  # a second run adds nothing
+
+
+def _follows_the_same_effects(now: Any) -> None:
+    """What `act` does beside the state, the history does too, by the same effects."""
+    reopens = TimelineEntry.objects.filter(action="reopen")
+    assert reopens.exists()
+    for reopen in reopens:  # an unsatisfied rating reopens, as the system, at once
+        rate = reopen.case.timeline.filter(action="rate", at=reopen.at).get()
+        assert reopen.actor_name == "system:unsatisfied_rating" and reopen.case.rework_count
+        assert rate.case.timeline.filter(action="reopen").count() == reopen.case.rework_count
+    assert not Card.objects.filter(issued_at__gt=now).exists()  # no card before its time
+    escalated = Card.objects.filter(color="red", escalated=True).select_related("case")
+    assert escalated.exists()  # OUTPOST_ESCALATE_RED_CARDS is on by default
+    for card in escalated:
+        # the sweep's own step, and the room one level up beside the lead unit
+        assert card.case.timeline.filter(action="escalate", actor_name="system:sweep").exists()
+        assert card.case.assignments.filter(unit_kind="room", lead=False).exists()
+    calls = TimelineEntry.objects.filter(action="followup")
+    assert {c.details["outcome"] for c in calls} == {"unreachable"}
+    assert all(1 <= c.details["attempt"] <= 3 for c in calls)
+    signed = CaseAssignment.objects.filter(lead=True, case__timeline__action="sign_on")
+    assert signed.exists() and not signed.filter(signed_on_at__isnull=True).exists()
+    for case in Case.objects.filter(state=State.HANDLING)[:50]:
+        assert case.handle_started is not None and case.handle_due > case.handle_started
 
 
 @pytest.mark.usefixtures("some_addresses")

@@ -419,7 +419,7 @@ def test_it_lets_a_resident_rate_and_reopen_by_the_tracking_code(
     assert (case.state, case.rating) == (State.RATED, "satisfied")
     assert "感谢" in answer.content.decode() and 'name="rating"' not in answer.content.decode()
     last = case.timeline.last()
-    assert last is not None and (last.actor_id, last.actor_name) == (None, "群众")
+    assert last is not None and (last.actor_id, last.actor_name) == (None, "resident")
 
     unhappy = completed_case(home_grid, grid_worker, commander)
     resident.post(
@@ -428,7 +428,12 @@ def test_it_lets_a_resident_rate_and_reopen_by_the_tracking_code(
     )
     unhappy.refresh_from_db()
     assert (unhappy.state, unhappy.rework_count) == (State.HANDLING, 1)
-    assert unhappy.timeline.last().comment == "垃圾又来了"  # type: ignore[union-attr]
+    # The rating keeps what the resident said; the reopening is the system's own step.
+    rate, reopen = unhappy.timeline.order_by("-id")[:2][::-1]
+    assert (rate.action, rate.actor_name, rate.comment) == ("rate", "resident", "垃圾又来了")
+    assert (reopen.action, reopen.actor_name) == ("reopen", "system:unsatisfied_rating")
+    page = commander.client.get(f"/cases/{unhappy.number}/").content.decode()
+    assert "系统：回访不满意，重新办理" in page and "群众" in page
     stale = resident.post(
         f"/status/{case.tracking_code}/rate/", {"version": 0, "rating": "unsatisfied"}, follow=True
     )
