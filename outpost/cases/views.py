@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.cases import attachments, queries, services
+from outpost.cases import attachments, pending, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, actor_label, label, timeline_comment
 from outpost.cases.models import Case, Source
@@ -55,15 +55,25 @@ def report(request: SignedInRequest) -> HttpResponse:
     if scope_for(request.user, "report").empty:
         raise PermissionDenied
     form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
+    kept = pending.valid(request.POST.getlist("kept"), request.user)
     if request.method == "POST" and form.is_valid():
+        new = form.new_case(_source(request.user))
+        new.files = pending.read(kept, request.user) + new.files
         try:
-            case = services.report_case(form.new_case(_source(request.user)), actor=request.user)
+            case = services.report_case(new, actor=request.user)
         except ValidationError as error:
             show_refusal(form, error, {"location": "lon", "address": "lon", "files": "photos"})
         else:
+            pending.drop(kept, request.user)
             messages.success(request, _("Reported. Tracking code: %(code)s") % _code(case))
             return redirect("cases:detail", number=case.number)
-    context = {"form": form, "address_search": not scope_for(request.user, SEEN).empty}
+    if request.method == "POST":  # came back: the photos just sent wait for the next try
+        kept += pending.keep(form.cleaned_data.get("photos") or [], request.user)
+    context = {
+        "form": form,
+        "kept": kept,
+        "address_search": not scope_for(request.user, SEEN).empty,
+    }
     return render(request, "cases/report.html", context)
 
 

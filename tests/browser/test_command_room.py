@@ -59,8 +59,13 @@ def test_it_dispatches_from_the_board_and_sees_new_cases_arrive(
 
     # One click sends the older case on its route; the board drops it and says where it went.
     row.locator("button.one-click").click()
-    expect(duty.locator("#board-status")).to_contain_text("已派遣至")
+    outcome = duty.locator("#board-outcome")
+    expect(outcome).to_contain_text(f"{waiting.number}：已派遣至")
     expect(row).to_have_count(0)
+    # The confirmation stays after the board's next refresh (it used to be overwritten at once).
+    expect(duty.locator("#board-status")).to_contain_text("更新")
+    expect(outcome).to_be_visible()
+    expect(outcome).not_to_have_class(re.compile("error"))
     dispatched = Case.objects.get(pk=waiting.pk)
     assert dispatched.state == State.DISPATCHED
     assert [a.unit_code for a in dispatched.assignments.filter(active=True)] == [home.code]

@@ -73,10 +73,49 @@ def test_it_keeps_a_wide_table_inside_the_phone_screen(gulou: District, people: 
     who = User.objects.get(username="admin")
     for n in range(3):  # rows as an unmask leaves them: a long key and a stated purpose
         log_access(
-            actor=who, action="unmask", object_type="person", object_key=f"P{n:07d}-" + "A" * 40,
+            actor=who,
+            action="unmask",
+            object_type="person",
+            object_key=f"P{n:07d}-" + "A" * 40,
             purpose="核查群租线索，按派出所要求复核该户实际居住人员与登记信息是否一致",
         )
     opens_on_a_phone(admin, gulou.at("/audit/"), 200)
     table = admin.locator("main table").first
     expect(table).to_be_visible()
     assert table.evaluate("t => t.scrollWidth > t.clientWidth"), "the table itself scrolls"
+
+
+def test_it_shows_case_photos_as_thumbnails_that_open_full_screen(
+    gulou: District, people: Any
+) -> None:
+    """A 4000 px photo used to make the case page 1,282 px wide and cover the 签收 button."""
+    from outpost.cases.attachments import store
+    from outpost.cases.models import AttachmentPurpose
+    from outpost.geo.models import Grid
+    from tests.cases.conftest import file_case
+    from tests.cases.photos import phone_photo
+
+    worker_user = User.objects.get(username="gridworker")
+    home = Grid.objects.get(code=worker_user.assignments.get().scope_code)
+    case = file_case(home, worker_user, "0603", title="井盖缺失")
+    store(
+        case,
+        [("大图.jpg", phone_photo(2400, 1800))],
+        actor=worker_user,
+        purpose=AttachmentPurpose.REPORT,
+    )
+    worker = phone(people)
+    sign_in(worker, gulou, "gridworker", gulou.password)
+    opens_on_a_phone(worker, gulou.at(f"/cases/{case.number}/"), 200)
+    thumb = worker.locator("#attachments img").first
+    expect(thumb).to_be_visible()
+    box = thumb.bounding_box()
+    assert box is not None and box["width"] <= 110 and box["height"] <= 110
+    thumb.click()
+    viewer = worker.locator("#photo-viewer")
+    expect(viewer).to_be_visible()
+    shown = viewer.locator("img").bounding_box()
+    assert shown is not None and shown["width"] <= PHONE["width"]
+    worker.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    assert worker.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -152,8 +152,12 @@
       headers: { Accept: "application/json", "X-CSRFToken": csrf },
     });
     const answer = response.ok ? await response.json() : { outcomes: [] };
-    status.textContent = answer.outcomes.map((o) => `${o.number}：${o.message}`).join("；");
-    status.classList.toggle("error", answer.outcomes.some((o) => !o.ok));
+    // What happened stays on screen (the row leaves the queue): the refresh does not clear it.
+    const outcome = document.getElementById("board-outcome");
+    const words = answer.outcomes.map((o) => `${o.number}：${o.message}`).join("；");
+    outcome.textContent = response.ok ? words : label("Failed");
+    outcome.classList.toggle("error", !response.ok || answer.outcomes.some((o) => !o.ok));
+    outcome.hidden = false;
     await refresh();
   }
 

@@ -1,0 +1,88 @@
+"""Photos a report form came back with (待提交照片): when something else on the form was wrong,
+the photos already taken are kept for the same user for a day, so nobody in the street has to
+take them again. The form carries signed tickets; the bytes stay on the server, checked and
+stripped of location data like every attachment."""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from outpost.accounts.models import User
+from outpost.cases.attachments import clean_upload
+
+KEEP = dt.timedelta(hours=24)
+SALT = "outpost.cases.pending"
+FOLDER = "pending"
+
+
+@dataclass(frozen=True)
+class KeptPhoto:
+    ticket: str
+    name: str
+    key: str
+
+
+def keep(files: list[tuple[str, bytes]], user: User) -> list[KeptPhoto]:
+    """Keep the acceptable photos of a form that came back; a file that is no photo is left out
+    (the form says why)."""
+    _purge(user)
+    kept = []
+    for name, data in files:
+        try:
+            clean = clean_upload(name, data)
+        except ValidationError:
+            continue
+        key = secrets.token_urlsafe(16)
+        default_storage.save(_path(user, key), ContentFile(clean.data))
+        ticket = signing.dumps({"k": key, "n": clean.name[:100], "u": user.pk}, salt=SALT)
+        kept.append(KeptPhoto(ticket, clean.name, key))
+    return kept
+
+
+def valid(tickets: list[str], user: User) -> list[KeptPhoto]:
+    """The kept photos these tickets name: this user's, within the day, still on disk. A forged,
+    foreign or expired ticket names nothing."""
+    found = []
+    for ticket in dict.fromkeys(tickets):
+        try:
+            held = signing.loads(ticket, salt=SALT, max_age=KEEP)
+        except signing.BadSignature:
+            continue
+        if held.get("u") == user.pk and default_storage.exists(_path(user, held["k"])):
+            found.append(KeptPhoto(ticket, str(held["n"]), str(held["k"])))
+    return found
+
+
+def read(photos: list[KeptPhoto], user: User) -> list[tuple[str, bytes]]:
+    files = []
+    for photo in photos:
+        with default_storage.open(_path(user, photo.key), "rb") as stored:
+            files.append((photo.name, stored.read()))
+    return files
+
+
+def drop(photos: list[KeptPhoto], user: User) -> None:
+    """Once the report is filed, its kept photos live on as its attachments."""
+    for photo in photos:
+        default_storage.delete(_path(user, photo.key))
+
+
+def _path(user: User, key: str) -> str:
+    return f"{FOLDER}/{user.pk}/{key}"
+
+
+def _purge(user: User) -> None:
+    """Photos kept for longer than a day are forgotten."""
+    folder = f"{FOLDER}/{user.pk}"
+    if not default_storage.exists(folder):
+        return
+    old = timezone.now() - KEEP
+    for name in default_storage.listdir(folder)[1]:
+        if default_storage.get_modified_time(f"{folder}/{name}") < old:
+            default_storage.delete(f"{folder}/{name}")
