@@ -108,7 +108,7 @@ BASELINE: dict[str, int] = {
     "GET /instructions/work/<int:pk>/": 13,
     # pages: 110 calls, command room
     "GET /calls/": 10,
-    "GET /calls/<str:call_id>/": 10,
+    "GET /calls/<str:call_id>/": 12,  # + the grid's and the beat's names
     "GET /command/": 6,
     "GET /command/<str:station>/board/": 17,
     "GET /command/<str:station>/board.json": 13,

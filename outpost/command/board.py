@@ -54,6 +54,15 @@ def room_area_q(room: CommandRoom) -> Q:
     return area
 
 
+def room_grids(room: CommandRoom) -> list[tuple[str, str]]:
+    """(code, name) of the grids in the room's street, for choosing one by name."""
+    street = room.station.street
+    if street is None:
+        return []
+    grids = Grid.objects.filter(code__startswith=street.prefix).order_by("name")
+    return list(grids.values_list("code", "name"))
+
+
 def escalated_to(room: CommandRoom) -> QuerySet[CaseAssignment]:
     rows = CaseAssignment.objects.filter(active=True, unit_kind="room")
     return rows.filter(unit_code=room.station.code)

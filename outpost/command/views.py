@@ -42,6 +42,7 @@ def board_page(request: SignedInRequest, station: str) -> HttpResponse:
         "filters": board.BoardFilter.from_query(request.GET),
         "categories": Category.objects.order_by("code"),
         "sources": Source.choices,
+        "grids": board.room_grids(room),
         **_feed(request, room),
     }
     return render(request, "command/board.html", context)

@@ -61,6 +61,10 @@ def test_it_filters_by_category_source_and_grid(
     assert numbers(feed(commander, room, grid=OTHER_GRID)) == []
     html = commander.client.get(f"/command/{room.station.code}/board/?category=06").content
     assert rubbish.number.encode() in html and dispute.number.encode() not in html
+    # The grid is chosen by its name among the room's own, never typed as a code.
+    page = commander.client.get(f"/command/{room.station.code}/board/").content.decode()
+    assert f'<option value="{home_grid.code}">{home_grid.name}</option>' in page
+    assert OTHER_GRID not in page and 'name="grid" value=' not in page
 
 
 def test_it_dispatches_one_case_on_its_suggested_route(

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
+from outpost.accounts.units import name_of
 from outpost.core.masking import shorten_id_masks
 
 register = template.Library()
@@ -18,3 +19,12 @@ def holds(user: User | AnonymousUser, action: str) -> bool:
 def id_masks_shortened(text: str) -> str:
     """An access-log key as shown: ID masks of an earlier, longer rule cut down to today's."""
     return shorten_id_masks(text)
+
+
+@register.filter
+def unit_name(code: str, kind: str) -> str:
+    """A grid's, beat's or other unit's name for its code (the code itself where none is
+    known): pages show names, with the code beside them only as a detail."""
+    if not code:
+        return ""
+    return name_of(kind, code) or code
