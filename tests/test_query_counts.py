@@ -110,7 +110,7 @@ BASELINE: dict[str, int] = {
     "GET /calls/": 10,
     "GET /calls/<str:call_id>/": 12,  # + the grid's and the beat's names
     "GET /command/": 6,
-    "GET /command/<str:station>/board/": 17,
+    "GET /command/<str:station>/board/": 18,  # + the grids to filter by
     "GET /command/<str:station>/board.json": 13,
     "GET /command/<str:station>/duty/": 14,
     "GET /command/<str:station>/reporters/": 11,
