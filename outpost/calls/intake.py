@@ -100,4 +100,4 @@ def _phone(raw: str) -> str:
     try:
         return normalize_phone(raw)
     except FieldProblem as problem:
-        raise RowError("caller_phone", problem.zh) from None
+        raise RowError("caller_phone", str(problem)) from None

@@ -74,7 +74,10 @@ def _set_field(person: Person, name: str, value: Any) -> None:
         elif name in EDITABLE:
             setattr(person, name, value)
     except FieldProblem as problem:
-        raise ValidationError({problem.field: problem.zh}) from None
+        message = problem.message
+        raise ValidationError(
+            {problem.field: ValidationError(message.template, params=message.params or None)}
+        ) from None
 
 
 def _set_address(person: Person, address: StandardAddress) -> None:
