@@ -83,6 +83,6 @@ def malformed_body(request: HttpRequest, message: Promise = MALFORMED) -> HttpRe
     detail = api_detail(message)
     if request.path.startswith("/api/"):
         return JsonResponse(detail, status=400)
-    zh, en = (escape(detail[key]) for key in ("detail", "detail_en"))
-    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{zh}</p><p>{en}</p>"
+    both = "".join(f"<p>{escape(text)}</p>" for text in detail.values())
+    page = f"<!doctype html><meta charset=utf-8><title>400</title>{both}"
     return HttpResponse(page, status=400)

@@ -47,6 +47,13 @@ def _is_pair(node: ast.Tuple) -> bool:
     return len(chinese) == 1 and len(english) == 1
 
 
+def _written_details(node: ast.Dict) -> bool:
+    """{"detail": "…", "detail_en": "…"} with both texts written out in the code."""
+    texts = {_text(k): v for k, v in zip(node.keys, node.values, strict=True) if k}
+    written = (ast.Constant, ast.JoinedStr)
+    return all(isinstance(texts.get(key), written) for key in ("detail", "detail_en"))
+
+
 def _findings(node: ast.AST) -> Iterator[str]:
     if isinstance(node, ast.Attribute) and node.attr in ("zh", "en"):
         yield f"picks .{node.attr}"
@@ -54,6 +61,10 @@ def _findings(node: ast.AST) -> Iterator[str]:
         yield f"passes {node.arg}="
     elif isinstance(node, ast.arg) and node.arg in ("zh", "en"):
         yield f"takes a parameter {node.arg}"
+    elif isinstance(node, ast.Name) and node.id in ("zh", "en"):
+        yield f"names a variable {node.id}"
+    elif isinstance(node, ast.Dict) and _written_details(node):
+        yield 'writes {"detail": …, "detail_en": …} by hand (use core.i18n.api_detail)'
     elif isinstance(node, ast.Dict) and {"zh", "en"} <= {_text(k) for k in node.keys if k}:
         yield 'builds {"zh": …, "en": …}'
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -82,6 +93,8 @@ def test_it_would_catch_a_new_pair() -> None:
         'if get_language().startswith("zh"): pass\n'
         'TEXT = {"zh": "空", "en": "empty"}\n'
         "shown = problem.zh\n"
+        'zh, en = "请求过大", "Request too large"\n'
+        'CONFLICT = {"detail": "已处理", "detail_en": "Someone acted first"}\n'
     )
     kinds = {finding.split(" ")[0] for node in ast.walk(tree) for finding in _findings(node)}
-    assert kinds == {"passes", "pairs", "branches", "builds", "picks"}
+    assert kinds == {"passes", "pairs", "branches", "builds", "picks", "names", "writes"}
