@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.context import current_context, stored_user
@@ -194,7 +195,7 @@ def _bad_head(head_hash: str) -> str:
             "where": where,
             "origin": origin.pk,
         }
-    return _(
+    return gettext(
         "The head does not match the last row: rows at the end were removed, or the last row "
         "was changed and its hash recomputed"
     )
@@ -206,7 +207,7 @@ def _anchor_problem(head: AccessLogHead) -> str:
         return ""
     prune = AccessLogEntry.objects.filter(action="prune").order_by("-id").first()
     if prune is None or prune.object_key != str(head.anchor_id):
-        return _(
+        return gettext(
             "The chain's starting point (anchor) has no prune record: the earliest rows may "
             "have been removed"
         )

@@ -7,7 +7,7 @@ shown, in the language active then. Stored events are kept as a code and JSON pa
 rendered through the owning app's `code → message` table, so the stored row never holds prose.
 Management commands speak the configured language (`OUTPOST_LANGUAGE`, else LANGUAGE_CODE)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -60,7 +60,9 @@ class TextList:
 
     __slots__ = ("items", "separator")
 
-    def __init__(self, items: "list[Text | str]", separator: str | Promise | None = None) -> None:
+    def __init__(
+        self, items: "Sequence[Text | str | Promise]", separator: str | Promise | None = None
+    ) -> None:
         self.items = items
         self.separator = separator if separator is not None else _LIST_SEPARATOR
 

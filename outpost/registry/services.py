@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,7 +76,11 @@ def _set_field(person: Person, name: str, value: Any) -> None:
     except FieldProblem as problem:
         message = problem.message
         raise ValidationError(
-            {problem.field: ValidationError(message.template, params=message.params or None)}
+            {
+                problem.field: ValidationError(
+                    cast(Any, message.template), params=message.params or None
+                )
+            }
         ) from None
 
 
