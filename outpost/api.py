@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,6 +18,7 @@ from outpost.areas.api import router as geo_router
 from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
+from outpost.core.i18n import Text, TextList, api_detail
 from outpost.instructions.api import router as instructions_router
 from outpost.registry.api import router as registry_router
 from outpost.registry.lookups import TooManyLookups
@@ -58,40 +60,43 @@ api = OutpostAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, zh: str, en: str, **extra: object) -> HttpResponse:
-    return api.create_response(request, {"detail": zh, "detail_en": en, **extra}, status=status)
+def _error(
+    request: HttpRequest, status: int, message: Text | TextList | Promise, **extra: object
+) -> HttpResponse:
+    """A refusal in both of the API's languages (`detail` Chinese, `detail_en` English)."""
+    return api.create_response(request, {**api_detail(message), **extra}, status=status)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "未找到，或不在您的辖区内", "Not found, or outside your area")
+    return _error(request, 404, _("Not found, or outside your area"))
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "您没有执行此操作的权限", "You may not do this")
+    return _error(request, 403, _("You may not do this"))
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "请先登录", "Authentication required")
+    return _error(request, 401, _("Authentication required"))
 
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    with translation.override("zh-hans"):
-        zh = "；".join(exc.messages)
-    with translation.override("en"):
-        en = "; ".join(exc.messages)
-    return _error(request, 422, zh, en)
+    errors = [e for es in exc.error_dict.values() for e in es] if hasattr(exc, "error_dict") else []
+    texts = [Text(e.message, **(e.params or {})) for e in errors or exc.error_list]
+    return _error(request, 422, TextList(texts, separator=_("; ")))
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own refusals (such as a missing CSRF token), in both languages."""
     if exc.status_code == 403 and "CSRF" in str(exc):
-        return _error(request, 403, "请求被拒绝：缺少或无效的 CSRF 令牌", f"Refused: {exc}")
-    return _error(request, exc.status_code, f"请求无法处理：{exc}", str(exc))
+        return _error(request, 403, Text(_("Refused: %(error)s"), error=exc))
+    return _error(
+        request, exc.status_code, Text(_("Cannot handle the request: %(error)s"), error=exc)
+    )
 
 
 @api.exception_handler(NinjaValidationError)
@@ -99,31 +104,26 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     fields = [
         {"field": _field_name(e.get("loc", [])), "message_en": e.get("msg", "")} for e in exc.errors
     ]
-    names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
+    names = [f["field"] for f in fields if f["field"]]
+    message = Text(_("Invalid request parameters: %(names)s"), names=TextList(names))
     return _error(
-        request, 422, f"请求参数有误：{names}", "Invalid request parameters", errors=fields
+        request, 422, message if names else _("Invalid request parameters"), errors=fields
     )
 
 
 @api.exception_handler(CaseConflict)
 def conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
-    return _error(
-        request,
-        409,
-        "案件已被他人处理，请刷新后重试",
-        "Someone else changed this case first; reload and try again",
-    )
+    return _error(request, 409, _("Someone else changed this case first; reload and try again"))
 
 
 @api.exception_handler(TooManyLookups)
 def too_many_lookups(request: HttpRequest, exc: TooManyLookups) -> HttpResponse:
     minutes = max(1, -(-exc.wait // 60))
-    response = _error(
-        request,
-        429,
-        f"按身份证号或手机号查询过于频繁，请 {minutes} 分钟后再试",
-        f"Too many lookups by ID or phone number; try again in {minutes} minutes",
+    message = Text(
+        _("Too many lookups by ID or phone number; try again in %(minutes)s minutes"),
+        minutes=minutes,
     )
+    response = _error(request, 429, message)
     response["Retry-After"] = str(exc.wait)
     return response
 
@@ -150,23 +150,18 @@ def create_token(request: HttpRequest, body: TokenIn) -> Any:
     try:
         issued = issue_token(request, body.username, body.password, body.code)
     except LockedOut as locked:
-        response = _error(
-            request,
-            429,
-            f"登录失败次数过多，请 {locked.minutes} 分钟后再试",
-            f"Too many failed sign-ins; try again in {locked.minutes} minutes",
+        message = Text(
+            _("Too many failed sign-ins; try again in %(minutes)s minutes"), minutes=locked.minutes
         )
+        response = _error(request, 429, message)
         response["Retry-After"] = str(locked.seconds)
         return response
     except SecondFactorNeeded:
         return _error(
-            request,
-            401,
-            "需要有效的动态验证码（未设置的请先在网页上设置两步验证）",
-            "A valid authenticator code is required (set one up on the web first)",
+            request, 401, _("A valid authenticator code is required (set one up on the web first)")
         )
     if issued is None:
-        return _error(request, 401, "用户名或密码错误", "Wrong user name or password")
+        return _error(request, 401, _("Wrong user name or password"))
     token, row = issued
     return {"token": token, "expires_at": row.expires_at}
 

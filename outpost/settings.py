@@ -154,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The language of management commands' messages (pages follow the reader's browser).
+OUTPOST_LANGUAGE = env_choice("OUTPOST_LANGUAGE", ("zh-hans", "en"), LANGUAGE_CODE)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -11,8 +11,11 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.signin import SEEN, has_authenticator, is_verified, needs_second_factor
+from outpost.core.i18n import api_detail
 
 TOUCH_EVERY = 60  # seconds: how stale the last-seen time may get before it is saved again
 OPEN_NAMES = ("logout", "accounts:second_factor", "accounts:enrol", "set_language")
@@ -34,7 +37,7 @@ class SignInMiddleware:
         if seen and now - seen > settings.OUTPOST_SESSION_IDLE_SECONDS:
             request.outpost_logout_reason = "idle"  # type: ignore[attr-defined]
             logout(request)
-            return _away(request, "login", 401, "登录已超时，请重新登录", "Session timed out")
+            return _away(request, "login", 401, _("Session timed out"))
         if not seen or now - seen >= TOUCH_EVERY:
             request.session[SEEN] = now
         return None
@@ -46,7 +49,7 @@ class SignInMiddleware:
         if not user.is_authenticated or not needs_second_factor(user):  # signed in: see __call__
             return None
         target = "accounts:second_factor" if has_authenticator(user) else "accounts:enrol"
-        return _away(request, target, 401, "请先完成两步验证", "Second factor required")
+        return _away(request, target, 401, _("Second factor required"))
 
 
 def _is_open(path: str) -> bool:
@@ -60,8 +63,8 @@ def _open_paths() -> frozenset[str]:
     return frozenset(reverse(name) for name in OPEN_NAMES)
 
 
-def _away(request: HttpRequest, name: str, status: int, zh: str, en: str) -> HttpResponse:
+def _away(request: HttpRequest, name: str, status: int, message: Promise) -> HttpResponse:
     """The API answers in JSON; pages go to `name`, coming back afterwards."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": zh, "detail_en": en}, status=status)
+        return JsonResponse(api_detail(message), status=status)
     return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")

@@ -88,7 +88,7 @@ def call_detail(request: SignedInRequest, call_id: str) -> dict[str, Any]:
         "address": address.full_text if address else "",
         "grid_code": call.grid_code,
         "beat_code": call.beat_code,
-        "reason": call.reason,
+        "reason": call.reason_text,
         "case_number": call.case.number if call.case else "",
         "imported_at": call.imported_at,
     }

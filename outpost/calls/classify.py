@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from outpost.calls.reasons import Reason
+
 POLICE = "police"
 DIVERT = "divert"
 
@@ -219,7 +221,7 @@ class Decision:
 
     decision: str  # "divert" or "police"
     subtype: str  # a 09xx sub-type when diverted, "" for police
-    reason: str  # short, in Chinese
+    reason: Reason  # a code and parameters, rendered when read
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
@@ -260,21 +262,22 @@ def resolve(found: list[Situation]) -> Decision:
     beaten: set[str] = set().union(*(OVERRIDES.get(code, frozenset()) for code in subtypes))
     left = subtypes - beaten
     if not left:
-        return Decision(POLICE, "", "无法判断，留给公安")
+        return Decision(POLICE, "", Reason("undecided"))
     if len(left) > 1:
         names = "／".join(s.name for s in found if s.subtype in left)
-        return Decision(POLICE, "", f"情形冲突（{names}），留给公安")
+        return Decision(POLICE, "", Reason("conflict", {"names": names}))
     chosen = next(s for s in found if s.subtype in left)
-    return Decision(DIVERT, chosen.subtype, f"{SUBTYPE_NAMES[chosen.subtype]}：{chosen.name}")
+    situation = {"subtype": SUBTYPE_NAMES[chosen.subtype], "situation": chosen.name}
+    return Decision(DIVERT, chosen.subtype, Reason("divert", situation))
 
 
 def classify_call(content: str) -> Decision:
     """Divert the call to a 09xx sub-type only when it is plainly safe and plainly one thing."""
     text = normalise(content)
     if not text:
-        return Decision(POLICE, "", "内容为空，留给公安")
+        return Decision(POLICE, "", Reason("empty"))
     danger = find_danger(text)
     if danger:
         kind, cue = danger
-        return Decision(POLICE, "", f"危险信号：{cue}（{kind}）")
+        return Decision(POLICE, "", Reason("danger", {"cue": cue, "kind": kind}))
     return resolve(find_situations(text))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from outpost.registry.imports.base import text
 from outpost.registry.tabular import TableRow, read_table
@@ -32,10 +33,12 @@ _CALL_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
 
 
 class RowError(Exception):
-    """A row that cannot be handled: the field at fault and why, in Chinese."""
+    """A row that cannot be handled: the field at fault (with its Chinese header) and why."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}（{LABELS.get(field, field)}）：{reason}")
+        label = LABELS.get(field, field)
+        message = gettext("%(name)s (%(label)s): %(reason)s")
+        super().__init__(message % {"name": field, "label": label, "reason": reason})
         self.field = field
 
 
@@ -58,15 +61,18 @@ def parse_call(values: Mapping[str, object]) -> IncomingCall:
     row = dict(values)
     call_id = text(row, "call_id")
     if not call_id:
-        raise RowError("call_id", "不能为空")
+        raise RowError("call_id", gettext("must not be empty"))
     if not _CALL_ID.match(call_id):
-        raise RowError("call_id", f"格式不对：{call_id[:50]}（应为字母、数字和连字符，至多40位）")
+        why = gettext(
+            "malformed: %(value)s (letters, digits and hyphens, at most 40 characters)"
+        ) % {"value": call_id[:50]}
+        raise RowError("call_id", why)
     location = text(row, "location_text")
     if len(location) > MAX_LOCATION:
-        raise RowError("location_text", f"超过{MAX_LOCATION}字")
+        raise RowError("location_text", _longer_than(MAX_LOCATION))
     content = text(row, "content")
     if len(content) > MAX_CONTENT:
-        raise RowError("content", f"超过{MAX_CONTENT}字")
+        raise RowError("content", _longer_than(MAX_CONTENT))
     return IncomingCall(
         call_id=call_id,
         received_at=parse_time(row.get("received_at")),
@@ -74,6 +80,10 @@ def parse_call(values: Mapping[str, object]) -> IncomingCall:
         location_text=location,
         content=content,
     )
+
+
+def _longer_than(limit: int) -> str:
+    return gettext("longer than %(n)s characters") % {"n": limit}
 
 
 def parse_time(raw: object) -> dt.datetime:
@@ -84,13 +94,12 @@ def parse_time(raw: object) -> dt.datetime:
     else:
         written = str(raw or "").strip()
         if not written:
-            raise RowError("received_at", "不能为空")
+            raise RowError("received_at", gettext("must not be empty"))
         try:
             when = dt.datetime.fromisoformat(written.replace("/", "-"))
         except ValueError:
-            raise RowError(
-                "received_at", f"无法识别的时间：{written[:40]}（应如 2026-11-18 07:12:00）"
-            ) from None
+            why = gettext("unrecognised time: %(value)s (expected e.g. 2026-11-18 07:12:00)")
+            raise RowError("received_at", why % {"value": written[:40]}) from None
     return when if timezone.is_aware(when) else timezone.make_aware(when)
 
 
@@ -100,4 +109,4 @@ def _phone(raw: str) -> str:
     try:
         return normalize_phone(raw)
     except FieldProblem as problem:
-        raise RowError("caller_phone", problem.zh) from None
+        raise RowError("caller_phone", str(problem)) from None

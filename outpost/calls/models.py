@@ -40,7 +40,11 @@ class Call(models.Model):
     )
     grid_code = models.CharField(_("grid code"), max_length=15, blank=True, db_index=True)
     beat_code = models.CharField(_("beat code"), max_length=12, blank=True, db_index=True)
-    reason = models.CharField(_("reason"), max_length=200)
+    # Why: a code of calls.reasons.REASONS and its JSON parameters, rendered when read
+    # (`reason_text`); `reason` holds the Chinese text of calls stored before codes existed.
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason_code = models.CharField(_("reason code"), max_length=16, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),
@@ -71,6 +75,15 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.call_id
+
+    @property
+    def reason_text(self) -> str:
+        """Why it was diverted or kept, in the reader's language."""
+        from outpost.calls.reasons import Reason
+
+        if not self.reason_code:
+            return self.reason
+        return str(Reason.from_stored(self.reason_code, self.reason_params))
 
     @classmethod
     def scope_q(cls, scope: Scope) -> models.Q:

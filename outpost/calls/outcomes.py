@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from outpost.calls.classify import DIVERT
 
 OUTPUT_COLUMNS = ("call_id", "decision", "subtype", "addr_id", "grid_code", "reason")
@@ -36,7 +38,10 @@ class Outcome:
     @property
     def explained_reason(self) -> str:
         if self.error:
-            return f"第{self.row}行 {self.error}；未处理，留给公安"
+            return gettext("Row %(row)s %(error)s; not handled, left with the police") % {
+                "row": self.row,
+                "error": self.error,
+            }
         return self.reason
 
     def as_dict(self) -> dict[str, object]:
@@ -84,12 +89,15 @@ class Summary:
         return [(code, self.names.get(code, ""), n) for code, n in sorted(self.diverted.items())]
 
     def lines(self) -> list[str]:
-        per_subtype = "，".join(f"{code} {name} {n}" for code, name, n in self.per_subtype())
+        per_subtype = gettext(", ").join(f"{c} {name} {n}" for c, name, n in self.per_subtype())
         return [
-            f"行数：{self.rows}",
-            f"分流：{sum(self.diverted.values())}（{per_subtype or '无'}）",
-            f"留给公安：{self.police}（其中有错误的行 {self.errors}）",
-            f"地址匹配：{self.matched}/{self.rows}（{self.matched_share:.1%}）",
+            gettext("Rows: %(n)s") % {"n": self.rows},
+            gettext("Diverted: %(n)s (%(per_subtype)s)")
+            % {"n": sum(self.diverted.values()), "per_subtype": per_subtype or gettext("none")},
+            gettext("Left with the police: %(n)s (rows with errors among them: %(errors)s)")
+            % {"n": self.police, "errors": self.errors},
+            gettext("Addresses matched: %(matched)s/%(rows)s (%(share)s)")
+            % {"matched": self.matched, "rows": self.rows, "share": f"{self.matched_share:.1%}"},
         ]
 
 

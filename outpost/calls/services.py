@@ -26,9 +26,12 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
@@ -36,6 +39,7 @@ from outpost.calls.classify import DIVERT, POLICE, classify_call
 from outpost.calls.intake import IncomingCall, RowError, parse_call
 from outpost.calls.models import Call
 from outpost.calls.outcomes import Outcome
+from outpost.calls.reasons import Reason
 from outpost.cases.actors import DESK_110
 from outpost.cases.models import Case, Source, SubType
 from outpost.cases.services import NewCase, act, report_case
@@ -48,7 +52,7 @@ from outpost.registry.models import StandardAddress
 from outpost.registry.tabular import TableRow
 
 DIVERSION_CATEGORY = "09"
-OTHER_AREA = "该警情已由他人录入，详情不在您的辖区内"
+OTHER_AREA = _("This call was entered by someone else; its details are outside your area")
 
 
 class Area:
@@ -95,14 +99,12 @@ class Batch:
 class Plan:
     decision: str
     subtype: str
-    reason: str
+    reason: Reason
     address: StandardAddress | None
 
-    def kept(self, why: str) -> "Plan":
+    def kept(self, why: Reason) -> "Plan":
         """Back to the police, saying why and what the classifier had said."""
-        return replace(
-            self, decision=POLICE, subtype="", reason=f"{why}，留给公安（{self.reason}）"
-        )
+        return replace(self, decision=POLICE, subtype="", reason=self.reason.kept(why))
 
 
 def divert_calls(rows: list[TableRow], *, actor: User | None = None) -> list[Outcome]:
@@ -153,7 +155,8 @@ def _divert_new(incoming: IncomingCall, batch: Batch) -> Call:
                 with transaction.atomic():
                     case = _open_case(incoming, plan, batch)
             except ValidationError as error:
-                plan = plan.kept(f"无法生成事件（{'；'.join(error.messages)}）")
+                errors = gettext("; ").join(error.messages)
+                plan = plan.kept(Reason("case_refused", {"errors": errors}))
         call = Call.objects.create(**_call_fields(incoming, plan, case, batch))
         record_change(
             actor=batch.actor,
@@ -180,23 +183,23 @@ def _address(location: str, matcher: AddressMatcher) -> StandardAddress | None:
     return StandardAddress.objects.filter(code=code).first() if code else None
 
 
-def _doubt(plan: Plan, batch: Batch) -> str:
-    """Why a call the classifier would divert must stay with the police; "" when none."""
+def _doubt(plan: Plan, batch: Batch) -> Reason | None:
+    """Why a call the classifier would divert must stay with the police; None when none."""
     address = plan.address
     bounded = batch.area.scope is not None and not batch.area.scope.everything
     if bounded and (address is None or not batch.area.holds(address.grid_code, address.beat_code)):
         # One answer for a place outside the actor's area and one that matches nothing, so the
         # desk cannot be used to probe which places of other areas are standard addresses.
-        return "地址不在您的辖区内"
+        return Reason("outside_area")
     if address is None:
-        return "地址无法匹配到标准地址"
+        return Reason("no_address")
     if not address.grid_code:
-        return "地址不在本区网格内"
+        return Reason("outside_grids")
     if not batch.area.holds(address.grid_code, address.beat_code):
-        return "地址不在您的辖区内"
+        return Reason("outside_area")
     if plan.subtype not in batch.subtypes:
-        return f"事件类型{plan.subtype}未启用"
-    return ""
+        return Reason("subtype_off", {"subtype": plan.subtype})
+    return None
 
 
 def _open_case(incoming: IncomingCall, plan: Plan, batch: Batch) -> Case:
@@ -220,7 +223,12 @@ def _open_case(incoming: IncomingCall, plan: Plan, batch: Batch) -> Case:
     if case.address_id is None:
         case.address = address
         case.save(update_fields=["address"])
-    comment = f"110警情 {incoming.call_id} 分流：{plan.reason}"
+    # The case's timeline keeps the comment as written, so it is written in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = gettext("110 call %(call)s diverted: %(reason)s") % {
+            "call": incoming.call_id,
+            "reason": plan.reason,
+        }
     case = act(case, "accept", actor=batch.acting, comment=comment)
     return act(case, "dispatch", actor=batch.acting, payload={})
 
@@ -245,7 +253,8 @@ def _call_fields(
         "address": address,
         "grid_code": address.grid_code if address else "",
         "beat_code": address.beat_code if address else "",
-        "reason": plan.reason[:200],
+        "reason_code": plan.reason.code,
+        "reason_params": plan.reason.stored(),
         "case": case,
         "imported_by": stored_user(batch.actor),
         "imported_at": timezone.now(),
@@ -272,11 +281,11 @@ def _outcome(row: int, call: Call, batch: Batch) -> Outcome:
         decision=call.decision,
         subtype=call.subtype,
         subtype_name=subtype.name if subtype else "",
-        reason=call.reason,
+        reason=call.reason_text,
     )
     if not batch.area.holds(call.grid_code, call.beat_code):
         mine = batch.actor is not None and call.imported_by_id == batch.actor.pk
-        return answer if mine else replace(answer, reason=OTHER_AREA)
+        return answer if mine else replace(answer, reason=str(OTHER_AREA))
     return replace(
         answer,
         addr_id=call.address.code if call.address else "",

@@ -49,7 +49,7 @@ def _divert(request: SignedInRequest, form: DivertForm) -> list[Outcome] | None:
     try:
         rows = read_calls(upload.read(), upload.name)
     except TableError as error:
-        form.add_error("file", error.zh)
+        form.add_error("file", str(error))
         return None
     return divert_calls(rows, actor=request.user)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.context import current_context, stored_user
@@ -146,7 +147,10 @@ def _snapshot() -> tuple[AccessLogHead, int]:
 
 
 def _changed(n: int, entry: AccessLogEntry) -> str:
-    return f"第 {n} 条（id={entry.pk}）被改动：内容与其哈希不符"
+    return _("Row %(n)s (id=%(id)s) was changed: its content does not match its hash") % {
+        "n": n,
+        "id": entry.pk,
+    }
 
 
 def _broken_link(n: int, entry: AccessLogEntry, previous: str, head_hash: str) -> str:
@@ -154,31 +158,47 @@ def _broken_link(n: int, entry: AccessLogEntry, previous: str, head_hash: str) -
     belong (inserted), the rows are out of order, or a row before it is missing (removed)."""
     following = AccessLogEntry.objects.filter(id__gt=entry.pk).order_by("id").first()
     if following is not None and following.prev_hash == previous:
-        return f"第 {n} 条（id={entry.pk}）是插入的：它前后的两条本身首尾相接"
+        return _(
+            "Row %(n)s (id=%(id)s) was inserted: the rows before and after it chain onto "
+            "each other"
+        ) % {"n": n, "id": entry.pk}
     origin = AccessLogEntry.objects.filter(row_hash=entry.prev_hash).first()
     if origin is not None and origin.pk < entry.pk:
         # Two rows chain onto `origin`: the branch that leads to the head is the real one.
         newest = AccessLogEntry.objects.filter(row_hash=head_hash).first()
         if newest is not None and origin.pk < newest.pk < entry.pk:
-            return f"第 {n} 条（id={entry.pk}）是插入的：它接在更早的 id={origin.pk} 之后"
+            return _(
+                "Row %(n)s (id=%(id)s) was inserted: it chains onto the earlier id=%(origin)s"
+            ) % {"n": n, "id": entry.pk, "origin": origin.pk}
         intruder = AccessLogEntry.objects.filter(id__gt=origin.pk).order_by("id").first()
         assert intruder is not None  # `entry` itself comes after `origin`
-        return f"id={intruder.pk} 起的记录是插入的：之后的 id={entry.pk} 接在 id={origin.pk} 之后"
+        return _(
+            "The rows from id=%(intruder)s were inserted: the later id=%(id)s chains onto "
+            "id=%(origin)s"
+        ) % {"intruder": intruder.pk, "id": entry.pk, "origin": origin.pk}
     if origin is not None:
-        return f"第 {n} 条（id={entry.pk}）顺序被调换：它接在更晚的 id={origin.pk} 之后"
-    return (
-        f"第 {n} 条（id={entry.pk}）与前一条接不上：它之前缺少记录（被删除），"
-        "或前一条被改动后重算了哈希"
-    )
+        return _(
+            "Row %(n)s (id=%(id)s) is out of order: it chains onto the later id=%(origin)s"
+        ) % {"n": n, "id": entry.pk, "origin": origin.pk}
+    return _(
+        "Row %(n)s (id=%(id)s) does not chain onto the row before it: rows before it are "
+        "missing (removed), or the row before was changed and its hash recomputed"
+    ) % {"n": n, "id": entry.pk}
 
 
 def _bad_head(head_hash: str) -> str:
     origin = AccessLogEntry.objects.filter(row_hash=head_hash).first()
     if origin is not None:
         intruder = AccessLogEntry.objects.filter(id__gt=origin.pk).order_by("id").first()
-        where = f"id={intruder.pk}" if intruder else "末尾"
-        return f"{where} 起的记录是插入的：链头停在 id={origin.pk}"
-    return "链头与最后一条不符：末尾的记录被删除，或最后一条被改动后重算了哈希"
+        where = f"id={intruder.pk}" if intruder else _("the end")
+        return _("The rows from %(where)s were inserted: the head stops at id=%(origin)s") % {
+            "where": where,
+            "origin": origin.pk,
+        }
+    return gettext(
+        "The head does not match the last row: rows at the end were removed, or the last row "
+        "was changed and its hash recomputed"
+    )
 
 
 def _anchor_problem(head: AccessLogHead) -> str:
@@ -187,9 +207,14 @@ def _anchor_problem(head: AccessLogHead) -> str:
         return ""
     prune = AccessLogEntry.objects.filter(action="prune").order_by("-id").first()
     if prune is None or prune.object_key != str(head.anchor_id):
-        return "链的起点（锚点）没有对应的清理记录：最早的记录可能被删除"
+        return gettext(
+            "The chain's starting point (anchor) has no prune record: the earliest rows may "
+            "have been removed"
+        )
     if not prune.purpose.startswith(f"anchor={head.anchor_hash};"):
-        return f"链的起点（锚点）与清理记录（id={prune.pk}）不符"
+        return _(
+            "The chain's starting point (anchor) does not match the prune record (id=%(id)s)"
+        ) % {"id": prune.pk}
     return ""
 
 

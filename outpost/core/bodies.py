@@ -15,17 +15,22 @@ from collections.abc import Callable
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from outpost.core.i18n import api_detail
 
 log = logging.getLogger("outpost.core")
 
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-ZH = "请求内容格式有误，无法读取（例如 multipart 缺少分隔符或字段头损坏）"
-EN = "The request body is malformed and cannot be read (e.g. multipart without a boundary)"
+MALFORMED = _(
+    "The request body is malformed and cannot be read (e.g. multipart without a boundary)"
+)
 # PostgreSQL refuses a NUL character in any text it is given, so one in the path, the query, a
 # form field or a JSON string would turn a lookup into a 500 (SQLite just finds nothing).
-NUL_ZH = "请求中含有空字符（NUL），无法处理"
-NUL_EN = "The request contains a NUL character and cannot be handled"
+NUL = _("The request contains a NUL character and cannot be handled")
 
 
 class MalformedBodyMiddleware:
@@ -43,7 +48,7 @@ class MalformedBodyMiddleware:
                 return malformed_body(request)
         if _carries_nul(request):
             log.info("request with a NUL character refused")
-            return malformed_body(request, NUL_ZH, NUL_EN)
+            return malformed_body(request, NUL)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:
@@ -52,7 +57,7 @@ class MalformedBodyMiddleware:
         checks that refuse it themselves (names) answer first, with their own words."""
         if isinstance(error, DataError) and "NUL" in str(error):
             log.info("request with a NUL character refused by the database")
-            return malformed_body(request, NUL_ZH, NUL_EN)
+            return malformed_body(request, NUL)
         return None
 
 
@@ -62,7 +67,7 @@ def _carries_nul(request: HttpRequest) -> bool:
     if request.method not in ("POST", "PUT", "PATCH"):
         return False
     if request.content_type in FORM_TYPES:
-        uploads = (f for _, files in request.FILES.lists() for f in files)
+        uploads = (f for _key, files in request.FILES.lists() for f in files)
         return _nul_in(request.POST) or any("\x00" in (f.name or "") for f in uploads)
     # JSON writes "\u0000" for it (a raw NUL byte makes the body invalid JSON anyway); "\\u0000"
     # is a backslash and text, so only an odd run of backslashes counts.
@@ -73,8 +78,11 @@ def _nul_in(params: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
 
-def malformed_body(request: HttpRequest, zh: str = ZH, en: str = EN) -> HttpResponse:
+def malformed_body(request: HttpRequest, message: Promise = MALFORMED) -> HttpResponse:
+    # Answered before the request's language is known: both languages, through the catalogue.
+    detail = api_detail(message)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": zh, "detail_en": en}, status=400)
-    page = f"<!doctype html><meta charset=utf-8><title>400</title><p>{zh}</p><p>{en}</p>"
+        return JsonResponse(detail, status=400)
+    both = "".join(f"<p>{escape(text)}</p>" for text in detail.values())
+    page = f"<!doctype html><meta charset=utf-8><title>400</title>{both}"
     return HttpResponse(page, status=400)

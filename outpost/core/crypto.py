@@ -30,6 +30,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from outpost.core.i18n import Text
 
 __all__ = ["TOKEN_PREFIX", "DecryptionError", "decrypt", "encrypt", "keyed_hash"]
 
@@ -42,10 +45,21 @@ _TAG_BYTES = 16
 class DecryptionError(ValueError):
     """A token that cannot be decrypted: malformed, tampered with, or made with another key."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{en} ({zh})")
-        self.zh = zh
-        self.en = en
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    # The reason in one fixed language (logs, the API's two-language answer).
+    @property
+    def zh(self) -> str:
+        return self.message.in_language("zh-hans")
+
+    @property
+    def en(self) -> str:
+        return self.message.in_language("en")
 
 
 @dataclass(frozen=True)
@@ -120,20 +134,24 @@ def encrypt(plaintext: str) -> str:
 def decrypt(token: str) -> str:
     """The text inside a token from `encrypt`; DecryptionError (a ValueError) if it is not one."""
     if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
-        raise DecryptionError("密文格式无法识别", "not an encrypted field token (expected 'v1:…')")
+        raise DecryptionError(Text(_("not an encrypted field token (expected 'v1:…')")))
     try:
         blob = _b64decode(token[len(TOKEN_PREFIX) :])
     except (binascii.Error, ValueError) as exc:
-        raise DecryptionError("密文已损坏", "encrypted field token is not valid base64") from exc
+        raise DecryptionError(Text(_("encrypted field token is not valid base64"))) from exc
     if len(blob) < _NONCE_BYTES + _TAG_BYTES:
-        raise DecryptionError("密文已损坏", "encrypted field token is too short")
+        raise DecryptionError(Text(_("encrypted field token is too short")))
     aesgcm = AESGCM(_keys_for(_master_key()).encryption)
     try:
         data = aesgcm.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _AAD)
     except InvalidTag as exc:
         raise DecryptionError(
-            "密文校验失败：数据被篡改或密钥不符",
-            "encrypted field failed authentication: tampered with or encrypted with another key",
+            Text(
+                _(
+                    "encrypted field failed authentication: tampered with or encrypted with "
+                    "another key"
+                )
+            )
         ) from exc
     return data.decode("utf-8")
 

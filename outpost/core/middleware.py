@@ -3,8 +3,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
 from outpost.core.context import client_address, request_context
+from outpost.core.i18n import Text, api_detail
 
 
 class RequestContextMiddleware:
@@ -45,10 +48,12 @@ class RequestSizeLimitMiddleware:
 
 def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{max(1, limit // 1024)} KB"
-    zh, en = f"请求过大：上限为 {size}", f"Request too large: the limit is {size}"
+    # Answered before the request's language is known: both languages, through the catalogue.
+    detail = api_detail(Text(_("Request too large: the limit is %(size)s"), size=size))
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": zh, "detail_en": en}, status=413)
-    return HttpResponse(f"<!doctype html><title>413</title><p>{zh}</p><p>{en}</p>", status=413)
+        return JsonResponse(detail, status=413)
+    both = "".join(f"<p>{escape(text)}</p>" for text in detail.values())
+    return HttpResponse(f"<!doctype html><title>413</title>{both}", status=413)
 
 
 class MethodNotAllowedPageMiddleware:

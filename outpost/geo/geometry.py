@@ -5,9 +5,12 @@ import math
 from typing import Any
 
 import shapely
+from django.utils.translation import gettext_lazy as _
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
+
+from outpost.core.i18n import Text
 
 # Metres per degree on the WGS-84 ellipsoid near the equator (longitude scaled by cos(lat)).
 M_PER_DEG_LAT = 110_574.0
@@ -42,29 +45,29 @@ def area_m2(geometry: BaseGeometry) -> float:
     return float(to_metric(geometry).area)
 
 
-_VALIDITY_ZH = {
-    "Self-intersection": ("自相交", "self-intersection"),
-    "Ring Self-intersection": ("环自相交", "ring self-intersection"),
-    "Too few points": ("顶点过少", "too few points"),
-    "Invalid Coordinate": ("坐标无效", "invalid coordinate"),
-    "Hole lies outside shell": ("内环位于外环之外", "hole lies outside shell"),
-    "Nested shells": ("外环嵌套", "nested shells"),
-    "Interior is disconnected": ("内部不连通", "interior is disconnected"),
-    "Duplicate Rings": ("重复的环", "duplicate rings"),
+# GEOS's reasons (explain_validity), as people read them.
+_VALIDITY = {
+    "Self-intersection": _("self-intersection"),
+    "Ring Self-intersection": _("ring self-intersection"),
+    "Too few points": _("too few points"),
+    "Invalid Coordinate": _("invalid coordinate"),
+    "Hole lies outside shell": _("hole lies outside shell"),
+    "Nested shells": _("nested shells"),
+    "Interior is disconnected": _("interior is disconnected"),
+    "Duplicate Rings": _("duplicate rings"),
 }
 
 
-def invalid_reason(geometry: BaseGeometry) -> tuple[str, str] | None:
-    """(Chinese, English) description of what is wrong, or None when the polygon is valid."""
+def invalid_reason(geometry: BaseGeometry) -> Text | None:
+    """What is wrong (rendered in the active language), or None when the polygon is valid."""
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        kind = geometry.geom_type
-        return (f"几何类型应为面（Polygon），实为 {kind}", f"must be a polygon, not {kind}")
+        return Text(_("must be a polygon, not %(kind)s"), kind=geometry.geom_type)
     if geometry.is_empty:
-        return ("几何为空", "empty geometry")
+        return Text(_("empty geometry"))
     if geometry.is_valid:
         return None
     detail = explain_validity(geometry)
-    kind, _, where = detail.partition("[")
-    zh, en = _VALIDITY_ZH.get(kind.strip(), (kind.strip(), kind.strip()))
+    kind, _sep, where = detail.partition("[")
+    reason = _VALIDITY.get(kind.strip(), kind.strip())
     at = f" [{where}" if where else ""
-    return (f"边界无效：{zh}{at}", f"invalid boundary: {en}{at}")
+    return Text(_("invalid boundary: %(reason)s%(at)s"), reason=reason, at=at)

@@ -6,6 +6,7 @@ from typing import Any, Literal, get_args
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -14,6 +15,7 @@ from outpost.accounts.scope import get_for_user
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.attachments import read_upload
 from outpost.core.bounds import MAX_COUNT, Moment
+from outpost.core.i18n import api_detail
 from outpost.geo.models import CommandRoom
 from outpost.instructions import queries, services
 from outpost.instructions.models import Instruction, InstructionRecipient, RecipientState
@@ -120,10 +122,7 @@ class ErrorOut(Schema):
     detail_en: str
 
 
-CONFLICT = {
-    "detail": "本单位已有人先处理，请刷新后查看",
-    "detail_en": "Someone of your unit acted first; reload and look again",
-}
+CONFLICT = _("Someone of your unit acted first; reload and look again")
 
 
 def progress_out(instruction: Instruction, user: User) -> dict[str, Any]:
@@ -255,7 +254,7 @@ def sign_on(request: SignedInRequest, pk: int, rid: int) -> Any:
     try:
         services.sign_on(row, actor=request.user)
     except services.InstructionConflict:
-        return Status(409, CONFLICT)
+        return Status(409, api_detail(CONFLICT))
     return _fresh(request, instruction, rid)
 
 
@@ -278,7 +277,7 @@ def report_back(
     try:
         services.report_back(row, actor=request.user, text=text, done=done, files=received)
     except services.InstructionConflict:
-        return Status(409, CONFLICT)
+        return Status(409, api_detail(CONFLICT))
     return Status(201, _fresh(request, instruction, rid))
 
 

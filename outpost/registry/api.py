@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from outpost.accounts.scope import get_for_user, scope_for
 from outpost.accounts.signed_in import SignedInRequest
+from outpost.core.i18n import in_language
 from outpost.registry import lookups, queries
 from outpost.registry.addressing import address_matcher
 from outpost.registry.jobs import IMPORT_ACTION, MAX_UPLOAD, start_import
@@ -57,7 +58,17 @@ class JobOut(Schema):
     rows_total: int
     percent: int
     counts: dict[str, int]
-    error: str
+    error: str  # in Chinese, like the API's other `detail`s
+    error_en: str
+    error_code: str  # a stored event code: import_crashed, or table:<TABLE_ERRORS key>
+
+    @staticmethod
+    def resolve_error(job: ImportJob) -> str:
+        return in_language("zh-hans", lambda: job.error_text)
+
+    @staticmethod
+    def resolve_error_en(job: ImportJob) -> str:
+        return in_language("en", lambda: job.error_text)
 
 
 @router.get("/addresses/match", response=MatchOut, summary="Free text → standard address")

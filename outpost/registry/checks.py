@@ -4,16 +4,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.scope import scope_for
 from outpost.registry.models import House, HouseUse, Person
 from outpost.registry.validators import FieldProblem, parse_id_number
 
+# The flags are stored as these codes and named when shown.
 FLAG_LABELS = {
-    "id_birth_mismatch": "出生日期或性别与身份证号不符",
-    "address_missing": "地址不存在",
-    "outside_collector_grid": "地址不在采集人所属网格内",
-    "possible_group_rental": "居住人数超出房屋面积允许，疑似群租",
+    "id_birth_mismatch": _("Birth date or gender disagrees with the ID number"),
+    "address_missing": _("The address does not exist"),
+    "outside_collector_grid": _("The address is outside the collector's grid"),
+    "possible_group_rental": _(
+        "More occupants than the floor area allows: possibly a group rental"
+    ),
 }
 
 

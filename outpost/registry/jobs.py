@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import task
 
@@ -21,7 +21,7 @@ from outpost.core.xlsx import write_xlsx
 from outpost.registry.forms import ImportForm
 from outpost.registry.imports import TableError, run_import
 from outpost.registry.imports.base import IMPORT_ACTION
-from outpost.registry.models import ImportJob
+from outpost.registry.models import IMPORT_CRASHED, ImportJob
 
 log = logging.getLogger("outpost.registry")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -57,12 +57,8 @@ def import_file_task(job_id: int) -> None:
             # Whatever went wrong, the uploader sees the job end, never "running" forever; the
             # log has the traceback under the reference the message gives.
             log.exception("import failed job=%s error=%s", job_id, type(error).__name__)
-            with translation.override("zh-hans"):  # stored like the other job errors
-                shown = gettext(
-                    "The import stopped unexpectedly (%(error)s). "
-                    "Tell your administrator the reference %(ref)s."
-                ) % {"error": type(error).__name__, "ref": ctx.request_id}
-            _finish(job_id, status="failed", error=shown)
+            params = {"error": type(error).__name__, "ref": ctx.request_id}
+            _finish(job_id, status="failed", error_code=IMPORT_CRASHED, error_params=params)
             raise
 
 
@@ -78,7 +74,8 @@ def _run(job: ImportJob) -> None:
         )
     except TableError as error:
         log.info("import refused job=%s: the file cannot be read", job.pk)
-        _finish(job.pk, status="failed", error=error.zh)
+        code = f"table:{error.code}"
+        _finish(job.pk, status="failed", error_code=code, error_params=error.params)
         return
     log.info("import done job=%s counts=%s", job.pk, result.counts)
     _finish(
@@ -109,7 +106,7 @@ def import_page(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            form.add_error("file", "文件超过 20 MB")
+            form.add_error("file", gettext("The file is over 20 MB"))
         else:
             job = start_import(
                 user=request.user,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outpost.core.i18n import Text
 from outpost.core.masking import mask_id_number, mask_phone
 from outpost.core.models import TimestampedModel
 from outpost.core.protected import ProtectedNumber
@@ -271,6 +272,14 @@ class Organisation(RegistryRecord):
         return self.name
 
 
+# Stored event codes of a failed import job (ImportJob.error_code); "table:<code>" names a
+# registry.tabular.TABLE_ERRORS entry.
+IMPORT_CRASHED = "import_crashed"
+_CRASHED = _(
+    "The import stopped unexpectedly (%(error)s). Tell your administrator the reference %(ref)s."
+)
+
+
 class ImportJob(TimestampedModel):
     """An uploaded file imported in the background, with its progress and per-row report."""
 
@@ -291,7 +300,11 @@ class ImportJob(TimestampedModel):
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     outcomes = models.JSONField(_("row outcomes"), default=list, blank=True)
+    # Why the job failed, stored as a code and its JSON parameters and rendered when shown
+    # (`error_text`); `error` holds the Chinese text of jobs that failed before codes existed.
     error = models.TextField(_("error"), blank=True)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    error_params = models.JSONField(_("error parameters"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -307,6 +320,18 @@ class ImportJob(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename}"
+
+    @property
+    def error_text(self) -> str:
+        """Why the job failed, in the reader's language."""
+        from outpost.registry.tabular import table_error_text
+
+        code, params = self.error_code, self.error_params
+        if code == IMPORT_CRASHED:
+            return str(Text(_CRASHED, **params))
+        if code.startswith("table:"):
+            return str(table_error_text(code.removeprefix("table:"), params))
+        return self.error
 
     @property
     def percent(self) -> int:

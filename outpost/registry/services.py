@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,7 +74,14 @@ def _set_field(person: Person, name: str, value: Any) -> None:
         elif name in EDITABLE:
             setattr(person, name, value)
     except FieldProblem as problem:
-        raise ValidationError({problem.field: problem.zh}) from None
+        message = problem.message
+        raise ValidationError(
+            {
+                problem.field: ValidationError(
+                    cast(Any, message.template), params=message.params or None
+                )
+            }
+        ) from None
 
 
 def _set_address(person: Person, address: StandardAddress) -> None:

@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-__all__ = ["HEADER_SEARCH_ROWS", "Table", "TableError", "TableRow", "read_table"]
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from outpost.core.i18n import Text, TextList
+
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "Table",
+    "TableError",
+    "TableRow",
+    "read_table",
+    "table_error_text",
+]
 
 HEADER_SEARCH_ROWS = 20
 _DELIMITERS = (",", "\t", ";")
@@ -47,16 +59,61 @@ class Table:
     sheet: str = ""  # xlsx: the worksheet read
 
 
-class TableError(Exception):
-    """The file as a whole cannot be read; `zh` (also str()) and `en` say why."""
+# Why a file as a whole cannot be read, by code. An import job stores the code and its JSON
+# parameters (columns are [name, Chinese label] pairs) and renders them when the job is shown.
+TABLE_ERRORS = {
+    "missing_columns": _("missing required column(s): %(columns)s"),
+    "no_header": _(
+        "no header row in the first %(n)s rows "
+        "(at least two column names must be recognised, e.g. %(examples)s)"
+    ),
+    "encoding": _("unrecognised text encoding: save the file as UTF-8 or GBK CSV, or as xlsx"),
+    "not_text": _("the file is not a text CSV file"),
+    "malformed_csv": _("malformed CSV at line %(line)s: %(error)s"),
+    "bad_xlsx": _("cannot read the Excel file: damaged or not xlsx (%(error)s)"),
+    "empty": _("the file is empty"),
+    "legacy_excel": _(
+        "legacy Excel (.xls) and encrypted files are not supported: save as xlsx or CSV"
+    ),
+}
+_COLUMN = _("%(name)s (%(label)s)")
+# The examples name each column as the reader's language calls it (its Chinese header in
+# Chinese, its canonical name in English): the translation picks which parameter to show.
+_EXAMPLE = pgettext_lazy("column example", "%(name)s")
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(zh)
-        self.zh = zh
-        self.en = en
+
+class TableError(Exception):
+    """The file as a whole cannot be read: a `code` from TABLE_ERRORS and JSON `params`;
+    str() says why in the active language."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def message(self) -> Text:
+        return table_error_text(self.code, self.params)
 
     def __str__(self) -> str:
-        return self.zh
+        return str(self.message)
+
+    # The reason in one fixed language, for the API's two-language answer.
+    @property
+    def zh(self) -> str:
+        return self.message.in_language("zh-hans")
+
+    @property
+    def en(self) -> str:
+        return self.message.in_language("en")
+
+
+def table_error_text(code: str, params: Mapping[str, Any]) -> Text:
+    shown = dict(params)
+    for key, item in (("columns", _COLUMN), ("examples", _EXAMPLE)):
+        if key in shown:
+            shown[key] = TextList([Text(item, name=n, label=lb) for n, lb in shown[key]])
+    return Text(TABLE_ERRORS.get(code, code), **shown)
 
 
 def _header_key(text: str) -> str:
@@ -140,9 +197,8 @@ def _build(
             positions[canonical] = i
     missing = [name for name in required if name not in positions]
     if missing:
-        zh = "、".join(f"{_chinese_label(m, aliases)}（{m}）" for m in missing)
-        en = ", ".join(f"{m} ({_chinese_label(m, aliases)})" for m in missing)
-        raise TableError(f"缺少必填列：{zh}", f"missing required column(s): {en}")
+        columns = [[m, _chinese_label(m, aliases)] for m in missing]
+        raise TableError("missing_columns", columns=columns)
     rows: list[TableRow] = []
     for number, raw in numbered:
         if all(_is_blank(v) for v in raw):
@@ -160,12 +216,8 @@ def _build(
 
 
 def _no_header_error(aliases: Mapping[str, Sequence[str]]) -> TableError:
-    examples = "、".join(_chinese_label(c, aliases) for c in list(aliases)[:4])
-    return TableError(
-        f"在前{HEADER_SEARCH_ROWS}行中找不到表头（至少两列的列名应可识别，如：{examples}）",
-        f"no header row in the first {HEADER_SEARCH_ROWS} rows "
-        f"(at least two column names must be recognised, e.g. {', '.join(list(aliases)[:4])})",
-    )
+    examples = [[c, _chinese_label(c, aliases)] for c in list(aliases)[:4]]
+    return TableError("no_header", n=HEADER_SEARCH_ROWS, examples=examples)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,16 +237,13 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError:
-        raise TableError(
-            "无法识别文件编码：请保存为UTF-8或GBK编码的CSV，或xlsx文件",
-            "unrecognised text encoding: save the file as UTF-8 or GBK CSV, or as xlsx",
-        ) from None
+        raise TableError("encoding") from None
 
 
 def _read_csv(data: bytes, aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> Table:
     text, encoding = _decode(data)
     if "\x00" in text:
-        raise TableError("文件不是文本格式的CSV", "the file is not a text CSV file")
+        raise TableError("not_text")
     index = _alias_index(aliases)
     best: tuple[int, str, int] | None = None  # (matched columns, delimiter, header position)
     for delimiter in _DELIMITERS:
@@ -204,7 +253,7 @@ def _read_csv(data: bytes, aliases: Mapping[str, Sequence[str]], required: Seque
             best = (found[1], delimiter, found[0])
     if best is None:
         raise _no_header_error(aliases)
-    _, delimiter, position = best
+    _matched, delimiter, position = best
     records = enumerate(_records(text, delimiter), start=1)
     header: Sequence[object] = ()
     for number, record in records:
@@ -222,10 +271,7 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> Iterator[li
                 return
             yield record
     except csv.Error as exc:
-        raise TableError(
-            f"CSV格式错误（第{reader.line_num}行）：{exc}",
-            f"malformed CSV at line {reader.line_num}: {exc}",
-        ) from None
+        raise TableError("malformed_csv", line=reader.line_num, error=str(exc)) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,10 +284,7 @@ def _open_xlsx(data: bytes, *, data_only: bool) -> Any:
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise TableError(
-            "无法读取Excel文件：文件已损坏或不是xlsx格式",
-            f"cannot read the Excel file: damaged or not xlsx ({exc.__class__.__name__})",
-        ) from None
+        raise TableError("bad_xlsx", error=exc.__class__.__name__) from None
 
 
 def _sheet_rows(ws: Any) -> Iterator[tuple[object, ...]]:
@@ -314,12 +357,9 @@ def read_table(
     """Read an uploaded CSV or xlsx file; TableError if the file as a whole is unusable."""
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if not data:
-        raise TableError("文件为空", "the file is empty")
+        raise TableError("empty")
     if data.startswith(_OLE_MAGIC) or suffix == "xls":
-        raise TableError(
-            "不支持旧版Excel（.xls）或加密的文件：请另存为xlsx或CSV",
-            "legacy Excel (.xls) and encrypted files are not supported: save as xlsx or CSV",
-        )
+        raise TableError("legacy_excel")
     if data.startswith(_XLSX_MAGIC) or suffix in ("xlsx", "xlsm"):
         return _read_xlsx(data, aliases, required)
     return _read_csv(data, aliases, required)

@@ -152,7 +152,7 @@ def test_it_diverts_paraphrased_situations_to_their_subtype(content: str, subtyp
 def test_it_keeps_paraphrased_dangerous_calls_with_the_police(content: str) -> None:
     decision = classify_call(content)
     assert (decision.decision, decision.subtype) == (POLICE, ""), decision.reason
-    assert decision.reason.startswith("危险信号")
+    assert str(decision.reason).startswith("危险信号")
 
 
 @pytest.mark.parametrize("content", DOUBTFUL)
@@ -162,9 +162,9 @@ def test_it_keeps_calls_it_cannot_place_with_the_police(content: str) -> None:
 
 
 def test_it_says_why_in_a_short_chinese_reason() -> None:
-    assert classify_call("有人在小区里挥着刀").reason == "危险信号：刀（凶器）"
-    assert classify_call("隔壁装修电钻从早响到晚").reason == "噪音扰民：装修施工噪音"
-    assert classify_call("你好").reason == "无法判断，留给公安"
+    assert str(classify_call("有人在小区里挥着刀").reason) == "危险信号：刀（凶器）"
+    assert str(classify_call("隔壁装修电钻从早响到晚").reason) == "噪音扰民：装修施工噪音"
+    assert str(classify_call("你好").reason) == "无法判断，留给公安"
 
 
 # Short danger phrases with a person in them, to append to an otherwise divertable call.

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from outpost.accounts.models import Department
 from outpost.calls.models import Call
@@ -157,6 +158,19 @@ def test_it_keeps_a_call_whose_address_cannot_be_matched(tmp_path: Path) -> None
     assert (answer["decision"], answer["addr_id"], answer["grid_code"]) == ("police", "", "")
     assert answer["reason"].startswith("地址无法匹配到标准地址，留给公安")
     assert Case.objects.count() == 0
+    # Stored as a code with its parameters, and read in the reader's language.
+    call = Call.objects.get(call_id=row["call_id"])
+    assert (call.reason, call.reason_code, call.reason_params["why"]) == (
+        "",
+        "kept",
+        {"code": "no_address", "params": {}},
+    )
+    with translation.override("en"):
+        assert call.reason_text.startswith(
+            "The address matches no standard address, left with the police ("
+        )
+    # A call stored before reasons had codes shows the text it was stored with.
+    assert Call(reason="地址不在本区网格内，留给公安").reason_text == "地址不在本区网格内，留给公安"
 
 
 def test_it_reads_the_answer_columns_and_chinese_headers_without_harm(tmp_path: Path) -> None:

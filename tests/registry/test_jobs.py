@@ -197,6 +197,11 @@ def test_it_fails_a_job_whose_file_cannot_be_read_and_says_why(
     status = _status(district_collector, job)
     assert status["status"] == "failed"
     assert CJK.search(status["error"])
+    # Stored as an event code, rendered in the reader's language when read.
+    stored = ImportJob.objects.get(pk=job["id"])
+    assert (stored.error, stored.error_code) == ("", "table:no_header")
+    assert status["error"].startswith("在前20行中找不到表头（至少两列的列名应可识别，如：")
+    assert status["error_en"].startswith("no header row in the first 20 rows")
 
 
 def test_it_shows_the_job_and_its_report_after_an_upload_on_the_page(

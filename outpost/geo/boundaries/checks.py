@@ -12,7 +12,14 @@ from outpost.core.names import name_problem
 from outpost.geo.boundaries.problems import Problem
 from outpost.geo.boundaries.reading import Batch, Record
 from outpost.geo.geometry import area_m2, from_geojson_text, invalid_reason, to_metric
-from outpost.geo.models import Division, Grid, PoliceBeat, PoliceUnit
+from outpost.geo.models import (
+    Division,
+    DivisionLevel,
+    Grid,
+    PoliceBeat,
+    PoliceLevel,
+    PoliceUnit,
+)
 
 DIVISION_PARENT = {
     "city": "province",
@@ -22,16 +29,7 @@ DIVISION_PARENT = {
 }
 DIVISION_PREFIX = {"province": 2, "city": 4, "district": 6, "street": 9, "community": 12}
 UNIT_PARENT = {"sub_bureau": "bureau", "station": "sub_bureau"}
-LEVEL_ZH = {
-    "province": "省",
-    "city": "市",
-    "district": "区",
-    "street": "街道",
-    "community": "社区",
-    "bureau": "市局",
-    "sub_bureau": "分局",
-    "station": "派出所",
-}
+LEVEL_LABELS = {**dict(DivisionLevel.choices), **dict(PoliceLevel.choices)}
 CODE12 = re.compile(r"\d{12}")
 CODE15 = re.compile(r"\d{15}")
 
@@ -120,7 +118,11 @@ def _check_parent(
     if levels[parent] != expected:
         return [
             Problem.of(
-                r.source, r.label, "wrong_parent_level", parent=parent, expected=LEVEL_ZH[expected]
+                r.source,
+                r.label,
+                "wrong_parent_level",
+                parent=parent,
+                expected=LEVEL_LABELS[expected],
             )
         ]
     if not r.code.startswith(parent[: prefixes[expected]]):
@@ -188,8 +190,7 @@ def _geometry_problems(r: Record) -> list[Problem]:
     reason = invalid_reason(r.geometry)
     if reason is None:
         return []
-    zh, en = reason
-    return [Problem(r.source, r.label, "invalid_geometry", zh, en)]
+    return [Problem(r.source, r.label, "invalid_geometry", reason)]
 
 
 def _outside_district(r: Record, district: str, known: Known) -> list[Problem]:

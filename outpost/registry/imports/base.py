@@ -53,7 +53,8 @@ class ImportResult:
 
 
 class Reject(Exception):
-    """A row that cannot go in, with the field at fault and the reason in Chinese."""
+    """A row that cannot go in, with the field at fault and the reason (rendered when raised:
+    in an import job, in the site's language)."""
 
     def __init__(self, field_name: str, reason: str) -> None:
         super().__init__(reason)
@@ -62,7 +63,7 @@ class Reject(Exception):
 
     @classmethod
     def of(cls, problem: FieldProblem) -> "Reject":
-        return cls(problem.field, problem.zh)
+        return cls(problem.field, str(problem))
 
 
 class PlacedAddress(NamedTuple):  # a tuple: cheap to make 45,000 of, and no work for the GC

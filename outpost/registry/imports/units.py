@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from outpost.core.i18n import Text
 from outpost.registry.imports.base import Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import Organisation
@@ -66,7 +69,7 @@ class UnitImporter(KeyedImporter):
         return [*super().merge_writes(), "contact_phone_enc"]
 
     def flush(self) -> None:
-        for key, values in [*((k, v) for k, (_, v) in self.new.items()), *self.changed.items()]:
+        for key, values in [*((k, v) for k, (_f, v) in self.new.items()), *self.changed.items()]:
             phone = self._phones.get(key, "")
             values.update(Organisation.contact_phone.sealed(phone))
         super().flush()
@@ -76,4 +79,5 @@ def _legal_rep(values: dict[str, Any]) -> str:
     try:
         return clean_person_name(text(values, "legal_rep"))
     except FieldProblem as problem:
-        raise Reject("legal_rep", "法定代表人" + problem.zh) from None
+        reason = Text(_("legal representative's %(problem)s"), problem=problem.message)
+        raise Reject("legal_rep", str(reason)) from None

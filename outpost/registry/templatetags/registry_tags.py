@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def flag_label(code: str) -> str:
-    return FLAG_LABELS.get(code, code)
+    return str(FLAG_LABELS.get(code, code))
 
 
 @register.filter

@@ -10,17 +10,19 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from outpost.accounts.models import User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import create_user, grant_role
 from outpost.accounts.signin import reset_second_factor
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Add a user with a role over an area or department."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -46,11 +48,11 @@ class Command(BaseCommand):
             try:
                 user, created = self._add(options)
             except ValidationError as error:
-                raise CommandError("；".join(error.messages)) from None
-        verb = "新建" if created else "已有"
-        self.stdout.write(
-            f"{verb}用户 {user.username}：{Role(options['role']).label} @ {options['scope']}"
-        )
+                raise CommandError(_("; ").join(error.messages)) from None
+        done = _("Created user %(user)s: %(role)s @ %(scope)s") if created else None
+        done = done or _("Existing user %(user)s: %(role)s @ %(scope)s")
+        role = Role(options["role"]).label
+        self.stdout.write(done % {"user": user.username, "role": role, "scope": options["scope"]})
 
     @transaction.atomic
     def _add(self, options: dict[str, Any]) -> tuple[User, bool]:
@@ -68,16 +70,19 @@ class Command(BaseCommand):
     def _reset(self, username: str) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"用户不存在：{username}")
+            raise CommandError(_("No such user: %(user)s") % {"user": username})
         with request_context("command"):
             reset_second_factor(user, actor=None)
-        self.stdout.write(f"已清除 {username} 的验证器；下次登录时重新绑定")
+        self.stdout.write(
+            _("Removed %(user)s's authenticator; they set up a new one at their next sign-in")
+            % {"user": username}
+        )
 
     def _password(self, options: dict[str, Any]) -> str:
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
         else:
-            password = getpass.getpass("密码：")
+            password = getpass.getpass(_("Password: "))
         if not password:
-            raise CommandError("密码不能为空")
+            raise CommandError(_("The password must not be empty"))
         return password

@@ -4,17 +4,18 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from outpost.calls.intake import read_calls
 from outpost.calls.outcomes import summarise, write_outcomes
 from outpost.calls.services import divert_calls
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 from outpost.registry.tabular import TableError
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Divert non-police 110 calls to cases, or keep them with the police."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -26,15 +27,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("zh-hans")
         source: Path = options["input"]
         if not source.exists():
-            raise CommandError(f"文件不存在：{source}")
+            raise CommandError(_("File does not exist: %(path)s") % {"path": source})
         with request_context("command"):
             try:
                 rows = read_calls(source.read_bytes(), source.name)
             except TableError as error:
-                raise CommandError(f"{source}：{error.zh}") from None
+                raise CommandError(
+                    _("%(where)s: %(problem)s") % {"where": source, "problem": error}
+                ) from None
             outcomes = divert_calls(rows)
         options["output"].write_text(write_outcomes(outcomes), encoding="utf-8")
         for line in summarise(outcomes).lines():
@@ -43,4 +45,10 @@ class Command(BaseCommand):
         for outcome in bad:
             self.stderr.write(outcome.explained_reason)
         if bad:
-            raise CommandError(f"{len(bad)} 行有错误，未处理（已留给公安），其余各行已处理")
+            raise CommandError(
+                _(
+                    "%(n)s rows have errors and were not handled (left with the police); "
+                    "the other rows were handled"
+                )
+                % {"n": len(bad)}
+            )

@@ -6,18 +6,19 @@ import logging
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from outpost.cases.supervision import sweep
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.cases.webhooks import deliver_due
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 from outpost.core.loops import run_every
 
 log = logging.getLogger("outpost.cases")
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Run the supervision sweep, or load the case taxonomy."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -36,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with request_context("job"):
             if options["action"] == "load-taxonomy":
-                self.stdout.write(f"事件类型：{load_taxonomy()} 个小类")
+                self.stdout.write(_("Case types: %(n)s sub-types") % {"n": load_taxonomy()})
                 return
             if options["action"] == "deliver":
                 self._deliver()
@@ -59,8 +60,8 @@ class Command(BaseCommand):
             report.escalated,
         )
         self.stdout.write(
-            f"督办：黄牌 {report.cards['yellow']}，红牌 "
-            f"{report.cards['red']}，升级 {report.escalated}"
+            _("Supervision: %(yellow)s yellow cards, %(red)s red cards, %(escalated)s escalated")
+            % {**report.cards, "escalated": report.escalated}
         )
 
     def _deliver(self) -> None:
@@ -72,5 +73,5 @@ class Command(BaseCommand):
             sent["failed"],
         )
         self.stdout.write(
-            f"推送：送达 {sent['delivered']}，待重试 {sent['retry']}，放弃 {sent['failed']}"
+            _("Webhooks: %(delivered)s delivered, %(retry)s to retry, %(failed)s given up") % sent
         )

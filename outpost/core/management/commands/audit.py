@@ -5,17 +5,19 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.core.management.base import CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outpost.core.access import prune_before, verify_chain
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 
 # 《网络安全法》第二十一条: network logs are kept for at least six months.
 MIN_RETENTION_DAYS = 183
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Verify the access log's hash chain, or prune rows older than the retention period."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -30,7 +32,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("zh-hans")
         with request_context("command"):
             if options["action"] == "verify":
                 self._verify()
@@ -40,21 +41,37 @@ class Command(BaseCommand):
     def _verify(self) -> None:
         report = verify_chain()
         if not report.ok:
-            raise CommandError(f"访问日志被篡改：{report.problem}", returncode=1)
-        self.stdout.write(f"访问日志完整：{report.rows} 条，哈希链一致。")
+            raise CommandError(
+                _("The access log has been tampered with: %(problem)s")
+                % {"problem": report.problem},
+                returncode=1,
+            )
+        self.stdout.write(
+            _("The access log is intact: %(n)s rows, the hash chain holds.") % {"n": report.rows}
+        )
 
     def _prune(self, days: int | None) -> None:
         days = settings.OUTPOST_ACCESS_LOG_RETENTION_DAYS if days is None else days
         if days < MIN_RETENTION_DAYS:
             raise CommandError(
-                f"保留期不得少于 {MIN_RETENTION_DAYS} 天（网络日志至少留存六个月）", returncode=2
+                _("Keep at least %(n)s days (network logs are kept for six months at least)")
+                % {"n": MIN_RETENTION_DAYS},
+                returncode=2,
             )
         report = verify_chain()
         if not report.ok:
-            raise CommandError(f"访问日志被篡改，未清理：{report.problem}", returncode=1)
+            raise CommandError(
+                _("The access log has been tampered with; nothing removed: %(problem)s")
+                % {"problem": report.problem},
+                returncode=1,
+            )
         cutoff = timezone.now() - dt.timedelta(days=days)
         removed = prune_before(cutoff)
         when = timezone.localtime(cutoff).date().isoformat()
         self.stdout.write(
-            f"已删除 {when} 之前的访问日志 {removed} 条；其余记录的哈希链保持可验证。"
+            _(
+                "Removed %(n)s access log rows from before %(when)s; "
+                "the rest still verify along the hash chain."
+            )
+            % {"n": removed, "when": when}
         )

@@ -7,23 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outpost.accounts.demo import DEMO_PASSWORD, create_demo_accounts, create_staff_roster
 from outpost.accounts.roles import Role
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 from outpost.geo.boundaries import BoundaryImportRefused, import_boundaries
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Load the 鼓楼区 demo district (boundaries, staff, demo accounts)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--data", type=Path, default=settings.BASE_DIR / "data" / "gulou")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("zh-hans")
         with request_context("command"):
             try:
                 report = import_boundaries(options["data"])
@@ -31,13 +32,22 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(str(p) for p in refused.problems)) from None
             counts = report.counts
             self.stdout.write(
-                f"边界：{counts['grid_created'] + counts['grid_unchanged']} 个网格，"
-                f"{counts['beat_created'] + counts['beat_unchanged']} 个警务区"
+                _("Boundaries: %(grids)s grids, %(beats)s police beats")
+                % {
+                    "grids": counts["grid_created"] + counts["grid_unchanged"],
+                    "beats": counts["beat_created"] + counts["beat_unchanged"],
+                }
             )
             self._load_registry(options["data"])
             self._load_cases()
             staff = create_staff_roster()
-            self.stdout.write(f"人员：新建 {staff} 名网格员/民警（仅用于展示，不能登录）")
+            self.stdout.write(
+                _(
+                    "Staff: %(n)s grid workers and police officers created "
+                    "(for show, they cannot sign in)"
+                )
+                % {"n": staff}
+            )
             accounts = create_demo_accounts()
             self._load_command_room(options["data"])
         self._print_accounts(accounts)
@@ -46,19 +56,17 @@ class Command(BaseCommand):
         """一标三实: addresses first, then the people, houses and organisations on them."""
         from outpost.registry.imports import run_import
 
-        for kind, label in (
-            ("addresses", "标准地址"),
-            ("persons", "实有人口"),
-            ("houses", "实有房屋"),
-            ("units", "实有单位"),
-        ):
+        for kind, label in DEMO_KINDS:
             data, name = _read_demo_file(folder, kind)
             started = time.monotonic()
             result = run_import(kind, data, name)
             c = result.counts
             self.stdout.write(
-                f"{label}：新建 {c['created']}，未变 {c['unchanged']}，合并 {c['merged']}，"
-                f"拒绝 {c['rejected']}（{time.monotonic() - started:.1f} 秒）"
+                _(
+                    "%(label)s: %(created)s created, %(unchanged)s unchanged, %(merged)s merged, "
+                    "%(rejected)s rejected (%(seconds).1f s)"
+                )
+                % {"label": label, **c, "seconds": time.monotonic() - started}
             )
 
     def _load_cases(self) -> None:
@@ -69,8 +77,11 @@ class Command(BaseCommand):
         subtypes = load_taxonomy()
         made = generate_history()
         self.stdout.write(
-            f"事件：{subtypes} 个小类；生成近 90 天历史事件 {made} 件"
-            f"（{time.monotonic() - started:.1f} 秒）"
+            _(
+                "Cases: %(subtypes)s sub-types; %(made)s cases of the last 90 days made "
+                "(%(seconds).1f s)"
+            )
+            % {"subtypes": subtypes, "made": made, "seconds": time.monotonic() - started}
         )
 
     def _load_command_room(self, folder: Path) -> None:
@@ -86,14 +97,20 @@ class Command(BaseCommand):
         outcomes = divert_calls(read_calls(sample.read_bytes(), sample.name))
         diverted = sum(1 for o in outcomes if o.decision == "divert")
         self.stdout.write(
-            f"指挥室：值班表与 8 大员；指令 {made['instructions']} 条，"
-            f"虚拟网格 {made['groups']} 个；110 警情 {len(outcomes)} 条，分流 {diverted} 条"
+            _(
+                "Command room: duty roster and the eight reporters; %(instructions)s instructions, "
+                "%(groups)s virtual grids; %(calls)s 110 calls, %(diverted)s diverted"
+            )
+            % {**made, "calls": len(outcomes), "diverted": diverted}
         )
 
     def _print_accounts(self, accounts: list[Any]) -> None:
         from outpost.accounts.models import RoleAssignment
 
-        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write(
+            "\n"
+            + _("Demo accounts (all with the password %(password)s):") % {"password": DEMO_PASSWORD}
+        )
         for account in accounts:
             scope = RoleAssignment.objects.get(
                 user__username=account.username, role=account.role
@@ -101,11 +118,23 @@ class Command(BaseCommand):
             role = Role(account.role).label
             self.stdout.write(f"  {account.username:<12} {role:<10} {scope} ({account.scope_code})")
         self.stdout.write(
-            "  另有 8 大员账号 baoan、zhiyuan、wuye、kuaidi、waimai、lianluo、tiaojie（同一密码）"
+            "  "
+            + _(
+                "Also the reporters' accounts baoan, zhiyuan, wuye, kuaidi, waimai, lianluo, "
+                "tiaojie (same password)"
+            )
         )
-        self.stdout.write("\n打开 http://127.0.0.1:8000/ 并用以上任一账号登录。")
+        self.stdout.write(
+            "\n" + _("Open http://127.0.0.1:8000/ and sign in with any account above.")
+        )
 
 
+DEMO_KINDS = (
+    ("addresses", gettext_lazy("Standard addresses")),
+    ("persons", gettext_lazy("People")),
+    ("houses", gettext_lazy("Houses")),
+    ("units", gettext_lazy("Organisations")),
+)
 DEMO_FILES = {
     "addresses": "addresses.csv",
     "persons": "persons.csv",

@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 from outpost.geo.boundaries import BoundaryImportRefused, import_boundaries
 from outpost.geo.coords import SUPPORTED_CRS
 from outpost.geo.locator import locate, locate_many
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Import boundaries and locate points in grids and police beats."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -36,7 +37,6 @@ class Command(BaseCommand):
         many.add_argument("--crs", choices=SUPPORTED_CRS, default="wgs84")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("zh-hans")
         with request_context("command"):
             handler = {
                 "import": self._import,
@@ -52,21 +52,30 @@ class Command(BaseCommand):
             for problem in refused.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                f"导入被拒绝：发现 {len(refused.problems)} 个问题，未写入任何数据。"
+                _("Import refused: %(n)s problems found, nothing written.")
+                % {"n": len(refused.problems)}
             ) from None
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
             return
-        verb = "检查通过（试运行，未写入）" if report.dry_run else "导入完成"
-        counts = "，".join(f"{k}={v}" for k, v in sorted(report.counts.items()))
-        self.stdout.write(f"{verb}：{counts}")
+        verb = _("Checked and passed (dry run, nothing written)") if report.dry_run else None
+        counts = _(", ").join(f"{k}={v}" for k, v in sorted(report.counts.items()))
+        self.stdout.write(
+            _("%(where)s: %(problem)s") % {"where": verb or _("Imported"), "problem": counts}
+        )
         if report.slivers:
-            self.stdout.write(f"相邻边界有 {report.slivers} 处细小重叠（在容差内，已接受）")
+            self.stdout.write(
+                _(
+                    "Neighbouring boundaries overlap slightly in %(n)s places "
+                    "(within tolerance, accepted)"
+                )
+                % {"n": report.slivers}
+            )
 
     def _locate(self, options: dict[str, Any]) -> None:
         for name in ("lon", "lat"):
             if not math.isfinite(options[name]):
-                raise CommandError(f"{name} 不是有效数字")
+                raise CommandError(_("%(name)s is not a valid number") % {"name": name})
         location = locate(options["lon"], options["lat"], options["crs"])
         self.stdout.write(json.dumps(location.as_dict(), ensure_ascii=False))
 
@@ -79,18 +88,24 @@ class Command(BaseCommand):
             for row in zip(ids, grids, beats, strict=True):
                 writer.writerow([row[0], row[1] or "", row[2] or ""])
         found = sum(1 for g in grids if g)
-        self.stdout.write(f"已定位 {found}/{len(ids)} 个点，结果写入 {options['output']}")
+        self.stdout.write(
+            _("Located %(found)s of %(total)s points; results written to %(output)s")
+            % {"found": found, "total": len(ids), "output": options["output"]}
+        )
 
 
 def _read_points(path: Path) -> tuple[list[str], list[float], list[float]]:
     if not path.exists():
-        raise CommandError(f"文件不存在：{path}")
+        raise CommandError(_("File does not exist: %(path)s") % {"path": path})
     ids, lons, lats = [], [], []
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = {"id", "lon", "lat"} - set(reader.fieldnames or ())
         if missing:
-            raise CommandError(f"缺少列：{', '.join(sorted(missing))}（需要 id,lon,lat）")
+            raise CommandError(
+                _("Missing columns: %(columns)s (id,lon,lat are needed)")
+                % {"columns": ", ".join(sorted(missing))}
+            )
         for n, row in enumerate(reader, start=2):
             ids.append(row["id"])
             lons.append(_coordinate(row["lon"], n, "lon"))
@@ -104,5 +119,8 @@ def _coordinate(raw: str, row: int, column: str) -> float:
     except (TypeError, ValueError):
         value = math.nan
     if not math.isfinite(value):
-        raise CommandError(f"第 {row} 行：{column} 不是有效数字（{raw!r}），未写入结果文件")
+        raise CommandError(
+            _("Row %(row)s: %(column)s is not a valid number (%(raw)r); no results written")
+            % {"row": row, "column": column, "raw": raw}
+        )
     return value

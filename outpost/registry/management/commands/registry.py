@@ -7,15 +7,16 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from outpost.core.context import request_context
+from outpost.core.i18n import CommandBase
 from outpost.registry.addressing import address_matcher
 from outpost.registry.imports import IMPORTERS, ImportResult, TableError, run_import
 
 
-class Command(BaseCommand):
+class Command(CommandBase):
     help = "Import registry files and match free-text addresses."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -31,7 +32,6 @@ class Command(BaseCommand):
         match.add_argument("output", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate("zh-hans")
         with request_context("command"):
             if options["action"] == "import":
                 self._import(options)
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         try:
             result = run_import(options["kind"], data, name, dry_run=options["dry_run"])
         except TableError as error:
-            raise CommandError(f"{options['file']}：{error.zh}") from None
+            raise CommandError(
+                _("%(where)s: %(problem)s") % {"where": options["file"], "problem": error}
+            ) from None
         if options["report"]:
             write_report(result, options["report"])
         if options["json"]:
@@ -61,13 +63,16 @@ class Command(BaseCommand):
                 others = ";".join(c.addr_id for c in found.candidates)
                 writer.writerow([text, found.addr_id or "", f"{found.score:.3f}", others])
         matched = sum(1 for found in results if found.addr_id)
-        self.stdout.write(f"已匹配 {matched}/{len(texts)} 条地址，结果写入 {options['output']}")
+        self.stdout.write(
+            _("Matched %(matched)s of %(total)s addresses; results written to %(output)s")
+            % {"matched": matched, "total": len(texts), "output": options["output"]}
+        )
 
 
 def read_input(path: Path) -> tuple[bytes, str]:
     """The file's bytes and the name its format is judged by (.xz is unpacked first)."""
     if not path.exists():
-        raise CommandError(f"文件不存在：{path}")
+        raise CommandError(_("File does not exist: %(path)s") % {"path": path})
     if path.suffix == ".xz":
         return lzma.decompress(path.read_bytes()), path.stem
     return path.read_bytes(), path.name
@@ -83,18 +88,18 @@ def write_report(result: ImportResult, path: Path) -> None:
 
 def _summary(result: ImportResult) -> str:
     c = result.counts
-    verb = "检查完成（试运行，未写入）" if result.dry_run else "导入完成"
-    return (
-        f"{verb}：共 {len(result.outcomes)} 行，新建 {c['created']}，合并 {c['merged']}，"
-        f"未变 {c['unchanged']}，拒绝 {c['rejected']}"
-    )
+    verb = _("Checked (dry run, nothing written)") if result.dry_run else _("Imported")
+    return _(
+        "%(verb)s: %(rows)s rows, %(created)s created, %(merged)s merged, "
+        "%(unchanged)s unchanged, %(rejected)s rejected"
+    ) % {"verb": verb, "rows": len(result.outcomes), **c}
 
 
 def _read_texts(path: Path) -> list[str]:
     if not path.exists():
-        raise CommandError(f"文件不存在：{path}")
+        raise CommandError(_("File does not exist: %(path)s") % {"path": path})
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if "text" not in (reader.fieldnames or ()):
-            raise CommandError("输入文件缺少 text 列")
+            raise CommandError(_("The input file has no column named text"))
         return [row["text"] or "" for row in reader]

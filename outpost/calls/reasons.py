@@ -1,0 +1,57 @@
+"""Why a 110 call was diverted or kept with the police: a code and JSON parameters, stored on
+the call and rendered in the reader's language when read (REASONS holds the codes).
+
+The classifier's own words (a situation's name, a danger sign's kind, the matched cue) are
+parameters: they are its Chinese keyword data, quoted as found."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from outpost.core.i18n import render_event
+
+REASONS = {
+    "empty": _("The call is empty; left with the police"),
+    "danger": _("Danger sign: %(cue)s (%(kind)s)"),
+    "undecided": _("Cannot tell; left with the police"),
+    "conflict": _("Situations conflict (%(names)s); left with the police"),
+    "divert": _("%(subtype)s: %(situation)s"),
+    "outside_area": _("The address is outside your area"),
+    "no_address": _("The address matches no standard address"),
+    "outside_grids": _("The address is not in any grid of the district"),
+    "subtype_off": _("Case type %(subtype)s is not in use"),
+    "case_refused": _("No case could be opened (%(errors)s)"),
+    "kept": _("%(why)s, left with the police (%(first)s)"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return render_event(REASONS, self.code, self.params)
+
+    def kept(self, why: "Reason") -> "Reason":
+        """Kept with the police for `why`, after this reason had said otherwise."""
+        return Reason("kept", {"why": why, "first": self})
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON parameters to store beside the code (nested reasons as {code, params})."""
+        return {k: _stored(v) for k, v in self.params.items()}
+
+    @classmethod
+    def from_stored(cls, code: str, params: dict[str, Any]) -> "Reason":
+        return cls(code, {k: _loaded(v) for k, v in params.items()})
+
+
+def _stored(value: Any) -> Any:
+    return {"code": value.code, "params": value.stored()} if isinstance(value, Reason) else value
+
+
+def _loaded(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"code", "params"}:
+        return Reason.from_stored(value["code"], value["params"])
+    return value
