@@ -223,16 +223,20 @@ def _room(request: SignedInRequest, code: str) -> StandardAddress:
     return found
 
 
-def _entry(record: Any) -> tuple[int, dict[str, Any]]:
+def _entry(record: Any) -> Status[dict[str, Any]]:
     if record is None or record.state == "pending":
-        return 202, {"status": "submitted", "detail": str(entries.SUBMITTED), "number": None}
+        return Status(
+            202, {"status": "submitted", "detail": str(entries.SUBMITTED), "number": None}
+        )
     number = getattr(record, edits.KEYS[edits.kind_of(record)])
-    return 201, {"status": "created", "detail": str(_("Saved.")), "number": number}
+    return Status(201, {"status": "created", "detail": str(_("Saved.")), "number": number})
 
 
-def _exists(found: entries.AlreadyOnRecord) -> tuple[int, dict[str, Any]]:
+def _exists(found: entries.AlreadyOnRecord) -> Status[dict[str, Any]]:
     number = getattr(found.record, edits.KEYS[edits.kind_of(found.record)])
-    return 409, {"status": "exists", "detail": str(_("Already on record.")), "number": number}
+    return Status(
+        409, {"status": "exists", "detail": str(_("Already on record.")), "number": number}
+    )
 
 
 @router.get("/registry/addresses", response=list[AddressOut], summary="Find addresses by text")
@@ -249,7 +253,7 @@ def find_addresses(
     response={201: EntryOut, 202: EntryOut, 409: EntryOut},
     summary="Add a person (前端采)",
 )
-def add_person(request: SignedInRequest, body: NewPersonIn) -> tuple[int, dict[str, Any]]:
+def add_person(request: SignedInRequest, body: NewPersonIn) -> Status[dict[str, Any]]:
     _collecting(request)
     new = entries.NewPerson(
         name=body.name,
@@ -273,7 +277,7 @@ def add_person(request: SignedInRequest, body: NewPersonIn) -> tuple[int, dict[s
     response={201: EntryOut, 202: EntryOut, 409: EntryOut},
     summary="Add a house (前端采)",
 )
-def add_house(request: SignedInRequest, body: NewHouseIn) -> tuple[int, dict[str, Any]]:
+def add_house(request: SignedInRequest, body: NewHouseIn) -> Status[dict[str, Any]]:
     _collecting(request)
     if body.use not in HouseUse.values:
         raise ValidationError({"use": _("Choose the house's use.")})
@@ -297,9 +301,7 @@ def add_house(request: SignedInRequest, body: NewHouseIn) -> tuple[int, dict[str
     response={201: EntryOut, 202: EntryOut, 409: EntryOut},
     summary="Add an organisation (前端采)",
 )
-def add_organisation(
-    request: SignedInRequest, body: NewOrganisationIn
-) -> tuple[int, dict[str, Any]]:
+def add_organisation(request: SignedInRequest, body: NewOrganisationIn) -> Status[dict[str, Any]]:
     _collecting(request)
     new = entries.NewOrganisation(
         name=body.name,
@@ -338,7 +340,7 @@ def deregister_person(request: SignedInRequest, number: str, body: DeregisterIn)
 )
 def decide(
     request: SignedInRequest, kind: str, key: str, decision: str, body: DecisionIn
-) -> tuple[int, dict[str, str]]:
+) -> Status[dict[str, str]]:
     model_kind = {"people": "person", "houses": "house", "organisations": "organisation"}
     if kind not in model_kind or decision not in ("verify", "return"):
         raise Http404
@@ -356,8 +358,8 @@ def decide(
         else:
             services.return_record(record, actor=request.user, reason=body.reason)
     except services.StaleRecord:
-        return 409, {"detail": str(_("Someone else has already decided on this record."))}
-    return 200, {"state": record.state}
+        return Status(409, {"detail": str(_("Someone else has already decided on this record."))})
+    return Status(200, {"state": record.state})
 
 
 @router.get("/registry/returned", response=list[ReturnedOut], summary="Edits returned to me")

@@ -149,7 +149,7 @@ class NewOrganisationForm(AddressPickForm):
 class DeregisterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Why"),
-        choices=[(PersonStatus.MOVED_OUT, _("Moved out")), (PersonStatus.DECEASED, _("Deceased"))],
+        choices=[(PersonStatus.MOVED_OUT, _("Moved away")), (PersonStatus.DECEASED, _("Deceased"))],
         widget=forms.RadioSelect,
     )
     left_on = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))

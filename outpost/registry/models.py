@@ -113,7 +113,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class PersonStatus(models.TextChoices):
     CURRENT = "current", _("Lives here")
-    MOVED_OUT = "moved_out", _("Moved out")
+    MOVED_OUT = "moved_out", _("Moved away")
     DECEASED = "deceased", _("Deceased")
 
 
