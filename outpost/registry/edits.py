@@ -9,7 +9,7 @@ reason (`returned_to`), and calls `edit_returned`, the hook a notification is fe
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from outpost.accounts.models import User
@@ -171,11 +171,13 @@ def returned_to(user: User) -> QuerySet[RecordEdit]:
 
 
 def pending_edits(user: User, records: dict[str, list[int]]) -> dict[tuple[str, int], RecordEdit]:
-    """The pending edits of the given records, by (kind, record id), for the queue."""
-    found: dict[tuple[str, int], RecordEdit] = {}
+    """The pending edits of the given records, by (kind, record id), for the queue (one query)."""
+    if not records:
+        return {}
+    which = Q()
     for kind, ids in records.items():
-        rows = restrict(RecordEdit.objects.all(), user, "verify").filter(
-            kind=kind, record_id__in=ids, state=VerificationState.PENDING
-        )
-        found.update({(kind, e.record_id): e for e in rows})
-    return found
+        which |= Q(kind=kind, record_id__in=ids)
+    rows = restrict(RecordEdit.objects.all(), user, "verify").filter(
+        which, state=VerificationState.PENDING
+    )
+    return {(e.kind, e.record_id): e for e in rows}
