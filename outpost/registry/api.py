@@ -47,6 +47,7 @@ class PersonOut(Schema):
     grid_code: str
     beat_code: str
     state: str
+    status: str  # current, moved_out or deceased (注销)
 
 
 class JobOut(Schema):
@@ -121,6 +122,7 @@ def _person_out(p: Person) -> dict[str, Any]:
         "grid_code": p.grid_code,
         "beat_code": p.beat_code,
         "state": p.state,
+        "status": p.status,
     }
 
 

@@ -118,6 +118,15 @@ def close_edit(edit: RecordEdit, record: RegistryRecord) -> RecordEdit:
     return edit
 
 
+def settle(edit: RecordEdit, record: RegistryRecord) -> None:
+    """After a change: a pending record keeps its edit for the officer; an officer's own change
+    (verified at once) closes any edit the record still had open as verified."""
+    if record.state == VerificationState.PENDING:
+        close_edit(edit, record)
+    elif edit.pk:
+        decide_edit(record, VerificationState.VERIFIED, "")
+
+
 def note_residence(edit: RecordEdit, closed: list[int], opened: int | None) -> None:
     """Residence rows an edit closed and opened, so that a return can undo the move."""
     if "_closed" not in edit.restore:

@@ -21,7 +21,7 @@ from outpost.accounts.models import User
 from outpost.accounts.scope import can, scope_for
 from outpost.core.audit import record_change
 from outpost.registry import lookups, queries
-from outpost.registry.edits import close_edit, note_residence, open_edit
+from outpost.registry.edits import close_edit, note_residence, open_edit, settle
 from outpost.registry.models import (
     House,
     Organisation,
@@ -272,8 +272,7 @@ def deregister_person(
     person.save()
     closed, _opened_row = move(Person(pk=person.pk, address_id=None), old_address, on)
     note_residence(edit, closed, None)
-    if person.state == VerificationState.PENDING:
-        close_edit(edit, person)
+    settle(edit, person)
     record_change(
         actor=actor,
         action="deregister_person",

@@ -16,7 +16,7 @@ from outpost.accounts.scope import can, scope_for
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
 from outpost.registry.checks import person_flags, refresh_house_flags
-from outpost.registry.edits import close_edit, decide_edit, note_residence, open_edit
+from outpost.registry.edits import decide_edit, note_residence, open_edit, settle
 from outpost.registry.models import (
     FloatingRegistration,
     Person,
@@ -55,8 +55,7 @@ def update_person(person: Person, *, actor: User, changes: dict[str, Any]) -> Pe
     if person.address_id != old_address:
         closed, opened = move(person, old_address)
         note_residence(edit, closed, opened)
-    if person.state == VerificationState.PENDING:
-        close_edit(edit, person)
+    settle(edit, person)
     record_change(
         actor=actor,
         action="update_person",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from outpost.accounts.roles import Role
 from outpost.core.models import ChangeRecord
 from outpost.geo.models import Grid
-from outpost.registry import edits, services
+from outpost.registry import edits, entries, services
 from outpost.registry.imports import run_import
 from outpost.registry.models import (
     House,
@@ -445,3 +445,37 @@ def test_it_answers_the_api_add_person_with_submitted_and_exists(
     assert (second.status_code, second.json()["number"]) == (409, number)
     found = grid_worker.client.get("/api/v1/registry/addresses", {"q": room.full_text})
     assert room.code in [a["code"] for a in found.json()]
+
+
+def test_it_undoes_a_returned_deregistration_and_reopens_the_residence(
+    registry_data: RegistryData, grid_worker: Persona, officer: Persona
+) -> None:
+    person = _resident(officer)
+    open_before = list(Residence.objects.filter(person=person, moved_out=None).values("pk"))
+    entries.deregister_person(
+        person, actor=grid_worker.user, status="deceased", on=timezone.localdate(), reason="病故"
+    )
+
+    services.return_record(person, actor=officer.user, reason="未见死亡证明")
+
+    person.refresh_from_db()
+    assert (person.status, person.left_on, person.state) == ("current", None, "returned")
+    assert list(Residence.objects.filter(person=person, moved_out=None).values("pk")) == open_before
+    listed = grid_worker.client.get(reverse("registry:people"), {"q": person.name})
+    assert reverse("registry:person", args=[person.person_no]) in listed.content.decode()
+
+
+def test_it_closes_a_collectors_open_edit_when_the_officer_changes_the_record_himself(
+    registry_data: RegistryData, grid_worker: Persona, officer: Persona
+) -> None:
+    person = _resident(officer)
+    services.update_person(person, actor=grid_worker.user, changes={"care_tags": "独居老人"})
+
+    services.update_person(person, actor=officer.user, changes={"care_tags": "残疾人"})
+
+    person.refresh_from_db()
+    assert person.state == "verified"
+    assert list(RecordEdit.objects.filter(record_id=person.pk).values_list("state", flat=True)) == [
+        "verified"
+    ]
+    assert not [r for r in _queue_rows(officer) if person.name in r.cells[0]]
