@@ -41,6 +41,9 @@ def _form(request: SignedInRequest, form_class: type[Form], level: str | None) -
     q = (data or request.GET).get("address_q", "")
     rooms = queries.rooms_matching(request.user, q, level)
     choices = [(a.code, a.full_text) for a in rooms]
+    if data is not None and "find" in data:  # a Find press: what was typed stays, no errors yet
+        kept = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", "find")}
+        return form_class(None, rooms=choices, initial=kept)  # type: ignore[call-arg]
     return form_class(data, rooms=choices, initial={"address_q": q})  # type: ignore[call-arg]
 
 

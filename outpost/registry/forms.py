@@ -99,7 +99,7 @@ class AddressPickForm(forms.Form):
 
 
 class NewPersonForm(AddressPickForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
