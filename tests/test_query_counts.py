@@ -40,7 +40,7 @@ from outpost.instructions import services as instructions
 from outpost.instructions.models import VirtualGroup
 from outpost.registry import entries
 from outpost.registry import services as registry
-from outpost.registry.models import ImportJob, Person, StandardAddress
+from outpost.registry.models import House, ImportJob, Person, StandardAddress
 from tests.matrix_world import CITY_MANAGEMENT, PERSONAS, World, build_world, jpeg
 from tests.test_permission_matrix import CHECKS, OK, Check, send
 
@@ -312,11 +312,11 @@ def _field_work(world: World, worker: User, officer: User, tag: str) -> None:
     registry.update_person(pending, actor=worker, changes={"care_tags": "独居老人"})
     registry.update_person(returned, actor=worker, changes={"care_tags": "残疾人"})
     registry.return_record(returned, actor=officer, reason="请核对")
-    rooms = StandardAddress.objects.filter(
-        grid_code=world.grid, beat_code=world.beat, level="room", house__isnull=True
-    )
-    room = rooms.order_by("code").first()
+    added = House.objects.filter(collected_by=worker).values("address")
+    rooms = StandardAddress.objects.filter(grid_code=world.grid, beat_code=world.beat, level="room")
+    room = rooms.exclude(pk__in=added).order_by("code").first()
     assert room is not None
+    House.objects.filter(address=room).delete()  # a house a registry session may have left
     entries.add_house(room, actor=worker, use="自住")
     body = "91320106MA1Q" + tag.zfill(5)[-5:]
     new = entries.NewOrganisation(

@@ -78,6 +78,7 @@ def people_list(request: SignedInRequest) -> HttpResponse:
         {
             "q": q,
             "include_left": include_left,
+            "extra": "left=1&" if include_left else "",
             "page": shown,
             "flags": FLAG_LABELS,
             "break_glass_form": BreakGlassForm(initial={"id_number": q.strip()}) if offer else None,
