@@ -15,7 +15,7 @@ from django.utils import timezone
 from outpost.accounts.roles import Role
 from outpost.core.models import ChangeRecord
 from outpost.geo.models import Grid
-from outpost.registry import edits, entries, services
+from outpost.registry import edits, entries, queries, services
 from outpost.registry.imports import run_import
 from outpost.registry.models import (
     House,
@@ -479,3 +479,20 @@ def test_it_closes_a_collectors_open_edit_when_the_officer_changes_the_record_hi
         "verified"
     ]
     assert not [r for r in _queue_rows(officer) if person.name in r.cells[0]]
+
+
+def test_it_counts_a_deregistered_person_no_more_as_a_resident(
+    registry_data: RegistryData, grid_worker: Persona, officer: Persona
+) -> None:
+    person = _resident(officer)
+    before = {r["grid_code"]: r["people"] for r in queries.grid_counts(grid_worker.user)}
+
+    entries.deregister_person(
+        person, actor=grid_worker.user, status="moved_out", on=timezone.localdate(), reason="迁出"
+    )
+
+    after = {r["grid_code"]: r["people"] for r in queries.grid_counts(grid_worker.user)}
+    assert after[HOME_GRID] == before[HOME_GRID] - 1
+    assert person not in list(queries.household(grid_worker.user, person.address))  # type: ignore[arg-type]
+    found = queries.search_people(grid_worker.user, person.name)
+    assert person in list(found)  # still on record: the list's filter finds them
