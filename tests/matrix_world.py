@@ -64,6 +64,7 @@ class World:
     lon: float  # its point
     lat: float
     person: str  # a person living there (person_no)
+    unit: str  # an organisation in the home grid and its main beat (unit_no)
     case: str  # a case there, reported by the worker, dispatched to the department
     case_version: int
     tracking_code: str
@@ -219,6 +220,7 @@ def build_world(media: str) -> World:
         lon=room_address.lon,
         lat=room_address.lat,
         person=person.person_no,
+        unit=_home_unit(HOME_GRID, beat.code),
         case=case.number,
         case_version=case.version,
         tracking_code=case.tracking_code,
@@ -239,6 +241,12 @@ def build_world(media: str) -> World:
         media=media,
         later=deadline.isoformat(),
     )
+
+
+def _home_unit(grid: str, beat: str) -> str:
+    unit = Organisation.objects.filter(grid_code=grid, beat_code=beat).order_by("unit_no").first()
+    assert unit is not None
+    return unit.unit_no
 
 
 def _user(username: str, role: str, scope: str) -> User:

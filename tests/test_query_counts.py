@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
+from stdnum.cn.uscc import calc_check_digit
 
 from outpost.accounts.models import BreakGlassGrant, Department, User
 from outpost.accounts.roles import Role
@@ -37,8 +38,9 @@ from outpost.geo.models import CommandRoom
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.instructions.models import VirtualGroup
+from outpost.registry import entries
 from outpost.registry import services as registry
-from outpost.registry.models import ImportJob, Person
+from outpost.registry.models import House, ImportJob, Person, StandardAddress
 from tests.matrix_world import CITY_MANAGEMENT, PERSONAS, World, build_world, jpeg
 from tests.test_permission_matrix import CHECKS, OK, Check, send
 
@@ -77,12 +79,17 @@ BASELINE: dict[str, int] = {
     "GET /registry/people/break-glass/": 5,
     "GET /registry/people/<str:number>/": 17,
     "GET /registry/people/<str:number>/edit/": 8,
-    "GET /registry/queue/": 12,  # +5: access-log row
+    "GET /registry/queue/": 15,  # +5: access-log row; +3: houses, organisations, their edits
     "GET /registry/addresses/<str:code>/": 16,  # +5: access-log row
     "GET /registry/houses/": 9,  # 8 alone; 9 after some suites (a per-process cache refilled)
     "GET /registry/organisations/": 9,
     "GET /registry/export/<str:name>.xlsx": 10,
     "GET /registry/imports/": 8,
+    "GET /registry/people/new/": 8,
+    "GET /registry/houses/new/": 8,
+    "GET /registry/organisations/new/": 8,
+    "GET /registry/returned/": 8,
+    "GET /registry/people/<str:number>/deregister/": 8,
     "GET /registry/imports/<int:job_id>/": 8,
     "GET /registry/imports/<int:job_id>/report.xlsx": 4,
     # pages: cases
@@ -135,6 +142,8 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/registry/people": 11,  # +5: access-log row
     "GET /api/v1/registry/people/{number}": 11,
     "GET /api/v1/registry/imports/{job_id}": 4,
+    "GET /api/v1/registry/addresses": 6,
+    "GET /api/v1/registry/returned": 5,
     "GET /api/v1/instructions": 7,
     "GET /api/v1/instructions/{pk}": 10,
     "GET /api/v1/instructions/{pk}/progress": 10,
@@ -288,10 +297,36 @@ def grow(world: World, n: int) -> None:
             username=f"worker_q{n}_{i}", password=None, display_name=f"网格员{i}"
         )
         grant_role(extra, Role.GRID_WORKER, world.grid, actor=None)
+        _field_work(world, worker, officer, f"{n}{i}")
     opened = BreakGlassGrant.objects.values("object_id")
     elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
     for person in elsewhere.order_by("person_no")[:n]:
         registry.break_glass(person, actor=officer, reason="走失老人身份核查，家属报警求助")
+
+
+def _field_work(world: World, worker: User, officer: User, tag: str) -> None:
+    """The verification queue and the returned list: a pending edit, a returned one, a house
+    and an organisation added by the worker."""
+    home = Person.objects.filter(grid_code=world.grid, beat_code=world.beat, state="verified")
+    pending, returned = home.exclude(person_no=world.person).order_by("person_no")[:2]
+    registry.update_person(pending, actor=worker, changes={"care_tags": "独居老人"})
+    registry.update_person(returned, actor=worker, changes={"care_tags": "残疾人"})
+    registry.return_record(returned, actor=officer, reason="请核对")
+    added = House.objects.filter(collected_by=worker).values("address")
+    rooms = StandardAddress.objects.filter(grid_code=world.grid, beat_code=world.beat, level="room")
+    room = rooms.exclude(pk__in=added).order_by("code").first()
+    assert room is not None
+    House.objects.filter(address=room).delete()  # a house a registry session may have left
+    entries.add_house(room, actor=worker, use="自住")
+    body = "91320106MA1Q" + tag.zfill(5)[-5:]
+    new = entries.NewOrganisation(
+        name=f"便民店{tag}",
+        uscc=body + calc_check_digit(body),
+        unit_type="个体工商户",
+        address=room,
+        legal_rep="赵六",
+    )
+    entries.add_organisation(new, actor=worker)
 
 
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:

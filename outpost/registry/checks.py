@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.scope import scope_for
-from outpost.registry.models import House, HouseUse, Person
+from outpost.registry.models import House, HouseUse, Person, PersonStatus
 from outpost.registry.validators import FieldProblem, parse_id_number
 
 # The flags are stored as these codes and named when shown.
@@ -51,7 +51,10 @@ def _in_collector_scope(person: Person, collector: Any) -> bool:
 
 
 def house_flags(house: House) -> list[str]:
-    residents = Person.objects.filter(address_id=house.address_id).count()
+    # Who lives there now: a person deregistered (注销) no longer counts.
+    residents = Person.objects.filter(
+        address_id=house.address_id, status=PersonStatus.CURRENT
+    ).count()
     return _crowding_flags(house, residents)
 
 
@@ -75,7 +78,7 @@ def refresh_house_flags(address_id: int | None) -> None:
 def refresh_all_house_flags() -> int:
     """Re-run the group-rental check over every house at once (after a bulk import)."""
     residents = dict(
-        Person.objects.filter(address__isnull=False)
+        Person.objects.filter(address__isnull=False, status=PersonStatus.CURRENT)
         .values_list("address_id")
         .annotate(n=Count("id"))
         .values_list("address_id", "n")

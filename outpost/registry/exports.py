@@ -19,7 +19,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _people(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     found = lookups.search(request.user, request.GET.get("q", ""), "export")
-    people = found.people.order_by("person_no")
+    people = queries.current_only(found.people, bool(request.GET.get("left")))
+    people = people.order_by("person_no")
     headers = [
         "人员编号",
         "姓名",

@@ -112,6 +112,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(Person.phone.q(raw))
 
 
+class PersonStatus(models.TextChoices):
+    CURRENT = "current", _("Lives here")
+    MOVED_OUT = "moved_out", _("Moved away")
+    DECEASED = "deceased", _("Deceased")
+
+
 class Person(RegistryRecord):
     """A person living here (实有人口). ID and phone numbers are stored encrypted, found by a
     keyed hash, and shown masked. No ethnicity or religion is recorded, by design."""
@@ -142,6 +148,20 @@ class Person(RegistryRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="residents",
+    )
+    # 注销: a person who moved out or died stays on record (findable with a filter) but no
+    # longer counts as a current resident.
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PersonStatus.choices,
+        default=PersonStatus.CURRENT,
+        db_default=PersonStatus.CURRENT,  # the imports' bulk inserts name their columns
+        db_index=True,
+    )
+    left_on = models.DateField(_("date moved out or died"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("reason deregistered"), max_length=200, blank=True, default="", db_default=""
     )
 
     objects = PersonQuerySet.as_manager()
@@ -278,6 +298,51 @@ IMPORT_CRASHED = "import_crashed"
 _CRASHED = _(
     "The import stopped unexpectedly (%(error)s). Tell your administrator the reference %(ref)s."
 )
+
+class RecordEdit(TimestampedModel):
+    """One collector's entry on a record (added, changed, deregistered) as the officer verifies
+    it: per field the value before and after (as shown, numbers masked), and what restores the
+    verified values if the officer returns it. One open (pending) edit per record at a time."""
+
+    kind = models.CharField(_("kind"), max_length=16)  # person, house, organisation
+    record_id = models.PositiveBigIntegerField(_("record"))
+    record_key = models.CharField(_("record number"), max_length=20)
+    label = models.CharField(_("record"), max_length=200)
+    action = models.CharField(_("action"), max_length=16)  # add, update, deregister
+    grid_code = models.CharField(_("grid code"), max_length=15, blank=True, db_index=True)
+    beat_code = models.CharField(_("beat code"), max_length=12, blank=True, db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=VerificationState.choices,
+        default=VerificationState.PENDING,
+        db_index=True,
+    )
+    fields = models.JSONField(_("fields before and after"), default=list, blank=True)
+    restore = models.JSONField(_("verified values"), default=dict, blank=True)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("collected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.CharField(_("reason returned"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registry edit")
+        verbose_name_plural = _("registry edits")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["kind", "record_id", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_key} {self.action}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        return prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)
 
 
 class ImportJob(TimestampedModel):

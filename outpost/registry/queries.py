@@ -1,6 +1,7 @@
 """Scoped reads of the registry. Every function starts from `restrict`."""
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -8,11 +9,14 @@ from django.db.models.functions import ExtractYear
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict
+from outpost.registry.edits import KEYS, kind_of, pending_edits
 from outpost.registry.models import (
     House,
     HouseUse,
     Organisation,
     Person,
+    PersonStatus,
+    RecordEdit,
     StandardAddress,
     VerificationState,
 )
@@ -22,6 +26,7 @@ SEEN = "view_registry"
 # The last digits one may search by: no more than the mask shows (README, "Privacy"), or the
 # search would reveal what the mask hides.
 DIGITS = re.compile(r"[0-9Xx]{1,2}")
+QUEUE_MAX = 200  # per kind: the queue is worked from its oldest end
 
 
 def people_for(user: User, action: str = SEEN) -> QuerySet[Person]:
@@ -85,13 +90,14 @@ def _exact_number(q: str) -> Q | None:
 
 def household(user: User, room: StandardAddress) -> QuerySet[Person]:
     # By birth year, not date: the order would tell the dates of people born the same year apart.
-    return people_for(user).filter(address=room).order_by(ExtractYear("birth_date"), "person_no")
+    people = people_for(user).filter(address=room, status=PersonStatus.CURRENT)
+    return people.order_by(ExtractYear("birth_date"), "person_no")
 
 
 def rooms_of(user: User, building: StandardAddress) -> list[tuple[StandardAddress, int]]:
     counts = dict(
         people_for(user)
-        .filter(address__parent=building)
+        .filter(address__parent=building, status=PersonStatus.CURRENT)
         .values_list("address")
         .annotate(n=Count("id"))
         .values_list("address", "n")
@@ -104,6 +110,7 @@ def grid_counts(user: User) -> list[dict[str, Any]]:
     """Per grid: people (and floating), pending and returned records, rentals not filed."""
     people = (
         people_for(user)
+        .filter(status=PersonStatus.CURRENT)
         .values("grid_code")
         .annotate(
             people=Count("id"),
@@ -123,11 +130,49 @@ def grid_counts(user: User) -> list[dict[str, Any]]:
     return [rows[code] for code in sorted(rows)]
 
 
-def verification_queue(user: User) -> QuerySet[Person]:
-    """Pending people the user may verify, oldest first."""
-    return (
-        restrict(Person.objects.all(), user, "verify")
+@dataclass(frozen=True)
+class QueueItem:
+    record: Any
+    kind: str
+    edit: RecordEdit | None
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self.record, KEYS[self.kind]))
+
+
+def verification_queue(user: User) -> list[QueueItem]:
+    """Pending people, houses and organisations the user may verify, oldest first, each with
+    its pending edit (the fields before and after) where a collector made one."""
+    pending = [
+        restrict(model.objects.all(), user, "verify")
         .filter(state=VerificationState.PENDING)
         .select_related("address", "collected_by")
-        .order_by("updated_at")
-    )
+        .order_by("updated_at")[:QUEUE_MAX]
+        for model in (Person, House, Organisation)
+    ]
+    records = [r for rows in pending for r in rows]
+    ids: dict[str, list[int]] = {}
+    for record in records:
+        ids.setdefault(kind_of(record), []).append(record.pk)
+    edits = pending_edits(user, ids)
+    items = [QueueItem(r, kind_of(r), edits.get((kind_of(r), r.pk))) for r in records]
+    return sorted(items, key=lambda item: item.record.updated_at)
+
+
+def current_only(people: QuerySet[Person], include_left: bool) -> QuerySet[Person]:
+    """Current residents, or (with the filter) also those deregistered (注销)."""
+    return people if include_left else people.filter(status=PersonStatus.CURRENT)
+
+
+def rooms_matching(user: User, q: str, level: str | None = "room") -> QuerySet[StandardAddress]:
+    """Standard addresses of the user's area whose text holds every word of `q` (no codes)."""
+    found = addresses_for(user)
+    if level:
+        found = found.filter(level=level)
+    words = q.split()
+    if not words:
+        return found.none()
+    for word in words[:5]:
+        found = found.filter(full_text__contains=word)
+    return found.order_by("full_text")[:20]

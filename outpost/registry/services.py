@@ -16,6 +16,7 @@ from outpost.accounts.scope import can, scope_for
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
 from outpost.registry.checks import person_flags, refresh_house_flags
+from outpost.registry.edits import decide_edit, note_residence, open_edit, settle
 from outpost.registry.models import (
     FloatingRegistration,
     Person,
@@ -43,6 +44,7 @@ def update_person(person: Person, *, actor: User, changes: dict[str, Any]) -> Pe
     """A collector's edit: validated, then pending until the beat's officer verifies it."""
     before = _snapshot(person)
     old_address = person.address_id
+    edit = open_edit(person, actor=actor, action="update")
     for name, value in changes.items():
         _set_field(person, name, value)
     person.state = _state_after_edit(actor, person)
@@ -51,7 +53,9 @@ def update_person(person: Person, *, actor: User, changes: dict[str, Any]) -> Pe
     person.flags = person_flags(person, None, actor)
     person.save()
     if person.address_id != old_address:
-        _move(person, old_address)
+        closed, opened = move(person, old_address)
+        note_residence(edit, closed, opened)
+    settle(edit, person)
     record_change(
         actor=actor,
         action="update_person",
@@ -91,13 +95,22 @@ def _set_address(person: Person, address: StandardAddress) -> None:
     person.grid_code, person.beat_code = address.grid_code, address.beat_code
 
 
-def _move(person: Person, old_address: int | None) -> None:
-    today = timezone.localdate()
-    Residence.objects.filter(person=person, moved_out__isnull=True).update(moved_out=today)
+def move(
+    person: Person, old_address: int | None, on: dt.date | None = None
+) -> tuple[list[int], int | None]:
+    """Close the open residence (history keeps it) and open one at the new address, if any;
+    the ids closed and opened."""
+    today = on or timezone.localdate()
+    open_rows = Residence.objects.filter(person=person, moved_out__isnull=True)
+    closed = list(open_rows.values_list("pk", flat=True))
+    open_rows.update(moved_out=today)
+    opened = None
     if person.address_id:
-        Residence.objects.create(person=person, address_id=person.address_id, moved_in=today)
+        row = Residence.objects.create(person=person, address_id=person.address_id, moved_in=today)
+        opened = row.pk
     refresh_house_flags(old_address)
     refresh_house_flags(person.address_id)
+    return closed, opened
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -137,6 +150,7 @@ def _decide(record: Model, actor: User, state: str, reason: str) -> Model:
     if updated != 1:
         raise StaleRecord
     record.refresh_from_db()
+    decide_edit(record, state, reason)  # type: ignore[arg-type]
     record_change(
         actor=actor,
         action=f"{state}_record",

@@ -63,7 +63,9 @@ def people_list(request: SignedInRequest) -> HttpResponse:
         found = lookups.search(request.user, q)
     except lookups.TooManyLookups as refused:
         return lookups.too_many(request, refused)
-    page = Paginator(found.people.order_by("name", "id"), PAGE)
+    include_left = bool(request.GET.get("left"))
+    people = queries.current_only(found.people, include_left)
+    page = Paginator(people.order_by("name", "id"), PAGE)
     shown = page.get_page(request.GET.get("page"))
     lookups.log_read(request.user, "page", len(shown.object_list), found)
     # An exact ID number found nobody here: an officer may open the record in an emergency.
@@ -75,6 +77,8 @@ def people_list(request: SignedInRequest) -> HttpResponse:
         "registry/people.html",
         {
             "q": q,
+            "include_left": include_left,
+            "extra": "left=1&" if include_left else "",
             "page": shown,
             "flags": FLAG_LABELS,
             "break_glass_form": BreakGlassForm(initial={"id_number": q.strip()}) if offer else None,

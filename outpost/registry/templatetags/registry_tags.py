@@ -1,9 +1,11 @@
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.registry.checks import FLAG_LABELS
+from outpost.registry.models import House, Organisation, Person
 
 register = template.Library()
 
@@ -17,3 +19,17 @@ def flag_label(code: str) -> str:
 def may(user: User | AnonymousUser, action: str) -> bool:
     """Whether the user holds any role granting `action` (to show or hide a button)."""
     return not scope_for(user, action).empty
+
+
+@register.filter
+def edit_field_label(name: str) -> str:
+    """A field of a queued edit by its model's own label (address_id → 当前住址, phone → 手机)."""
+    column = name.removesuffix("_id")
+    for model in (Person, House, Organisation):
+        for candidate in (column, f"{column}_masked"):
+            try:
+                field = model._meta.get_field(candidate)
+            except FieldDoesNotExist:
+                continue
+            return str(getattr(field, "verbose_name", name))
+    return name

@@ -1,0 +1,287 @@
+"""Registry entries made in the field (前端采): add a person, a house or an organisation at a
+standard address of one's area, and 注销 a person who moved out or died.
+
+Each write runs in a transaction, takes the actor, writes the change record and leaves the record
+as `entry_state` decides (pending for the beat's officer unless the actor verifies there), with
+its pending `RecordEdit` for the queue. Adding a person whose ID number is on record answers with
+that person inside the actor's area; outside it, exactly as a new person is answered (nothing is
+written, the attempt is kept for the officers), as imports do, so the form is no oracle."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outpost.accounts.models import User
+from outpost.accounts.scope import can, scope_for
+from outpost.core.audit import record_change
+from outpost.registry import lookups, queries
+from outpost.registry.edits import close_edit, note_residence, open_edit, settle
+from outpost.registry.models import (
+    House,
+    Organisation,
+    Person,
+    PersonStatus,
+    Residence,
+    StandardAddress,
+    VerificationState,
+)
+from outpost.registry.services import move
+from outpost.registry.validators import (
+    FieldProblem,
+    clean_person_name,
+    parse_id_number,
+    parse_uscc,
+)
+from outpost.registry.verification import entry_state
+
+SUBMITTED = _("Submitted: the record awaits the officer's verification.")
+
+
+class AlreadyOnRecord(Exception):
+    """The record exists in the actor's area: here it is."""
+
+    def __init__(self, record: Any) -> None:
+        super().__init__(str(record))
+        self.record = record
+
+
+@dataclass
+class NewPerson:
+    name: str
+    id_number: str
+    address: StandardAddress
+    pop_type: str
+    phone: str = ""
+    hukou_region: str = ""
+    care_tags: str = ""
+    moved_in: dt.date | None = None
+
+
+def _problem(problem: FieldProblem) -> ValidationError:
+    return ValidationError({problem.field: problem.zh})
+
+
+def _number(prefix: str) -> str:
+    return prefix + uuid.uuid4().hex[:14].upper()
+
+
+def _check_place(actor: User, address: StandardAddress, level: str | None = "room") -> None:
+    if not can(actor, "collect", address):
+        raise ValidationError({"address": _("No such address in your area.")})
+    if level and address.level != level:
+        raise ValidationError({"address": _("A person's address must be a room.")})
+
+
+def _not_future(field: str, day: dt.date | None) -> None:
+    if day and day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+def add_person(new: NewPerson, *, actor: User) -> Person | None:
+    """A person added on the phone; None when the ID number is on record outside the area
+    (answered like a new person). AlreadyOnRecord when it is on record in the area."""
+    _check_place(actor, new.address)
+    try:
+        parsed = parse_id_number(new.id_number)
+        name = clean_person_name(new.name)
+        Person.phone.clean(new.phone)
+    except FieldProblem as problem:
+        raise _problem(problem) from None
+    _not_future("moved_in", new.moved_in)
+    if new.moved_in and new.moved_in < parsed.birth_date:
+        raise ValidationError({"moved_in": _("The date cannot be before the birth date.")})
+    # An exact lookup by ID number, counted and logged like a search (no walking through numbers).
+    try:
+        lookups.count_exact_lookup(actor)
+    except lookups.TooManyLookups:
+        too_many = _("Too many lookups by ID number; try again later")
+        raise ValidationError({"id_number": too_many}) from None
+    here = queries.people_for(actor).filter(Person.id_number.q(parsed.value)).first()
+    lookups.log_exact_lookup(actor, "add_person", parsed.value, rows=int(here is not None))
+    if here is not None:
+        raise AlreadyOnRecord(here)
+    return _create_person(new, parsed, name, actor)
+
+
+@transaction.atomic
+def _create_person(new: NewPerson, parsed: Any, name: str, actor: User) -> Person | None:
+    if Person.objects.by_id_number(parsed.value).exists():
+        record_change(  # held for the officers to follow up, as an import holds such a row
+            actor=actor,
+            action="add_person_held",
+            object_type="person",
+            object_key=lookups.loggable(parsed.value),
+            after={"address": new.address.code},
+        )
+        return None
+    address = new.address
+    person = Person(
+        person_no=_number("PF"),
+        name=name,
+        gender=parsed.gender,
+        birth_date=parsed.birth_date,
+        pop_type=new.pop_type,
+        hukou_region=new.hukou_region,
+        care_tags=new.care_tags,
+        address=address,
+        grid_code=address.grid_code,
+        beat_code=address.beat_code,
+        collected_by=actor,
+        state=entry_state(actor, address.grid_code, address.beat_code),
+    )
+    person.id_number = parsed.value
+    person.phone = new.phone
+    person.save()
+    Residence.objects.create(
+        person=person, address=address, moved_in=new.moved_in or timezone.localdate()
+    )
+    _opened(person, actor, "add_person", {"address": address.code})
+    return person
+
+
+def _opened(record: Any, actor: User, action: str, after: dict[str, Any]) -> None:
+    if record.state == VerificationState.PENDING:
+        close_edit(open_edit(record, actor=actor, action="add"), record)
+    key = getattr(record, "person_no", None) or getattr(record, "house_no", None)
+    record_change(
+        actor=actor,
+        action=action,
+        object_type=type(record).__name__.lower(),
+        object_key=key or record.unit_no,
+        after=after,
+    )
+
+
+@transaction.atomic
+def add_house(
+    address: StandardAddress,
+    *,
+    actor: User,
+    use: str,
+    area_m2: float | None = None,
+    occupants: int = 0,
+    rental_filing_no: str = "",
+) -> House:
+    """A dwelling (实有房屋) at a room of the actor's area; one per room."""
+    _check_place(actor, address)
+    existing = House.objects.filter(address=address).first()
+    if existing is not None:
+        raise AlreadyOnRecord(existing)  # the room is in the actor's area: nothing is given away
+    house = House.objects.create(
+        house_no=_number("HF"),
+        address=address,
+        use=use,
+        area_m2=area_m2,
+        occupants=occupants,
+        rental_filing_no=rental_filing_no.strip(),
+        grid_code=address.grid_code,
+        beat_code=address.beat_code,
+        collected_by=actor,
+        state=entry_state(actor, address.grid_code, address.beat_code),
+    )
+    _opened(house, actor, "add_house", {"address": address.code, "use": use})
+    return house
+
+
+@dataclass
+class NewOrganisation:
+    name: str
+    uscc: str
+    unit_type: str
+    address: StandardAddress
+    legal_rep: str
+    contact_phone: str = ""
+    employees: int = 0
+
+
+def add_organisation(new: NewOrganisation, *, actor: User) -> Organisation | None:
+    """An organisation (实有单位) at a standard address of the actor's area; None when its code
+    is on record outside the area (answered like a new one)."""
+    _check_place(actor, new.address, level=None)
+    try:
+        uscc = parse_uscc(new.uscc)
+        Organisation.contact_phone.clean(new.contact_phone)
+    except FieldProblem as problem:
+        raise _problem(problem) from None
+    here = queries.organisations_for(actor).filter(uscc=uscc).first()
+    if here is not None:
+        raise AlreadyOnRecord(here)
+    return _create_organisation(new, uscc, actor)
+
+
+@transaction.atomic
+def _create_organisation(new: NewOrganisation, uscc: str, actor: User) -> Organisation | None:
+    if Organisation.objects.filter(uscc=uscc).exists():
+        record_change(
+            actor=actor,
+            action="add_organisation_held",
+            object_type="organisation",
+            object_key=uscc[-4:],
+            after={"address": new.address.code},
+        )
+        return None
+    address = new.address
+    unit = Organisation(
+        unit_no=_number("UF"),
+        name=new.name.strip(),
+        uscc=uscc,
+        unit_type=new.unit_type.strip(),
+        address=address,
+        legal_rep=new.legal_rep.strip(),
+        employees=new.employees,
+        grid_code=address.grid_code,
+        beat_code=address.beat_code,
+        collected_by=actor,
+        state=entry_state(actor, address.grid_code, address.beat_code),
+    )
+    unit.contact_phone = new.contact_phone
+    unit.save()
+    _opened(unit, actor, "add_organisation", {"address": address.code, "name": unit.name})
+    return unit
+
+
+@transaction.atomic
+def deregister_person(
+    person: Person, *, actor: User, status: str, on: dt.date, reason: str
+) -> Person:
+    """注销: the person moved out or died on `on`. Their residence is closed (history keeps it);
+    they no longer count as a current resident but stay on record."""
+    if not can(actor, "collect", person):
+        raise PermissionDenied
+    if status not in (PersonStatus.MOVED_OUT, PersonStatus.DECEASED):
+        raise ValidationError({"status": _("Choose whether the person moved out or died.")})
+    if person.status != PersonStatus.CURRENT:
+        raise ValidationError({"status": _("The person is already deregistered.")})
+    _not_future("left_on", on)
+    if on < person.birth_date:
+        raise ValidationError({"left_on": _("The date cannot be before the birth date.")})
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"left_reason": _("State the reason.")})
+    edit = open_edit(person, actor=actor, action="deregister")
+    old_address = person.address_id
+    person.status, person.left_on, person.left_reason = status, on, reason[:200]
+    person.state = entry_state(actor, person.grid_code, person.beat_code)
+    person.collected_by, person.return_reason = actor, ""
+    person.save()
+    closed, _opened_row = move(Person(pk=person.pk, address_id=None), old_address, on)
+    note_residence(edit, closed, None)
+    settle(edit, person)
+    record_change(
+        actor=actor,
+        action="deregister_person",
+        object_type="person",
+        object_key=person.person_no,
+        after={"status": status, "on": on.isoformat()},
+    )
+    return person
+
+
+def may_collect(actor: User) -> bool:
+    return not scope_for(actor, "collect").empty
