@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
@@ -159,15 +157,6 @@ def _reports_there(actor: User, grid_code: str, beat_code: str | None) -> bool:
     return scope_for(actor, "report").contains(grid_code, beat_code)
 
 
-def _problem(problem: FieldProblem) -> Any:
-    """The registry's reason, in the language active when the refusal is shown."""
-    return lazy(lambda: problem.zh if _chinese() else problem.en, str)()
-
-
-def _chinese() -> bool:
-    return (get_language() or "zh-hans").startswith("zh")
-
-
 def _parties(id_numbers: list[str], actor: User) -> list[Person]:
     """Parties (当事人) by ID number, among the people the reporter may see. Unknown and
     out-of-area numbers get the same answer, so the form cannot be used to probe the registry."""
@@ -179,7 +168,7 @@ def _parties(id_numbers: list[str], actor: User) -> list[Person]:
             # counted against the same per-user limit and logged, so it is no oracle either.
             lookups.count_exact_lookup(actor)
         except FieldProblem as problem:
-            found = refusal(_("Party %(n)s: %(problem)s"), n=position, problem=_problem(problem))
+            found = refusal(_("Party %(n)s: %(problem)s"), n=position, problem=problem.message)
             raise ValidationError({"parties": found}) from None
         except lookups.TooManyLookups:
             found = refusal(_("Too many lookups by ID number; try again later"))

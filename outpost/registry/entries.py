@@ -64,7 +64,7 @@ class NewPerson:
 
 
 def _problem(problem: FieldProblem) -> ValidationError:
-    return ValidationError({problem.field: problem.zh})
+    return ValidationError({problem.field: str(problem)})  # in the request's language
 
 
 def _number(prefix: str) -> str:
