@@ -182,6 +182,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root (/favicon.ico), served as static files are.
+WHITENOISE_ROOT = PACKAGE_DIR / "static" / "root"
 
 # Map: empty means no tile layer (polygons on a blank background, works offline). A 天地图 or
 # other XYZ template such as https://t0.tianditu.gov.cn/...{z}/{x}/{y} can be set per deployment.

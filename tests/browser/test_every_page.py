@@ -86,7 +86,12 @@ def test_it_fits_every_page_every_persona_may_open(
 def _signed_in(people: Any, gulou: District, world: World, persona: str, screen: dict) -> Page:
     page: Page = people(viewport=screen, is_mobile=screen["width"] < 500, has_touch=True)
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: errors.append(f"{m.text} {m.location.get('url', '')}")
+        if m.type == "error"
+        else None,
+    )
     page.console_errors = errors  # type: ignore[attr-defined]
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": world.sessions[persona], "url": gulou.url}]
@@ -97,6 +102,7 @@ def _signed_in(people: Any, gulou: District, world: World, persona: str, screen:
 def _walk(page: Page, url: str, who: str, problems: list[str]) -> int:
     """Open one page and note what is wrong with it; 1 when it was an HTML page."""
     page.console_errors.clear()  # type: ignore[attr-defined]
+    page.problems.clear()  # type: ignore[attr-defined]
     try:
         answer = page.goto(url)
     except PlaywrightError as error:
@@ -114,4 +120,5 @@ def _walk(page: Page, url: str, who: str, problems: list[str]) -> int:
     problems += [f"{who}: button covered: {c}" for c in found["covered"]]
     problems += [f"{who}: English: {m}" for m in set(ENGLISH.findall(found["text"]))]
     problems += [f"{who}: console: {e}" for e in page.console_errors]  # type: ignore[attr-defined]
+    problems += [f"{who}: {p}" for p in page.problems]  # type: ignore[attr-defined]
     return 1
