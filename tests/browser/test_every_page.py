@@ -36,6 +36,10 @@ LAYOUT = """() => {
     }
   }
   window.scrollTo(0, 0);
+  // On a phone a list is cards: no table scrolls sideways (a form's own table may stay one).
+  const scrolls = window.innerWidth < 500 ? [...document.querySelectorAll("main table")]
+    .filter((t) => !t.hasAttribute("data-keep-table") && t.scrollWidth > t.clientWidth + 1)
+    .map((t) => t.id || t.className || "table") : [];
   // The words on the page, leaving out what is shown as a code (a 2FA secret, an ID, a number).
   const words = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -45,7 +49,7 @@ LAYOUT = """() => {
     if (parent.offsetParent === null && parent !== document.body) continue;  // not shown
     words.push(walker.currentNode.textContent);
   }
-  return { wide, covered, text: words.join(String.fromCharCode(10)) };
+  return { wide, covered, scrolls, text: words.join(String.fromCharCode(10)) };
 }"""
 
 
@@ -118,6 +122,7 @@ def _walk(page: Page, url: str, who: str, problems: list[str]) -> int:
     if found["wide"]:
         problems.append(f"{who}: wider than the screen")
     problems += [f"{who}: button covered: {c}" for c in found["covered"]]
+    problems += [f"{who}: a table scrolls sideways instead of cards: {t}" for t in found["scrolls"]]
     problems += [f"{who}: English: {m}" for m in set(ENGLISH.findall(found["text"]))]
     problems += [f"{who}: console: {e}" for e in page.console_errors]  # type: ignore[attr-defined]
     problems += [f"{who}: {p}" for p in page.problems]  # type: ignore[attr-defined]
