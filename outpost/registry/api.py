@@ -13,11 +13,13 @@ from outpost.accounts.scope import get_for_user, scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.registry import lookups, queries
 from outpost.registry.addressing import address_matcher
+from outpost.registry.basemap import router as basemap_router
 from outpost.registry.jobs import IMPORT_ACTION, MAX_UPLOAD, start_import
 from outpost.registry.models import ImportJob, Person
 from outpost.registry.services import view_person
 
 router = Router(tags=["registry"])
+router.add_router("", basemap_router)
 
 
 class CandidateOut(Schema):
