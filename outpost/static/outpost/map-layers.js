@@ -106,14 +106,18 @@
     return data.casePage.replace("NUMBER", encodeURIComponent(number));
   }
 
+  function caseLinkNode(number) {
+    const link = node("a", null, number);
+    link.href = casePage(number);
+    return link;
+  }
+
   function casePoint(c) {
     const group = STATE_GROUP[c.state] || "new";
     const dot = L.circleMarker([c.lat, c.lon], {
       className: `outpost-case state-${group} urgency-${c.urgency}`, radius: c.urgency === "normal" ? 6 : 8, weight: 2, fillOpacity: 0.9,
     });
-    const link = node("a", null, c.number);
-    link.href = casePage(c.number);
-    dot.bindPopup(link);
+    dot.bindPopup(caseLinkNode(c.number));
     dot.on("add", () => {
       dot.getElement().dataset.number = c.number;
       dot.getElement().dataset.state = c.state;
