@@ -76,6 +76,11 @@ SIGNED_IN = rule("SIGNED_IN", EVERYONE)
 # User management and the auditors' pages: the administrator (the only persona holding ADMIN
 # and the `audit` action).
 ADMIN_ONLY = rule("ADMIN_ONLY", "admin")
+# The map's roads: whoever sees an area; its organisations: whoever reads the registry (the
+# reporter sees areas only); the heat map: who commands a street or a station (`heat`).
+MAP_AREA = rule("MAP_AREA", "admin commander worker outsider officer reporter", "handler")
+MAP_REGISTRY = rule("MAP_REGISTRY", "admin commander worker outsider officer", "handler")
+HEAT = rule("HEAT", "admin commander")
 # Area objects of the home grid (its community, grid, station, beat): whoever holds `view` there,
 # the officer through the overlay; the department handler holds no area at all.
 AREA = rule("AREA", "admin commander worker officer reporter", "outsider handler")
@@ -454,6 +459,11 @@ CHECKS: list[Check] = [
     ),
     Check("GET /api/v1/geo/grids", SIGNED_IN, "/api/v1/geo/grids"),
     Check("GET /api/v1/geo/beats", SIGNED_IN, "/api/v1/geo/beats"),
+    Check("GET /api/v1/geo/labels", SIGNED_IN, "/api/v1/geo/labels"),
+    Check("GET /api/v1/map/roads", MAP_AREA, "/api/v1/map/roads"),
+    Check("GET /api/v1/map/organisations", MAP_REGISTRY, "/api/v1/map/organisations"),
+    Check("GET /api/v1/map/cases", SIGNED_IN, "/api/v1/map/cases"),
+    Check("GET /api/v1/map/heat", HEAT, "/api/v1/map/heat"),
     Check("GET /api/v1/geo/grids/{code}", AREA, "/api/v1/geo/grids/{grid}"),
     Check(
         "PATCH /api/v1/geo/grids/{code}",

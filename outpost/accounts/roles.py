@@ -39,7 +39,8 @@ class RoleRule:
 # view_cases, report (file a case), dispatch (accept and dispatch cases in the area), handle
 # (work cases dispatched to one's unit), audit (read the access log of the area, review
 # emergency openings), break_glass (open one person's record outside the area for a few hours,
-# stating a reason: sworn officers who may already unmask, not auxiliary police or civil staff).
+# stating a reason: sworn officers who may already unmask, not auxiliary police or civil staff),
+# heat (the map's case heat map: those who command a street or a station's command room).
 # Reporters (8大员) see areas, never the registry, and only the cases they reported. Auditors
 # see the log, not the records themselves.
 def _acts(*names: str) -> frozenset[str]:
@@ -56,14 +57,16 @@ _DIVISION, _GRID, _UNIT, _BEAT = (
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.ADMIN: RoleRule(
-        _acts("view", "view_registry", "change", "export", "view_cases", "audit"),
+        _acts("view", "view_registry", "change", "export", "view_cases", "audit", "heat"),
         _DIVISION | _UNIT,
     ),
     Role.STREET_COMMANDER: RoleRule(
-        _acts("view", "view_registry", "change", "export", *_CASES, "dispatch"), _DIVISION
+        _acts("view", "view_registry", "change", "export", *_CASES, "dispatch", "heat"), _DIVISION
     ),
     Role.DUTY_OFFICER: RoleRule(
-        _acts("view", "view_registry", "unmask", "export", *_CASES, "dispatch", "break_glass"),
+        _acts(
+            "view", "view_registry", "unmask", "export", *_CASES, "dispatch", "break_glass", "heat"
+        ),
         _UNIT,
     ),
     Role.GRID_LEADER: RoleRule(

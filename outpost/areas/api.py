@@ -98,6 +98,12 @@ def beat_collection(request: SignedInRequest) -> dict[str, Any]:
     return queries.beat_features(request.user)
 
 
+@router.get("/labels", summary="Names of your streets, communities and grids for the map")
+def area_labels(request: SignedInRequest) -> dict[str, Any]:
+    """Each name at a point inside its area, with the zoom from which the map shows it."""
+    return {"labels": queries.area_labels(request.user)}
+
+
 @router.get("/grids/{code}", response=GridOut, summary="A grid with the beats over it")
 def grid_detail(request: SignedInRequest, code: str) -> dict[str, Any]:
     grid = get_for_user(queries.grids_for(request.user), request.user, code=code)

@@ -4,7 +4,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from shapely.geometry import shape
 
 from outpost.accounts.models import User
 from outpost.accounts.queries import holders, staff_names
@@ -165,3 +167,58 @@ def _collection(props: Any, geometries: list[str]) -> dict[str, Any]:
         for p, g in zip(props, geometries, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+# The zooms between which the map shows each level's names, [from, until): streets from afar,
+# communities in the middle, grids close up (road names and organisations from zoom 15).
+LABEL_ZOOM = {"street": (0, 15), "community": (15, 17), "grid": (17, 99)}
+
+
+def area_labels(user: User) -> list[dict[str, Any]]:
+    """Names of the visible streets, communities and grids, each at a point inside its visible
+    grids, with the zoom the map starts showing it at."""
+    points = grid_label_points()
+    rows = grids_for(user).values_list("code", "name", "community__code", "community__parent__code")
+    names = dict(
+        divisions_for(user).filter(level__in=["street", "community"]).values_list("code", "name")
+    )
+    labels = []
+    under: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for code, name, community, street in rows:
+        if code in points:
+            labels.append(_label("grid", code, name, [points[code]]))
+            under.setdefault(("community", community), []).append(points[code])
+            under.setdefault(("street", street), []).append(points[code])
+    for (kind, code), pts in sorted(under.items()):
+        if code in names:
+            labels.append(_label(kind, code, names[code], pts))
+    return labels
+
+
+def _label(kind: str, code: str, name: str, pts: list[tuple[float, float]]) -> dict[str, Any]:
+    lon = sum(p[0] for p in pts) / len(pts)
+    lat = sum(p[1] for p in pts) / len(pts)
+    return {
+        "kind": kind,
+        "code": code,
+        "name": name,
+        "lon": round(lon, 6),
+        "lat": round(lat, 6),
+        "zoom": LABEL_ZOOM[kind][0],
+        "until": LABEL_ZOOM[kind][1],
+    }
+
+
+def grid_label_points() -> dict[str, tuple[float, float]]:
+    """A point inside every grid (its representative point), cached until a grid changes."""
+    stamp = Grid.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = f"outpost:grid-labels:{stamp['n']}-{stamp['top']}-{last}"
+    points: dict[str, tuple[float, float]] | None = cache.get(key)
+    if points is None:
+        points = {}
+        for code, geometry in Grid.objects.values_list("code", "geometry"):
+            point = shape(json.loads(geometry)).representative_point()
+            points[code] = (point.x, point.y)
+        cache.set(key, points, timeout=None)
+    return points

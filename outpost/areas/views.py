@@ -1,12 +1,15 @@
 """Area pages: the hierarchy browser (civil and police) and the map."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from outpost.accounts.scope import get_for_user
+from outpost.accounts.models import User
+from outpost.accounts.scope import get_for_user, scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.areas import queries
+
+MAP_ACTIONS = ("view", "view_registry", "view_cases", "report", "heat")
 
 
 @login_required
@@ -84,8 +87,22 @@ def beat_detail(request: SignedInRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def area_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "geo/map.html")
+def area_map(request: SignedInRequest) -> HttpResponse:
+    """The map; each layer is offered only to whom its API answers (see `map_layers`)."""
+    return render(request, "geo/map.html", {"layers": map_layers(request.user)})
+
+
+def map_layers(user: User) -> dict[str, bool]:
+    """Which of the map's layers the user's roles give: roads for whoever sees an area,
+    organisations with the registry, cases with any case of their own or their area, and the
+    heat map for who commands a street or a station."""
+    seen = {action: not scope_for(user, action).empty for action in MAP_ACTIONS}
+    return {
+        "roads": seen["view"],
+        "organisations": seen["view_registry"],
+        "cases": seen["view_cases"] or seen["report"],
+        "heat": seen["heat"],
+    }
 
 
 def _ancestors(division: object) -> list[object]:

@@ -20,6 +20,7 @@ from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.inbox import messages_for, worded
 from outpost.cases.labels import timeline_comment
+from outpost.cases.map_api import router as map_router
 from outpost.cases.models import Attachment, Case, SubType
 from outpost.cases.presenter import present_case
 from outpost.cases.presenter import sees_details as _sees_details
@@ -31,6 +32,7 @@ from outpost.core.refusals import refusal
 
 router = Router(tags=["cases"])
 router.add_router("/webhooks", webhooks_router)
+router.add_router("", map_router)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 

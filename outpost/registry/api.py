@@ -15,11 +15,13 @@ from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.i18n import in_language
 from outpost.registry import edits, entries, lookups, queries, services
 from outpost.registry.addressing import address_matcher
+from outpost.registry.basemap import router as basemap_router
 from outpost.registry.jobs import IMPORT_ACTION, MAX_UPLOAD, start_import
 from outpost.registry.models import HouseUse, ImportJob, Person, PopulationType, StandardAddress
 from outpost.registry.services import view_person
 
 router = Router(tags=["registry"])
+router.add_router("", basemap_router)
 
 
 class CandidateOut(Schema):

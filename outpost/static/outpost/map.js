@@ -6,12 +6,19 @@
   const el = document.getElementById("map");
   const status = document.getElementById("map-status");
   const label = (key) => el.dataset["label" + key] || key;
-  const map = L.map(el, { preferCanvas: false, zoomSnap: 0.25 });
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  if (el.dataset.tileUrl) {
+  // Leaflet's own controls in the page's language; no attribution flag. A configured tile
+  // server (天地图 or any XYZ URL) replaces the base drawn from the district's data and keeps the
+  // attribution its provider requires.
+  const map = L.map(el, { preferCanvas: false, zoomSnap: 0.25, zoomControl: false, attributionControl: false });
+  L.control.zoom({ zoomInTitle: label("ZoomIn"), zoomOutTitle: label("ZoomOut") }).addTo(map);
+  const hasTiles = Boolean(el.dataset.tileUrl);
+  if (hasTiles) {
+    L.control.attribution({ prefix: false }).addTo(map);
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
   }
   L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  // On a phone the layer list folds into its button.
+  const control = L.control.layers(null, null, { collapsed: window.innerWidth < 600 }).addTo(map);
 
   const STYLES = {
     grid: {
@@ -129,19 +136,21 @@
     return response.json();
   }
 
+  // The base and case layers (map-layers.js) build on these.
+  window.OutpostMap = { map, el, control, hasTiles, label, node, textNode, load, escapeHtml, legendName, status };
+
   Promise.all([load(el.dataset.gridsUrl), load(el.dataset.beatsUrl)]).then(([grids, beats]) => {
     const gridLayer = layer(grids, "grid").addTo(map);
     const beatLayer = layer(beats, "beat").addTo(map);
-    const overlays = {};
-    overlays[legendName("grid", label("Grids"), grids.features.length)] = gridLayer;
-    overlays[legendName("beat", label("Beats"), beats.features.length)] = beatLayer;
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    control.addOverlay(gridLayer, legendName("grid", label("Grids"), grids.features.length));
+    control.addOverlay(beatLayer, legendName("beat", label("Beats"), beats.features.length));
     // Beats are outlines over the grids: keep them on top when the grids are shown again.
     map.on("overlayadd", () => { if (map.hasLayer(beatLayer)) beatLayer.bringToFront(); });
     focus(gridLayer, beatLayer);
     el.dataset.grids = grids.features.length;
     el.dataset.beats = beats.features.length;
     if (!grids.features.length && !beats.features.length) status.textContent = label("Empty");
+    el.dispatchEvent(new CustomEvent("outpost:areas"));
   }).catch((error) => {
     map.setView([32.07, 118.76], 12);
     status.textContent = String(error);
