@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "outpost.core",
     "outpost.geo",
     "outpost.accounts",
+    "outpost.areas",  # geo's pages: no models, but its templates and its menu items
     "outpost.registry",
     "outpost.cases",
     "outpost.instructions",

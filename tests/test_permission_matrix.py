@@ -126,6 +126,9 @@ SENDERS = rule("SENDERS", "commander", "worker outsider officer handler reporter
 # An instruction or notice to the home grid: the room's side and the grid's worker. Not the
 # grid's reporters (8大员), who see only their own reports (they read these, feedback photos
 # included, while instructions were scoped by `view`), nor the beat's officer.
+# The instructions' inbox (and the header's item): senders, receiving units, the rooms' overseers
+# and anyone an instruction names; not the reporters (8大员).
+INSTRUCTED = rule("INSTRUCTED", "admin commander worker outsider officer handler")
 RECEIVED = rule("RECEIVED", "admin commander worker", "outsider officer handler reporter")
 # Acting on a received row (sign on, report back, confirm): the grid's worker.
 RECIPIENT = rule("RECIPIENT", "worker", "outsider officer handler reporter")
@@ -297,7 +300,7 @@ CHECKS: list[Check] = [
         note="the case is not completed yet: back to its status",
     ),
     # --- instructions, groups, notices, work items -------------------------------------------
-    Check("GET /instructions/", SIGNED_IN, "/instructions/"),
+    Check("GET /instructions/", INSTRUCTED, "/instructions/"),
     Check("GET /instructions/new/", DISPATCHERS, "/instructions/new/"),
     Check("GET /instructions/<int:pk>/", RECEIVED, "/instructions/{instruction}/"),
     Check(
@@ -379,10 +382,10 @@ CHECKS: list[Check] = [
     Check("GET /calls/<str:call_id>/", CALL, "/calls/{call}/"),
     Check(
         "GET /command/",
-        SIGNED_IN,
+        DISPATCHERS,
         "/command/",
         ok={"commander": 302},
-        note="a user running one room goes straight to its board; the others see their list",
+        note="a user running one room goes straight to its board; one running none is refused",
     ),
     Check("GET /command/<str:station>/board/", ROOM, "/command/{station}/board/"),
     Check("GET /command/<str:station>/board.json", ROOM, "/command/{station}/board.json"),

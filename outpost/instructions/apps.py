@@ -6,3 +6,15 @@ class InstructionsConfig(AppConfig):
     name = "outpost.instructions"
     label = "instructions"
     verbose_name = _("Instructions")
+
+    def ready(self) -> None:
+        from outpost.core.menu import register
+        from outpost.instructions.queries import uses_instructions
+
+        register(
+            "instructions",
+            _("Instructions"),
+            "instructions:inbox",
+            order=50,
+            shown_to=uses_instructions,
+        )

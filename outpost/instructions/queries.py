@@ -43,6 +43,18 @@ READ_GROUPS = "view_registry"
 COMMON_TRADES = ("旅馆业", "寄递物流", "危化品经营", "娱乐场所", "餐饮", "零售商超", "医疗机构")
 
 
+def uses_instructions(user: User) -> bool:
+    """Senders (dispatch), units that receive (handle), whoever follows a room's instructions
+    (an area covering it) and anyone an instruction names: the header's item and the inbox."""
+    if not user.is_authenticated:
+        return False
+    if not (scope_for(user, SEND).empty and scope_for(user, "handle").empty):
+        return True
+    if not scope_for(user, READ).empty and overseen_rooms(user).exists():
+        return True
+    return InstructionRecipient.objects.filter(user=user).exists()
+
+
 def sender_rooms(user: User) -> QuerySet[CommandRoom]:
     """The rooms the user may send from: the rooms they run (seeing a station above one's
     grid does not make one its dispatcher)."""

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from outpost.accounts.models import User
-from outpost.accounts.scope import restrict
+from outpost.accounts.scope import restrict, scope_for
 from outpost.registry.models import (
     House,
     HouseUse,
@@ -22,6 +22,11 @@ SEEN = "view_registry"
 # The last digits one may search by: no more than the mask shows (README, "Privacy"), or the
 # search would reveal what the mask hides.
 DIGITS = re.compile(r"[0-9Xx]{1,2}")
+
+
+def may_see(user: User) -> bool:
+    """Whether the user holds any role that reads the registry (reporters hold none)."""
+    return not scope_for(user, SEEN).empty
 
 
 def people_for(user: User, action: str = SEEN) -> QuerySet[Person]:
