@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outpost.accounts.views import SignInView, home
+from outpost.accounts.views.signin import SignInView, home
 from outpost.api import api
 from outpost.cases.urls import public_urlpatterns
 
