@@ -15,7 +15,6 @@ from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import services
-from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.inbox import messages_for, worded
 from outpost.cases.models import Attachment, Case, SubType
@@ -25,6 +24,7 @@ from outpost.cases.queries import get_case
 from outpost.cases.webhooks_api import router as webhooks_router
 from outpost.cases.workflow import ACTIONS
 from outpost.core.bounds import MAX_ID, check_moment
+from outpost.core.files import read_upload
 from outpost.core.refusals import refusal
 
 router = Router(tags=["cases"])

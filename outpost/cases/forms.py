@@ -7,13 +7,14 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
-from outpost.cases.attachments import read_upload
 from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
-from outpost.cases.models import Case, Category, Sensitivity, SubType, Urgency
+from outpost.cases.models import Case, Category, Sensitivity, SubType
 from outpost.cases.queries import dispatch_candidates
 from outpost.cases.routing import Unit
 from outpost.cases.services import MEDIATION_OUTCOMES, NewCase, can_report_restricted
 from outpost.cases.workflow import State, transition
+from outpost.core.files import read_upload
+from outpost.core.models import Urgency
 
 RATING_CHOICES = [(key, label) for key, label in RATING_LABELS.items()]
 

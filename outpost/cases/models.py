@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.workflow import State
 from outpost.core.masking import mask_phone
-from outpost.core.models import StoredFile
+from outpost.core.models import StoredFile, Urgency
 from outpost.core.protected import ProtectedNumber
 from outpost.core.scoping import Scope, prefix_q
 
@@ -77,12 +77,6 @@ class Source(models.TextChoices):
     DIVERSION_110 = "110", _("110 diversion")
     HOTLINE_12345 = "12345", _("12345 hotline")
     HIGHER_LEVEL = "higher_level", _("Higher level")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
-    CRITICAL = "critical", _("Critical")
 
 
 class Case(models.Model):

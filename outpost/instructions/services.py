@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
-from outpost.cases.attachments import clean_upload
-from outpost.cases.models import Urgency
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
+from outpost.core.files import clean_upload
+from outpost.core.models import Urgency
 from outpost.geo.models import CommandRoom
 from outpost.instructions import photos, queries
 from outpost.instructions.groups import receiving_grids

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from outpost.accounts.models import User
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.cases.attachments import file_response
+from outpost.core.files import file_response
 from outpost.core.forms import show_refusal
 from outpost.instructions import queries, services
 from outpost.instructions.forms import FeedbackForm, InstructionForm
