@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/", include("outpost.areas.urls")),
     path("registry/", include("outpost.registry.urls")),
     path("cases/", include("outpost.cases.urls")),
+    path("inbox/", include("outpost.notifications.urls")),
     path("instructions/", include("outpost.instructions.urls")),
     path("calls/", include("outpost.calls.urls")),
     path("command/", include("outpost.command.urls")),

@@ -272,9 +272,9 @@ CHECKS: list[Check] = [
     # --- cases -------------------------------------------------------------------------------
     Check("GET /cases/", SIGNED_IN, "/cases/"),
     Check("GET /cases/report/", REPORTERS, "/cases/report/"),
-    Check("GET /cases/inbox/", SIGNED_IN, "/cases/inbox/", note="each reads their own"),
-    Check("POST /cases/inbox/read-all/", SIGNED_IN, "/cases/inbox/read-all/", ok=302),
-    Check("GET /cases/inbox/<int:pk>/", OWNER, "/cases/inbox/{message}/", ok=302),
+    Check("GET /inbox/", SIGNED_IN, "/inbox/", note="each reads their own"),
+    Check("POST /inbox/read-all/", SIGNED_IN, "/inbox/read-all/", ok=302),
+    Check("GET /inbox/<int:pk>/", OWNER, "/inbox/{message}/", ok=302),
     Check(
         "GET /cases/address-point/",
         REGISTRY_RECORD,

@@ -9,7 +9,11 @@ class InstructionsConfig(AppConfig):
 
     def ready(self) -> None:
         from outpost.core.menu import register
+        from outpost.instructions import queries
         from outpost.instructions.queries import uses_instructions
+        from outpost.notifications import subjects
+
+        subjects.register(queries.MESSAGES, queries.worded_messages, queries.message_link)
 
         register(
             "instructions",

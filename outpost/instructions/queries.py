@@ -7,11 +7,13 @@ sees every recipient; a recipient sees the rows of their own area.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import Department, RoleAssignment, User
 from outpost.accounts.scope import get_for_user, restrict, scope_for
@@ -31,6 +33,8 @@ from outpost.instructions.models import (
     units_in_area_q,
 )
 from outpost.instructions.units import acting_q
+from outpost.notifications.models import Notification
+from outpost.notifications.subjects import Worded
 from outpost.registry.models import Organisation
 
 SEND = "dispatch"
@@ -293,3 +297,29 @@ def get_work_item(user: User, pk: int) -> WorkItem:
     if found is None:
         raise Http404
     return found
+
+
+MESSAGES = "instruction"  # the subject kind of instruction messages (outpost.notifications)
+SENT = _("New instruction: %(title)s")
+UNSEEN = _("An instruction you can no longer open")
+
+
+def worded_messages(notes: Sequence[Notification], viewer: User) -> dict[int, Worded]:
+    """Inbox messages about instructions, worded for this reader now: the title only of an
+    instruction they still see (one query)."""
+    ids = {n.subject_id for n in notes}
+    seen = {i.pk: i for i in visible_instructions(viewer).filter(pk__in=ids)}
+    words = {}
+    for note in notes:
+        found = seen.get(note.subject_id)
+        if found is None:
+            words[note.pk] = Worded(str(UNSEEN), "")
+        else:
+            url = reverse("instructions:detail", args=[found.pk])
+            words[note.pk] = Worded(str(SENT % {"title": found.title}), url, str(found.pk))
+    return words
+
+
+def message_link(note: Notification) -> str:
+    """The instruction page a message opens (the page checks the reader's scope itself)."""
+    return reverse("instructions:detail", args=[note.subject_id])
