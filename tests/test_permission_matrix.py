@@ -459,6 +459,7 @@ CHECKS: list[Check] = [
     ),
     Check("GET /api/v1/cases", SIGNED_IN, "/api/v1/cases"),
     Check("GET /api/v1/notifications", SIGNED_IN, "/api/v1/notifications", note="their own"),
+    Check("GET /api/v1/inbox", SIGNED_IN, "/api/v1/inbox", note="their own, every kind"),
     Check("GET /api/v1/cases/{number}", CASE, "/api/v1/cases/{case}"),
     Check(
         "POST /api/v1/cases/{number}/actions/{action}",

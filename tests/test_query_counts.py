@@ -129,6 +129,7 @@ BASELINE: dict[str, int] = {
     # 200); the caller's relations to each now come with the page (`services.with_relations`).
     "GET /api/v1/cases": 6,
     "GET /api/v1/notifications": 7,  # the messages, then their cases (a generic subject)
+    "GET /api/v1/inbox": 9,
     "GET /api/v1/cases/{number}": 11,
     "GET /api/v1/webhooks": 4,
     "GET /api/v1/webhooks/{pk}/deliveries": 5,

@@ -41,9 +41,17 @@ def test_it_puts_instructions_and_cases_in_one_inbox(
     assert message.read_at is not None
     assert TITLE not in outsider.client.get("/inbox/").content.decode()
     assert not Notification.objects.filter(user=commander.user, subject_kind="instruction")
-    # The cases' API lists case messages only (its answer names a case).
-    [listed] = grid_worker.client.get("/api/v1/notifications").json()
-    assert listed["case"] == case.number
+    # The inbox API lists both, worded and linked; the cases' API case messages only.
+    listed = grid_worker.client.get("/api/v1/inbox").json()
+    assert [(m["kind"], m["subject"]) for m in listed] == [
+        ("case", case.number),
+        ("instruction", str(instruction.pk)),
+    ]
+    assert listed[1]["text"] == f"新指令：{TITLE}" and listed[1]["read_at"] is not None
+    assert listed[1]["url"] == f"/instructions/{instruction.pk}/"
+    assert outsider.client.get("/api/v1/inbox").json() == []
+    [only] = grid_worker.client.get("/api/v1/notifications").json()
+    assert only["case"] == case.number
 
 
 def test_it_keeps_the_title_from_a_reader_who_can_no_longer_open_it(
@@ -53,3 +61,5 @@ def test_it_keeps_the_title_from_a_reader_who_can_no_longer_open_it(
     RoleAssignment.objects.filter(user=grid_worker.user).delete()  # moved off the grid
     page = grid_worker.client.get("/inbox/").content.decode()
     assert TITLE not in page and "一条您已无法查看的指令" in page
+    [listed] = grid_worker.client.get("/api/v1/inbox").json()
+    assert listed["subject"] == "" and listed["url"] == "" and TITLE not in listed["text"]
