@@ -20,6 +20,7 @@ from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
 from outpost.core.i18n import Text, TextList, api_detail
 from outpost.instructions.api import router as instructions_router
+from outpost.notifications.api import router as inbox_router
 from outpost.registry.api import router as registry_router
 from outpost.registry.lookups import TooManyLookups
 
@@ -179,3 +180,4 @@ api.add_router("/", cases_router)
 api.add_router("/", registry_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/", calls_router)
+api.add_router("/", inbox_router)

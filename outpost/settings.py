@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "outpost.core",
     "outpost.geo",
     "outpost.accounts",
+    "outpost.areas",  # geo's pages: no models, but its templates and its menu items
     "outpost.registry",
+    "outpost.notifications",  # the inbox, fed by cases and instructions
     "outpost.cases",
     "outpost.instructions",
     "outpost.command",

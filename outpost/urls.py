@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outpost.accounts.views import SignInView, home
+from outpost.accounts.views.signin import SignInView, home
 from outpost.api import api
 from outpost.cases.urls import public_urlpatterns
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/", include("outpost.areas.urls")),
     path("registry/", include("outpost.registry.urls")),
     path("cases/", include("outpost.cases.urls")),
+    path("inbox/", include("outpost.notifications.urls")),
     path("instructions/", include("outpost.instructions.urls")),
     path("calls/", include("outpost.calls.urls")),
     path("command/", include("outpost.command.urls")),

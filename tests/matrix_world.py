@@ -26,12 +26,13 @@ from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.calls.models import Call
 from outpost.cases import services as cases
-from outpost.cases.models import Notification, SubType, WebhookSubscription
+from outpost.cases.models import SubType, WebhookSubscription
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.core.crypto import encrypt
 from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
+from outpost.notifications.models import Notification
 from outpost.registry import services as registry
 from outpost.registry.imports import run_import
 from outpost.registry.models import ImportJob, Organisation, Person
@@ -172,7 +173,7 @@ def build_world(media: str) -> World:
         created_at=now,
     )
     message = Notification.objects.create(
-        user=commander, case=case, event="dispatched", created_at=now
+        user=commander, subject_kind="case", subject_id=case.pk, event="dispatched", created_at=now
     )
     job = ImportJob.objects.create(
         kind="persons", filename="people.csv", data=b"", status="done", created_by=commander

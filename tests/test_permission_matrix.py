@@ -131,6 +131,9 @@ SENDERS = rule("SENDERS", "commander", "worker outsider officer handler reporter
 # An instruction or notice to the home grid: the room's side and the grid's worker. Not the
 # grid's reporters (8大员), who see only their own reports (they read these, feedback photos
 # included, while instructions were scoped by `view`), nor the beat's officer.
+# The instructions' inbox (and the header's item): senders, receiving units, the rooms' overseers
+# and anyone an instruction names; not the reporters (8大员).
+INSTRUCTED = rule("INSTRUCTED", "admin commander worker outsider officer handler")
 RECEIVED = rule("RECEIVED", "admin commander worker", "outsider officer handler reporter")
 # Acting on a received row (sign on, report back, confirm): the grid's worker.
 RECIPIENT = rule("RECIPIENT", "worker", "outsider officer handler reporter")
@@ -298,9 +301,9 @@ CHECKS: list[Check] = [
     # --- cases -------------------------------------------------------------------------------
     Check("GET /cases/", SIGNED_IN, "/cases/"),
     Check("GET /cases/report/", REPORTERS, "/cases/report/"),
-    Check("GET /cases/inbox/", SIGNED_IN, "/cases/inbox/", note="each reads their own"),
-    Check("POST /cases/inbox/read-all/", SIGNED_IN, "/cases/inbox/read-all/", ok=302),
-    Check("GET /cases/inbox/<int:pk>/", OWNER, "/cases/inbox/{message}/", ok=302),
+    Check("GET /inbox/", SIGNED_IN, "/inbox/", note="each reads their own"),
+    Check("POST /inbox/read-all/", SIGNED_IN, "/inbox/read-all/", ok=302),
+    Check("GET /inbox/<int:pk>/", OWNER, "/inbox/{message}/", ok=302),
     Check(
         "GET /cases/address-point/",
         REGISTRY_RECORD,
@@ -326,7 +329,7 @@ CHECKS: list[Check] = [
         note="the case is not completed yet: back to its status",
     ),
     # --- instructions, groups, notices, work items -------------------------------------------
-    Check("GET /instructions/", SIGNED_IN, "/instructions/"),
+    Check("GET /instructions/", INSTRUCTED, "/instructions/"),
     Check("GET /instructions/new/", DISPATCHERS, "/instructions/new/"),
     Check("GET /instructions/<int:pk>/", RECEIVED, "/instructions/{instruction}/"),
     Check(
@@ -408,10 +411,10 @@ CHECKS: list[Check] = [
     Check("GET /calls/<str:call_id>/", CALL, "/calls/{call}/"),
     Check(
         "GET /command/",
-        SIGNED_IN,
+        DISPATCHERS,
         "/command/",
         ok={"commander": 302},
-        note="a user running one room goes straight to its board; the others see their list",
+        note="a user running one room goes straight to its board; one running none is refused",
     ),
     Check("GET /command/<str:station>/board/", ROOM, "/command/{station}/board/"),
     Check("GET /command/<str:station>/board.json", ROOM, "/command/{station}/board.json"),
@@ -490,6 +493,7 @@ CHECKS: list[Check] = [
     ),
     Check("GET /api/v1/cases", SIGNED_IN, "/api/v1/cases"),
     Check("GET /api/v1/notifications", SIGNED_IN, "/api/v1/notifications", note="their own"),
+    Check("GET /api/v1/inbox", SIGNED_IN, "/api/v1/inbox", note="their own, every kind"),
     Check("GET /api/v1/cases/{number}", CASE, "/api/v1/cases/{case}"),
     Check(
         "POST /api/v1/cases/{number}/actions/{action}",

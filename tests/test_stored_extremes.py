@@ -116,7 +116,7 @@ def test_it_renders_every_page_showing_extreme_stored_values(
     shared = [
         "/cases/",
         f"/cases/{case.number}/",
-        "/cases/inbox/",
+        "/inbox/",
         "/instructions/",
         f"/instructions/{sent.pk}/",
         "/api/v1/cases",

@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from outpost.accounts.models import User
 
 
 class AccountsConfig(AppConfig):
@@ -10,8 +15,17 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from outpost.accounts import checks, signals  # noqa: F401  (registers receivers)
         from outpost.accounts.queries import usernames_in
+        from outpost.core.menu import register
         from outpost.core.staff import STAFF_NAMES
 
         # The access log (core) shows an area's auditor what the area's staff did.
         if usernames_in not in STAFF_NAMES:
             STAFF_NAMES.append(usernames_in)
+        register("audit", _("Audit"), "audit:log", order=80, shown_to=audits)
+
+
+def audits(user: "User") -> bool:
+    """The auditors' pages: whoever holds the `audit` action anywhere."""
+    from outpost.accounts.scope import scope_for
+
+    return not scope_for(user, "audit").empty

@@ -1,12 +1,14 @@
-"""Forms of the sign-in pages and the auditors' pages."""
+"""Forms of the sign-in pages, the auditors' pages and user management."""
 
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.roles import Role
 from outpost.accounts.signin import LockedOut, password_sign_in
 from outpost.core.access import ACTIONS
 from outpost.core.bounds import DayField
@@ -67,3 +69,23 @@ class AccessLogFilter(forms.Form):
 
 class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Review note"), required=False, max_length=200)
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    scope = forms.CharField(
+        label=gettext_lazy("Area or department code"),
+        max_length=15,
+        help_text=gettext_lazy("A grid, community, street, beat, station or department code."),
+    )
+
+
+class AddUserForm(GrantForm):
+    username = forms.RegexField(
+        label=gettext_lazy("Username"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30
+    )
+    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    password = forms.CharField(
+        label=gettext_lazy("Initial password"), widget=forms.PasswordInput, max_length=128
+    )
+    field_order = ["username", "display_name", "password", "role", "scope"]

@@ -16,19 +16,20 @@ from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import services
-from outpost.cases.attachments import read_upload
 from outpost.cases.duplicates import possible_duplicates
-from outpost.cases.inbox import messages_for, worded
 from outpost.cases.labels import timeline_comment
 from outpost.cases.map_api import router as map_router
 from outpost.cases.models import Attachment, Case, SubType
+from outpost.cases.notices import KIND as CASE_MESSAGES
 from outpost.cases.presenter import present_case
 from outpost.cases.presenter import sees_details as _sees_details
 from outpost.cases.queries import get_case
 from outpost.cases.webhooks_api import router as webhooks_router
 from outpost.cases.workflow import ACTIONS, SPECS, Input, Kind
 from outpost.core.bounds import MAX_ID, check_moment
+from outpost.core.files import read_upload
 from outpost.core.refusals import refusal
+from outpost.notifications.queries import messages_for, worded
 
 router = Router(tags=["cases"])
 router.add_router("/webhooks", webhooks_router)
@@ -354,17 +355,18 @@ class NotificationOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], summary="Your inbox, newest first")
 def list_notifications(request: SignedInRequest, unread: bool = False) -> list[dict[str, Any]]:
-    found = messages_for(request.user)
+    found = messages_for(request.user, CASE_MESSAGES)
     if unread:
         found = found.filter(read_at__isnull=True)
     return [
         {
-            "id": m.pk,
-            "event": m.event,
-            "text": text,
-            "case": m.case.number,
-            "created_at": m.created_at,
-            "read_at": m.read_at,
+            "id": m.note.pk,
+            "event": m.note.event,
+            "text": m.text,
+            "case": m.ref,
+            "created_at": m.note.created_at,
+            "read_at": m.note.read_at,
         }
-        for m, text in worded(found[:200], request.user)
+        for m in worded(found[:200], request.user)
+        if m.ref  # a case no longer kept is left out
     ]

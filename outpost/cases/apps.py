@@ -6,3 +6,11 @@ class CasesConfig(AppConfig):
     name = "outpost.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from outpost.cases import notices
+        from outpost.core.menu import register
+        from outpost.notifications import subjects
+
+        register("cases", _("Cases"), "cases:queue", order=40)  # everyone: their own tabs
+        subjects.register(notices.KIND, notices.worded, notices.link)

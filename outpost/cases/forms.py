@@ -7,14 +7,15 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
-from outpost.cases.attachments import read_upload
 from outpost.cases.inputs import needed, required
 from outpost.cases.labels import FOLLOWUP_LABELS, RATING_LABELS, UNIT_KIND_LABELS
-from outpost.cases.models import Case, Category, Sensitivity, SubType, Urgency
+from outpost.cases.models import Case, Category, Sensitivity, SubType
 from outpost.cases.queries import dispatch_candidates
 from outpost.cases.routing import Unit
 from outpost.cases.services import NewCase, can_report_restricted
 from outpost.cases.workflow import SPECS, Input, Kind
+from outpost.core.files import read_upload
+from outpost.core.models import Urgency
 
 # The form field an input is posted as, where it is not the input's own name.
 FIELD_NAMES = {"files": "photos"}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.workflow import State
 from outpost.core.masking import mask_phone
-from outpost.core.models import StoredFile
+from outpost.core.models import StoredFile, Urgency
 from outpost.core.protected import ProtectedNumber
 from outpost.core.scoping import Scope, prefix_q
 
@@ -77,12 +77,6 @@ class Source(models.TextChoices):
     DIVERSION_110 = "110", _("110 diversion")
     HOTLINE_12345 = "12345", _("12345 hotline")
     HIGHER_LEVEL = "higher_level", _("Higher level")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
-    CRITICAL = "critical", _("Critical")
 
 
 class Case(models.Model):
@@ -245,28 +239,6 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.color}"
-
-
-class Notification(models.Model):
-    """An in-app inbox message (站内消息) about a case. It keeps what happened (an event code),
-    never words about the case: they are rendered when read, for the one reading, through the
-    case presenter (`outpost.cases.inbox.worded`)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    event = models.CharField(_("event"), max_length=24)
-    created_at = models.DateTimeField(_("created at"))
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.event} {self.case_id}"
 
 
 class AttachmentPurpose(models.TextChoices):

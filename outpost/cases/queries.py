@@ -153,3 +153,11 @@ def _quietly(find: Any) -> list[Unit]:
         return list(find())
     except ValidationError:
         return []
+
+
+def by_tracking_code(code: str) -> Case:
+    """The case a resident follows by its tracking code (no sign-in); 404 for an unknown code."""
+    case = Case.objects.select_related("subtype__category").filter(tracking_code=code).first()
+    if case is None:
+        raise Http404
+    return case

@@ -14,8 +14,9 @@ from django.utils import timezone
 from outpost.accounts.models import RoleAssignment
 from outpost.accounts.roles import roles_granting
 from outpost.accounts.units import Unit, members
-from outpost.cases.models import Card, Case, Notification
+from outpost.cases.models import Card, Case
 from outpost.cases.workflow import State
+from outpost.notifications.services import notify
 
 YELLOW_AT = 0.8
 CLOCKS = (
@@ -115,7 +116,4 @@ def notify_case_units(case: Case, event: str, now: Any) -> int:
             users -= set(members(room).values_list("pk", flat=True))
             users -= set(dispatchers.filter(scope_code=room.code).values_list("user_id", flat=True))
             users |= on_duty
-    Notification.objects.bulk_create(
-        [Notification(user_id=u, case=case, event=event, created_at=now) for u in users]
-    )
-    return len(users)
+    return notify(users, "case", case.pk, event, now)

@@ -2,19 +2,16 @@
 
 from django.urls import path
 
-from outpost.cases import inbox, public, views
+from outpost.cases.views import cases, public
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("report/", views.report, name="report"),
-    path("address-point/", views.address_point, name="address_point"),
-    path("inbox/", inbox.inbox, name="inbox"),
-    path("inbox/read-all/", inbox.read_all, name="inbox_read_all"),
-    path("inbox/<int:pk>/", inbox.open_message, name="inbox_open"),
-    path("<str:number>/", views.detail, name="detail"),
-    path("<str:number>/act/<str:action>/", views.act, name="act"),
-    path("<str:number>/files/<int:pk>/", views.attachment, name="attachment"),
+    path("", cases.queue, name="queue"),
+    path("report/", cases.report, name="report"),
+    path("address-point/", cases.address_point, name="address_point"),
+    path("<str:number>/", cases.detail, name="detail"),
+    path("<str:number>/act/<str:action>/", cases.act, name="act"),
+    path("<str:number>/files/<int:pk>/", cases.attachment, name="attachment"),
 ]
 
 public_urlpatterns = (

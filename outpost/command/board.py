@@ -14,12 +14,13 @@ from django.utils import timezone
 from outpost.accounts.models import User
 from outpost.accounts.units import members
 from outpost.cases.labels import STATE_LABELS, label
-from outpost.cases.models import Case, CaseAssignment, Urgency
+from outpost.cases.models import Case, CaseAssignment
 from outpost.cases.presenter import present_case
 from outpost.cases.queries import deadline_in_force, to_dispatch
 from outpost.cases.routing import Unit, suggested_units
 from outpost.cases.services import visible_cases
 from outpost.cases.workflow import State
+from outpost.core.models import Urgency
 from outpost.geo.models import CommandRoom, Grid
 
 URGENCY_RANK = When_(

@@ -25,6 +25,11 @@ def rooms_for(user: User) -> QuerySet[CommandRoom]:
     return rooms.filter(prefix_q("station__code", scope.police))
 
 
+def runs_a_room(user: User) -> bool:
+    """Whether the header offers the command room: only to those who run one."""
+    return bool(user.is_authenticated) and rooms_for(user).exists()
+
+
 def get_room(user: User, station_code: str) -> CommandRoom:
     """The room if the user runs it; 403 if they only see it (a beat under its station);
     404 otherwise, as for a room that does not exist."""

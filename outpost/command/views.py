@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +27,8 @@ BOARD_ROWS = 200
 @login_required
 def rooms(request: SignedInRequest) -> HttpResponse:
     found = list(queries.rooms_for(request.user))
+    if not found:
+        raise PermissionDenied  # the same rule as the header's item: runs no room
     if len(found) == 1:
         return redirect("command:board", station=found[0].station.code)
     return render(request, "command/rooms.html", {"rooms": found})

@@ -13,6 +13,14 @@ from outpost.core.staff import staff_names_q
 GENESIS = "0" * 64  # what the first row of the access log chains onto
 
 
+class Urgency(models.TextChoices):
+    """How urgent a case or an instruction is (cases.Case.urgency, instructions' priority)."""
+
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    CRITICAL = "critical", _("Critical")
+
+
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -13,8 +13,8 @@ from ninja.files import UploadedFile
 from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.cases.attachments import read_upload
 from outpost.core.bounds import MAX_COUNT, Moment
+from outpost.core.files import read_upload
 from outpost.core.i18n import api_detail
 from outpost.geo.models import CommandRoom
 from outpost.instructions import queries, services

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.cases.forms import photos_field
-from outpost.cases.models import Urgency
 from outpost.core.bounds import DayField, MomentField, check_day
+from outpost.core.models import Urgency
 from outpost.geo.models import CommandRoom
 from outpost.instructions import queries
 

@@ -10,8 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from outpost.cases.models import Urgency
-from outpost.core.models import StoredFile
+from outpost.core.models import StoredFile, Urgency
 from outpost.core.scoping import Scope, prefix_q
 
 

@@ -1,7 +1,7 @@
 """Feedback photos kept like case attachments: checked and stripped of EXIF by
-`outpost.cases.attachments.clean_upload`, stored once per content under their SHA-256."""
+`outpost.core.files.clean_upload`, stored once per content under their SHA-256."""
 
-from outpost.cases.attachments import CleanFile, keep_file
+from outpost.core.files import CleanFile, keep_file
 from outpost.instructions.models import Feedback, FeedbackPhoto
 
 

@@ -7,11 +7,13 @@ sees every recipient; a recipient sees the rows of their own area.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import Department, RoleAssignment, User
 from outpost.accounts.scope import get_for_user, restrict, scope_for
@@ -31,6 +33,8 @@ from outpost.instructions.models import (
     units_in_area_q,
 )
 from outpost.instructions.units import acting_q
+from outpost.notifications.models import Notification
+from outpost.notifications.subjects import Worded
 from outpost.registry.models import Organisation
 
 SEND = "dispatch"
@@ -41,6 +45,18 @@ READ = "view_cases"
 READ_GROUPS = "view_registry"
 # Trades a group can be built for even before the registry holds one (registry `unit_type`).
 COMMON_TRADES = ("旅馆业", "寄递物流", "危化品经营", "娱乐场所", "餐饮", "零售商超", "医疗机构")
+
+
+def uses_instructions(user: User) -> bool:
+    """Senders (dispatch), units that receive (handle), whoever follows a room's instructions
+    (an area covering it) and anyone an instruction names: the header's item and the inbox."""
+    if not user.is_authenticated:
+        return False
+    if not (scope_for(user, SEND).empty and scope_for(user, "handle").empty):
+        return True
+    if not scope_for(user, READ).empty and overseen_rooms(user).exists():
+        return True
+    return InstructionRecipient.objects.filter(user=user).exists()
 
 
 def sender_rooms(user: User) -> QuerySet[CommandRoom]:
@@ -281,3 +297,29 @@ def get_work_item(user: User, pk: int) -> WorkItem:
     if found is None:
         raise Http404
     return found
+
+
+MESSAGES = "instruction"  # the subject kind of instruction messages (outpost.notifications)
+SENT = _("New instruction: %(title)s")
+UNSEEN = _("An instruction you can no longer open")
+
+
+def worded_messages(notes: Sequence[Notification], viewer: User) -> dict[int, Worded]:
+    """Inbox messages about instructions, worded for this reader now: the title only of an
+    instruction they still see (one query)."""
+    ids = {n.subject_id for n in notes}
+    seen = {i.pk: i for i in visible_instructions(viewer).filter(pk__in=ids)}
+    words = {}
+    for note in notes:
+        found = seen.get(note.subject_id)
+        if found is None:
+            words[note.pk] = Worded(str(UNSEEN), "")
+        else:
+            url = reverse("instructions:detail", args=[found.pk])
+            words[note.pk] = Worded(str(SENT % {"title": found.title}), url, str(found.pk))
+    return words
+
+
+def message_link(note: Notification) -> str:
+    """The instruction page a message opens (the page checks the reader's scope itself)."""
+    return reverse("instructions:detail", args=[note.subject_id])

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts import units
 from outpost.accounts.models import User
-from outpost.cases.attachments import clean_upload
-from outpost.cases.models import Urgency
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
+from outpost.core.files import clean_upload
+from outpost.core.models import Urgency
 from outpost.geo.models import CommandRoom
 from outpost.instructions import photos, queries
 from outpost.instructions.groups import receiving_grids
@@ -30,6 +31,7 @@ from outpost.instructions.models import (
     VirtualGroup,
 )
 from outpost.instructions.units import TARGET_KINDS, Target, acting_q
+from outpost.notifications.services import notify
 
 OPEN = (RecipientState.SIGNED_ON, RecipientState.REPORTED)
 
@@ -66,6 +68,7 @@ def send_instruction(room: CommandRoom, new: NewInstruction, *, actor: User) -> 
     )
     instruction.groups.set({t.group for t in targets if t.group is not None})
     InstructionRecipient.objects.bulk_create([_row(instruction, t) for t in targets])
+    _tell_recipients(instruction, targets, actor, now)
     record_change(
         actor=actor,
         action="send_instruction",
@@ -79,6 +82,19 @@ def send_instruction(room: CommandRoom, new: NewInstruction, *, actor: User) -> 
         },
     )
     return instruction
+
+
+def _tell_recipients(
+    instruction: Instruction, targets: list[Target], actor: User, now: dt.datetime
+) -> None:
+    """An inbox message to each person named and to everyone acting for a recipient unit (the
+    same people a case dispatched there reaches; not superusers, nor the sender)."""
+    users = {t.user.pk for t in targets if t.user is not None}
+    for t in (t for t in targets if t.user is None):
+        acting = units.members(units.Unit(t.kind, t.code, t.name)).filter(is_superuser=False)
+        users |= set(acting.values_list("pk", flat=True))
+    users.discard(getattr(actor, "pk", None))
+    notify(users, queries.MESSAGES, instruction.pk, "instruction_sent", now)
 
 
 def _check(new: NewInstruction) -> None:

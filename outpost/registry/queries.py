@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from outpost.accounts.models import User
-from outpost.accounts.scope import restrict
+from outpost.accounts.scope import restrict, scope_for
 from outpost.registry.edits import KEYS, kind_of, pending_edits
 from outpost.registry.models import (
     House,
@@ -27,6 +27,11 @@ SEEN = "view_registry"
 # search would reveal what the mask hides.
 DIGITS = re.compile(r"[0-9Xx]{1,2}")
 QUEUE_MAX = 200  # per kind: the queue is worked from its oldest end
+
+
+def may_see(user: User) -> bool:
+    """Whether the user holds any role that reads the registry (reporters hold none)."""
+    return not scope_for(user, SEEN).empty
 
 
 def people_for(user: User, action: str = SEEN) -> QuerySet[Person]:

@@ -205,7 +205,7 @@ def test_it_shows_stored_markup_as_text_on_every_page(people: Any, loop_district
     _visit(admin, district, "/registry/people/", NAME)
     _visit(admin, district, f"/registry/people/{person.person_no}/", NAME)
     _visit(admin, district, "/registry/organisations/", "单位" + TEXT)
-    _visit(admin, district, "/cases/inbox/")
+    _visit(admin, district, "/inbox/")
 
     # The API's own page runs under the same policy, from our own files.
     admin.goto(district.at("/api/v1/docs"))
@@ -218,7 +218,7 @@ def test_it_shows_stored_markup_as_text_on_every_page(people: Any, loop_district
     _visit(worker, district, "/cases/report/")
     expect(worker.locator("#pick-map")).to_have_attribute("data-grids", "1")
     _hover(worker, f"#pick-map path[data-code='{grid.code}']", "网格" + NAME, "report page")
-    _visit(worker, district, "/cases/inbox/", "已派" + TEXT)
+    _visit(worker, district, "/inbox/", "已派" + TEXT)
     _visit(worker, district, f"/instructions/{instruction.pk}/", "指令" + TEXT)
 
     # The command room (the administrator may not open it): board (queue, map tooltip, names on

@@ -7,11 +7,12 @@ import pytest
 from outpost.accounts.models import User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
-from outpost.cases.models import Card, Case, Notification
+from outpost.cases.models import Card, Case
 from outpost.cases.services import act
 from outpost.cases.supervision import sweep
 from outpost.core.workdays import LOCAL, deadline, is_workday
 from outpost.geo.models import Grid
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
 from tests.conftest import Persona
 
@@ -88,6 +89,8 @@ def test_dispatch_tells_the_people_of_the_unit(
     case = file_case(home_grid, grid_worker.user)
     case = act(case, "accept", actor=commander.user)
     case = act(case, "dispatch", actor=commander.user)
-    assert Notification.objects.filter(user=colleague, case=case, event="dispatched").exists()
+    assert Notification.objects.filter(
+        user=colleague, subject_kind="case", subject_id=case.pk, event="dispatched"
+    ).exists()
     assert not Notification.objects.filter(user=commander.user).exists()
     assert Case.objects.get(pk=case.pk).sign_on_due is not None

@@ -4,8 +4,8 @@ only by their owner, and are marked read when opened."""
 import pytest
 
 from outpost.cases import services
-from outpost.cases.models import Notification
 from outpost.geo.models import Grid
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
 from tests.conftest import Persona
 
@@ -19,13 +19,13 @@ def test_it_tells_the_grid_of_a_dispatch_and_marks_it_read_when_opened(
     for step in ("accept", "dispatch"):
         services.act(case, step, actor=commander.user)
     [message] = Notification.objects.filter(user=grid_worker.user)
-    page = grid_worker.client.get("/cases/inbox/").content.decode()
+    page = grid_worker.client.get("/inbox/").content.decode()
     assert f"新派遣：{case.number}" in page and 'id="unread-count"' in page
     header = grid_worker.client.get("/cases/").content.decode()
     assert 'id="inbox-link"' in header and '<span class="count">1</span>' in header
-    assert outsider.client.get(f"/cases/inbox/{message.pk}/").status_code == 404  # not theirs
-    assert case.number not in outsider.client.get("/cases/inbox/").content.decode()
-    opened = grid_worker.client.get(f"/cases/inbox/{message.pk}/")
+    assert outsider.client.get(f"/inbox/{message.pk}/").status_code == 404  # not theirs
+    assert case.number not in outsider.client.get("/inbox/").content.decode()
+    opened = grid_worker.client.get(f"/inbox/{message.pk}/")
     assert opened.status_code == 302 and opened["Location"] == f"/cases/{case.number}/"
     message.refresh_from_db()
     assert message.read_at is not None
@@ -43,6 +43,6 @@ def test_it_marks_everything_read_at_once(
         for step in ("accept", "dispatch"):
             services.act(case, step, actor=commander.user)
     assert Notification.objects.filter(user=grid_worker.user, read_at__isnull=True).count() == 3
-    grid_worker.client.post("/cases/inbox/read-all/")
+    grid_worker.client.post("/inbox/read-all/")
     assert not Notification.objects.filter(user=grid_worker.user, read_at__isnull=True).exists()
-    assert grid_worker.client.get("/cases/inbox/?unread=1").content.decode().count("data-id=") == 0
+    assert grid_worker.client.get("/inbox/?unread=1").content.decode().count("data-id=") == 0

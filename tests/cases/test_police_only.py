@@ -9,8 +9,9 @@ import pytest
 
 from outpost.accounts.roles import Role
 from outpost.cases import services
-from outpost.cases.models import Case, Notification
+from outpost.cases.models import Case
 from outpost.geo.models import CommandRoom, Grid
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case, point_in
 from tests.conftest import Persona, _persona
 
@@ -114,8 +115,10 @@ def test_it_keeps_the_title_of_a_police_only_case_out_of_a_grid_workers_inbox(
     case = services.act(case, "verify", actor=officer.user)
     to_grid = {"targets": [{"kind": "grid", "code": home_grid.code, "lead": True}]}
     services.act(case, "dispatch", actor=commander.user, payload=to_grid)
-    assert Notification.objects.filter(user=grid_worker.user, case=case).exists()
-    inbox = text_of(grid_worker, "/cases/inbox/")
+    assert Notification.objects.filter(
+        user=grid_worker.user, subject_kind="case", subject_id=case.pk
+    ).exists()
+    inbox = text_of(grid_worker, "/inbox/")
     assert f"新派遣：{case.number}" in inbox and CLUE not in inbox
     [message] = grid_worker.client.get("/api/v1/notifications").json()
     assert message["case"] == case.number and case.number in message["text"]
@@ -130,7 +133,9 @@ def test_it_tells_an_8大员_reporter_nothing_of_other_peoples_cases_in_its_grid
     case = file_case(home_grid, grid_worker.user, "0603", title="五号楼下建筑垃圾")
     services.act(case, "accept", actor=commander.user)
     services.act(case, "dispatch", actor=commander.user)  # its route is the home grid
-    assert Notification.objects.filter(user=grid_worker.user, case=case).exists()
+    assert Notification.objects.filter(
+        user=grid_worker.user, subject_kind="case", subject_id=case.pk
+    ).exists()
     assert not Notification.objects.filter(user=guard.user).exists()
     assert guard.client.get("/api/v1/notifications").json() == []
-    assert "五号楼下建筑垃圾" not in text_of(guard, "/cases/inbox/")
+    assert "五号楼下建筑垃圾" not in text_of(guard, "/inbox/")

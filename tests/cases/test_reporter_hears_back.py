@@ -5,8 +5,9 @@ import pytest
 
 from outpost.accounts.roles import Role
 from outpost.cases import services
-from outpost.cases.models import Notification, SubType
+from outpost.cases.models import SubType
 from outpost.geo.models import Grid
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case, point_in
 from tests.conftest import Persona, _persona
 
@@ -38,9 +39,11 @@ def test_it_tells_the_reporter_when_the_case_is_accepted_completed_and_closed(
         f"您上报的事件已办结：{case.number} {TITLE}",
         f"您上报的事件已结案：{case.number} {TITLE}",
     ]
-    inbox = guard.client.get("/cases/inbox/").content.decode()
+    inbox = guard.client.get("/inbox/").content.decode()
     assert f"已结案：{case.number}" in inbox and "unread-count" in inbox
-    assert not Notification.objects.filter(case=case, user=commander.user).exists()
+    assert not Notification.objects.filter(
+        subject_kind="case", subject_id=case.pk, user=commander.user
+    ).exists()
 
 
 def test_it_tells_the_reporter_why_the_case_was_not_accepted(

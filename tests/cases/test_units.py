@@ -9,11 +9,12 @@ import pytest
 from outpost.accounts.models import Department
 from outpost.accounts.units import Unit, acting_q, acts_for, members, resolve
 from outpost.cases import services
-from outpost.cases.models import Case, CaseAssignment, Notification
+from outpost.cases.models import Case, CaseAssignment
 from outpost.cases.queries import handled_by
 from outpost.command import board
 from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions.queries import received
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
 from tests.conftest import OTHER_GRID, Persona
 from tests.instructions.conftest import department, handler, leader, room, send
@@ -114,7 +115,11 @@ def test_it_tells_everyone_who_acts_for_a_unit_of_a_case_dispatched_there(
 ) -> None:
     grid = resolve("grid", home_grid.code)
     case = _dispatched(home_grid, personas["commander_p"], [grid])
-    told = set(Notification.objects.filter(case=case).values_list("user__username", flat=True))
+    told = set(
+        Notification.objects.filter(subject_kind="case", subject_id=case.pk).values_list(
+            "user__username", flat=True
+        )
+    )
     assert set(members(grid).values_list("username", flat=True)) <= told
     assert told == {"worker_p", "leader_p"}
 

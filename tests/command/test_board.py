@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outpost.cases import services
-from outpost.cases.models import Case, Notification
+from outpost.cases.models import Case
 from outpost.cases.workflow import State
 from outpost.command import duty
 from outpost.geo.models import CommandRoom, Grid
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
 from tests.conftest import OTHER_GRID, Persona
 
@@ -122,7 +123,9 @@ def test_it_sends_cases_escalated_to_the_room_to_the_person_on_duty(
     case = file_case(home_grid, grid_worker.user, "0603")
     services.act(case, "accept", actor=commander.user)
     services.act(case, "dispatch", actor=commander.user, payload={"escalate": True})
-    sent = Notification.objects.filter(case=case, event="dispatched")  # the reporter hears too
+    sent = Notification.objects.filter(
+        subject_kind="case", subject_id=case.pk, event="dispatched"
+    )  # the reporter hears too
     told = set(sent.values_list("user__username", flat=True))
     assert told == {duty_officer.user.username}
     board = feed(duty_officer, room)

@@ -50,7 +50,7 @@ def test_it_sends_the_strict_policy_to_anyone(anonymous: Client, path: str) -> N
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/areas/map/", "/cases/", "/cases/inbox/", "/instructions/", "/api/v1/geo/grids"]
+    "path", ["/", "/areas/map/", "/cases/", "/inbox/", "/instructions/", "/api/v1/geo/grids"]
 )
 def test_it_sends_the_strict_policy_on_signed_in_pages(admin: Persona, path: str) -> None:
     response = admin.client.get(path)

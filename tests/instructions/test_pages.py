@@ -37,8 +37,11 @@ def test_it_shows_the_header_link_only_to_those_who_use_instructions(
     link = 'href="/instructions/"'
     assert link in page(grid_worker.client, "/")
     assert link in page(commander.client, "/")
-    assert link not in page(admin.client, "/")
+    # The district's administrator follows the rooms of the district (their sent lists).
+    assert link in page(admin.client, "/")
+    assert admin.client.get("/instructions/").status_code == 200
     assert link not in page(nobody.client, "/")
+    assert nobody.client.get("/instructions/").status_code == 403
 
 
 def test_it_gives_the_grid_worker_an_inbox_with_sign_on_and_report_forms(

@@ -257,7 +257,7 @@ def received(viewer: Persona, row: dict[str, str], case: Case) -> Iterator[str]:
         f"{API}/registry/people/{person.person_no}",
         f"/cases/{case.number}/",
         f"{API}/cases/{case.number}",
-        "/cases/inbox/",
+        "/inbox/",
         f"{API}/notifications",
         reverse("audit:log"),
     ]

@@ -10,7 +10,7 @@ from outpost.core.access import chained_fields, row_digest
 from outpost.core.crypto import decrypt
 from outpost.core.models import AccessLogEntry
 from outpost.registry.models import Person
-from outpost.registry.views import PAGE
+from outpost.registry.views.records import PAGE
 from tests.conftest import HOME_GRID, Persona
 from tests.registry.data import RegistryData
 from tests.registry.helpers import (

@@ -1,25 +1,13 @@
-"""Template helpers: whether the header shows "Instructions", the app's own menu, and labels."""
+"""Template helpers: the app's own menu and labels."""
 
 from typing import Any
 
 from django import template
 
-from outpost.accounts.models import User
-from outpost.accounts.scope import scope_for
 from outpost.instructions import queries
-from outpost.instructions.models import InstructionRecipient, RecipientKind, RecipientState
+from outpost.instructions.models import RecipientKind, RecipientState
 
 register = template.Library()
-
-
-@register.filter
-def uses_instructions(user: User) -> bool:
-    """Senders (dispatch), units that receive (handle) and anyone an instruction names."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not (scope_for(user, "dispatch").empty and scope_for(user, "handle").empty):
-        return True
-    return InstructionRecipient.objects.filter(user=user).exists()
 
 
 @register.inclusion_tag("instructions/_nav.html", takes_context=True)

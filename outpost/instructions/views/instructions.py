@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from outpost.accounts.models import User
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.cases.attachments import file_response
+from outpost.core.files import file_response
 from outpost.core.forms import show_refusal
 from outpost.instructions import queries, services
 from outpost.instructions.forms import FeedbackForm, InstructionForm
@@ -44,6 +44,8 @@ def _tab(request: SignedInRequest) -> tuple[str, Any]:
 @login_required
 @require_GET
 def inbox(request: SignedInRequest) -> HttpResponse:
+    if not queries.uses_instructions(request.user):
+        raise PermissionDenied  # the same rule as the header's item: nothing to receive or follow
     key, found = _tab(request)
     page = Paginator(found.order_by("-sent_at", "-id"), PAGE).get_page(request.GET.get("page"))
     context = {

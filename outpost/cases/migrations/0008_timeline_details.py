@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_followup_spacing'),
+        ('cases', '0007_notifications_moved'),
     ]
 
     operations = [

@@ -12,34 +12,13 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from outpost.accounts import delegation
+from outpost.accounts.forms import AddUserForm, GrantForm
 from outpost.accounts.models import RoleAssignment
-from outpost.accounts.roles import Role
 from outpost.core.forms import show_refusal
 
 PAGE = 50
-
-
-class GrantForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
-    scope = forms.CharField(
-        label=gettext_lazy("Area or department code"),
-        max_length=15,
-        help_text=gettext_lazy("A grid, community, street, beat, station or department code."),
-    )
-
-
-class AddUserForm(GrantForm):
-    username = forms.RegexField(
-        label=gettext_lazy("Username"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30
-    )
-    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
-    password = forms.CharField(
-        label=gettext_lazy("Initial password"), widget=forms.PasswordInput, max_length=128
-    )
-    field_order = ["username", "display_name", "password", "role", "scope"]
 
 
 def _manager(request: HttpRequest) -> Any:

@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from outpost.accounts.models import User
 from outpost.accounts.scope import can, get_for_user, scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.access import log_access
@@ -44,19 +43,14 @@ def _person(request: SignedInRequest, number: str, action: str = SEEN) -> Person
 
 @login_required
 def registry_home(request: SignedInRequest) -> HttpResponse:
-    if not can_see(request.user):
+    if not queries.may_see(request.user):
         raise PermissionDenied
     return render(request, "registry/home.html", {"grids": queries.grid_counts(request.user)})
 
 
-def can_see(user: User) -> bool:
-    """Whether the user holds any role that reads the registry (reporters hold none)."""
-    return not scope_for(user, SEEN).empty
-
-
 @login_required
 def people_list(request: SignedInRequest) -> HttpResponse:
-    if not can_see(request.user):
+    if not queries.may_see(request.user):
         raise PermissionDenied
     q = request.GET.get("q", "")
     try:
@@ -244,7 +238,7 @@ def person_decide(request: SignedInRequest, number: str, decision: str) -> HttpR
 
 @login_required
 def verification_queue(request: SignedInRequest) -> HttpResponse:
-    if not can_see(request.user):
+    if not queries.may_see(request.user):
         raise PermissionDenied
     queue = queries.verification_queue(request.user)
     shown = Paginator(queue, PAGE).get_page(request.GET.get("page"))
@@ -288,7 +282,7 @@ def _chain(address: StandardAddress) -> list[StandardAddress]:
 
 @login_required
 def houses_list(request: SignedInRequest) -> HttpResponse:
-    if not can_see(request.user):
+    if not queries.may_see(request.user):
         raise PermissionDenied
     houses = queries.houses_for(request.user).order_by("house_no")
     use = request.GET.get("use", "")
@@ -313,7 +307,7 @@ def houses_list(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def organisations_list(request: SignedInRequest) -> HttpResponse:
-    if not can_see(request.user):
+    if not queries.may_see(request.user):
         raise PermissionDenied
     units = queries.organisations_for(request.user).order_by("unit_no")
     q = request.GET.get("q", "").strip()

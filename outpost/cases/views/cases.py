@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.cases import attachments, pending, queries, services
+from outpost.cases import pending, queries, services
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, actor_label, label, timeline_comment
 from outpost.cases.models import Case, Source
 from outpost.cases.presenter import CaseView, present_case, sees_details
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
+from outpost.core.files import file_response
 from outpost.core.forms import show_refusal
 from outpost.geo.models import Grid, PoliceBeat
 from outpost.registry.queries import SEEN, addresses_for, people_for
@@ -116,7 +117,7 @@ def attachment(request: SignedInRequest, number: str, pk: int) -> FileResponse:
     case = queries.get_case(request.user, number)
     if not sees_details(case, request.user):
         raise PermissionDenied
-    return attachments.file_response(get_object_or_404(case.attachments, pk=pk))
+    return file_response(get_object_or_404(case.attachments, pk=pk))
 
 
 @login_required

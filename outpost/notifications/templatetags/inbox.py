@@ -1,10 +1,9 @@
-"""The unread count beside the header's inbox link."""
-
+"""{{ user|unread_messages }}: the unread count beside the header's inbox link."""
 
 from django import template
 
 from outpost.accounts.models import User
-from outpost.cases.inbox import unread_count
+from outpost.notifications.queries import unread_count
 
 register = template.Library()
 

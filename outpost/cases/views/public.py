@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from outpost.cases import services
+from outpost.cases import queries, services
 from outpost.cases.actors import RESIDENT
 from outpost.cases.forms import RatingForm, TrackingForm
 from outpost.cases.models import Case
@@ -67,14 +67,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @rate_limited
 @resident_not_found
 def status(request: HttpRequest, code: str) -> HttpResponse:
-    return _render(request, _by_code(code))
+    return _render(request, queries.by_tracking_code(code))
 
 
 @rate_limited
 @resident_not_found
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    case = _by_code(code)
+    case = queries.by_tracking_code(code)
     form = RatingForm(request.POST)
     if case.state != State.COMPLETED or form.data.get("version") != str(case.version):
         messages.error(request, _("This case has changed meanwhile; here is where it stands now."))
@@ -96,13 +96,6 @@ def _rate(case: Case, rating: str, comment: str) -> None:
     """The resident's rating; when unsatisfied the workflow sends the case back to its handlers
     (a follow-up of `rate`, in the same transaction)."""
     services.act(case, "rate", actor=RESIDENT, payload={"rating": rating}, comment=comment)
-
-
-def _by_code(code: str) -> Case:
-    case = Case.objects.select_related("subtype__category").filter(tracking_code=code).first()
-    if case is None:
-        raise Http404
-    return case
 
 
 def _render(request: HttpRequest, case: Case, form: RatingForm | None = None) -> HttpResponse:
