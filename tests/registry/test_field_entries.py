@@ -422,6 +422,10 @@ def test_it_keeps_the_verified_data_current_when_an_edit_is_returned(
     ]
     assert officer.client.get(reverse("registry:returned")).status_code == 200
     assert not page(officer.client.get(reverse("registry:returned"))).tables["returned"][0].links
+    # The collector is told in their inbox, with the reason; the officer hears nothing of it.
+    inbox = grid_worker.client.get("/api/v1/inbox").json()
+    assert any("已退回" in m["text"] and reason in m["text"] for m in inbox), inbox
+    assert not any(reason in m["text"] for m in officer.client.get("/api/v1/inbox").json())
 
 
 def test_it_answers_the_api_add_person_with_submitted_and_exists(
