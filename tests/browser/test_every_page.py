@@ -40,6 +40,13 @@ LAYOUT = """() => {
   const scrolls = window.innerWidth < 500 ? [...document.querySelectorAll("main table")]
     .filter((t) => !t.hasAttribute("data-keep-table") && t.scrollWidth > t.clientWidth + 1)
     .map((t) => t.id || t.className || "table") : [];
+  // On a phone every control is at least 44 px tall (a thumb in the street).
+  const controls = "button, a.button, select, input:not([type=checkbox]):not([type=radio])" +
+    ":not([type=hidden]), header.top nav a";
+  const small = window.innerWidth < 500 ? [...document.querySelectorAll(controls)]
+    .filter((c) => c.offsetParent !== null && !c.closest(".leaflet-container, [hidden]"))
+    .filter((c) => c.getBoundingClientRect().height < 43.5)
+    .map((c) => `${c.tagName} ${(c.textContent || c.name || "").trim().slice(0, 20)}`) : [];
   // The words on the page, leaving out what is shown as a code (a 2FA secret, an ID, a number).
   const words = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -49,7 +56,7 @@ LAYOUT = """() => {
     if (parent.offsetParent === null && parent !== document.body) continue;  // not shown
     words.push(walker.currentNode.textContent);
   }
-  return { wide, covered, scrolls, text: words.join(String.fromCharCode(10)) };
+  return { wide, covered, scrolls, small, text: words.join(String.fromCharCode(10)) };
 }"""
 
 
@@ -123,6 +130,7 @@ def _walk(page: Page, url: str, who: str, problems: list[str]) -> int:
         problems.append(f"{who}: wider than the screen")
     problems += [f"{who}: button covered: {c}" for c in found["covered"]]
     problems += [f"{who}: a table scrolls sideways instead of cards: {t}" for t in found["scrolls"]]
+    problems += [f"{who}: smaller than 44 px: {c}" for c in found["small"]]
     problems += [f"{who}: English: {m}" for m in set(ENGLISH.findall(found["text"]))]
     problems += [f"{who}: console: {e}" for e in page.console_errors]  # type: ignore[attr-defined]
     problems += [f"{who}: {p}" for p in page.problems]  # type: ignore[attr-defined]
