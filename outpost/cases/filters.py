@@ -8,7 +8,7 @@ the viewer may see them (`presenter.sees_details`: a police-only case's title is
 for a civil role)."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
 from outpost.cases.labels import STATE_LABELS
-from outpost.cases.models import Case, CaseAssignment, Category, Sensitivity, Source, SubType
+from outpost.cases.models import Case, CaseAssignment, Sensitivity, Source, SubType
 from outpost.cases.presenter import POLICE_ROLES
 from outpost.cases.workflow import State
 from outpost.core.scoping import prefix_q
@@ -36,12 +36,33 @@ OPEN = "open"
 SORTS = (("", _("Newest first")), ("deadline", _("Deadline first")))
 
 
+def _states() -> list[tuple[str, Any]]:
+    return [("", _("Any state")), (OPEN, _("Open")), *((s.value, STATE_LABELS[s]) for s in State)]
+
+
+def _sources() -> list[tuple[str, Any]]:
+    return [("", _("Any source")), *Source.choices]
+
+
+def _types() -> list[tuple[str, Any]]:
+    """Categories (two digits) with their sub-types (four) beneath them, in one read."""
+    rows: list[tuple[str, Any]] = [("", _("Any type"))]
+    subtypes = SubType.objects.select_related("category").order_by("category__code", "code")
+    seen = ""
+    for sub in subtypes:
+        if seen != sub.category.code:
+            seen = sub.category.code
+            rows.append((sub.category.code, f"{sub.category.code} {sub.category.name}"))
+        rows.append((sub.code, f"　{sub.code} {sub.name}"))
+    return rows
+
+
 class CaseFilter(forms.Form):
     q = forms.CharField(label=_("Number, title or address"), required=False, max_length=100)
-    state = forms.ChoiceField(label=_("State"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=_states)
     type = forms.ChoiceField(label=_("Case type"), required=False)
     grid = forms.CharField(label=_("Grid"), required=False, max_length=50)
-    source = forms.ChoiceField(label=_("Source"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=_sources)
     period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIODS)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
@@ -58,10 +79,8 @@ class CaseFilter(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        states = [(s.value, STATE_LABELS[s]) for s in State]
-        self.fields["state"].choices = [("", _("Any state")), (OPEN, _("Open")), *states]
-        self.fields["source"].choices = [("", _("Any source")), *Source.choices]
-        self.fields["type"].choices = [("", _("Any type")), *_types()]
+        # Read once per form (a callable would be read again on each render and each check).
+        cast(forms.ChoiceField, self.fields["type"]).choices = _types()
         self.grid_codes: list[str] = []
 
     def clean_grid(self) -> str:
@@ -78,7 +97,7 @@ class CaseFilter(forms.Form):
         return wanted
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date"))
@@ -97,19 +116,6 @@ class CaseFilter(forms.Form):
         if not self.is_bound:
             return ""
         return urlencode({k: v for k, v in self.data.items() if k in self.fields and v})
-
-
-def _types() -> list[tuple[str, Any]]:
-    """Categories (two digits) with their sub-types (four) beneath them."""
-    rows: list[tuple[str, Any]] = []
-    subtypes = SubType.objects.select_related("category").order_by("code")
-    by_category: dict[str, list[SubType]] = {}
-    for sub in subtypes:
-        by_category.setdefault(sub.category.code, []).append(sub)
-    for category in Category.objects.order_by("code"):
-        rows.append((category.code, f"{category.code} {category.name}"))
-        rows += [(s.code, f"　{s.code} {s.name}") for s in by_category.get(category.code, [])]
-    return rows
 
 
 def narrowed(

@@ -89,7 +89,7 @@ def rows(cases: Any, user: User) -> list[dict[str, Any]]:
             "title": present_case(case, user).title,
             "units": [a.unit_name for a in case.active_assignments],
             "deadline": deadline_in_force(case, now),
-            # 催办 from the list: the dispatcher's relation was read with the page (`with_relations`)
+            # 催办 from the list: the relations were read with the page (`with_relations`)
             "urge": case.state in URGED_IN and "urge" in services.actions_for(case, user),
         }
         for case in cases

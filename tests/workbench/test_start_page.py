@@ -110,7 +110,7 @@ def test_it_shows_a_commander_the_day_in_numbers(busy: dict, commander: Persona)
     assert numbers["overdue"].today == 1
     for key in ("new", "open", "overdue"):
         assert _listed(commander.client, numbers[key].url) == numbers[key].today, key
-    [(code, _name, count, url)] = overview.worst
+    [(_code, _name, count, url)] = overview.worst
     assert count == 1 and _listed(commander.client, url) == 1
 
 
