@@ -25,6 +25,7 @@ def _phone(people: Any, district: District, username: str) -> Page:
     page.goto(district.at("/"))
     expect(page.locator("h1")).to_have_text("今日待办")
     _fits(page)
+    page.screenshot(path=f"/tmp/outpost_start_{username}.png", full_page=True)
     return page
 
 
