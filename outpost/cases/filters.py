@@ -23,6 +23,7 @@ from outpost.cases.labels import STATE_LABELS
 from outpost.cases.models import Case, CaseAssignment, Sensitivity, Source, SubType
 from outpost.cases.presenter import POLICE_ROLES
 from outpost.cases.workflow import State
+from outpost.core.bounds import DayField
 from outpost.core.scoping import prefix_q
 from outpost.geo.models import Grid
 
@@ -64,10 +65,8 @@ class CaseFilter(forms.Form):
     grid = forms.CharField(label=_("Grid"), required=False, max_length=50)
     source = forms.ChoiceField(label=_("Source"), required=False, choices=_sources)
     period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIODS)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    since = DayField(label=_("From"), required=False, widget=forms.DateInput({"type": "date"}))
+    until = DayField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     due = forms.ChoiceField(
         label=_("Deadline"),
         required=False,
