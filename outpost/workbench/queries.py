@@ -29,9 +29,7 @@ from outpost.command import board
 from outpost.command.models import DutyShift
 from outpost.command.queries import rooms_for
 from outpost.geo.models import Grid
-from outpost.instructions.models import InstructionRecipient, RecipientState
-from outpost.instructions.queries import from_rooms, received
-from outpost.instructions.units import acting_q
+from outpost.instructions.queries import not_signed_on, to_answer
 
 SATISFIED = ("satisfied", "basically_satisfied")
 WORST_GRIDS = 5
@@ -89,11 +87,8 @@ def case_tile(user: User, key: str, label: Promise, tab: str, **params: str) -> 
 
 
 def instructions_to_answer(user: User) -> int:
-    """Instructions with a row the user acts for that is not yet reported done."""
-    open_rows = InstructionRecipient.objects.filter(acting_q(user)).exclude(
-        state=RecipientState.DONE
-    )
-    return received(user).filter(pk__in=open_rows.values("instruction_id")).count()
+    """Instructions with a row the user acts for not yet reported done (the inbox's `open=1`)."""
+    return to_answer(user).count()
 
 
 def returned_edits(user: User) -> int:
@@ -104,9 +99,8 @@ def returned_edits(user: User) -> int:
 
 
 def unsigned_instructions(user: User) -> int:
-    """Instructions from the user's rooms with a recipient who has not signed on yet."""
-    waiting = InstructionRecipient.objects.filter(state=RecipientState.SENT)
-    return from_rooms(user).filter(pk__in=waiting.values("instruction_id")).count()
+    """Instructions from the user's rooms with a recipient not yet signed on (`open=1`)."""
+    return not_signed_on(user).count()
 
 
 def own_openings(user: User) -> QuerySet[BreakGlassGrant]:

@@ -92,7 +92,7 @@ def _handler(user: User) -> dict[str, Any]:
             "instructions",
             _("Instructions to answer"),
             q.instructions_to_answer(user),
-            reverse("instructions:inbox") + "?tab=received",
+            reverse("instructions:inbox") + "?tab=received&open=1",
         ),
         q.Tile("returned", _("Edits returned to me"), q.returned_edits(user)),
     ]
@@ -117,7 +117,7 @@ def _tile_unsigned(user: User) -> q.Tile:
         "unsigned",
         _("Instructions not yet signed on"),
         count,
-        reverse("instructions:inbox") + "?tab=rooms",
+        reverse("instructions:inbox") + "?tab=rooms&open=1",
     )
 
 

@@ -12,10 +12,11 @@ from outpost.accounts.models import BreakGlassGrant, LoginThrottle
 from outpost.accounts.roles import Role
 from outpost.cases import services
 from outpost.cases.models import Case
-from outpost.geo.models import Grid
+from outpost.geo.models import CommandRoom, Grid
 from outpost.workbench.queries import Tile
 from tests.cases.conftest import file_case
 from tests.conftest import Persona, _persona
+from tests.instructions.conftest import send
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,8 @@ def busy(home_grid: Grid, grid_worker: Persona, commander: Persona, officer: Per
         granted_at=now,
         expires_at=now + dt.timedelta(hours=4),
     )
+    room = CommandRoom.objects.get(station=home_grid.main_beat.station)  # type: ignore[union-attr]
+    send(room, None, [("grid", home_grid.code)])
     return {"to_sign": to_sign, "late": late, "today": today, "checked": checked}
 
 
@@ -76,7 +79,7 @@ def _listed(client: Client, url: str) -> int:
 def _agree(client: Client, tiles: list[Tile]) -> dict[str, int]:
     """Each tile that links to a list: the list shows as many rows as the tile says."""
     for tile in tiles:
-        if tile.url.startswith(("/cases/", "/audit/")):
+        if tile.url.startswith(("/cases/", "/audit/", "/instructions/")):
             assert _listed(client, tile.url) == tile.count, tile.key
     return {t.key: t.count for t in tiles}
 
@@ -89,6 +92,7 @@ def test_it_shows_a_grid_worker_the_cases_to_sign_on_due_and_overdue(
     assert counts["sign_on"] == 2  # two dispatched, one of them already overdue
     assert counts["overdue"] == 1 and counts["due_today"] == 1
     assert counts["returned"] == 0  # the hook until registry field work lands
+    assert counts["instructions"] == 1
 
 
 def test_it_shows_an_officer_the_verifications_waiting(busy: dict, officer: Persona) -> None:
@@ -131,6 +135,7 @@ def test_it_shows_the_duty_officer_the_board_and_duty(busy: dict, duty_officer: 
     section = _sections(duty_officer.client)["duty"]
     [room] = section["rooms"]
     assert room["on_duty"] is False
+    assert _agree(duty_officer.client, section["tiles"]) == {"unsigned": 1}
     board = duty_officer.client.get(f"/command/{room['room'].station.code}/board/")
     assert len(board.context["rows"]) == room["pending"]
 
