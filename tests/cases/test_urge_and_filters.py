@@ -122,3 +122,13 @@ def test_it_finds_no_grid_outside_the_area(
     file_case(home_grid, grid_worker.user)
     page = outsider.client.get(f"/cases/?tab=all&grid={home_grid.code}").content.decode()
     assert "没有" in page  # the same words as for a grid that does not exist
+
+
+def test_it_searches_a_police_only_title_only_for_those_who_see_it(
+    home_grid: Grid, grid_worker: Persona, officer: Persona, commander: Persona
+) -> None:
+    clue = file_case(home_grid, officer.user, "0301", title="可疑人员夜间徘徊")
+    assert clue.sensitivity == "police"
+    assert _numbers(officer, "tab=all&q=徘徊") == [clue.number]
+    assert _numbers(commander, "tab=all&q=徘徊") == []  # a civil role: the title is no key
+    assert _numbers(commander, f"tab=all&q={clue.number}") == [clue.number]  # the number is
