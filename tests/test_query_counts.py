@@ -335,7 +335,7 @@ START_PAGE = {
     "outsider": 10,
     "officer": 12,
     "handler": 10,
-    "reporter": 7,
+    "reporter": 8,  # their open reports
 }
 
 

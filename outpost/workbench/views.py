@@ -45,6 +45,7 @@ EMPTY = {
         "cases:report",
     ),
     "officer": (_("Nothing is waiting for you. Check the cases of your beat."), "cases:queue"),
+    "reporter": (_("Nothing open from you. Report what you see."), "cases:report"),
     "admin": (_("Every account can sign in and uses two-step verification."), "accounts:users"),
     "auditor": (_("No emergency opening awaits review. Read the access log."), "audit:log"),
 }
@@ -78,6 +79,9 @@ def _sections(user: User, roles: set[str]) -> list[dict[str, Any]]:
         )
     if Role.ADMIN in roles:
         found.append(_admin(user, now))
+    if Role.REPORTER in roles:
+        tile = q.case_tile(user, "mine", _("My reports still open"), "mine", state="open")
+        found.append({"key": "reporter", "title": _("My reports"), "tiles": [tile]})
     if (Role.AUDITOR in roles or Role.ADMIN in roles) and not scope_for(user, "audit").empty:
         found.append(_auditor(user))
     return found

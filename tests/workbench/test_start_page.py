@@ -160,3 +160,12 @@ def test_it_shows_the_second_factor_notice_only_where_it_applies(
 
 def test_it_is_for_signed_in_users_only(anonymous: Client) -> None:
     assert anonymous.get("/").status_code == 302
+
+
+def test_it_shows_a_reporter_their_open_reports(home_grid: Grid) -> None:
+    reporter = _persona("reporter_p", Role.REPORTER, home_grid.code)
+    section = _sections(reporter.client)["reporter"]
+    assert section["empty"]  # nothing reported yet: it says to report
+    file_case(home_grid, reporter.user, "0603")
+    section = _sections(reporter.client)["reporter"]
+    assert _agree(reporter.client, section["tiles"]) == {"mine": 1}
