@@ -34,7 +34,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     context = {
         "assignments": assignments,
         "sections": sections(user, roles),
-        "second_factor": _second_factor_notice(user, roles),
+        "second_factor": _second_factor_notice(user),
     }
     return render(request, "workbench/home.html", context)
 
@@ -59,6 +59,8 @@ def sections(user: User, roles: set[str]) -> list[dict[str, Any]]:
         idle = not any(t.count for t in section.get("tiles", []))
         if idle and section["key"] in EMPTY:
             words, target = EMPTY[section["key"]]
+            if target == "cases:report" and scope_for(user, "report").empty:
+                target = "cases:queue"  # a department's handler files no reports
             section["empty"], section["next"] = words, reverse(target)
     return found
 
@@ -158,7 +160,7 @@ def _auditor(user: User) -> dict[str, Any]:
     return {"key": "auditor", "title": _("To review"), "tiles": [tile]}
 
 
-def _second_factor_notice(user: User, roles: set[str]) -> dict[str, bool] | None:
+def _second_factor_notice(user: User) -> dict[str, bool] | None:
     """Only for holders of a role that signs in with a second factor."""
     needs = any(not scope_for(user, action).empty for action in SECOND_FACTOR_ACTIONS)
     if not needs:
