@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "outpost.instructions",
     "outpost.command",
     "outpost.calls",
+    "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]
 

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outpost.accounts.views.signin import SignInView, home
+from outpost.accounts.views.signin import SignInView
 from outpost.api import api
 from outpost.cases.urls import public_urlpatterns
+from outpost.workbench.views import home
 
 urlpatterns = [
     path("", home, name="home"),

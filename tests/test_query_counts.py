@@ -58,7 +58,7 @@ READS = [c for c in CHECKS if c.method == "GET"]
 # previous hash, insert, head update): constant per request, never per row.
 BASELINE: dict[str, int] = {
     # pages: accounts, audit
-    "GET /": 9,
+    "GET /": 16,  # the start page: each role's counts (see START_PAGE)
     "GET /accounts/login/": 7,
     "GET /accounts/2fa/": 3,
     "GET /accounts/2fa/setup/": 14,
@@ -94,7 +94,7 @@ BASELINE: dict[str, int] = {
     "GET /registry/imports/<int:job_id>/": 8,
     "GET /registry/imports/<int:job_id>/report.xlsx": 4,
     # pages: cases
-    "GET /cases/": 13,
+    "GET /cases/": 16,  # +the filter's case types, +each tab's count filtered
     "GET /cases/report/": 9,
     "GET /inbox/": 11,
     "GET /inbox/<int:pk>/": 6,  # the message, marking it read, its subject's page
@@ -374,6 +374,23 @@ def test_it_reads_in_the_same_queries_however_many_rows(counts: Counts, check: C
     assert not grew, f"{check.key}: a query per row: " + ", ".join(
         f"{p} {few} → {many} queries" for p, (few, many) in grew.items()
     )
+
+
+# The start page (今日待办) per persona: a section per role, a count query per tile.
+START_PAGE = {
+    "admin": 16,  # locked accounts, users without 2FA, openings to review
+    "commander": 14,  # the day's numbers and the worst grids
+    "worker": 10,
+    "outsider": 10,
+    "officer": 12,
+    "handler": 10,
+    "reporter": 8,  # their open reports
+}
+
+
+def test_it_pins_the_start_page_per_persona(counts: Counts) -> None:
+    got = {p: counts.many["GET /", p] for p in START_PAGE}
+    assert {p: n for p, n in got.items() if n > START_PAGE[p]} == {}, got
 
 
 @pytest.mark.parametrize("check", READS, ids=[c.key for c in READS])

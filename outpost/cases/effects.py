@@ -100,6 +100,8 @@ def apply_after(case: Case, step: Transition, inputs: dict[str, Any], now: dt.da
             case.assignments.filter(active=True).update(active=False)
         elif effect == Effect.ADD_ESCALATION_UNIT:
             _escalate(case, now)
+        elif effect == Effect.NOTIFY_UNITS:
+            notify_case_units(case, "urged", now)
 
 
 def _assign(case: Case, units: list[tuple[Unit, bool]], now: dt.datetime) -> None:

@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "close": pgettext_lazy("case action", "Close"),
     "attach": pgettext_lazy("case action", "Add photos or files"),
     "escalate": pgettext_lazy("case action", "Escalate one level up"),
+    "urge": pgettext_lazy("case action", "Urge"),
 }
 
 # Who took a step when no one's account did: stored as a code, worded when read. The two

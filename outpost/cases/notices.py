@@ -32,6 +32,7 @@ EVENTS: dict[str, Promise] = {
     "dispatched": _("New dispatch: %(number)s %(title)s"),
     "card_yellow": _("Yellow card: %(number)s %(title)s"),
     "card_red": _("Red card: %(number)s %(title)s"),
+    "urged": _("Urged: %(number)s %(title)s"),
     "accepted": _("Your report was accepted: %(number)s %(title)s"),
     "rejected": _("Your report was not accepted: %(number)s %(title)s"),
     "completed": _("Your report has been handled: %(number)s %(title)s"),

@@ -26,6 +26,7 @@ from outpost.cases.workflow import State
 
 TO_DISPATCH = (State.REPORTED, State.ACCEPTED, State.AWAITING_VERIFICATION)
 WITH_UNITS = (State.DISPATCHED, State.HANDLING, State.SUSPENDED)
+URGED_IN = (State.DISPATCHED, State.HANDLING)
 
 
 def get_case(user: User, number: str) -> Case:
@@ -88,6 +89,8 @@ def rows(cases: Any, user: User) -> list[dict[str, Any]]:
             "title": present_case(case, user).title,
             "units": [a.unit_name for a in case.active_assignments],
             "deadline": deadline_in_force(case, now),
+            # 催办 from the list: the relations were read with the page (`with_relations`)
+            "urge": case.state in URGED_IN and "urge" in services.actions_for(case, user),
         }
         for case in cases
     ]

@@ -94,6 +94,7 @@ class Effect(StrEnum):
     SIGN_ASSIGNMENTS = "sign_assignments"
     RELEASE_ASSIGNMENTS = "release_assignments"
     ADD_ESCALATION_UNIT = "add_escalation_unit"  # the room one level up joins, not as lead
+    NOTIFY_UNITS = "notify_units"  # 催办: everyone the case is with is told again
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ SPECS: dict[str, ActionSpec] = {
         ),
         _spec("close"),
         _spec("escalate", E.ADD_ESCALATION_UNIT),
+        _spec("urge", E.NOTIFY_UNITS),
     )
 }
 
@@ -259,11 +261,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.DISPATCHED, "return", S.ACCEPTED, H, D, stops=(Clock.SIGN_ON,)),
     _t(S.DISPATCHED, "dispatch", S.DISPATCHED, D, stops=(Clock.SIGN_ON,), starts=(Clock.SIGN_ON,)),
     _t(S.DISPATCHED, "escalate", S.DISPATCHED, SYS),  # a red card, by the sweep
+    _t(S.DISPATCHED, "urge", S.DISPATCHED, D),  # 催办: the units are told again
     _t(S.HANDLING, "note", S.HANDLING, H, D),
     _t(S.HANDLING, "request_extension", S.HANDLING, H),
     _t(S.HANDLING, "approve_extension", S.HANDLING, D),
     _t(S.HANDLING, "suspend", S.SUSPENDED, H, D, pauses=(Clock.HANDLING,)),
     _t(S.HANDLING, "escalate", S.HANDLING, SYS),
+    _t(S.HANDLING, "urge", S.HANDLING, D),
     _t(S.SUSPENDED, "resume", S.HANDLING, H, D, starts=(Clock.HANDLING,)),
     _t(S.HANDLING, "return", S.ACCEPTED, H, stops=(Clock.HANDLING,)),
     _t(S.HANDLING, "complete", S.COMPLETED, H, stops=(Clock.HANDLING,)),

@@ -97,6 +97,19 @@ def received(user: User) -> QuerySet[Instruction]:
     return visible_instructions(user).filter(pk__in=acting.values("instruction_id"))
 
 
+def to_answer(user: User) -> QuerySet[Instruction]:
+    """Received instructions with a row the user acts for that is not yet reported done (the
+    inbox's `open=1`, and the start page's count of it)."""
+    waiting = InstructionRecipient.objects.filter(acting_q(user)).exclude(state=RecipientState.DONE)
+    return received(user).filter(pk__in=waiting.values("instruction_id"))
+
+
+def not_signed_on(user: User) -> QuerySet[Instruction]:
+    """Instructions from the rooms the user oversees with a recipient not yet signed on."""
+    waiting = InstructionRecipient.objects.filter(state=RecipientState.SENT)
+    return from_rooms(user).filter(pk__in=waiting.values("instruction_id"))
+
+
 def from_rooms(user: User) -> QuerySet[Instruction]:
     return visible_instructions(user).filter(room__in=overseen_rooms(user).values("pk"))
 

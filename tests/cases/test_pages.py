@@ -143,7 +143,7 @@ def test_it_offers_only_the_forms_of_the_allowed_actions(
     for step in ("accept", "dispatch"):
         services.act(case, step, actor=commander.user)
     assert forms_on(page(grid_worker.client, url)) == ["sign_on", "return"]
-    assert forms_on(page(commander.client, url)) == ["return", "dispatch"]
+    assert forms_on(page(commander.client, url)) == ["return", "dispatch", "urge"]
 
 
 def test_it_walks_a_dispute_through_every_handling_action_on_the_page(

@@ -20,16 +20,6 @@ from outpost.accounts.signin import (
 )
 
 
-@login_required
-def home(request: SignedInRequest) -> HttpResponse:
-    assignments = request.user.assignments.order_by("role", "scope_code")
-    return render(
-        request,
-        "accounts/home.html",
-        {"assignments": assignments, "has_authenticator": has_authenticator(request.user)},
-    )
-
-
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = SignInForm

@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +20,7 @@ from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases import pending, queries, services
+from outpost.cases.filters import CaseFilter
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, actor_label, label, timeline_comment
 from outpost.cases.models import Case, Source
@@ -31,6 +34,8 @@ from outpost.registry.queries import SEEN, addresses_for, people_for
 PAGE = 50
 CONFLICT = gettext_lazy("Someone else has already acted on this case. Please reload and try again.")
 # The action whose form is open when the page loads: the usual next step of the loop.
+# What a step says once taken, where "Done: <action>" would not read well.
+DONE = {"urge": gettext_lazy("Urged")}
 PRIMARY = ("accept", "verify", "dispatch", "sign_on", "complete", "rate", "close", "resume")
 
 
@@ -38,15 +43,21 @@ PRIMARY = ("accept", "verify", "dispatch", "sign_on", "complete", "rate", "close
 def queue(request: SignedInRequest) -> HttpResponse:
     tabs = queries.queue_tabs(request.user)
     tab = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
-    cases = queries.for_queue(tab.cases.order_by("-reported_at", "-id"))
+    wanted = CaseFilter(request.GET or None, user=request.user)
+    cases = wanted.apply(tab.cases.order_by("-reported_at", "-id"))
+    cases = services.with_relations(queries.for_queue(cases), request.user)
     page = Paginator(cases, PAGE).get_page(request.GET.get("page"))
+    query = wanted.query()
     context = {
-        "tabs": [(t, t.cases.count()) for t in tabs],
+        "tabs": [(t, wanted.apply(t.cases).count()) for t in tabs],
         "tab": tab,
         "page": page,
         "rows": queries.rows(page, request.user),
         "can_report": not scope_for(request.user, "report").empty,
-        "extra": f"tab={tab.key}&",
+        "filter": wanted,
+        "query": query,
+        "here": request.get_full_path(),
+        "extra": f"tab={tab.key}&" + (f"{query}&" if query else ""),
     }
     return render(request, "cases/queue.html", context)
 
@@ -126,9 +137,10 @@ def act(request: SignedInRequest, number: str, action: str) -> HttpResponse:
     case = queries.get_case(request.user, number)
     if action not in ACTIONS:
         raise Http404
+    back = _back(request) or reverse("cases:detail", args=[case.number])
     if request.POST.get(f"{action}-version") != str(case.version):
         messages.error(request, CONFLICT)
-        return redirect("cases:detail", number=case.number)
+        return redirect(back)
     if action not in allowed_actions(State(case.state), services.relations_for(case, request.user)):
         raise PermissionDenied
     form = ActionForm(request.POST, request.FILES, case=case, action=action)
@@ -140,14 +152,24 @@ def act(request: SignedInRequest, number: str, action: str) -> HttpResponse:
         except ValidationError as error:
             show_refusal(form, error, {"files": "photos"})
             return _render_detail(request, case, form)
-        return redirect("cases:detail", number=case.number)
+        return redirect(back)
     return _render_detail(request, case, form)
+
+
+def _back(request: SignedInRequest) -> str:
+    """Where a step taken from a list returns: that list (a path of this site only)."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if target.startswith("/") and safe else ""
 
 
 def _apply(request: SignedInRequest, case: Case, form: ActionForm) -> None:
     comment = form.cleaned_data["comment"]
     payload = form.payload()
     services.act(case, form.action, actor=request.user, comment=comment, payload=payload)
+    if form.action in DONE:
+        messages.success(request, DONE[form.action])
+        return
     done = label(ACTION_LABELS, form.action)
     messages.success(request, _("Done: %(action)s") % {"action": done})
 

@@ -32,12 +32,14 @@ CONFLICT = gettext_lazy("Someone of your unit has already done this. The page sh
 
 def _tab(request: SignedInRequest) -> tuple[str, Any]:
     """ "received" (to the user's units or to them) or "rooms" (from the rooms they oversee);
-    a sender who receives nothing starts on the rooms' list."""
+    a sender who receives nothing starts on the rooms' list. `open=1` keeps the ones still
+    waiting: received and not yet done, or sent and not yet signed on by everyone."""
     user, asked = request.user, request.GET.get("tab")
-    received = queries.received(user)
+    waiting = request.GET.get("open") == "1"
+    received = queries.to_answer(user) if waiting else queries.received(user)
     rooms_first = asked == "rooms" or (asked is None and not received.exists())
     if rooms_first and queries.overseen_rooms(user).exists():
-        return "rooms", queries.from_rooms(user)
+        return "rooms", queries.not_signed_on(user) if waiting else queries.from_rooms(user)
     return "received", received
 
 
@@ -51,7 +53,7 @@ def inbox(request: SignedInRequest) -> HttpResponse:
     context = {
         "tab": key,
         "page": page,
-        "extra": f"tab={key}&",
+        "extra": f"tab={key}&" + ("open=1&" if request.GET.get("open") == "1" else ""),
         "now": timezone.now(),
         "can_send": queries.sender_rooms(request.user).exists(),
     }
