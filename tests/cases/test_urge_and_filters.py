@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from outpost.cases import services
-from outpost.cases.models import Case, Notification
+from outpost.cases.models import Case
 from outpost.geo.models import Grid
+from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
 from tests.conftest import Persona
 
@@ -41,7 +42,9 @@ def test_it_urges_a_case_from_the_list(
     assert answer.redirect_chain[-1][0] == "/cases/?tab=all&state=dispatched"
     assert "已催办" in answer.content.decode()
     assert case.timeline.filter(action="urge", actor=commander.user).exists()
-    told = Notification.objects.filter(user=grid_worker.user, case=case, event="urged")
+    told = Notification.objects.filter(
+        user=grid_worker.user, subject_kind="case", subject_id=case.pk, event="urged"
+    )
     assert told.count() == 1
     inbox = grid_worker.client.get("/inbox/").content.decode()
     assert f"催办：{case.number}" in inbox or "Urged" in inbox
@@ -106,7 +109,7 @@ def test_it_sorts_by_deadline(home_grid: Grid, grid_worker: Persona, commander: 
         ("grid=没有这个网格", "没有这个网格"),
         ("since=2026-13-40", "起"),
         ("since=2026-05-02&until=2026-05-01", "结束日期"),
-        ("period=forever", "时段"),
+        ("period=forever", "时间段"),
     ],
 )
 def test_it_says_what_is_wrong_with_a_filter(commander: Persona, query: str, words: str) -> None:
