@@ -98,7 +98,7 @@ def test_it_takes_a_duty_officer_from_the_count_to_the_board(
     expect(board.locator(".n")).to_have_text("1")
     board.click()
     page.locator(f"#board-queue tr[data-number='{waiting.number}'] button.one-click").click()
-    expect(page.locator("#board-status")).to_contain_text("已派遣至")
+    expect(page.locator("#board-outcome")).to_contain_text("已派遣至")
     assert Case.objects.get(pk=waiting.pk).state == State.DISPATCHED
 
 
