@@ -92,6 +92,11 @@ def instructions_to_answer(user: User) -> int:
     return to_answer(user).count()
 
 
+def collects(user: User) -> bool:
+    """Enters registry records (前端采), so may have edits returned."""
+    return not scope_for(user, "collect").empty
+
+
 def returned_edits(user: User) -> int:
     """Registry edits the beat's officer returned to the user (退回), as their list shows them."""
     return returned_to(user).count()

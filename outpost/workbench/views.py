@@ -100,14 +100,18 @@ def _handler(user: User) -> dict[str, Any]:
             q.instructions_to_answer(user),
             reverse("instructions:inbox") + "?tab=received&open=1",
         ),
-        q.Tile(
-            "returned",
-            _("Edits returned to me"),
-            q.returned_edits(user),
-            reverse("registry:returned"),
-            urgent=True,
-        ),
     ]
+    if q.collects(user):  # only those who enter registry records have edits to be returned
+        returned = q.returned_edits(user)
+        tiles.append(
+            q.Tile(
+                "returned",
+                _("Edits returned to me"),
+                returned,
+                reverse("registry:returned"),
+                urgent=True,
+            )
+        )
     return {"key": "handler", "title": _("My cases today"), "tiles": tiles}
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from tests.browser.conftest import District
+from tests.browser.test_map import sign_in
 from tests.matrix_world import World, build_world
 from tests.test_permission_matrix import CHECKS, OK, SIGNED_IN_PERSONAS, Check
 
@@ -99,9 +100,9 @@ def _signed_in(people: Any, gulou: District, world: World, persona: str, screen:
     errors: list[str] = []
     page.on(
         "console",
-        lambda m: errors.append(f"{m.text} {m.location.get('url', '')}")
-        if m.type == "error"
-        else None,
+        lambda m: (
+            errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None
+        ),
     )
     page.console_errors = errors  # type: ignore[attr-defined]
     page.context.add_cookies(
@@ -135,3 +136,59 @@ def _walk(page: Page, url: str, who: str, problems: list[str]) -> int:
     problems += [f"{who}: console: {e}" for e in page.console_errors]  # type: ignore[attr-defined]
     problems += [f"{who}: {p}" for p in page.problems]  # type: ignore[attr-defined]
     return 1
+
+
+DEMO_ROLES = (
+    "admin",
+    "commander",
+    "duty",
+    "leader",
+    "gridworker",
+    "officer",
+    "auxiliary",
+    "reporter",
+    "dept",
+    "auditor",
+)
+SKIP = re.compile(r"^/(accounts/logout|i18n|api|static|media)/|\.(xlsx|csv|pdf|jpg|png)$")
+LINKS = """() => [...document.querySelectorAll("a[href]")]
+  .map((a) => new URL(a.href, location.href))
+  .filter((u) => u.origin === location.origin)
+  .map((u) => u.pathname + u.search)"""
+
+
+def test_it_fits_every_page_each_demo_role_reaches_on_a_phone(
+    gulou: District, world: World, people: Any
+) -> None:
+    """Every role of the demo (the duty officer, the grid leader, the auditor and the others
+    the matrix does not name) follows every link from its start page, two steps deep: each
+    page reached passes the same checks."""
+    problems: list[str] = []
+    reached = {}
+    for role in DEMO_ROLES:
+        page: Page = people(viewport=SCREENS["phone"], is_mobile=True, has_touch=True)
+        page.console_errors = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda m, p=page: p.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        sign_in(page, gulou, role, gulou.password)
+        reached[role] = _crawl(page, gulou, role, problems)
+    assert min(reached.values()) >= 4, reached  # every role has somewhere to go
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def _crawl(page: Page, gulou: District, role: str, problems: list[str]) -> int:
+    seen: set[str] = set()
+    frontier = ["/"]
+    for _depth in range(3):
+        found: list[str] = []
+        for path in frontier:
+            key = path.split("?")[0]
+            if key in seen or SKIP.search(key) or len(seen) >= 60:
+                continue
+            seen.add(key)
+            if _walk(page, gulou.at(path), f"{role} {path}", problems):
+                found += page.evaluate(LINKS)
+        frontier = found
+    return len(seen)

@@ -33,3 +33,12 @@ def edit_field_label(name: str) -> str:
                 continue
             return str(getattr(field, "verbose_name", name))
     return name
+
+
+@register.filter
+def imports_anything(user: User | AnonymousUser) -> bool:
+    """Whether the user may import any kind of registry file (to show the Import tab)."""
+    from outpost.registry.imports.base import IMPORT_ACTION
+    from outpost.registry.jobs import may_import
+
+    return user.is_authenticated and any(may_import(user, kind) for kind in IMPORT_ACTION)
