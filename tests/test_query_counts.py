@@ -63,7 +63,8 @@ BASELINE: dict[str, int] = {
     "GET /accounts/2fa/": 3,
     "GET /accounts/2fa/setup/": 14,
     "GET /accounts/users/": 12,
-    "GET /accounts/users/<str:username>/": 11,
+    "GET /accounts/users/<str:username>/": 13,  # +2: the account's lock, its API tokens
+    "GET /accounts/user-areas/": 11,  # one read per kind of area (5), the stations of streets
     "GET /audit/": 8,
     "GET /audit/access-log.xlsx": 10,
     "GET /audit/break-glass/": 8,
