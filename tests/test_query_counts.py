@@ -79,10 +79,10 @@ BASELINE: dict[str, int] = {
     "GET /registry/": 9,
     "GET /registry/people/": 14,  # +5: access-log row
     "GET /registry/people/break-glass/": 6,  # the header asks the registry right (+ grants)
-    "GET /registry/people/<str:number>/": 17,
+    "GET /registry/people/<str:number>/": 18,  # +1: the grid's name (not its bare code)
     "GET /registry/people/<str:number>/edit/": 8,
     "GET /registry/queue/": 15,  # +5: access-log row; +3: houses, organisations, their edits
-    "GET /registry/addresses/<str:code>/": 16,  # +5: access-log row
+    "GET /registry/addresses/<str:code>/": 18,  # +5: access-log row; +2: grid's, beat's names
     "GET /registry/houses/": 9,  # 8 alone; 9 after some suites (a per-process cache refilled)
     "GET /registry/organisations/": 9,
     "GET /registry/export/<str:name>.xlsx": 10,

@@ -40,6 +40,23 @@ ACTIONS = {
     "number_lookup": _("Lookup by ID or phone number"),
     "import": _("Registry import"),
 }
+# What a row is about (`object_type`), as the pages and the export name it. Registry reads name
+# where they were made: the people list (page or API), the verification queue, a household.
+OBJECT_TYPES = {
+    "person": _("Person"),
+    "user": _("User"),
+    "access_log": _("Access log"),
+    "household": _("Household"),
+    "people": _("People"),
+    "persons": _("People"),
+    "houses": _("Houses"),
+    "organisations": _("Organisations"),
+    "units": _("Organisations"),
+    "addresses": _("Standard addresses"),
+    "page": _("People list (page)"),
+    "api": _("People list (API)"),
+    "queue": _("Verification queue"),
+}
 # Fields added after the first rows were written: hashed only when set, so older rows still
 # verify, while setting or clearing one on a row that had it changes the hash.
 OPTIONAL_FIELDS = ("client_ip", "civil_code", "police_code")

@@ -29,5 +29,6 @@ def test_it_shows_old_id_masks_in_the_log_cut_down_to_todays_mask(admin: Persona
         for c in row
     ]
 
-    assert OLD_MASK not in page and f"people:{NEW_MASK}" in page
+    assert OLD_MASK not in page and f'实有人口 <span class="code">{NEW_MASK}</span>' in page
     assert OLD_MASK not in cells and NEW_MASK in cells and "?" in cells
+    assert "实有人口" in cells and "people" not in cells  # what a row is about, in Chinese
