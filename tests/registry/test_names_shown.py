@@ -8,7 +8,7 @@ from outpost.registry.models import ImportJob, StandardAddress
 from outpost.registry.templatetags.registry_tags import edit_field_label
 from tests.conftest import HOME_GRID, Persona
 from tests.registry.data import RegistryData
-from tests.registry.helpers import loaded_in_grid
+from tests.registry.helpers import loaded_in_grid, workbook_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +39,13 @@ def test_it_labels_a_persons_name_as_their_full_name(grid_worker: Persona) -> No
     assert edit_field_label("name", "organisation") != "姓名"
     form = grid_worker.client.get(reverse("registry:person_new")).content.decode()
     assert '<label for="id_name">姓名' in form
+
+
+def test_it_names_the_grid_beside_its_code_in_the_export(
+    registry_data: RegistryData, officer: Persona, home_grid: object
+) -> None:
+    body = officer.client.get(reverse("registry:export", args=["people"])).content
+    header, rows, _sheet = workbook_rows(body)
+    code, name = header.index("网格编码"), header.index("网格")
+    grid_name = home_grid.name  # type: ignore[attr-defined]
+    assert rows and all(r[name] == grid_name for r in rows if r[code] == HOME_GRID)
