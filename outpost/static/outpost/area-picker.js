@@ -11,7 +11,7 @@
     const role = form.querySelector("select[name=role]");
     const list = document.createElement("ul");
     list.className = "area-results";
-    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-live", "polite");
     list.hidden = true;
     input.insertAdjacentElement("afterend", list);
     let timer = 0;
