@@ -63,7 +63,8 @@ BASELINE: dict[str, int] = {
     "GET /accounts/2fa/": 3,
     "GET /accounts/2fa/setup/": 14,
     "GET /accounts/users/": 12,
-    "GET /accounts/users/<str:username>/": 11,
+    "GET /accounts/users/<str:username>/": 13,  # +2: the account's lock, its API tokens
+    "GET /accounts/user-areas/": 11,  # one read per kind of area (5), the stations of streets
     "GET /audit/": 8,
     "GET /audit/access-log.xlsx": 10,
     "GET /audit/break-glass/": 8,
@@ -78,13 +79,13 @@ BASELINE: dict[str, int] = {
     "GET /registry/": 9,
     "GET /registry/people/": 14,  # +5: access-log row
     "GET /registry/people/break-glass/": 6,  # the header asks the registry right (+ grants)
-    "GET /registry/people/<str:number>/": 17,
+    "GET /registry/people/<str:number>/": 18,  # +1: the grid's name (not its bare code)
     "GET /registry/people/<str:number>/edit/": 8,
     "GET /registry/queue/": 15,  # +5: access-log row; +3: houses, organisations, their edits
-    "GET /registry/addresses/<str:code>/": 16,  # +5: access-log row
+    "GET /registry/addresses/<str:code>/": 18,  # +5: access-log row; +2: grid's, beat's names
     "GET /registry/houses/": 9,  # 8 alone; 9 after some suites (a per-process cache refilled)
     "GET /registry/organisations/": 9,
-    "GET /registry/export/<str:name>.xlsx": 10,
+    "GET /registry/export/<str:name>.xlsx": 11,  # +1: the grids' names (one read)
     "GET /registry/imports/": 8,
     "GET /registry/people/new/": 8,
     "GET /registry/houses/new/": 8,

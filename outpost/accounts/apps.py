@@ -22,6 +22,7 @@ class AccountsConfig(AppConfig):
         if usernames_in not in STAFF_NAMES:
             STAFF_NAMES.append(usernames_in)
         register("audit", _("Audit"), "audit:log", order=80, shown_to=audits)
+        register("users", _("User management"), "accounts:users", order=85, shown_to=manages)
 
 
 def audits(user: "User") -> bool:
@@ -29,3 +30,11 @@ def audits(user: "User") -> bool:
     from outpost.accounts.scope import scope_for
 
     return not scope_for(user, "audit").empty
+
+
+def manages(user: "User") -> bool:
+    """The user pages: whoever holds the administrator's role anywhere (what the pages check)."""
+    from outpost.accounts.roles import Role
+    from outpost.accounts.scope import holds_role
+
+    return holds_role(user, Role.ADMIN)

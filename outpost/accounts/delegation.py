@@ -5,6 +5,7 @@ over that place, so nobody can hand out more than they have. The administrator o
 
 Every write runs in a transaction, names the acting manager and leaves an audit row."""
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,8 +14,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from outpost.accounts.models import RoleAssignment, User
-from outpost.accounts.roles import Role
+from outpost.accounts.lockout import account_key
+from outpost.accounts.models import ApiToken, LoginThrottle, RoleAssignment, User
+from outpost.accounts.roles import ROLE_RULES, Role, ScopeKind
 from outpost.accounts.scope import forget_scopes
 from outpost.accounts.services import ResolvedScope, create_user, grant_role, resolve_scope
 from outpost.core.audit import record_change
@@ -57,6 +59,25 @@ def may_grant(manager: Any, role: str, code: str) -> bool:
         return True
     held = RoleAssignment.objects.filter(user_id=manager.pk, role=role)
     return any(covers(a, target, code) for a in held)
+
+
+def check_fits(role: str, code: str) -> None:
+    """A role goes on the kind of area it is made for (a grid worker on a grid, a community
+    officer on a beat…): refused on the area field, naming both."""
+    target = _resolve(code)
+    fits = ROLE_RULES[Role(role)].scope_kinds if role in ROLE_RULES else {target.kind}
+    if target.kind not in fits:
+        kinds = "、".join(str(ScopeKind(k).label) for k in sorted(fits))
+        raise ValidationError(
+            {
+                "scope": refusal(
+                    _("%(role)s cannot be given %(area)s: choose a %(kinds)s"),
+                    role=Role(role).label,
+                    area=target.name,
+                    kinds=kinds,
+                )
+            }
+        )
 
 
 def _resolve(code: str) -> ResolvedScope:
@@ -103,6 +124,7 @@ def add_user(
     manager: Any, username: str, password: str, role: str, code: str, display_name: str = ""
 ) -> User:
     """A new account in the manager's area with its first role."""
+    check_fits(role, code)
     if not may_grant(manager, role, code):
         raise PermissionDenied
     if User.objects.filter(username=username).exists():
@@ -117,6 +139,7 @@ def add_user(
 
 @transaction.atomic
 def grant(manager: Any, user: User, role: str, code: str) -> RoleAssignment:
+    check_fits(role, code)
     if not may_grant(manager, role, code):
         raise PermissionDenied
     return grant_role(user, role, code, actor=manager)
@@ -137,3 +160,62 @@ def revoke(manager: Any, assignment: RoleAssignment) -> None:
         object_key=assignment.user.username,
         before={"role": assignment.role, "scope": assignment.scope_code},
     )
+
+
+# --- looking after an account: disable, enable, unlock, reset its password, revoke its tokens.
+# Only over an account whose every role lies inside the manager's areas (a street's administrator
+# cannot take over a district administrator who also holds a role in the street), never a
+# superuser; an administrator cannot disable or reset themselves. Each write is audited.
+
+
+def fully_managed(manager: Any, user: User) -> bool:
+    held = list(admin_assignments(manager))
+    roles = list(user.assignments.all())
+    if not held or not roles or user.is_superuser:
+        return False
+    return all(_inside(a, held) for a in roles)
+
+
+def _look_after(manager: Any, user: User, action: str, *, self_allowed: bool = False) -> None:
+    if not fully_managed(manager, user):
+        raise PermissionDenied
+    if not self_allowed and user.pk == getattr(manager, "pk", None):
+        raise ValidationError(_("You cannot do this to your own account"))
+    record_change(actor=manager, action=action, object_type="user", object_key=user.username)
+
+
+@transaction.atomic
+def set_active(manager: Any, user: User, active: bool) -> None:
+    """Disable (no sign-in, no API token works) or enable an account."""
+    _look_after(manager, user, "enable_user" if active else "disable_user")
+    User.objects.filter(pk=user.pk).update(is_active=active)
+    if not active:
+        ApiToken.objects.filter(user=user).delete()
+    user.is_active = active
+
+
+@transaction.atomic
+def unlock(manager: Any, user: User) -> None:
+    """Forget the account's failed sign-ins and lock (its address keeps its own count)."""
+    _look_after(manager, user, "unlock_user", self_allowed=True)
+    LoginThrottle.objects.filter(key=account_key(user.username)).delete()
+
+
+@transaction.atomic
+def reset_password(manager: Any, user: User) -> str:
+    """A new random password, returned once to be handed over; the account's sessions and API
+    tokens end with the old one."""
+    _look_after(manager, user, "reset_password")
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user).delete()
+    LoginThrottle.objects.filter(key=account_key(user.username)).delete()
+    return password
+
+
+@transaction.atomic
+def revoke_tokens(manager: Any, user: User) -> int:
+    _look_after(manager, user, "revoke_tokens", self_allowed=True)
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    return deleted

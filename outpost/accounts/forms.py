@@ -5,9 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts import area_search
+from outpost.accounts.area_search import Area
 from outpost.accounts.roles import Role
 from outpost.accounts.signin import LockedOut, password_sign_in
 from outpost.core.access import ACTIONS
@@ -72,20 +75,59 @@ class ReviewForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
-    scope = forms.CharField(
-        label=gettext_lazy("Area or department code"),
-        max_length=15,
-        help_text=gettext_lazy("A grid, community, street, beat, station or department code."),
+    """A role and the area it is held over. The area is chosen by name: the picker (area.js)
+    fills the hidden code; without script the name typed is looked up in the manager's areas,
+    and when several share it they are offered to choose from (`candidates`)."""
+
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=[("", gettext_lazy("Choose…")), *Role.choices]
     )
+    area = forms.CharField(
+        label=gettext_lazy("Area or department"),
+        max_length=64,
+        required=False,
+        help_text=gettext_lazy("Type part of its name and choose it from the list."),
+    )
+    scope = forms.CharField(required=False, max_length=15, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, manager: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.manager = manager
+        self.candidates: list[Area] = []
+        self.fields["area"].widget.attrs.update(
+            {
+                "data-area-search": reverse("accounts:user_areas"),
+                "data-empty": gettext_lazy("No area of that name in your areas."),
+                "autocomplete": "off",
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("scope") or "role" not in data:
+            return data
+        text = data.get("area", "").strip()
+        if not text:
+            self.add_error("area", _("Choose the area: type part of its name."))
+            return data
+        found = area_search.find_areas(self.manager, text, data["role"], limit=10)
+        exact = [a for a in found if a.name == text] or found
+        if len(exact) == 1:
+            data["scope"] = exact[0].code
+        elif not exact:
+            self.add_error("area", _("No area of that name in your areas."))
+        else:
+            self.candidates = exact
+            self.add_error("area", _("Several areas have that name: choose one below."))
+        return data
 
 
 class AddUserForm(GrantForm):
     username = forms.RegexField(
         label=gettext_lazy("Username"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30
     )
-    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    display_name = forms.CharField(label=gettext_lazy("Full name"), max_length=50)
     password = forms.CharField(
         label=gettext_lazy("Initial password"), widget=forms.PasswordInput, max_length=128
     )
-    field_order = ["username", "display_name", "password", "role", "scope"]
+    field_order = ["username", "display_name", "password", "role", "area", "scope"]

@@ -65,10 +65,22 @@ def _rows(attempt: Attempt) -> list[LoginThrottle]:
     return list(LoginThrottle.objects.select_for_update().filter(key__in=attempt.keys))
 
 
+def account_key(username: str) -> str:
+    return f"account:{username.strip().casefold()[:150]}"
+
+
+def locked_until(username: str) -> dt.datetime | None:
+    """When the account's lock ends, if it is locked now (shown to its administrator)."""
+    row = LoginThrottle.objects.filter(
+        key=account_key(username), locked_until__gt=timezone.now()
+    ).first()
+    return row.locked_until if row else None
+
+
 @transaction.atomic
 def begin(username: str, address: str) -> Attempt:
     """Count an attempt, or raise LockedOut if the name or the address may not try now."""
-    attempt = Attempt(f"account:{username.strip().casefold()[:150]}", f"address:{address}")
+    attempt = Attempt(account_key(username), f"address:{address}")
     now, rows = timezone.now(), _rows(attempt)
     wait = max((_wait(row, now) for row in rows), default=0)
     if wait:

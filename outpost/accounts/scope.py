@@ -54,6 +54,13 @@ def _assignments(user: User) -> list[tuple[str, str, str, str, str]]:
     return user.__dict__["_outpost_assignments"]
 
 
+def holds_role(user: User | AnonymousUser | None, role: str) -> bool:
+    """Whether the user holds `role` anywhere (from the same one read of their assignments)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return any(r[4] == role for r in _assignments(user))
+
+
 def forget_scopes(user: User) -> None:
     """After a change of roles: the next check reads them afresh."""
     user.__dict__.pop("_outpost_assignments", None)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("2fa/setup/", signin.enrol, name="enrol"),
     path("users/", users.users, name="users"),
     path("users/<str:username>/", users.user_detail, name="user"),
+    path("users/<str:username>/<str:action>/", users.account_action, name="account_action"),
+    path("user-areas/", users.area_search, name="user_areas"),
 ]

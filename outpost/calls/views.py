@@ -16,6 +16,7 @@ from outpost.calls.forms import DivertForm
 from outpost.calls.intake import read_calls
 from outpost.calls.outcomes import Outcome, summarise, write_outcomes
 from outpost.calls.services import divert_calls
+from outpost.geo.models import Grid
 from outpost.registry.tabular import TableError
 
 PAGE = 50
@@ -37,8 +38,16 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "download": _data_url(outcomes) if outcomes else "",
         "page": calls,
         "rows": [(call, names.get(call.subtype, "")) for call in calls],
+        "outcome_rows": _with_grid_names(outcomes or []),
     }
     return render(request, "calls/desk.html", context)
+
+
+def _with_grid_names(outcomes: list[Outcome]) -> list[tuple[Outcome, str]]:
+    """Each outcome with its grid's name, read in one query for the whole file."""
+    codes = {o.grid_code for o in outcomes if o.grid_code}
+    names = dict(Grid.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    return [(o, names.get(o.grid_code or "", "")) for o in outcomes]
 
 
 def _divert(request: SignedInRequest, form: DivertForm) -> list[Outcome] | None:

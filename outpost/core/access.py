@@ -9,6 +9,7 @@ the oldest kept row chains onto. The prune itself is a row naming that anchor.
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,52 @@ ACTIONS = {
     "number_lookup": _("Lookup by ID or phone number"),
     "import": _("Registry import"),
 }
+# What a row is about (`object_type`), as the pages and the export name it. Registry reads name
+# where they were made: the people list (page or API), the verification queue, a household.
+OBJECT_TYPES = {
+    "person": _("Person"),
+    "user": _("User"),
+    "access_log": _("Access log"),
+    "household": _("Household"),
+    "people": _("People"),
+    "persons": _("People"),
+    "houses": _("Houses"),
+    "organisations": _("Organisations"),
+    "units": _("Organisations"),
+    "addresses": _("Standard addresses"),
+    "page": _("People list (page)"),
+    "api": _("People list (API)"),
+    "queue": _("Verification queue"),
+}
+# The machine-written purposes (a read's row count, an import's outcome counts, a sign-in through
+# the API), worded when shown; what a person typed is shown as typed.
+PURPOSE_WORDS = {
+    "rows": _("Rows read"),
+    "dry_run": _("Check only, nothing written"),
+    "created": _("Created"),
+    "submitted": _("Submitted for verification"),
+    "merged": _("Merged"),
+    "unchanged": _("Unchanged"),
+    "rejected": _("Rejected"),
+    "api": _("Signed in through the API"),
+}
+MACHINE_PART = re.compile(r"^([a-z_]+)(?:=(\d+))?$")
+
+
+def worded_purpose(purpose: str) -> str:
+    """`rows=3; dry_run; created=2` → 行数 3；仅检查，未写入；新建 2."""
+    parts = [p.strip() for p in purpose.split(";") if p.strip()]
+    matched = [MACHINE_PART.match(p) for p in parts]
+    if not parts or not all(m and m.group(1) in PURPOSE_WORDS for m in matched):
+        return purpose
+    return "；".join(_worded(m) for m in matched if m)
+
+
+def _worded(part: re.Match[str]) -> str:
+    word, number = str(PURPOSE_WORDS[part.group(1)]), part.group(2)
+    return f"{word} {number}" if number else word
+
+
 # Fields added after the first rows were written: hashed only when set, so older rows still
 # verify, while setting or clearing one on a row that had it changes the hash.
 OPTIONAL_FIELDS = ("client_ip", "civil_code", "police_code")

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.bounds import DayField
+from outpost.registry.imports import KIND_LABELS
 from outpost.registry.imports.persons import CARE_TAGS
 from outpost.registry.models import HouseUse, PersonStatus, PopulationType
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(
         label=_("Phone"),
         max_length=20,
@@ -45,12 +46,7 @@ class ReturnForm(forms.Form):
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What the file holds"),
-        choices=[
-            ("persons", _("People")),
-            ("addresses", _("Standard addresses")),
-            ("houses", _("Houses")),
-            ("units", _("Organisations")),
-        ],
+        choices=[(kind, KIND_LABELS[kind]) for kind in ("persons", "addresses", "houses", "units")],
     )
     file = forms.FileField(label=_("File (CSV in UTF-8 or GBK, or xlsx)"))
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)

@@ -81,4 +81,5 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "command",
         "calls",
         "audit",
+        "users",
     ]

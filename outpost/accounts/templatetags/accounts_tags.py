@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.units import name_of
+from outpost.core.access import OBJECT_TYPES, worded_purpose
 from outpost.core.masking import shorten_id_masks
 
 register = template.Library()
@@ -28,3 +29,15 @@ def unit_name(code: str, kind: str) -> str:
     if not code:
         return ""
     return name_of(kind, code) or code
+
+
+@register.filter
+def access_object(object_type: str) -> str:
+    """What an access-log row is about, worded (person → 个人); an unknown type as stored."""
+    return str(OBJECT_TYPES.get(object_type, object_type))
+
+
+@register.filter
+def access_purpose(purpose: str) -> str:
+    """An access-log row's purpose, its machine-written parts worded (rows=3 → 行数 3)."""
+    return worded_purpose(purpose)

@@ -20,7 +20,7 @@ from outpost.accounts import queries, services
 from outpost.accounts.forms import AccessLogFilter, ReviewForm
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.core.access import ACTIONS, log_access
+from outpost.core.access import ACTIONS, OBJECT_TYPES, log_access, worded_purpose
 from outpost.core.masking import shorten_id_masks
 from outpost.core.models import AccessLogEntry
 from outpost.core.xlsx import write_xlsx
@@ -97,9 +97,9 @@ def _cells(rows: QuerySet[AccessLogEntry]) -> Iterator[list[Any]]:
             timezone.localtime(e.at),
             e.actor_name,
             str(ACTIONS.get(e.action, e.action)),
-            e.object_type,
+            str(OBJECT_TYPES.get(e.object_type, e.object_type)),
             shorten_id_masks(e.object_key),  # older rows keep a longer ID mask
-            e.purpose,
+            worded_purpose(e.purpose),
             e.client_ip or "",
             e.request_id,
         ]

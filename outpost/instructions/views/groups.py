@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.forms import show_refusal
+from outpost.geo.models import Grid
 from outpost.instructions import groups, queries
 from outpost.instructions.forms import GroupForm, NoticeForm
 from outpost.instructions.models import VirtualGroup
@@ -46,7 +48,9 @@ def _members(group: VirtualGroup) -> dict[str, int]:
 def group_page(request: SignedInRequest, pk: int) -> HttpResponse:
     group = queries.get_group(request.user, pk)
     manages = queries.groups_for(request.user, "dispatch").filter(pk=pk).exists()
-    members = Paginator(group.members.order_by("grid_code", "name", "id"), PAGE)
+    grid_name = Grid.objects.filter(code=OuterRef("grid_code")).values("name")[:1]
+    listed = group.members.annotate(grid_name=Subquery(grid_name))
+    members = Paginator(listed.order_by("grid_code", "name", "id"), PAGE)
     context = {
         "group": group,
         "page": members.get_page(request.GET.get("page")),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.core.access import log_access
@@ -18,7 +19,15 @@ from outpost.registry.imports.persons import PersonImporter
 from outpost.registry.imports.units import UnitImporter
 from outpost.registry.tabular import TableError, read_table
 
-__all__ = ["IMPORTERS", "ImportResult", "RowOutcome", "TableError", "run_import"]
+__all__ = ["IMPORTERS", "KIND_LABELS", "ImportResult", "RowOutcome", "TableError", "run_import"]
+
+# What each kind of file holds, as the pages name it.
+KIND_LABELS: dict[str, Any] = {
+    "persons": _("People"),
+    "addresses": _("Standard addresses"),
+    "houses": _("Houses"),
+    "units": _("Organisations"),
+}
 
 IMPORTERS: dict[str, Any] = {
     "addresses": AddressImporter,

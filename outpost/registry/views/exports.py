@@ -12,9 +12,15 @@ from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.access import log_access
 from outpost.core.xlsx import write_xlsx
+from outpost.geo.models import Grid
 from outpost.registry import lookups, queries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _grid_names() -> dict[str, str]:
+    """Every grid's name by its code, read once per export (a district has a few hundred)."""
+    return dict(Grid.objects.values_list("code", "name"))
 
 
 def _people(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
@@ -31,8 +37,10 @@ def _people(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]
         "人口类型",
         "地址",
         "网格编码",
+        "网格",
         "核实状态",
     ]
+    grids = _grid_names()
     rows = (
         [
             p.person_no,
@@ -44,6 +52,7 @@ def _people(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]
             p.pop_type,
             p.address.full_text if p.address else "",
             p.grid_code,
+            grids.get(p.grid_code, ""),
             p.get_state_display(),
         ]
         for p in people.iterator(chunk_size=2000)
@@ -53,7 +62,8 @@ def _people(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]
 
 def _houses(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]]]:
     houses = queries.houses_for(request.user, "export").order_by("house_no")
-    headers = ["房屋编号", "地址", "用途", "面积", "居住人数", "出租备案号", "网格编码"]
+    headers = ["房屋编号", "地址", "用途", "面积", "居住人数", "出租备案号", "网格编码", "网格"]
+    grids = _grid_names()
     rows = (
         [
             h.house_no,
@@ -63,6 +73,7 @@ def _houses(request: SignedInRequest) -> tuple[list[str], Iterable[Sequence[Any]
             h.occupants,
             h.rental_filing_no,
             h.grid_code,
+            grids.get(h.grid_code, ""),
         ]
         for h in houses.iterator(chunk_size=2000)
     )
