@@ -17,6 +17,7 @@ from outpost.areas.api import router as geo_router
 from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
+from outpost.fieldwork.api import router as fieldwork_router
 from outpost.instructions.api import router as instructions_router
 from outpost.registry.api import router as registry_router
 from outpost.registry.lookups import TooManyLookups
@@ -184,3 +185,4 @@ api.add_router("/", cases_router)
 api.add_router("/", registry_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/", calls_router)
+api.add_router("/fieldwork", fieldwork_router)

@@ -1,0 +1,44 @@
+"""Field-work forms for the phone pages."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outpost.accounts.models import User
+from outpost.cases.forms import photos_field, subtype_choices
+from outpost.fieldwork import queries
+
+
+class StartForm(forms.Form):
+    grid = forms.ChoiceField(label=_("Grid"))
+    plan = forms.TypedChoiceField(
+        label=_("Patrol plan"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grids = [(g.code, g.name) for g in queries.patrol_grids(user)]
+        cast(forms.ChoiceField, self.fields["grid"]).choices = grids
+        plans = [(p.pk, f"{p.grid.name} · {p.name}") for p in queries.my_plans(user)]
+        cast(forms.ChoiceField, self.fields["plan"]).choices = [("", _("Free patrol")), *plans]
+
+
+class CheckInForm(forms.Form):
+    """The position comes from the phone (the page's script fills it before sending)."""
+
+    lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
+    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    photos = photos_field()
+
+
+class FindingForm(forms.Form):
+    subtype = forms.ChoiceField(label=_("Case type"))
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["subtype"])
+        field.choices = [("", "——"), *subtype_choices(user)]

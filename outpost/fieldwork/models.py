@@ -1,0 +1,133 @@
+"""Field work: patrol plans per grid, patrols walked on the phone, their check-ins and photos."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from outpost.cases.models import Case
+from outpost.core.models import StoredFile, TimestampedModel
+from outpost.core.scoping import Scope
+from outpost.geo import visibility
+from outpost.geo.models import Grid
+from outpost.registry.models import StandardAddress
+
+
+class PatrolPlan(TimestampedModel):
+    """How often a grid is walked (times per week), along which standard addresses (none: a
+    free walk), by whom."""
+
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrol_plans"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    per_week = models.PositiveSmallIntegerField(_("patrols per week"))
+    points = models.ManyToManyField(
+        StandardAddress, verbose_name=_("route points"), blank=True, related_name="+"
+    )
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned workers"), related_name="patrol_plans"
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("patrol plan")
+        verbose_name_plural = _("patrol plans")
+        ordering = ["grid__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        return visibility.grid_q(scope, path="grid__")
+
+
+class Patrol(models.Model):
+    """One walk of a grid, started and ended on the phone."""
+
+    plan = models.ForeignKey(
+        PatrolPlan,
+        verbose_name=_("patrol plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patrols",
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrols"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("patroller"),
+        on_delete=models.PROTECT,
+        related_name="patrols",
+    )
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    cases = models.ManyToManyField(
+        Case, verbose_name=_("cases found"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=models.Q(ended_at__isnull=True),
+                name="fieldwork_one_open_patrol_per_worker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        return visibility.grid_q(scope, path="grid__")
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class CheckIn(models.Model):
+    """A GPS point of a patrol (WGS-84 from the phone). A point outside the patrol's grid is
+    kept and flagged (`inside` false), never dropped nor silently accepted."""
+
+    patrol = models.ForeignKey(
+        Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="checkins"
+    )
+    at = models.DateTimeField(_("time"))
+    lon = models.FloatField(_("longitude (WGS-84)"))
+    lat = models.FloatField(_("latitude (WGS-84)"))
+    located_grid = models.CharField(_("grid at the point"), max_length=15, blank=True)
+    inside = models.BooleanField(_("inside the grid"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["patrol", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.lon:.6f},{self.lat:.6f}"
+
+
+class PatrolPhoto(StoredFile):
+    """A photo taken at a check-in: checked by content, without EXIF, kept by SHA-256."""
+
+    checkin = models.ForeignKey(
+        CheckIn, verbose_name=_("check-in"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("file"), upload_to="fieldwork/", max_length=200)
+
+    class Meta:
+        verbose_name = _("patrol photo")
+        verbose_name_plural = _("patrol photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

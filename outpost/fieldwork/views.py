@@ -1,0 +1,162 @@
+"""Field-work pages under /fieldwork/ (namespace "fieldwork"), phone first: today's patrol
+(start, check in where you stand, end), one patrol with its check-ins and a "found something"
+form, the plans, and coverage per grid and worker."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from outpost.accounts.signed_in import SignedInRequest
+from outpost.cases.attachments import file_response
+from outpost.cases.models import SubType
+from outpost.core.forms import show_refusal
+from outpost.fieldwork import queries, services
+from outpost.fieldwork.forms import CheckInForm, FindingForm, StartForm
+from outpost.fieldwork.models import Patrol, PatrolPhoto
+
+DAY_CHOICES = (7, 30, 90)
+
+
+@login_required
+@require_GET
+def patrols(request: SignedInRequest) -> HttpResponse:
+    user = request.user
+    current = queries.open_patrol(user)
+    context = {
+        "current": current,
+        "checkin_form": CheckInForm() if current else None,
+        "start_form": None if current else StartForm(user=user),
+        "recent": queries.recent_patrols(user),
+    }
+    return render(request, "fieldwork/patrols.html", context)
+
+
+@login_required
+@require_POST
+def start(request: SignedInRequest) -> HttpResponse:
+    form = StartForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a grid you patrol."))
+        return redirect("fieldwork:patrols")
+    grid = queries.patrol_grids(request.user).get(code=form.cleaned_data["grid"])
+    plan = queries.my_plans(request.user).filter(pk=form.cleaned_data["plan"]).first()
+    try:
+        services.start_patrol(grid, actor=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("fieldwork:patrols")
+
+
+@login_required
+@require_POST
+def check_in(request: SignedInRequest, pk: int) -> HttpResponse:
+    patrol = queries.get_patrol(request.user, pk, action="walk")
+    form = CheckInForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Your position is not available: allow location and retry."))
+        return redirect("fieldwork:patrols")
+    data = form.cleaned_data
+    try:
+        point = services.check_in(
+            patrol,
+            data["lon"],
+            data["lat"],
+            actor=request.user,
+            note=data["note"],
+            files=data["photos"],
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        if point.inside:
+            messages.success(request, _("Checked in."))
+        else:
+            messages.warning(
+                request, _("Checked in outside the patrol's grid: the point is flagged.")
+            )
+    return redirect("fieldwork:patrols")
+
+
+@login_required
+@require_POST
+def end(request: SignedInRequest, pk: int) -> HttpResponse:
+    patrol = queries.get_patrol(request.user, pk, action="walk")
+    try:
+        services.end_patrol(patrol, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("Patrol ended."))
+    return redirect("fieldwork:patrol", pk=patrol.pk)
+
+
+@login_required
+def patrol(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One patrol; its walker may report what was found (POST) as a case."""
+    found = queries.get_patrol(request.user, pk)
+    mine = found.worker_id == request.user.pk
+    form = FindingForm(request.POST or None, user=request.user) if mine else None
+    if request.method == "POST":
+        queries.get_patrol(request.user, pk, action="walk")
+        if form is not None and form.is_valid():
+            case = _report(request, found, form)
+            if case is not None:
+                return redirect("cases:detail", number=case)
+    return render(request, "fieldwork/patrol.html", _patrol_context(found, form))
+
+
+def _report(request: SignedInRequest, found: Patrol, form: FindingForm) -> str | None:
+    data = form.cleaned_data
+    subtype = SubType.objects.select_related("category").get(code=data["subtype"])
+    finding = services.Finding(subtype, data["title"], data["description"])
+    try:
+        case = services.report_found(found, finding, actor=request.user)
+    except ValidationError as error:
+        show_refusal(form, error)
+        return None
+    messages.success(request, _("Case %(number)s reported.") % {"number": case.number})
+    return case.number
+
+
+def _patrol_context(found: Patrol, form: FindingForm | None) -> dict[str, object]:
+    points = list(found.checkins.prefetch_related("photos"))
+    return {
+        "patrol": found,
+        "points": points,
+        "outside": sum(1 for p in points if not p.inside),
+        "cases": list(found.cases.order_by("number")),
+        "form": form,
+    }
+
+
+@login_required
+@require_GET
+def photo(request: SignedInRequest, pk: int, photo: int) -> FileResponse:
+    found = queries.get_patrol(request.user, pk)
+    kept = PatrolPhoto.objects.filter(pk=photo, checkin__patrol=found).first()
+    if kept is None:
+        raise Http404
+    return file_response(kept)
+
+
+@login_required
+@require_GET
+def coverage(request: SignedInRequest) -> HttpResponse:
+    days = int(request.GET.get("days", "7")) if request.GET.get("days", "7").isdigit() else 7
+    days = days if days in DAY_CHOICES else 7
+    grid = request.GET.get("grid", "")
+    grid = grid if grid.isdigit() and len(grid) == 15 else ""
+    rows = queries.coverage_rows(request.user, days, grid)
+    context = {"rows": rows, "days": days, "day_choices": DAY_CHOICES, "grid": grid}
+    return render(request, "fieldwork/coverage.html", context)
+
+
+@login_required
+@require_GET
+def plans(request: SignedInRequest) -> HttpResponse:
+    found = queries.plans_for(request.user).prefetch_related("workers", "points")
+    return render(request, "fieldwork/plans.html", {"plans": found})
