@@ -29,6 +29,7 @@ from outpost.cases import services as cases
 from outpost.cases.models import Notification, SubType, WebhookSubscription
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.core.crypto import encrypt
+from outpost.fieldwork import services as fieldwork
 from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
@@ -83,6 +84,8 @@ class World:
     milestone: int
     media: str  # MEDIA_ROOT holding the world's files
     later: str  # a deadline two days ahead, ISO 8601
+    patrol: int  # the worker's patrol of the home grid, under way, by the worker's plan
+    patrol_photo: int  # a photo of its one check-in
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -207,6 +210,14 @@ def build_world(media: str) -> World:
         milestones=[("完成入户走访", timezone.localdate() + dt.timedelta(days=30))],
     )
 
+    # Field work: the worker walks the home grid by a plan of the commander's, one check-in.
+    plan = fieldwork.create_plan(fieldwork.NewPlan(grid, "日常巡查", 3, [worker]), actor=commander)
+    patrol = fieldwork.start_patrol(grid, actor=worker, plan=plan)
+    files = [("checkin.jpg", jpeg())]
+    point = fieldwork.check_in(
+        patrol, room_address.lon, room_address.lat, actor=worker, files=files
+    )
+
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
         managed_user=worker.username,
@@ -238,6 +249,8 @@ def build_world(media: str) -> World:
         milestone=item.milestones.get().pk,
         media=media,
         later=deadline.isoformat(),
+        patrol=patrol.pk,
+        patrol_photo=point.photos.get().pk,
     )
 
 

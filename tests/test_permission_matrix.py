@@ -131,6 +131,16 @@ RECEIVED = rule("RECEIVED", "admin commander worker", "outsider officer handler 
 RECIPIENT = rule("RECIPIENT", "worker", "outsider officer handler reporter")
 # Objects owned by one user (the commander's webhook and import job): nobody else sees them.
 OWNER = rule("OWNER", "commander", "admin worker outsider officer handler reporter")
+# A patrol of the home grid (walked by the worker): the area's staff who read the registry;
+# reporters (8大员) and department handlers do not see patrols.
+PATROL = rule("PATROL", "admin commander worker officer", "outsider handler reporter")
+# Acting on it (check in, end, report a finding): its walker alone; who sees it gets 403.
+WALKER = rule("WALKER", "worker", "outsider handler reporter")
+# Planning patrols of the home grid: who dispatches there (the commander).
+PLANNERS = rule("PLANNERS", "commander", "outsider handler")
+# Starting a patrol of the home grid: who collects there (worker, officer); the others who see
+# the grid get 403.
+PATROLLERS = rule("PATROLLERS", "worker officer", "outsider handler")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,6 +405,46 @@ CHECKS: list[Check] = [
     ),
     Check("GET /command/<str:station>/duty/", ROOM, "/command/{station}/duty/"),
     Check("GET /command/<str:station>/reporters/", ROOM, "/command/{station}/reporters/"),
+    # --- field work ---------------------------------------------------------------------------
+    Check("GET /fieldwork/", SIGNED_IN, "/fieldwork/", note="each sees their own patrols"),
+    Check(
+        "POST /fieldwork/patrols/start/",
+        SIGNED_IN,
+        "/fieldwork/patrols/start/",
+        ok=302,
+        data={"grid": "{grid}"},
+        note="each may start in the grids they walk; anything else comes back with a message",
+    ),
+    Check("GET /fieldwork/patrols/<int:pk>/", PATROL, "/fieldwork/patrols/{patrol}/"),
+    Check(
+        "POST /fieldwork/patrols/<int:pk>/",
+        WALKER,
+        "/fieldwork/patrols/{patrol}/",
+        ok=302,
+        data={"subtype": "0101", "title": "矩阵测试发现"},
+        note="the finding becomes a case: to its page",
+    ),
+    Check(
+        "POST /fieldwork/patrols/<int:pk>/check-in/",
+        WALKER,
+        "/fieldwork/patrols/{patrol}/check-in/",
+        ok=302,
+        data={"lon": "{lon}", "lat": "{lat}"},
+    ),
+    Check(
+        "POST /fieldwork/patrols/<int:pk>/end/",
+        WALKER,
+        "/fieldwork/patrols/{patrol}/end/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/",
+        PATROL,
+        "/fieldwork/patrols/{patrol}/photos/{patrol_photo}/",
+    ),
+    Check("GET /fieldwork/plans/", SIGNED_IN, "/fieldwork/plans/"),
+    Check("GET /fieldwork/coverage/", SIGNED_IN, "/fieldwork/coverage/"),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",
@@ -546,6 +596,49 @@ CHECKS: list[Check] = [
         json=True,
     ),
     Check("GET /api/v1/calls/{call_id}", CALL, "/api/v1/calls/{call}"),
+    # --- API: field work ---------------------------------------------------------------------
+    Check("GET /api/v1/fieldwork/plans", SIGNED_IN, "/api/v1/fieldwork/plans"),
+    Check(
+        "POST /api/v1/fieldwork/plans",
+        PLANNERS,
+        "/api/v1/fieldwork/plans",
+        ok=201,
+        data={"grid": "{grid}", "name": "矩阵计划", "per_week": 2, "workers": ["worker_m"]},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols",
+        PATROLLERS,
+        "/api/v1/fieldwork/patrols",
+        ok={"worker": 422, "officer": 201},
+        data={"grid": "{grid}"},
+        json=True,
+        note="the worker's patrol is already under way: 422 after the right is checked",
+    ),
+    Check(
+        "GET /api/v1/fieldwork/patrols/{patrol_id}", PATROL, "/api/v1/fieldwork/patrols/{patrol}"
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols/{patrol_id}/checkins",
+        WALKER,
+        "/api/v1/fieldwork/patrols/{patrol}/checkins",
+        ok=201,
+        data={"lon": "{lon}", "lat": "{lat}"},
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols/{patrol_id}/end",
+        WALKER,
+        "/api/v1/fieldwork/patrols/{patrol}/end",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols/{patrol_id}/cases",
+        WALKER,
+        "/api/v1/fieldwork/patrols/{patrol}/cases",
+        ok=201,
+        data={"subtype": "0101", "title": "矩阵测试发现"},
+        json=True,
+    ),
+    Check("GET /api/v1/fieldwork/coverage", SIGNED_IN, "/api/v1/fieldwork/coverage"),
 ]
 
 

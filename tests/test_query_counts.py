@@ -33,7 +33,9 @@ from outpost.cases import services as cases
 from outpost.cases.models import Case, Notification, SubType, WebhookSubscription
 from outpost.cases.workflow import Relation
 from outpost.core.crypto import encrypt
-from outpost.geo.models import CommandRoom
+from outpost.fieldwork import services as fieldwork
+from outpost.fieldwork.models import Patrol
+from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.instructions.models import VirtualGroup
@@ -114,6 +116,12 @@ BASELINE: dict[str, int] = {
     "GET /command/<str:station>/board.json": 13,
     "GET /command/<str:station>/duty/": 14,
     "GET /command/<str:station>/reporters/": 11,
+    # pages: field work
+    "GET /fieldwork/": 10,
+    "GET /fieldwork/patrols/<int:pk>/": 11,
+    "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/": 7,
+    "GET /fieldwork/plans/": 10,
+    "GET /fieldwork/coverage/": 13,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -139,6 +147,9 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/instructions/{pk}": 10,
     "GET /api/v1/instructions/{pk}/progress": 10,
     "GET /api/v1/calls/{call_id}": 7,
+    "GET /api/v1/fieldwork/plans": 8,
+    "GET /api/v1/fieldwork/patrols/{patrol_id}": 9,
+    "GET /api/v1/fieldwork/coverage": 11,
 }
 
 FEW, MORE = 2, 6  # rows added per kind: 1 + 2 = 3 of each, then 3 + 6 = 9 (three times as many)
@@ -158,6 +169,9 @@ def permitted(check: Check) -> list[str]:
 def measure(world: World, check: Check, persona: str) -> int:
     """One request's queries, inside a savepoint rolled back after it (as the matrix does)."""
     seen_just_now(world, persona)
+    # The capture keeps Django from emptying the log between requests, and the log holds at
+    # most 9,000 queries: once full it stops growing and every later request would count 0.
+    connection.queries_log.clear()
     with transaction.atomic():
         with CaptureQueriesContext(connection) as seen:
             answer = send(world, check, persona)
@@ -288,10 +302,24 @@ def grow(world: World, n: int) -> None:
             username=f"worker_q{n}_{i}", password=None, display_name=f"网格员{i}"
         )
         grant_role(extra, Role.GRID_WORKER, world.grid, actor=None)
+        _patrols(world, worker, extra, commander, f"{n}-{i}")
     opened = BreakGlassGrant.objects.values("object_id")
     elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
     for person in elsewhere.order_by("person_no")[:n]:
         registry.break_glass(person, actor=officer, reason="走失老人身份核查，家属报警求助")
+
+
+def _patrols(world: World, worker: User, walker: User, planner: User, key: str) -> None:
+    """A plan for another worker, walked and ended, with a photo; one more check-in (and photo)
+    on the world's patrol under way."""
+    grid = Grid.objects.get(code=world.grid)
+    plan = fieldwork.create_plan(fieldwork.NewPlan(grid, f"巡查{key}", 2, [walker]), actor=planner)
+    walk = fieldwork.start_patrol(grid, actor=walker, plan=plan)
+    photo = [(f"walk{key}.jpg", jpeg())]
+    fieldwork.check_in(walk, world.lon, world.lat, actor=walker, files=photo)
+    fieldwork.end_patrol(walk, actor=walker)
+    ongoing = Patrol.objects.get(pk=world.patrol)
+    fieldwork.check_in(ongoing, world.lon, world.lat, actor=worker, files=photo)
 
 
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:

@@ -179,7 +179,7 @@ def check_in(
     lon: Form[float],
     lat: Form[float],
     note: Form[str] = "",
-    photos: File[list[UploadedFile]] | None = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     patrol = queries.get_patrol(request.user, patrol_id, action="walk")
     received = [read_upload(f) for f in photos or []]
