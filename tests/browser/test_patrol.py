@@ -1,0 +1,60 @@
+"""A grid worker's patrol on a phone (390×844): start it, check in where the phone says it is
+(inside the grid, then outside: flagged), end it. The page fits the screen, its buttons are
+thumb-sized and it runs under the CSP."""
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from outpost.accounts.models import User
+from outpost.fieldwork.models import Patrol
+from outpost.geo.models import Grid
+from tests.browser.conftest import District
+from tests.browser.test_map import sign_in
+from tests.browser.test_phone_pages import PHONE, WATCH
+from tests.conftest import OTHER_GRID
+from tests.fieldwork.conftest import point_in
+
+
+def fits(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("window.__violations") == []
+    assert not page.problems, page.problems
+
+
+def thumb_sized(page: Page, selector: str) -> None:
+    box = page.locator(selector).bounding_box()
+    assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_it_walks_a_patrol_on_a_phone(gulou: District, people: Any) -> None:
+    worker = User.objects.get(username="gridworker")
+    grid = Grid.objects.get(code=worker.assignments.get().scope_code)
+    inside, outside = point_in(grid), point_in(Grid.objects.get(code=OTHER_GRID))
+    page = people(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"longitude": inside.x, "latitude": inside.y},
+        permissions=["geolocation"],
+    )
+    page.context.add_init_script(WATCH)
+    sign_in(page, gulou, "gridworker", gulou.password)
+    page.goto(gulou.at("/fieldwork/"))
+    fits(page)
+    thumb_sized(page, "#start-patrol")
+    page.click("#start-patrol")
+    expect(page.locator("#patrol-now")).to_contain_text(grid.name)
+    thumb_sized(page, "#check-in")
+    page.click("#check-in")
+    expect(page.locator(".message.success")).to_contain_text("已签到")
+    page.context.set_geolocation({"longitude": outside.x, "latitude": outside.y})
+    page.click("#check-in")
+    expect(page.locator(".message.warning")).to_contain_text("已标记")
+    fits(page)
+    page.click("#end-patrol")
+    expect(page.locator("#outside-warning")).to_contain_text("1 个签到点在巡查网格之外")
+    fits(page)
+    patrol = Patrol.objects.get(worker=worker)
+    assert patrol.ended_at is not None
+    assert [c.inside for c in patrol.checkins.order_by("at")] == [True, False]
