@@ -1,4 +1,5 @@
-"""Field work: patrol plans per grid, patrols walked on the phone, their check-ins and photos."""
+"""Field work: patrol plans per grid, patrols walked on the phone, their check-ins and photos;
+visits (走访) to the registry's care subjects, rental houses and key organisations."""
 
 from django.conf import settings
 from django.db import models
@@ -6,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.cases.models import Case
 from outpost.core.models import StoredFile, TimestampedModel
-from outpost.core.scoping import Scope
+from outpost.core.scoping import Scope, prefix_q
 from outpost.geo import visibility
 from outpost.geo.models import Grid
-from outpost.registry.models import StandardAddress
+from outpost.registry.models import House, Organisation, Person, StandardAddress
 
 
 class PatrolPlan(TimestampedModel):
@@ -131,3 +132,62 @@ class PatrolPhoto(StoredFile):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VisitKind(models.TextChoices):
+    CARE = "care", _("Care subject")
+    RENTAL = "rental", _("Rental house")
+    KEY_UNIT = "key_unit", _("Key organisation")
+
+
+class Visit(models.Model):
+    """One visit (走访) to a person, a house or an organisation of the registry: who was met,
+    what was found, and the case it opened, if any. It lies where its subject lies."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=VisitKind.choices)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    house = models.ForeignKey(
+        House, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid_code = models.CharField(_("grid code"), max_length=15, db_index=True)
+    beat_code = models.CharField(_("beat code"), max_length=12, blank=True, db_index=True)
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("visitor"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    visited_at = models.DateTimeField(_("visited at"), db_index=True)
+    met = models.CharField(_("who was met"), max_length=100)
+    found = models.TextField(_("what was found"), blank=True)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "visited_at"]),
+            models.Index(fields=["house", "visited_at"]),
+            models.Index(fields=["organisation", "visited_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.visited_at:%Y-%m-%d}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        """The registry's place rule: the subject's grid or beat."""
+        return prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)

@@ -1,22 +1,26 @@
 """Field-work reads, each through the scope function: patrol plans and patrols (whoever reads
-the registry of the grid sees them) and coverage per grid and worker."""
+the registry of the grid sees them), coverage per grid and worker, and the visits due."""
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user, restrict
-from outpost.fieldwork import coverage
-from outpost.fieldwork.models import CheckIn, Patrol, PatrolPlan
+from outpost.core.access import log_access
+from outpost.fieldwork import coverage, schedule
+from outpost.fieldwork.models import CheckIn, Patrol, PatrolPlan, Visit, VisitKind
 from outpost.fieldwork.services import PATROL_ACTION, PLAN_ACTION
 from outpost.geo.models import Grid
-from outpost.registry.models import AddressLevel, StandardAddress
+from outpost.registry.models import AddressLevel, HouseUse, StandardAddress
+from outpost.registry.queries import houses_for, organisations_for, people_for
 
 SEEN = "view_registry"  # the area's staff: not reporters (8大员), not department handlers
 
@@ -183,3 +187,110 @@ def recent_patrols(user: User, limit: int = 20) -> list[Patrol]:
 def visible_grid(user: User, code: str) -> Grid:
     """A grid the user sees (404 otherwise), whatever they may do there."""
     return get_for_user(Grid.objects.all(), user, "view", code=code)
+
+
+# --- visits (走访) ------------------------------------------------------------------------------
+
+
+def _last_visit(field: str) -> Subquery:
+    latest = Visit.objects.filter(**{field: OuterRef("pk")}).order_by("-visited_at")
+    return Subquery(latest.values("visited_at")[:1])
+
+
+def due_visits(user: User, grids: list[str] | None = None) -> list[schedule.Due]:
+    """Every subject in the user's view that is to be visited, soonest due first (overdue at
+    the top), optionally only in some grids. Three queries (care subjects, rented houses, key
+    units) however many subjects; reading care subjects is written to the access log."""
+    today = timezone.localdate()
+    found = [*_care_due(user, grids, today), *_rental_due(user, grids, today)]
+    found += _key_unit_due(user, grids, today)
+    found.sort(key=lambda d: (d.due, d.grid_code, d.key))
+    care = sum(1 for d in found if d.kind == VisitKind.CARE)
+    if care:
+        log_access(
+            actor=user,
+            action="list_people",
+            object_type="care_visits",
+            object_key=",".join(grids or [])[:64],
+            purpose=f"走访到期清单 rows={care}",
+        )
+    return found
+
+
+def _in(rows: QuerySet[Any], grids: list[str] | None) -> QuerySet[Any]:
+    return rows if grids is None else rows.filter(grid_code__in=grids)
+
+
+def _care_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
+    rows = _in(people_for(user).exclude(care_tags=""), grids).annotate(last=_last_visit("person"))
+    found = []
+    for key, name, tags, born, grid, last in rows.values_list(
+        "person_no", "name", "care_tags", "birth_date", "grid_code", "last"
+    ):
+        every = schedule.care_interval(tags, born, today)
+        if every is not None:
+            due = schedule.due_on(last, every, today)
+            found.append(schedule.Due(VisitKind.CARE, key, name, grid, every, last, due))
+    return found
+
+
+def _rental_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
+    rows = _in(houses_for(user).filter(use=HouseUse.RENTED), grids)
+    every = schedule.interval(VisitKind.RENTAL)
+    return [
+        schedule.Due(
+            VisitKind.RENTAL, key, text, grid, every, last, schedule.due_on(last, every, today)
+        )
+        for key, text, grid, last in rows.annotate(last=_last_visit("house")).values_list(
+            "house_no", "address__full_text", "grid_code", "last"
+        )
+    ]
+
+
+def _key_unit_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
+    rows = _in(organisations_for(user).filter(is_key_unit=True), grids)
+    every = schedule.interval(VisitKind.KEY_UNIT)
+    return [
+        schedule.Due(
+            VisitKind.KEY_UNIT, key, name, grid, every, last, schedule.due_on(last, every, today)
+        )
+        for key, name, grid, last in rows.annotate(last=_last_visit("organisation")).values_list(
+            "unit_no", "name", "grid_code", "last"
+        )
+    ]
+
+
+def worker_grids(user: User, username: str) -> list[str] | None:
+    """The grids of a worker the user oversees (their grids the user also sees); None for no
+    such worker."""
+    worker = User.objects.filter(username=username, is_active=True).first()
+    if worker is None:
+        return None
+    theirs = restrict(Grid.objects.all(), worker, PATROL_ACTION).values("pk")
+    return list(
+        restrict(Grid.objects.filter(pk__in=theirs), user, SEEN).values_list("code", flat=True)
+    )
+
+
+VISIT_SUBJECTS: dict[str, Any] = {
+    VisitKind.CARE: (people_for, "person_no"),
+    VisitKind.RENTAL: (houses_for, "house_no"),
+    VisitKind.KEY_UNIT: (organisations_for, "unit_no"),
+}
+
+
+def visit_subject(user: User, kind: str, key: str) -> Any:
+    """The person, house or organisation the user sees (404 otherwise)."""
+    if kind not in VISIT_SUBJECTS:
+        raise Http404
+    reader, field = VISIT_SUBJECTS[kind]
+    found = reader(user).filter(**{field: key}).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def visits_of(user: User, subject: Any) -> QuerySet[Visit]:
+    field = {"Person": "person", "House": "house", "Organisation": "organisation"}
+    rows = restrict(Visit.objects.select_related("visitor", "case"), user, SEEN)
+    return rows.filter(**{field[type(subject).__name__]: subject})
