@@ -86,6 +86,7 @@ class World:
     later: str  # a deadline two days ahead, ISO 8601
     patrol: int  # the worker's patrol of the home grid, under way, by the worker's plan
     patrol_photo: int  # a photo of its one check-in
+    care_person: str  # a care subject (关怀对象) in the home grid and beat: visits due
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -217,6 +218,12 @@ def build_world(media: str) -> World:
     point = fieldwork.check_in(
         patrol, room_address.lon, room_address.lat, actor=worker, files=files
     )
+    # A care subject (关怀对象) living beside the world's person, visited once by the worker.
+    care = home.exclude(pk=person.pk).order_by("person_no").first()
+    assert care is not None
+    Person.objects.filter(pk=care.pk).update(care_tags="独居老人")
+    care.care_tags = "独居老人"
+    fieldwork.record_visit(care, fieldwork.NewVisit("本人"), actor=worker)
 
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
@@ -251,6 +258,7 @@ def build_world(media: str) -> World:
         later=deadline.isoformat(),
         patrol=patrol.pk,
         patrol_photo=point.photos.get().pk,
+        care_person=care.person_no,
     )
 
 

@@ -445,6 +445,20 @@ CHECKS: list[Check] = [
     ),
     Check("GET /fieldwork/plans/", SIGNED_IN, "/fieldwork/plans/"),
     Check("GET /fieldwork/coverage/", SIGNED_IN, "/fieldwork/coverage/"),
+    Check("GET /fieldwork/visits/", SIGNED_IN, "/fieldwork/visits/", note="their own area's"),
+    Check(
+        "GET /fieldwork/visits/<str:kind>/<str:key>/",
+        REGISTRY_RECORD,
+        "/fieldwork/visits/care/{care_person}/",
+    ),
+    Check(
+        "POST /fieldwork/visits/<str:kind>/<str:key>/",
+        COLLECTORS,
+        "/fieldwork/visits/care/{care_person}/",
+        ok=302,
+        data={"met": "本人"},
+        note="who collects there visits; the administrator and commander only read",
+    ),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",
@@ -639,6 +653,15 @@ CHECKS: list[Check] = [
         json=True,
     ),
     Check("GET /api/v1/fieldwork/coverage", SIGNED_IN, "/api/v1/fieldwork/coverage"),
+    Check("GET /api/v1/fieldwork/visits/due", SIGNED_IN, "/api/v1/fieldwork/visits/due"),
+    Check(
+        "POST /api/v1/fieldwork/visits",
+        COLLECTORS,
+        "/api/v1/fieldwork/visits",
+        ok=201,
+        data={"kind": "care", "key": "{care_person}", "met": "本人"},
+        json=True,
+    ),
 ]
 
 

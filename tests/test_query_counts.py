@@ -122,6 +122,8 @@ BASELINE: dict[str, int] = {
     "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/": 7,
     "GET /fieldwork/plans/": 10,
     "GET /fieldwork/coverage/": 13,
+    "GET /fieldwork/visits/": 15,  # +5: access-log row (care subjects listed)
+    "GET /fieldwork/visits/<str:kind>/<str:key>/": 16,  # +5: access-log row
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -150,6 +152,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/plans": 8,
     "GET /api/v1/fieldwork/patrols/{patrol_id}": 9,
     "GET /api/v1/fieldwork/coverage": 11,
+    "GET /api/v1/fieldwork/visits/due": 13,  # +5: access-log row
 }
 
 FEW, MORE = 2, 6  # rows added per kind: 1 + 2 = 3 of each, then 3 + 6 = 9 (three times as many)
@@ -320,6 +323,11 @@ def _patrols(world: World, worker: User, walker: User, planner: User, key: str) 
     fieldwork.end_patrol(walk, actor=walker)
     ongoing = Patrol.objects.get(pk=world.patrol)
     fieldwork.check_in(ongoing, world.lon, world.lat, actor=worker, files=photo)
+    care = Person.objects.get(person_no=world.care_person)
+    fieldwork.record_visit(care, fieldwork.NewVisit(f"本人{key}"), actor=worker)
+    # More care subjects in the home grid: the due list grows, its queries must not.
+    more = Person.objects.filter(grid_code=world.grid, care_tags="").order_by("person_no")[:2]
+    Person.objects.filter(pk__in=[p.pk for p in more]).update(care_tags="低保户")
 
 
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:

@@ -42,3 +42,17 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["subtype"])
         field.choices = [("", "——"), *subtype_choices(user)]
+
+
+class VisitForm(forms.Form):
+    met = forms.CharField(label=_("Who was met"), max_length=100)
+    found = forms.CharField(
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    case_subtype = forms.ChoiceField(label=_("Open a case (optional)"), required=False)
+    case_title = forms.CharField(label=_("Case title"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["case_subtype"])
+        field.choices = [("", _("No case")), *subtype_choices(user)]

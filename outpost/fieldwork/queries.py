@@ -287,6 +287,16 @@ def visit_subject(user: User, kind: str, key: str) -> Any:
     found = reader(user).filter(**{field: key}).first()
     if found is None:
         raise Http404
+    if kind == VisitKind.CARE:  # a care subject's record is read for a stated purpose
+        log_access(
+            actor=user,
+            action="view_person",
+            object_type="person",
+            object_key=key,
+            purpose="走访（关怀对象）",
+            civil_code=found.grid_code,
+            police_code=found.beat_code,
+        )
     return found
 
 

@@ -14,4 +14,6 @@ urlpatterns = [
     path("patrols/<int:pk>/photos/<int:photo>/", views.photo, name="photo"),
     path("plans/", views.plans, name="plans"),
     path("coverage/", views.coverage, name="coverage"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/<str:kind>/<str:key>/", views.visit, name="visit"),
 ]

@@ -1,12 +1,16 @@
 """Field-work pages under /fieldwork/ (namespace "fieldwork"), phone first: today's patrol
 (start, check in where you stand, end), one patrol with its check-ins and a "found something"
-form, the plans, and coverage per grid and worker."""
+form, the plans, coverage per grid and worker, and the visits due."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,10 +19,11 @@ from outpost.cases.attachments import file_response
 from outpost.cases.models import SubType
 from outpost.core.forms import show_refusal
 from outpost.fieldwork import queries, services
-from outpost.fieldwork.forms import CheckInForm, FindingForm, StartForm
+from outpost.fieldwork.forms import CheckInForm, FindingForm, StartForm, VisitForm
 from outpost.fieldwork.models import Patrol, PatrolPhoto
 
 DAY_CHOICES = (7, 30, 90)
+VISITS_PAGE = 50
 
 
 @login_required
@@ -160,3 +165,55 @@ def coverage(request: SignedInRequest) -> HttpResponse:
 def plans(request: SignedInRequest) -> HttpResponse:
     found = queries.plans_for(request.user).prefetch_related("workers", "points")
     return render(request, "fieldwork/plans.html", {"plans": found})
+
+
+@login_required
+@require_GET
+def visits(request: SignedInRequest) -> HttpResponse:
+    """Visits due in the user's area, overdue first; by grid or by worker."""
+    grid, worker = request.GET.get("grid", ""), request.GET.get("worker", "")
+    grids = [grid] if grid else None
+    if worker:
+        grids = queries.worker_grids(request.user, worker) or []
+    due = queries.due_visits(request.user, grids)
+    today = timezone.localdate()
+    page = Paginator(due, VISITS_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "today": today,
+        "overdue": sum(1 for d in due if d.overdue(today)),
+        "total": len(due),
+        "grid": grid,
+        "worker": worker,
+        "extra": "".join(
+            f"{urlencode({k: v})}&" for k, v in (("grid", grid), ("worker", worker)) if v
+        ),
+    }
+    return render(request, "fieldwork/visits.html", context)
+
+
+@login_required
+def visit(request: SignedInRequest, kind: str, key: str) -> HttpResponse:
+    """A subject's visits; who collects there records a new one (POST)."""
+    subject = queries.visit_subject(request.user, kind, key)
+    form = VisitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.record_visit(subject, _new_visit(form), actor=request.user)
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Visit recorded."))
+            if done.case is not None:
+                return redirect("cases:detail", number=done.case.number)
+            return redirect("fieldwork:visits")
+    history = list(queries.visits_of(request.user, subject)[:20])
+    context = {"subject": subject, "kind": kind, "form": form, "history": history}
+    return render(request, "fieldwork/visit.html", context)
+
+
+def _new_visit(form: VisitForm) -> services.NewVisit:
+    data = form.cleaned_data
+    code = data["case_subtype"]
+    subtype = SubType.objects.select_related("category").get(code=code) if code else None
+    return services.NewVisit(data["met"], data["found"], subtype, data["case_title"])
