@@ -1,10 +1,12 @@
 """Field work: patrol plans per grid, patrols walked on the phone, their check-ins and photos;
-visits (走访) to the registry's care subjects, rental houses and key organisations."""
+visits (走访) to the registry's care subjects, rental houses and key organisations; inspections
+(检查) by versioned checklists, joint across departments, whose failed items open hazard cases."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.models import Department
 from outpost.cases.models import Case
 from outpost.core.models import StoredFile, TimestampedModel
 from outpost.core.scoping import Scope, prefix_q
@@ -191,3 +193,126 @@ class Visit(models.Model):
     def scope_q(cls, scope: Scope) -> models.Q:
         """The registry's place rule: the subject's grid or beat."""
         return prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)
+
+
+class Checklist(models.Model):
+    """One version of an inspection checklist (data/checklists.json). `unit_types` empty: for
+    every organisation (or every rented house)."""
+
+    code = models.CharField(_("code"), max_length=32)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=64)
+    subject = models.CharField(_("inspects"), max_length=16)  # "organisation" or "house"
+    unit_types = models.JSONField(_("organisation types"), default=list, blank=True)
+    subtype = models.CharField(_("hazard case type"), max_length=4)
+    items = models.JSONField(_("items"))  # [{"code": "F1", "text": "…"}, …]
+
+    class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="fieldwork_checklist_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Inspection(models.Model):
+    """An inspection (检查) of an organisation or a rented house by one checklist version, maybe
+    joint with other departments, each of which signs it off."""
+
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    house = models.ForeignKey(
+        House, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid_code = models.CharField(_("grid code"), max_length=15, db_index=True)
+    beat_code = models.CharField(_("beat code"), max_length=12, blank=True, db_index=True)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    results = models.JSONField(_("results"), default=dict, blank=True)  # item code → passed
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} {self.started_at:%Y-%m-%d}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        """Where the inspected place lies (the registry's rule)."""
+        return prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)
+
+
+class InspectionParty(models.Model):
+    """A department taking part in a joint inspection, and its sign-off."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="parties")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection party")
+        verbose_name_plural = _("inspection parties")
+        ordering = ["department__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "department"], name="fieldwork_one_party_per_department"
+            )
+        ]
+
+
+class Hazard(models.Model):
+    """A failed checklist item: the hazard case it opened, the rectification deadline and the
+    re-check (复查), which must pass before the case can close."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="hazards")
+    item_code = models.CharField(_("item"), max_length=16)
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="+"
+    )
+    rectify_by = models.DateField(_("rectify by"))
+    recheck_passed = models.BooleanField(_("re-check passed"), null=True, blank=True)
+    rechecked_at = models.DateTimeField(_("re-checked at"), null=True, blank=True)
+    rechecked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("re-checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recheck_note = models.CharField(_("re-check note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["rectify_by", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} → {self.case_id}"
