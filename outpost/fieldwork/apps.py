@@ -6,3 +6,11 @@ class FieldworkConfig(AppConfig):
     name = "outpost.fieldwork"
     label = "fieldwork"
     verbose_name = _("Field work")
+
+    def ready(self) -> None:
+        # A hazard an inspection found closes only after its re-check passed.
+        from outpost.cases.blockers import RECHECK_PASSED
+        from outpost.fieldwork.queries import recheck_passed
+
+        if recheck_passed not in RECHECK_PASSED:
+            RECHECK_PASSED.append(recheck_passed)

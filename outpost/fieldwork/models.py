@@ -286,6 +286,9 @@ class InspectionParty(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.department_id}"
+
 
 class Hazard(models.Model):
     """A failed checklist item: the hazard case it opened, the rectification deadline and the

@@ -14,9 +14,19 @@ from django.utils import timezone
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user, restrict
+from outpost.cases.models import Case
 from outpost.core.access import log_access
 from outpost.fieldwork import coverage, schedule
-from outpost.fieldwork.models import CheckIn, Patrol, PatrolPlan, Visit, VisitKind
+from outpost.fieldwork.models import (
+    CheckIn,
+    Checklist,
+    Hazard,
+    Inspection,
+    Patrol,
+    PatrolPlan,
+    Visit,
+    VisitKind,
+)
 from outpost.fieldwork.services import PATROL_ACTION, PLAN_ACTION
 from outpost.geo.models import Grid
 from outpost.registry.models import AddressLevel, HouseUse, StandardAddress
@@ -304,3 +314,41 @@ def visits_of(user: User, subject: Any) -> QuerySet[Visit]:
     field = {"Person": "person", "House": "house", "Organisation": "organisation"}
     rows = restrict(Visit.objects.select_related("visitor", "case"), user, SEEN)
     return rows.filter(**{field[type(subject).__name__]: subject})
+
+
+# --- inspections (检查) -------------------------------------------------------------------------
+
+
+def recheck_passed(case: Case) -> bool:
+    """The cases hook (`cases.blockers.RECHECK_PASSED`): False while a hazard an inspection
+    opened as this case has no passed re-check. A system fact, not a read for a user."""
+    return not Hazard.objects.filter(case=case).exclude(recheck_passed=True).exists()
+
+
+def inspections_for(user: User) -> QuerySet[Inspection]:
+    rows = Inspection.objects.select_related("checklist", "inspector", "organisation", "house")
+    return restrict(rows, user, SEEN)
+
+
+def get_inspection(user: User, pk: int) -> Inspection:
+    found = get_for_user(inspections_for(user), user, SEEN, seen=SEEN, pk=pk)
+    return found
+
+
+def current_checklists() -> list[Checklist]:
+    """The newest version of each checklist."""
+    newest = Checklist.objects.filter(code=OuterRef("code")).order_by("-version").values("pk")[:1]
+    return list(Checklist.objects.filter(pk=Subquery(newest)).order_by("code"))
+
+
+def inspection_subject(user: User, kind: str, key: str) -> Any:
+    """The organisation (by unit number) or house (by house number) the user sees (404)."""
+    if kind == "organisation":
+        found = organisations_for(user).filter(unit_no=key).first()
+    elif kind == "house":
+        found = houses_for(user).filter(house_no=key).first()
+    else:
+        found = None
+    if found is None:
+        raise Http404
+    return found

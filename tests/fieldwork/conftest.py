@@ -8,8 +8,10 @@ import pytest
 from shapely.geometry import Point
 
 from outpost.cases.taxonomy import load_taxonomy
-from outpost.fieldwork import services
-from outpost.fieldwork.models import Patrol, PatrolPlan
+from outpost.accounts.models import Department
+from outpost.accounts.roles import Role
+from outpost.fieldwork import checklists, services
+from outpost.fieldwork.models import Checklist, Patrol, PatrolPlan
 from outpost.geo.geometry import from_geojson_text
 from outpost.geo.models import Grid
 from outpost.registry.models import (
@@ -20,7 +22,7 @@ from outpost.registry.models import (
     Person,
     StandardAddress,
 )
-from tests.conftest import OTHER_GRID, Persona
+from tests.conftest import OTHER_GRID, Persona, _persona
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +118,21 @@ def subjects(home_grid: Grid) -> Subjects:
         **place,
     )
     return Subjects(address, elder, plain, house, unit)
+
+
+@pytest.fixture
+def checklists_loaded(db: None) -> None:
+    """The shipped checklists (a live-server test may have flushed what the migration loaded)."""
+    checklists.load(Checklist, Department)
+
+
+def newest(code: str) -> Checklist:
+    found = Checklist.objects.filter(code=code).order_by("-version").first()
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def market_handler(checklists_loaded: None) -> Persona:
+    """A handler of the market regulator (市场监管), a party to joint inspections."""
+    return _persona("market_p", Role.DEPARTMENT_HANDLER, "SJ")
