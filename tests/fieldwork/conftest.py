@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
-from outpost.cases.taxonomy import load_taxonomy
 from outpost.accounts.models import Department
 from outpost.accounts.roles import Role
+from outpost.cases.taxonomy import load_taxonomy
 from outpost.fieldwork import checklists, services
 from outpost.fieldwork.models import Checklist, Patrol, PatrolPlan
 from outpost.geo.geometry import from_geojson_text
