@@ -29,7 +29,7 @@ from outpost.fieldwork.models import (
 )
 from outpost.fieldwork.services import PATROL_ACTION, PLAN_ACTION
 from outpost.geo.models import Grid
-from outpost.registry.models import AddressLevel, HouseUse, StandardAddress
+from outpost.registry.models import AddressLevel, House, HouseUse, Organisation, StandardAddress
 from outpost.registry.queries import houses_for, organisations_for, people_for
 
 SEEN = "view_registry"  # the area's staff: not reporters (8大员), not department handlers
@@ -343,6 +343,7 @@ def current_checklists() -> list[Checklist]:
 
 def inspection_subject(user: User, kind: str, key: str) -> Any:
     """The organisation (by unit number) or house (by house number) the user sees (404)."""
+    found: Organisation | House | None
     if kind == "organisation":
         found = organisations_for(user).filter(unit_no=key).first()
     elif kind == "house":

@@ -4,6 +4,7 @@ transaction, takes the actor and writes a change record."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -372,7 +373,7 @@ def start_inspection(
     )
     for department in departments or []:
         InspectionParty.objects.create(inspection=inspection, department=department)
-    after = {"checklist": f"{checklist.code}@{checklist.version}"}
+    after: dict[str, Any] = {"checklist": f"{checklist.code}@{checklist.version}"}
     after["parties"] = [d.code for d in departments or []]
     record_change(
         actor=actor,
