@@ -56,3 +56,59 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["case_subtype"])
         field.choices = [("", _("No case")), *subtype_choices(user)]
+
+
+class InspectionForm(forms.Form):
+    checklist = forms.ChoiceField(label=_("Checklist"))
+    departments = forms.MultipleChoiceField(
+        label=_("Joint with (each signs it off)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, checklists: list[Any], departments: list[Any], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["checklist"]).choices = [
+            (c.code, f"{c.name}（v{c.version}）") for c in checklists
+        ]
+        cast(forms.ChoiceField, self.fields["departments"]).choices = [
+            (d.code, d.name) for d in departments
+        ]
+
+
+class ResultsForm(forms.Form):
+    """One pass/fail choice per checklist item (fields named after the items' codes)."""
+
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    rectify_days = forms.IntegerField(
+        label=_("Days to rectify"), min_value=1, max_value=90, initial=7
+    )
+
+    def __init__(self, *args: Any, items: list[dict[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        choices = [("pass", _("Passed")), ("fail", _("Failed"))]
+        for item in items:
+            self.fields[f"item_{item['code']}"] = forms.ChoiceField(
+                label=item["text"], choices=choices, widget=forms.RadioSelect
+            )
+
+    def results(self) -> dict[str, bool]:
+        return {
+            name.removeprefix("item_"): value == "pass"
+            for name, value in self.cleaned_data.items()
+            if name.startswith("item_")
+        }
+
+
+class RecheckForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Re-check"),
+        choices=[("1", _("Passed: rectified")), ("0", _("Not passed"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from outpost.accounts.models import User
-from outpost.accounts.scope import get_for_user, restrict
+from outpost.accounts.scope import get_for_user, restrict, scope_for
 from outpost.cases.models import Case
 from outpost.core.access import log_access
 from outpost.fieldwork import coverage, schedule
@@ -22,6 +22,7 @@ from outpost.fieldwork.models import (
     Checklist,
     Hazard,
     Inspection,
+    InspectionParty,
     Patrol,
     PatrolPlan,
     Visit,
@@ -330,8 +331,36 @@ def inspections_for(user: User) -> QuerySet[Inspection]:
     return restrict(rows, user, SEEN)
 
 
+PARTY_ACTION = "handle"  # a department's people: those who handle its cases
+
+
 def get_inspection(user: User, pk: int) -> Inspection:
-    found = get_for_user(inspections_for(user), user, SEEN, seen=SEEN, pk=pk)
+    """An inspection the user sees where it lies, or one their department takes part in (404
+    otherwise)."""
+    found = inspections_for(user).filter(pk=pk).first()
+    if found is None:
+        mine = scope_for(user, PARTY_ACTION).departments
+        parties = InspectionParty.objects.filter(inspection=pk, department__code__in=mine)
+        rows = Inspection.objects.select_related("checklist", "inspector", "organisation", "house")
+        found = rows.filter(pk=pk, parties__in=parties).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_party(user: User, inspection: Inspection, department: str) -> InspectionParty:
+    party = inspection.parties.select_related("department").filter(department__code=department)
+    found = party.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_hazard(user: User, pk: int) -> Hazard:
+    rows = Hazard.objects.select_related("case", "inspection")
+    found = rows.filter(pk=pk, inspection__in=inspections_for(user)).first()
+    if found is None:
+        raise Http404
     return found
 
 

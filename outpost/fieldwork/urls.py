@@ -16,4 +16,13 @@ urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("visits/", views.visits, name="visits"),
     path("visits/<str:kind>/<str:key>/", views.visit, name="visit"),
+    path("inspections/", views.inspections, name="inspections"),
+    path("inspections/new/<str:kind>/<str:key>/", views.new_inspection, name="new_inspection"),
+    path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path(
+        "inspections/<int:pk>/sign/<str:department>/",
+        views.sign_inspection,
+        name="sign_inspection",
+    ),
+    path("hazards/<int:pk>/recheck/", views.recheck, name="recheck"),
 ]

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from outpost.accounts.models import Department
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.attachments import file_response
 from outpost.cases.models import SubType
 from outpost.core.forms import show_refusal
 from outpost.fieldwork import queries, services
-from outpost.fieldwork.forms import CheckInForm, FindingForm, StartForm, VisitForm
+from outpost.fieldwork.forms import (
+    CheckInForm,
+    FindingForm,
+    InspectionForm,
+    RecheckForm,
+    ResultsForm,
+    StartForm,
+    VisitForm,
+)
 from outpost.fieldwork.models import Patrol, PatrolPhoto
 
 DAY_CHOICES = (7, 30, 90)
@@ -217,3 +226,97 @@ def _new_visit(form: VisitForm) -> services.NewVisit:
     code = data["case_subtype"]
     subtype = SubType.objects.select_related("category").get(code=code) if code else None
     return services.NewVisit(data["met"], data["found"], subtype, data["case_title"])
+
+
+# --- inspections (检查) -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inspections(request: SignedInRequest) -> HttpResponse:
+    found = queries.inspections_for(request.user).order_by("-started_at", "-id")
+    page = Paginator(found, VISITS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/inspections.html", {"page": page, "extra": ""})
+
+
+@login_required
+def new_inspection(request: SignedInRequest, kind: str, key: str) -> HttpResponse:
+    subject = queries.inspection_subject(request.user, kind, key)
+    offered = [c for c in queries.current_checklists() if services.applies(c, subject)]
+    departments = list(Department.objects.order_by("code"))
+    form = InspectionForm(request.POST or None, checklists=offered, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        chosen = next(c for c in offered if c.code == form.cleaned_data["checklist"])
+        joint = [d for d in departments if d.code in form.cleaned_data["departments"]]
+        try:
+            found = services.start_inspection(
+                subject, chosen, actor=request.user, departments=joint
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            return redirect("fieldwork:inspection", pk=found.pk)
+    return render(request, "fieldwork/new_inspection.html", {"subject": subject, "form": form})
+
+
+@login_required
+def inspection(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One inspection; its inspector enters the results (POST) while it is open."""
+    found = queries.get_inspection(request.user, pk)
+    form = ResultsForm(request.POST or None, items=found.checklist.items)
+    if request.method == "POST":
+        if found.inspector_id != request.user.pk:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.complete_inspection(
+                    found,
+                    form.results(),
+                    actor=request.user,
+                    notes=form.cleaned_data["notes"],
+                    rectify_days=form.cleaned_data["rectify_days"],
+                )
+            except ValidationError as error:
+                show_refusal(form, error)
+            else:
+                messages.success(request, _("Inspection completed."))
+                return redirect("fieldwork:inspection", pk=found.pk)
+    context = {
+        "inspection": found,
+        "form": form
+        if found.completed_at is None and found.inspector_id == request.user.pk
+        else None,
+        "parties": list(found.parties.select_related("department", "signed_by")),
+        "hazards": list(found.hazards.select_related("case", "rechecked_by")),
+        "recheck_form": RecheckForm(),
+        "items": [(i, found.results.get(i["code"])) for i in found.checklist.items],
+    }
+    return render(request, "fieldwork/inspection.html", context)
+
+
+@login_required
+@require_POST
+def sign_inspection(request: SignedInRequest, pk: int, department: str) -> HttpResponse:
+    found = queries.get_inspection(request.user, pk)
+    party = queries.get_party(request.user, found, department)
+    try:
+        services.sign_off(party, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("Signed off."))
+    return redirect("fieldwork:inspection", pk=found.pk)
+
+
+@login_required
+@require_POST
+def recheck(request: SignedInRequest, pk: int) -> HttpResponse:
+    hazard = queries.get_hazard(request.user, pk)
+    form = RecheckForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.recheck(hazard, data["passed"], actor=request.user, note=data["note"])
+        messages.success(request, _("Re-check recorded."))
+    else:
+        messages.error(request, _("Say whether the re-check passed."))
+    return redirect("fieldwork:inspection", pk=hazard.inspection_id)

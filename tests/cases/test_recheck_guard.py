@@ -34,7 +34,7 @@ def test_it_refuses_to_close_a_hazard_until_the_recheck_passed(
     assert "close" not in services.actions_for(case, commander.user)
     with pytest.raises(ValidationError) as refused:
         services.act(case, "close", actor=commander.user)
-    assert "re-check" in str(refused.value.messages[0])
+    assert "复查合格后方可结案" in str(refused.value.messages[0])
     passed["now"] = True
     closed = services.act(case, "close", actor=commander.user)
     assert closed.state == State.CLOSED
