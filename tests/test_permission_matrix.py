@@ -141,6 +141,13 @@ PLANNERS = rule("PLANNERS", "commander", "outsider handler")
 # Starting a patrol of the home grid: who collects there (worker, officer); the others who see
 # the grid get 403.
 PATROLLERS = rule("PATROLLERS", "worker officer", "outsider handler")
+# An inspection in the home grid, joint with the handler's department: the area's registry
+# readers and the department's people (the handler).
+INSPECTION = rule("INSPECTION", "admin commander worker officer handler", "outsider reporter")
+# Entering its results: its inspector (the officer).
+INSPECTOR = rule("INSPECTOR", "officer", "outsider reporter")
+# Signing it off for a department: that department's people (the handler).
+PARTY = rule("PARTY", "handler", "outsider reporter")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,6 +165,7 @@ class Upload:
 
 
 PHOTO = Upload("photo.jpg", jpeg(), "image/jpeg")
+FIRE_PASSED = {f"item_F{n}": "pass" for n in range(1, 6)} | {"rectify_days": "7"}
 PEOPLE_CSV = Upload("people.csv", b"person_id,name\n", "text/csv")
 
 
@@ -459,6 +467,43 @@ CHECKS: list[Check] = [
         data={"met": "本人"},
         note="who collects there visits; the administrator and commander only read",
     ),
+    Check("GET /fieldwork/inspections/", SIGNED_IN, "/fieldwork/inspections/"),
+    Check(
+        "GET /fieldwork/inspections/new/<str:kind>/<str:key>/",
+        REGISTRY_RECORD,
+        "/fieldwork/inspections/new/organisation/{inspected_unit}/",
+    ),
+    Check(
+        "POST /fieldwork/inspections/new/<str:kind>/<str:key>/",
+        COLLECTORS,
+        "/fieldwork/inspections/new/organisation/{inspected_unit}/",
+        ok=302,
+        data={"checklist": "fire"},
+    ),
+    Check(
+        "GET /fieldwork/inspections/<int:pk>/", INSPECTION, "/fieldwork/inspections/{inspection}/"
+    ),
+    Check(
+        "POST /fieldwork/inspections/<int:pk>/",
+        INSPECTOR,
+        "/fieldwork/inspections/{inspection}/",
+        ok=302,
+        data=FIRE_PASSED,
+    ),
+    Check(
+        "POST /fieldwork/inspections/<int:pk>/sign/<str:department>/",
+        PARTY,
+        "/fieldwork/inspections/{inspection}/sign/{party_department}/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /fieldwork/hazards/<int:pk>/recheck/",
+        COLLECTORS,
+        "/fieldwork/hazards/{hazard}/recheck/",
+        ok=302,
+        data={"passed": "1"},
+    ),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",
@@ -653,6 +698,43 @@ CHECKS: list[Check] = [
         json=True,
     ),
     Check("GET /api/v1/fieldwork/coverage", SIGNED_IN, "/api/v1/fieldwork/coverage"),
+    Check(
+        "GET /api/v1/fieldwork/inspections/checklists",
+        SIGNED_IN,
+        "/api/v1/fieldwork/inspections/checklists",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections",
+        COLLECTORS,
+        "/api/v1/fieldwork/inspections",
+        ok=201,
+        data={"kind": "organisation", "key": "{inspected_unit}", "checklist": "fire"},
+        json=True,
+    ),
+    Check(
+        "GET /api/v1/fieldwork/inspections/{inspection_id}",
+        INSPECTION,
+        "/api/v1/fieldwork/inspections/{inspection}",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections/{inspection_id}/results",
+        INSPECTOR,
+        "/api/v1/fieldwork/inspections/{inspection}/results",
+        data={"results": {f"F{n}": True for n in range(1, 6)}},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections/{inspection_id}/parties/{department}/sign",
+        PARTY,
+        "/api/v1/fieldwork/inspections/{inspection}/parties/{party_department}/sign",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections/hazards/{hazard_id}/recheck",
+        COLLECTORS,
+        "/api/v1/fieldwork/inspections/hazards/{hazard}/recheck",
+        data={"passed": True},
+        json=True,
+    ),
     Check("GET /api/v1/fieldwork/visits/due", SIGNED_IN, "/api/v1/fieldwork/visits/due"),
     Check(
         "POST /api/v1/fieldwork/visits",
