@@ -128,6 +128,10 @@ def test_it_measures_coverage_of_patrols_and_addresses(
     patrol: Patrol, home_grid: Grid, grid_worker: Persona, commander: Persona
 ) -> None:
     where = point_in(home_grid)
+    # Other suites may have imported the registry: its addresses in the grid count as well.
+    there = StandardAddress.objects.filter(grid_code=home_grid.code).exclude(level="room")
+    before = list(there.values_list("lon", "lat"))
+    near = coverage.passed(before, [(where.x, where.y)], 50)
     _address(home_grid, "A01", where.x, where.y)
     _address(home_grid, "A02", where.x + 0.0003, where.y)  # ~28 m east
     _address(home_grid, "A03", where.x + 0.003, where.y)  # ~280 m east
@@ -137,7 +141,7 @@ def test_it_measures_coverage_of_patrols_and_addresses(
     grid_row, worker_row = rows
     assert (grid_row.worker, worker_row.worker) == ("", str(grid_worker.user))
     assert (worker_row.planned, worker_row.done) == (3, 1)
-    assert (worker_row.addresses, worker_row.passed) == (3, 2)
+    assert (worker_row.addresses, worker_row.passed) == (len(before) + 3, near + 2)
     assert worker_row.done_share == pytest.approx(1 / 3)
 
 
