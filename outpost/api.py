@@ -19,6 +19,7 @@ from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
 from outpost.core.i18n import Text, TextList, api_detail
+from outpost.fieldwork.api import router as fieldwork_router
 from outpost.instructions.api import router as instructions_router
 from outpost.notifications.api import router as inbox_router
 from outpost.registry.api import router as registry_router
@@ -181,3 +182,4 @@ api.add_router("/", registry_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/", calls_router)
 api.add_router("/", inbox_router)
+api.add_router("/fieldwork", fieldwork_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "outpost.instructions",
     "outpost.command",
     "outpost.calls",
+    "outpost.fieldwork",
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]
@@ -180,6 +181,8 @@ OUTPOST_MAX_ATTACHMENT_BYTES = env_int("OUTPOST_MAX_ATTACHMENT_BYTES", 10 * 1024
 # 回访: unanswered follow-up calls of one case count only this many minutes apart.
 OUTPOST_FOLLOWUP_RETRY_MINUTES = env_int("OUTPOST_FOLLOWUP_RETRY_MINUTES", 60)
 OUTPOST_MAX_ATTACHMENTS = env_int("OUTPOST_MAX_ATTACHMENTS", 9)
+# A standard address counts as passed by a patrol when a check-in lies this close (metres).
+OUTPOST_PATROL_PASS_METRES = env_int("OUTPOST_PATROL_PASS_METRES", 50)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -19,6 +19,7 @@ urlpatterns = [
     path("instructions/", include("outpost.instructions.urls")),
     path("calls/", include("outpost.calls.urls")),
     path("command/", include("outpost.command.urls")),
+    path("fieldwork/", include("outpost.fieldwork.urls")),
     path("status/", include(public_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

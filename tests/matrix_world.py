@@ -29,6 +29,9 @@ from outpost.cases import services as cases
 from outpost.cases.models import SubType, WebhookSubscription
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.core.crypto import encrypt
+from outpost.fieldwork import checklists
+from outpost.fieldwork import services as fieldwork
+from outpost.fieldwork.models import Checklist
 from outpost.geo.models import CommandRoom, Grid
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
@@ -85,6 +88,13 @@ class World:
     milestone: int
     media: str  # MEDIA_ROOT holding the world's files
     later: str  # a deadline two days ahead, ISO 8601
+    patrol: int  # the worker's patrol of the home grid, under way, by the worker's plan
+    patrol_photo: int  # a photo of its one check-in
+    care_person: str  # a care subject (关怀对象) in the home grid and beat: visits due
+    inspected_unit: str  # an organisation in the home grid and beat (unit_no)
+    inspection: int  # the officer's fire inspection of it, open, joint with the handler's dept
+    party_department: str  # the handler's department code
+    hazard: int  # a hazard another (completed) inspection of it found, its case reported
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -209,6 +219,32 @@ def build_world(media: str) -> World:
         milestones=[("完成入户走访", timezone.localdate() + dt.timedelta(days=30))],
     )
 
+    # Field work: the worker walks the home grid by a plan of the commander's, one check-in.
+    plan = fieldwork.create_plan(fieldwork.NewPlan(grid, "日常巡查", 3, [worker]), actor=commander)
+    patrol = fieldwork.start_patrol(grid, actor=worker, plan=plan)
+    files = [("checkin.jpg", jpeg())]
+    point = fieldwork.check_in(
+        patrol, room_address.lon, room_address.lat, actor=worker, files=files
+    )
+    # A care subject (关怀对象) living beside the world's person, visited once by the worker.
+    care = home.exclude(pk=person.pk).order_by("person_no").first()
+    assert care is not None
+    Person.objects.filter(pk=care.pk).update(care_tags="独居老人")
+    care.care_tags = "独居老人"
+    fieldwork.record_visit(care, fieldwork.NewVisit("本人"), actor=worker)
+    # Inspections of an organisation there by the officer: one open and joint with the
+    # handler's department, one completed with a failed item (a hazard case).
+    inspected = Organisation.objects.filter(grid_code=HOME_GRID, beat_code=beat.code).first()
+    assert inspected is not None
+    checklists.load(Checklist, Department)
+    fire = Checklist.objects.filter(code="fire").order_by("-version").first()
+    assert fire is not None
+    party = Department.objects.get(code=department)
+    open_check = fieldwork.start_inspection(inspected, fire, actor=officer, departments=[party])
+    failed = fieldwork.start_inspection(inspected, fire, actor=officer)
+    results = {item["code"]: item["code"] != "F1" for item in fire.items}
+    [hazard] = fieldwork.complete_inspection(failed, results, actor=officer)
+
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
         managed_user=worker.username,
@@ -241,6 +277,13 @@ def build_world(media: str) -> World:
         milestone=item.milestones.get().pk,
         media=media,
         later=deadline.isoformat(),
+        patrol=patrol.pk,
+        patrol_photo=point.photos.get().pk,
+        care_person=care.person_no,
+        inspected_unit=inspected.unit_no,
+        inspection=open_check.pk,
+        party_department=department,
+        hazard=hazard.pk,
     )
 
 

@@ -139,6 +139,25 @@ RECEIVED = rule("RECEIVED", "admin commander worker", "outsider officer handler 
 RECIPIENT = rule("RECIPIENT", "worker", "outsider officer handler reporter")
 # Objects owned by one user (the commander's webhook and import job): nobody else sees them.
 OWNER = rule("OWNER", "commander", "admin worker outsider officer handler reporter")
+# A patrol of the home grid (walked by the worker): the area's staff who read the registry;
+# reporters (8大员) and department handlers do not see patrols.
+# The field-work lists: everyone with field work (all but the 8大员 reporter), each their own.
+FIELD = rule("FIELD", "admin commander worker outsider officer handler")
+PATROL = rule("PATROL", "admin commander worker officer", "outsider handler reporter")
+# Acting on it (check in, end, report a finding): its walker alone; who sees it gets 403.
+WALKER = rule("WALKER", "worker", "outsider handler reporter")
+# Planning patrols of the home grid: who dispatches there (the commander).
+PLANNERS = rule("PLANNERS", "commander", "outsider handler")
+# Starting a patrol of the home grid: who collects there (worker, officer); the others who see
+# the grid get 403.
+PATROLLERS = rule("PATROLLERS", "worker officer", "outsider handler")
+# An inspection in the home grid, joint with the handler's department: the area's registry
+# readers and the department's people (the handler).
+INSPECTION = rule("INSPECTION", "admin commander worker officer handler", "outsider reporter")
+# Entering its results: its inspector (the officer).
+INSPECTOR = rule("INSPECTOR", "officer", "outsider reporter")
+# Signing it off for a department: that department's people (the handler).
+PARTY = rule("PARTY", "handler", "outsider reporter")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +175,7 @@ class Upload:
 
 
 PHOTO = Upload("photo.jpg", jpeg(), "image/jpeg")
+FIRE_PASSED = {f"item_F{n}": "pass" for n in range(1, 6)} | {"rectify_days": "7"}
 PEOPLE_CSV = Upload("people.csv", b"person_id,name\n", "text/csv")
 
 
@@ -435,6 +455,97 @@ CHECKS: list[Check] = [
     ),
     Check("GET /command/<str:station>/duty/", ROOM, "/command/{station}/duty/"),
     Check("GET /command/<str:station>/reporters/", ROOM, "/command/{station}/reporters/"),
+    # --- field work ---------------------------------------------------------------------------
+    Check("GET /fieldwork/", FIELD, "/fieldwork/", note="each sees their own patrols"),
+    Check(
+        "POST /fieldwork/patrols/start/",
+        SIGNED_IN,
+        "/fieldwork/patrols/start/",
+        ok=302,
+        data={"grid": "{grid}"},
+        note="each may start in the grids they walk; anything else comes back with a message",
+    ),
+    Check("GET /fieldwork/patrols/<int:pk>/", PATROL, "/fieldwork/patrols/{patrol}/"),
+    Check(
+        "POST /fieldwork/patrols/<int:pk>/",
+        WALKER,
+        "/fieldwork/patrols/{patrol}/",
+        ok=302,
+        data={"subtype": "0101", "title": "矩阵测试发现"},
+        note="the finding becomes a case: to its page",
+    ),
+    Check(
+        "POST /fieldwork/patrols/<int:pk>/check-in/",
+        WALKER,
+        "/fieldwork/patrols/{patrol}/check-in/",
+        ok=302,
+        data={"lon": "{lon}", "lat": "{lat}"},
+    ),
+    Check(
+        "POST /fieldwork/patrols/<int:pk>/end/",
+        WALKER,
+        "/fieldwork/patrols/{patrol}/end/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/",
+        PATROL,
+        "/fieldwork/patrols/{patrol}/photos/{patrol_photo}/",
+    ),
+    Check("GET /fieldwork/plans/", FIELD, "/fieldwork/plans/"),
+    Check("GET /fieldwork/coverage/", FIELD, "/fieldwork/coverage/"),
+    Check("GET /fieldwork/visits/", FIELD, "/fieldwork/visits/", note="their own area's"),
+    Check(
+        "GET /fieldwork/visits/<str:kind>/<str:key>/",
+        REGISTRY_RECORD,
+        "/fieldwork/visits/care/{care_person}/",
+    ),
+    Check(
+        "POST /fieldwork/visits/<str:kind>/<str:key>/",
+        COLLECTORS,
+        "/fieldwork/visits/care/{care_person}/",
+        ok=302,
+        data={"met": "本人"},
+        note="who collects there visits; the administrator and commander only read",
+    ),
+    Check("GET /fieldwork/inspections/", FIELD, "/fieldwork/inspections/"),
+    Check(
+        "GET /fieldwork/inspections/new/<str:kind>/<str:key>/",
+        REGISTRY_RECORD,
+        "/fieldwork/inspections/new/organisation/{inspected_unit}/",
+    ),
+    Check(
+        "POST /fieldwork/inspections/new/<str:kind>/<str:key>/",
+        COLLECTORS,
+        "/fieldwork/inspections/new/organisation/{inspected_unit}/",
+        ok=302,
+        data={"checklist": "fire"},
+    ),
+    Check(
+        "GET /fieldwork/inspections/<int:pk>/", INSPECTION, "/fieldwork/inspections/{inspection}/"
+    ),
+    Check(
+        "POST /fieldwork/inspections/<int:pk>/",
+        INSPECTOR,
+        "/fieldwork/inspections/{inspection}/",
+        ok=302,
+        data=FIRE_PASSED,
+    ),
+    Check(
+        "POST /fieldwork/inspections/<int:pk>/sign/<str:department>/",
+        PARTY,
+        "/fieldwork/inspections/{inspection}/sign/{party_department}/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check(
+        "POST /fieldwork/hazards/<int:pk>/recheck/",
+        COLLECTORS,
+        "/fieldwork/hazards/{hazard}/recheck/",
+        ok=302,
+        data={"passed": "1"},
+    ),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",
@@ -647,6 +758,95 @@ CHECKS: list[Check] = [
         json=True,
     ),
     Check("GET /api/v1/calls/{call_id}", CALL, "/api/v1/calls/{call}"),
+    # --- API: field work ---------------------------------------------------------------------
+    Check("GET /api/v1/fieldwork/plans", SIGNED_IN, "/api/v1/fieldwork/plans"),
+    Check(
+        "POST /api/v1/fieldwork/plans",
+        PLANNERS,
+        "/api/v1/fieldwork/plans",
+        ok=201,
+        data={"grid": "{grid}", "name": "矩阵计划", "per_week": 2, "workers": ["worker_m"]},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols",
+        PATROLLERS,
+        "/api/v1/fieldwork/patrols",
+        ok={"worker": 422, "officer": 201},
+        data={"grid": "{grid}"},
+        json=True,
+        note="the worker's patrol is already under way: 422 after the right is checked",
+    ),
+    Check(
+        "GET /api/v1/fieldwork/patrols/{patrol_id}", PATROL, "/api/v1/fieldwork/patrols/{patrol}"
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols/{patrol_id}/checkins",
+        WALKER,
+        "/api/v1/fieldwork/patrols/{patrol}/checkins",
+        ok=201,
+        data={"lon": "{lon}", "lat": "{lat}"},
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols/{patrol_id}/end",
+        WALKER,
+        "/api/v1/fieldwork/patrols/{patrol}/end",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/patrols/{patrol_id}/cases",
+        WALKER,
+        "/api/v1/fieldwork/patrols/{patrol}/cases",
+        ok=201,
+        data={"subtype": "0101", "title": "矩阵测试发现"},
+        json=True,
+    ),
+    Check("GET /api/v1/fieldwork/coverage", SIGNED_IN, "/api/v1/fieldwork/coverage"),
+    Check(
+        "GET /api/v1/fieldwork/inspections/checklists",
+        SIGNED_IN,
+        "/api/v1/fieldwork/inspections/checklists",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections",
+        COLLECTORS,
+        "/api/v1/fieldwork/inspections",
+        ok=201,
+        data={"kind": "organisation", "key": "{inspected_unit}", "checklist": "fire"},
+        json=True,
+    ),
+    Check(
+        "GET /api/v1/fieldwork/inspections/{inspection_id}",
+        INSPECTION,
+        "/api/v1/fieldwork/inspections/{inspection}",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections/{inspection_id}/results",
+        INSPECTOR,
+        "/api/v1/fieldwork/inspections/{inspection}/results",
+        data={"results": {f"F{n}": True for n in range(1, 6)}},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections/{inspection_id}/parties/{department}/sign",
+        PARTY,
+        "/api/v1/fieldwork/inspections/{inspection}/parties/{party_department}/sign",
+    ),
+    Check(
+        "POST /api/v1/fieldwork/inspections/hazards/{hazard_id}/recheck",
+        COLLECTORS,
+        "/api/v1/fieldwork/inspections/hazards/{hazard}/recheck",
+        data={"passed": True},
+        json=True,
+    ),
+    Check("GET /api/v1/fieldwork/visits/due", SIGNED_IN, "/api/v1/fieldwork/visits/due"),
+    Check(
+        "POST /api/v1/fieldwork/visits",
+        COLLECTORS,
+        "/api/v1/fieldwork/visits",
+        ok=201,
+        data={"kind": "care", "key": "{care_person}", "met": "本人"},
+        json=True,
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.accounts.scope import can, restrict, scope_for
 from outpost.accounts.units import acting_q as unit_acting_q
-from outpost.cases import attachments, effects, webhooks
+from outpost.cases import attachments, blockers, effects, webhooks
 from outpost.cases.actors import SYSTEM_ACTORS, Actor, Resident, SystemActor
 from outpost.cases.inputs import check_evidence
 from outpost.cases.inputs import clean as clean_inputs
@@ -39,8 +39,8 @@ from outpost.cases.workflow import (
     State,
     Transition,
     allowed_actions,
+    failing,
     follow_ups,
-    holds,
     transition,
 )
 from outpost.core.context import stored_user
@@ -63,6 +63,9 @@ GUARD_REFUSALS = {
     Guard.FOLLOWUP_EXHAUSTED: _(
         "The case closes after the resident's rating, or after %(attempts)s follow-up calls "
         "that did not reach them (%(failed)s so far)"
+    ),
+    Guard.INSPECTION_RECHECK_PASSED: _(
+        "This hazard was found by an inspection: it closes only after the re-check has passed"
     ),
 }
 
@@ -244,6 +247,7 @@ def facts_for(case: Case) -> Facts:
         followup_required=sub.followup_required,
         followup_attempts=sub.followup_attempts,
         followups_failed=case.followups_failed,
+        inspection_recheck_passed=blockers.recheck_passed(case),
     )
 
 
@@ -330,9 +334,9 @@ def _check(case: Case, action: str, actor: Actor, comment: str) -> Transition:
     if step.action == "followup":
         _check_followup_spacing(case)
     facts = facts_for(case)
-    if step.guard is not None and not holds(step.guard, facts):
+    if (blocked := failing(step.guard, facts)) is not None:
         raise refusal(
-            GUARD_REFUSALS[step.guard],
+            GUARD_REFUSALS[blocked],
             subtype=case.subtype.name,
             attempts=facts.followup_attempts,
             failed=facts.followups_failed,

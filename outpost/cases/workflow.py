@@ -49,6 +49,8 @@ class Guard(StrEnum):
     # 结案 from 已办结 only once 回访 failed as often as the sub-type allows (a rated case closes
     # from 已回访; a sub-type without 回访 closes at once).
     FOLLOWUP_EXHAUSTED = "followup_exhausted"
+    # 结案 of a hazard found by an inspection only once its re-check (复查) has passed.
+    INSPECTION_RECHECK_PASSED = "inspection_recheck_passed"
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,30 @@ class Facts:
     followup_required: bool = False
     followup_attempts: int = 0
     followups_failed: int = 0  # unanswered 回访 calls since the case was last completed
+    # False while an inspection's re-check of the hazard has not passed (`cases.blockers`).
+    inspection_recheck_passed: bool = True
 
 
-def holds(guard: Guard | None, facts: Facts) -> bool:
-    if guard is None:
-        return True
+Guards = Guard | tuple[Guard, ...] | None  # a step's guard, or several that must all hold
+
+
+def holds(guard: Guards, facts: Facts) -> bool:
+    return failing(guard, facts) is None
+
+
+def failing(guard: Guards, facts: Facts) -> Guard | None:
+    """The first of the step's guards that does not hold (None when all do)."""
+    for one in guard if isinstance(guard, tuple) else (guard,) if guard else ():
+        if not _holds(one, facts):
+            return one
+    return None
+
+
+def _holds(guard: Guard, facts: Facts) -> bool:
     if guard == Guard.NO_VERIFICATION_NEEDED:
         return not facts.needs_verification
+    if guard == Guard.INSPECTION_RECHECK_PASSED:
+        return facts.inspection_recheck_passed
     return not facts.followup_required or facts.followups_failed >= facts.followup_attempts
 
 
@@ -214,7 +233,7 @@ class Transition:
     starts: tuple[Clock, ...] = ()
     stops: tuple[Clock, ...] = ()
     pauses: tuple[Clock, ...] = ()
-    guard: Guard | None = None
+    guard: Guards = None
 
     @property
     def spec(self) -> ActionSpec:
@@ -238,6 +257,7 @@ R, D, V, H, P, SYS = (
     Relation.SYSTEM,
 )
 S = State
+RECHECK = Guard.INSPECTION_RECHECK_PASSED
 OPEN = (
     S.REPORTED,
     S.AWAITING_VERIFICATION,
@@ -275,8 +295,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.COMPLETED, "reopen", S.HANDLING, P, R, D, starts=(Clock.HANDLING,)),
     _t(S.RATED, "reopen", S.HANDLING, P, R, D, SYS, starts=(Clock.HANDLING,)),
     _t(S.COMPLETED, "followup", S.COMPLETED, D),  # one 回访 call: reached or unreachable
-    _t(S.COMPLETED, "close", S.CLOSED, D, guard=Guard.FOLLOWUP_EXHAUSTED),
-    _t(S.RATED, "close", S.CLOSED, D),
+    _t(S.COMPLETED, "close", S.CLOSED, D, guard=(Guard.FOLLOWUP_EXHAUSTED, RECHECK)),
+    _t(S.RATED, "close", S.CLOSED, D, guard=RECHECK),
 )
 
 TABLE: dict[tuple[State, str], Transition] = {(t.state, t.action): t for t in TRANSITIONS}

@@ -76,6 +76,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "areas",
         "map",
         "registry",
+        "fieldwork",
         "cases",
         "instructions",
         "command",

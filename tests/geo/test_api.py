@@ -45,15 +45,11 @@ def beats_covering(point: Point) -> list[str]:
 
 
 def overlay_beats(grid: Grid) -> dict[str, float]:
-    return dict(
-        GridBeatOverlap.objects.filter(grid=grid).values_list("beat__code", "grid_share")
-    )
+    return dict(GridBeatOverlap.objects.filter(grid=grid).values_list("beat__code", "grid_share"))
 
 
 def overlay_grids(beat: PoliceBeat) -> dict[str, float]:
-    return dict(
-        GridBeatOverlap.objects.filter(beat=beat).values_list("grid__code", "grid_share")
-    )
+    return dict(GridBeatOverlap.objects.filter(beat=beat).values_list("grid__code", "grid_share"))
 
 
 def scope_code(persona: Persona) -> str:
@@ -418,9 +414,7 @@ def test_it_forbids_a_read_only_grid_worker_to_rename_their_grid(
 
 
 @pytest.mark.django_db
-def test_it_answers_404_to_an_outsider_renaming_a_grid(
-    outsider: Persona, home_grid: Grid
-) -> None:
+def test_it_answers_404_to_an_outsider_renaming_a_grid(outsider: Persona, home_grid: Grid) -> None:
     before = grid_state(home_grid.code)
 
     response = patch(outsider.client, home_grid.code, {"name": "别人的网格"})
@@ -479,9 +473,7 @@ def test_it_answers_locate_with_the_new_name_after_a_rename(
 
 
 @pytest.mark.django_db
-def test_it_rejects_an_empty_name_and_keeps_the_grid(
-    commander: Persona, home_grid: Grid
-) -> None:
+def test_it_rejects_an_empty_name_and_keeps_the_grid(commander: Persona, home_grid: Grid) -> None:
     before = grid_state(home_grid.code)
 
     response = patch(commander.client, home_grid.code, {"name": ""})

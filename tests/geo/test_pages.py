@@ -347,9 +347,7 @@ def test_it_shows_the_path_from_the_district_to_the_grid(
 def test_it_names_every_grid_worker_and_the_officer_on_the_grid_page(
     grid_worker: Persona, officer: Persona, home_grid: Grid
 ) -> None:
-    colleague = User.objects.create_user(
-        username="colleague", password="x", display_name="王秀英"
-    )
+    colleague = User.objects.create_user(username="colleague", password="x", display_name="王秀英")
     grant_role(colleague, Role.GRID_WORKER, home_grid.code, actor=None)
 
     page = read(grid_worker.client.get(reverse("geo:grid", args=[home_grid.code])))
@@ -417,9 +415,7 @@ def test_it_tells_a_wrong_password_in_chinese_and_keeps_the_visitor_out(
 ) -> None:
     User.objects.create_user(username="zhang", password="right-password-2026")
 
-    response = anonymous.post(
-        reverse("login"), {"username": "zhang", "password": "wrong-password"}
-    )
+    response = anonymous.post(reverse("login"), {"username": "zhang", "password": "wrong-password"})
 
     page = read(response)
     assert page.errors

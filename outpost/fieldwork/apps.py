@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldworkConfig(AppConfig):
+    name = "outpost.fieldwork"
+    label = "fieldwork"
+    verbose_name = _("Field work")
+
+    def ready(self) -> None:
+        from outpost.core.menu import register
+        from outpost.fieldwork.queries import may_work
+
+        register("fieldwork", _("Field work"), "fieldwork:patrols", order=35, shown_to=may_work)
+        # A hazard an inspection found closes only after its re-check passed.
+        from outpost.cases.blockers import RECHECK_PASSED
+        from outpost.fieldwork.queries import recheck_passed
+
+        if recheck_passed not in RECHECK_PASSED:
+            RECHECK_PASSED.append(recheck_passed)

@@ -1,0 +1,70 @@
+"""How often each kind of visit subject is visited (走访频次), as data, and the pure due rule.
+
+Care subjects come from the registry's care tags (关怀标签): a person's interval is the
+shortest of their tags'. People living alone aged 70 and over are visited every two weeks, the
+other care subjects monthly (优抚对象 quarterly); rented houses quarterly; key organisations
+monthly. The due date is the last visit plus the interval; a subject never visited is due now.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from outpost.fieldwork.models import VisitKind
+
+CARE_DAYS: dict[str, int] = {
+    "独居老人": 30,
+    "空巢老人": 30,
+    "残疾人": 30,
+    "低保户": 30,
+    "特困人员": 30,
+    "留守儿童": 30,
+    "困境儿童": 30,
+    "优抚对象": 90,
+}
+ALONE_AND_OLD_DAYS = 14  # 独居老人 aged 70 and over
+OLD_AGE = 70
+RENTAL_DAYS = 91  # quarterly
+KEY_UNIT_DAYS = 30  # monthly
+
+
+def care_interval(tags: str, birth_date: dt.date, today: dt.date) -> int | None:
+    """Days between visits for a person with these care tags (None: not a care subject)."""
+    days = [CARE_DAYS[t] for t in tags.split(";") if t in CARE_DAYS]
+    if not days:
+        return None
+    if "独居老人" in tags.split(";") and age(birth_date, today) >= OLD_AGE:
+        days.append(ALONE_AND_OLD_DAYS)
+    return min(days)
+
+
+def age(birth_date: dt.date, today: dt.date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+def interval(kind: str) -> int:
+    return {VisitKind.RENTAL: RENTAL_DAYS, VisitKind.KEY_UNIT: KEY_UNIT_DAYS}[VisitKind(kind)]
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    key: str  # person_no, house_no or unit_no
+    name: str  # what the list shows: a name, an address
+    grid_code: str
+    every: int  # days
+    last: dt.datetime | None
+    due: dt.date
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due < today
+
+
+def due_on(last: dt.datetime | None, every: int, today: dt.date) -> dt.date:
+    """Last visit's day plus the interval; today for a subject never visited."""
+    return today if last is None else timezone.localdate(last) + dt.timedelta(days=every)

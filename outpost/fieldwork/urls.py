@@ -1,0 +1,28 @@
+"""Field-work pages under /fieldwork/ (namespace "fieldwork")."""
+
+from django.urls import path
+
+from outpost.fieldwork import views
+
+app_name = "fieldwork"
+urlpatterns = [
+    path("", views.patrols, name="patrols"),
+    path("patrols/start/", views.start, name="start"),
+    path("patrols/<int:pk>/", views.patrol, name="patrol"),
+    path("patrols/<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("patrols/<int:pk>/end/", views.end, name="end"),
+    path("patrols/<int:pk>/photos/<int:photo>/", views.photo, name="photo"),
+    path("plans/", views.plans, name="plans"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/<str:kind>/<str:key>/", views.visit, name="visit"),
+    path("inspections/", views.inspections, name="inspections"),
+    path("inspections/new/<str:kind>/<str:key>/", views.new_inspection, name="new_inspection"),
+    path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path(
+        "inspections/<int:pk>/sign/<str:department>/",
+        views.sign_inspection,
+        name="sign_inspection",
+    ),
+    path("hazards/<int:pk>/recheck/", views.recheck, name="recheck"),
+]
