@@ -113,10 +113,24 @@ def _near_q(held: list[RoleAssignment]) -> Q:
 
 
 def _inside(assignment: RoleAssignment, held: list[RoleAssignment]) -> bool:
+    """The role lies inside one of the manager's areas; another administrator's role only
+    strictly inside (an area's administrators may not act on each other)."""
     target = ResolvedScope(
         assignment.scope_kind, "", assignment.civil_prefix, assignment.police_prefix
     )
-    return any(covers(a, target, assignment.scope_code) for a in held)
+    return any(
+        covers(a, target, assignment.scope_code)
+        and not (assignment.role == Role.ADMIN and _same_or_above(assignment, a))
+        for a in held
+    )
+
+
+def _same_or_above(assignment: RoleAssignment, manager_role: RoleAssignment) -> bool:
+    """An administrator's area the same as, or wider than, the manager's."""
+    mine, theirs = manager_role.civil_prefix, assignment.civil_prefix
+    return assignment.scope_code == manager_role.scope_code or (
+        bool(theirs) and mine.startswith(theirs)
+    )
 
 
 @transaction.atomic
@@ -147,10 +161,15 @@ def grant(manager: Any, user: User, role: str, code: str) -> RoleAssignment:
 
 @transaction.atomic
 def revoke(manager: Any, assignment: RoleAssignment) -> None:
+    """Take a role away from an account the manager looks after (every role of it inside their
+    areas, another administrator's only strictly below): administrators of one area do not
+    unseat each other, nor a street's the district's."""
     if not may_manage(manager, assignment.scope_code):
         raise PermissionDenied
     if assignment.user_id == getattr(manager, "pk", None) and assignment.role == Role.ADMIN:
         raise ValidationError(_("You cannot revoke your own administrator role"))
+    if not fully_managed(manager, assignment.user):
+        raise PermissionDenied
     assignment.delete()
     forget_scopes(assignment.user)
     record_change(
@@ -177,10 +196,11 @@ def fully_managed(manager: Any, user: User) -> bool:
 
 
 def _look_after(manager: Any, user: User, action: str, *, self_allowed: bool = False) -> None:
-    if not fully_managed(manager, user):
-        raise PermissionDenied
-    if not self_allowed and user.pk == getattr(manager, "pk", None):
+    yourself = user.pk == getattr(manager, "pk", None)
+    if yourself and not self_allowed:
         raise ValidationError(_("You cannot do this to your own account"))
+    if not yourself and not fully_managed(manager, user):
+        raise PermissionDenied
     record_change(actor=manager, action=action, object_type="user", object_key=user.username)
 
 

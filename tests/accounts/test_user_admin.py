@@ -187,3 +187,35 @@ def test_it_leaves_an_account_with_roles_elsewhere_to_its_wider_admin(
     assert act(street_admin, "member", "password").status_code == 403
     member.refresh_from_db()
     assert member.check_password(PASSWORD)
+
+
+def test_it_lets_no_administrator_take_over_another_of_the_same_area_or_above(
+    db: None, home_grid: Any
+) -> None:
+    """Two administrators of one street cannot disable, reset or unseat each other, nor the
+    district's administrator who also holds a role in the street; a grid worker there they can."""
+    from django.core.exceptions import PermissionDenied
+
+    from outpost.accounts import delegation
+    from outpost.accounts.models import RoleAssignment
+
+    street = home_grid.community.code[:9] + "000"
+    a = User.objects.create_user("street_admin_a", password="x")
+    b = User.objects.create_user("street_admin_b", password="x")
+    boss = User.objects.create_user("district_admin", password="x")
+    worker = User.objects.create_user("street_worker", password="x")
+    grant_role(a, Role.ADMIN, street, actor=None)
+    grant_role(b, Role.ADMIN, street, actor=None)
+    grant_role(boss, Role.ADMIN, "320106000000", actor=None)
+    grant_role(boss, Role.GRID_WORKER, home_grid.code, actor=None)
+    grant_role(worker, Role.GRID_WORKER, home_grid.code, actor=None)
+    for target in (b, boss):
+        assert not delegation.fully_managed(a, target)
+        with pytest.raises(PermissionDenied):
+            delegation.reset_password(a, target)
+    with pytest.raises(PermissionDenied):
+        delegation.revoke(a, RoleAssignment.objects.get(user=b, role=Role.ADMIN))
+    with pytest.raises(PermissionDenied):  # the district administrator's street role
+        delegation.revoke(a, RoleAssignment.objects.get(user=boss, role=Role.GRID_WORKER))
+    assert delegation.fully_managed(a, worker)
+    assert delegation.fully_managed(boss, a)  # the district's administrator looks after A
