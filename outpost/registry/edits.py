@@ -15,6 +15,7 @@ from django.utils import timezone
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict
 from outpost.core.protected import Protected
+from outpost.registry.checks import person_flags, refresh_house_flags
 from outpost.registry.models import (
     House,
     Organisation,
@@ -158,9 +159,25 @@ def _restore(record: RegistryRecord, edit: RecordEdit) -> None:
     if edit.kind in PHONES:
         token = edit.restore["_phone"]
         setattr(record, PHONES[edit.kind], Protected("", token).reveal() if token else "")
+    # The verified values are back, and with them their standing: a record verified before the
+    # collector's edit is verified again, not left marked returned.
+    if edit.restore.get("_state"):
+        record.state = edit.restore["_state"]
     record.save()
     Residence.objects.filter(pk__in=edit.restore.get("_opened", [])).delete()
     Residence.objects.filter(pk__in=edit.restore.get("_closed", [])).update(moved_out=None)
+    _refresh_flags(record)
+
+
+def _refresh_flags(record: RegistryRecord) -> None:
+    """The checks' flags follow the restored values (not the returned ones)."""
+    if isinstance(record, Person):
+        kept = [f for f in record.flags if f == "id_birth_mismatch"]  # the ID number is unchanged
+        record.flags = kept + person_flags(record, None, None)
+        record.save(update_fields=["flags"])
+        refresh_house_flags(record.address_id)
+    elif isinstance(record, House):
+        refresh_house_flags(record.address_id)
 
 
 def edit_returned(edit: RecordEdit) -> None:

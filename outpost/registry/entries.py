@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,7 @@ from outpost.registry.models import (
     Organisation,
     Person,
     PersonStatus,
+    RecordEdit,
     Residence,
     StandardAddress,
     VerificationState,
@@ -102,11 +104,32 @@ def add_person(new: NewPerson, *, actor: User) -> Person | None:
     except lookups.TooManyLookups:
         too_many = _("Too many lookups by ID number; try again later")
         raise ValidationError({"id_number": too_many}) from None
+    _free_if_returned(Person.objects.by_id_number(parsed.value).first())
     here = queries.people_for(actor).filter(Person.id_number.q(parsed.value)).first()
     lookups.log_exact_lookup(actor, "add_person", parsed.value, rows=int(here is not None))
     if here is not None:
         raise AlreadyOnRecord(here)
     return _create_person(new, parsed, name, actor)
+
+
+def _free_if_returned(found: Any) -> bool:
+    """Whether the record on file was only an entry the officer returned when it was added (no
+    record at all): then it is removed, so the number can be entered right. A wrong entry
+    returned must not hold a real person's or unit's number for good."""
+    if found is None or found.state != VerificationState.RETURNED:
+        return False
+    kind = "person" if isinstance(found, Person) else "organisation"
+    returned = RecordEdit.objects.filter(
+        kind=kind, record_id=found.pk, action="add", state=VerificationState.RETURNED
+    )
+    if not returned.exists():
+        return False
+    try:
+        with transaction.atomic():
+            found.delete()
+    except ProtectedError:
+        return False  # something already refers to it: the officers follow it up
+    return True
 
 
 @transaction.atomic
@@ -209,6 +232,7 @@ def add_organisation(new: NewOrganisation, *, actor: User) -> Organisation | Non
         Organisation.contact_phone.clean(new.contact_phone)
     except FieldProblem as problem:
         raise _problem(problem) from None
+    _free_if_returned(Organisation.objects.filter(uscc=uscc).first())
     here = queries.organisations_for(actor).filter(uscc=uscc).first()
     if here is not None:
         raise AlreadyOnRecord(here)

@@ -463,7 +463,8 @@ def test_it_undoes_a_returned_deregistration_and_reopens_the_residence(
     services.return_record(person, actor=officer.user, reason="未见死亡证明")
 
     person.refresh_from_db()
-    assert (person.status, person.left_on, person.state) == ("current", None, "returned")
+    # Back to the verified record, standing included (the return is on the edit, for the collector).
+    assert (person.status, person.left_on, person.state) == ("current", None, "verified")
     assert list(Residence.objects.filter(person=person, moved_out=None).values("pk")) == open_before
     listed = grid_worker.client.get(reverse("registry:people"), {"q": person.name})
     assert reverse("registry:person", args=[person.person_no]) in listed.content.decode()
@@ -500,3 +501,30 @@ def test_it_counts_a_deregistered_person_no_more_as_a_resident(
     assert person not in list(queries.household(grid_worker.user, person.address))  # type: ignore[arg-type]
     found = queries.search_people(grid_worker.user, person.name)
     assert person in list(found)  # still on record: the list's filter finds them
+
+
+def test_it_frees_the_number_of_an_added_person_the_officer_returned(
+    registry_data: RegistryData, grid_worker: Persona, officer: Persona
+) -> None:
+    """A wrong entry the officer returned holds no real person's number for good: entering the
+    number right afterwards makes a record, not a silent hold."""
+    room = _free_room(officer)
+    _add(grid_worker.client, "registry:person_new", _person_form(room))
+    wrong = Person.objects.by_id_number(id_number(101)).get()
+    services.return_record(wrong, actor=officer.user, reason="身份证号与本人不符")
+    again = _add(grid_worker.client, "registry:person_new", _person_form(_free_room(officer, 1)))
+    assert _messages(again)
+    right = Person.objects.by_id_number(id_number(101)).get()
+    assert right.pk != wrong.pk and right.state == "pending"
+
+
+def test_it_restores_a_verified_records_standing_when_an_edit_is_returned(
+    registry_data: RegistryData, grid_worker: Persona, officer: Persona
+) -> None:
+    person = _resident(officer)
+    assert person.state == "verified"
+    services.update_person(person, actor=grid_worker.user, changes={"name": "错名字"})
+    services.return_record(person, actor=officer.user, reason="姓名有误")
+    person.refresh_from_db()
+    assert (person.state, person.name) != ("returned", "错名字")
+    assert person.state == "verified"
