@@ -17,6 +17,7 @@ from outpost.accounts.models import User
 from outpost.cases.attachments import clean_upload
 
 KEEP = dt.timedelta(hours=24)
+MAX_KEPT = 20  # per user: a form sent back in a loop cannot fill the disk
 SALT = "outpost.cases.pending"
 FOLDER = "pending"
 
@@ -32,8 +33,9 @@ def keep(files: list[tuple[str, bytes]], user: User) -> list[KeptPhoto]:
     """Keep the acceptable photos of a form that came back; a file that is no photo is left out
     (the form says why)."""
     _purge(user)
+    _make_room(user, len(files))
     kept = []
-    for name, data in files:
+    for name, data in files[:MAX_KEPT]:
         try:
             clean = clean_upload(name, data)
         except ValidationError:
@@ -79,10 +81,34 @@ def _path(user: User, key: str) -> str:
 
 def _purge(user: User) -> None:
     """Photos kept for longer than a day are forgotten."""
-    folder = f"{FOLDER}/{user.pk}"
+    _purge_folder(f"{FOLDER}/{user.pk}")
+
+
+def _purge_folder(folder: str) -> int:
     if not default_storage.exists(folder):
-        return
-    old = timezone.now() - KEEP
+        return 0
+    old, gone = timezone.now() - KEEP, 0
     for name in default_storage.listdir(folder)[1]:
         if default_storage.get_modified_time(f"{folder}/{name}") < old:
             default_storage.delete(f"{folder}/{name}")
+            gone += 1
+    return gone
+
+
+def _make_room(user: User, coming: int) -> None:
+    """At most MAX_KEPT photos per user: the oldest give way to the newest."""
+    folder = f"{FOLDER}/{user.pk}"
+    if not default_storage.exists(folder):
+        return
+    names = default_storage.listdir(folder)[1]
+    names.sort(key=lambda n: default_storage.get_modified_time(f"{folder}/{n}"))
+    for name in names[: max(0, len(names) + min(coming, MAX_KEPT) - MAX_KEPT)]:
+        default_storage.delete(f"{folder}/{name}")
+
+
+def purge_all() -> int:
+    """Forget every kept photo older than a day, of anyone (run by the supervision sweep): one
+    who never comes back to the form leaves nothing behind for long."""
+    if not default_storage.exists(FOLDER):
+        return 0
+    return sum(_purge_folder(f"{FOLDER}/{d}") for d in default_storage.listdir(FOLDER)[0])

@@ -76,3 +76,22 @@ def test_it_ignores_a_ticket_of_someone_else_or_a_forged_one(
     assert mine.status_code == 302
     assert not Case.objects.get(title="楼道堆物").attachments.exists()
     assert len(pending.valid(theirs, commander.user)) == 1  # still the commander's to use
+
+
+def test_it_keeps_at_most_twenty_photos_a_user_and_forgets_old_ones(
+    grid_worker: Persona, settings: Any
+) -> None:
+    """A form sent back in a loop cannot fill the disk, and the sweep forgets a day-old photo
+    of someone who never came back."""
+    import datetime as dt
+    import os
+
+    for _ in range(3):
+        report(grid_worker.client, None, [], *[(f"{i}.jpg", phone_photo(8, 8)) for i in range(9)])
+    folder = settings.MEDIA_ROOT / "pending" / str(grid_worker.user.pk)
+    assert len(os.listdir(folder)) == pending.MAX_KEPT
+    old = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
+    for name in os.listdir(folder):
+        os.utime(folder / name, (old, old))
+    assert pending.purge_all() == pending.MAX_KEPT
+    assert os.listdir(folder) == []

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from outpost.cases import pending
 from outpost.cases.supervision import sweep
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.cases.webhooks import deliver_due
@@ -53,6 +54,7 @@ class Command(CommandBase):
 
     def _sweep(self, now: dt.datetime | None) -> None:
         report = sweep(now)
+        pending.purge_all()  # photos kept for a report form that never came back
         log.info(
             "sweep yellow=%s red=%s escalated=%s",
             report.cards["yellow"],
