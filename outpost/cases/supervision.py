@@ -85,7 +85,9 @@ def _escalate(case: Case, color: str) -> int:
 
     try:
         with transaction.atomic():
-            act(case, "escalate", actor=SWEEP)
+            # Read afresh: the sweep's copy is from the start of its chunk, and a conflict here
+            # would lose the escalation for good (the card is issued once).
+            act(Case.objects.select_related("subtype").get(pk=case.pk), "escalate", actor=SWEEP)
     except (CaseConflict, ValidationError):
         return 0
     return 1
