@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 __all__ = [
     "CommandBase",
@@ -24,6 +24,8 @@ __all__ = [
     "command_language",
     "in_language",
     "render_event",
+    "stored",
+    "worded",
 ]
 
 
@@ -92,6 +94,41 @@ def api_detail(message: "Text | TextList | Promise") -> dict[str, str]:
     `detail_en` (clients show the first and log the second)."""
     text = Text("%(message)s", message=message)
     return {"detail": text.in_language("zh-hans"), "detail_en": text.in_language("en")}
+
+
+def stored(value: object) -> object:
+    """A message as data to keep (its msgid, context and parameters), worded again when read
+    (`worded`): what a job or a log stores is the code, never the words of one language."""
+    if isinstance(value, Text):
+        params = {k: stored(v) for k, v in value.params.items()}
+        return {**_msgid(value.template), "params": params}
+    if isinstance(value, TextList):
+        return {"list": [stored(i) for i in value.items]}
+    if isinstance(value, Promise):
+        return {**_msgid(value), "params": {}}
+    return value
+
+
+def _msgid(template: object) -> dict[str, str]:
+    args = getattr(template, "_args", None)  # a lazy gettext: (msgid,) or (context, msgid)
+    if isinstance(args, tuple) and len(args) == 2:
+        return {"context": str(args[0]), "msgid": str(args[1])}
+    if isinstance(args, tuple) and len(args) == 1:
+        return {"msgid": str(args[0])}
+    return {"msgid": str(template)}  # already words: kept as they are
+
+
+def worded(data: object) -> object:
+    """Stored message data (`stored`) in the active language; anything else as it is (rows
+    stored before the codes hold their words)."""
+    if isinstance(data, dict) and "msgid" in data:
+        context = data.get("context")
+        text = pgettext(context, data["msgid"]) if context else gettext(data["msgid"])
+        params = {k: worded(v) for k, v in (data.get("params") or {}).items()}
+        return text % params if params else text
+    if isinstance(data, dict) and "list" in data:
+        return str(_LIST_SEPARATOR).join(str(worded(i)) for i in data["list"])
+    return data
 
 
 def in_language(language: str, text: object) -> str:

@@ -13,6 +13,7 @@ from django_tasks import task
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.core.context import request_context
+from outpost.core.i18n import stored
 from outpost.core.logs import acting_user
 from outpost.registry.imports import TableError, run_import
 from outpost.registry.imports.base import IMPORT_ACTION
@@ -77,7 +78,8 @@ def _run(job: ImportJob) -> None:
         status="done",
         counts=result.counts,
         rows_done=len(result.outcomes),
-        outcomes=[[o.row, o.outcome, o.field, o.reason] for o in result.outcomes],
+        # The reasons as codes (msgid and parameters), worded when the report is read.
+        outcomes=[[o.row, o.outcome, o.field, stored(o.reason)] for o in result.outcomes],
     )
 
 

@@ -61,12 +61,12 @@ def _assert_outcomes(result: ImportResult, kinds: list[str], rows: list[dict[str
         elif kind == "repeat_in_file":
             assert outcome.outcome == "rejected", where
             assert outcome.field == "id_number", where
-            assert f"第 {row_of_id[row['id_number']]} 行" in outcome.reason, where
-            assert f"第 {number} 行" in outcome.reason, where
+            assert f"第 {row_of_id[row['id_number']]} 行" in str(outcome.reason), where
+            assert f"第 {number} 行" in str(outcome.reason), where
         else:
             assert outcome.outcome == "rejected", where
             assert outcome.field == DEFECT_FIELDS[kind], where
-            assert CJK.search(outcome.reason), where
+            assert CJK.search(str(outcome.reason)), where
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
@@ -171,7 +171,7 @@ def test_it_gives_the_gbk_csv_and_the_xlsx_the_same_outcomes() -> None:
     def reasons(result: ImportResult) -> list[str]:  # a repeat names rows: one lower in xlsx
         first = _first_row(result)
         return [
-            re.sub(r"第 (\d+) 行", lambda m: f"第 {int(m[1]) - first} 行", o.reason)
+            re.sub(r"第 (\d+) 行", lambda m: f"第 {int(m[1]) - first} 行", str(o.reason))
             for o in result.outcomes
             if o.outcome == "rejected"
         ]
@@ -267,7 +267,7 @@ def test_it_merges_a_known_person_whose_row_has_changed(registry_data: RegistryD
     assert result.outcomes == [
         RowOutcome(2, "merged", "address", result.outcomes[0].reason),
     ]
-    assert CJK.search(result.outcomes[0].reason)
+    assert CJK.search(str(result.outcomes[0].reason))
     person.refresh_from_db()
     room = StandardAddress.objects.get(code=other_room)
     assert person.address == room and person.grid_code == room.grid_code

@@ -241,6 +241,11 @@ def test_it_shows_the_job_and_its_report_after_an_upload_on_the_page(
     assert outcomes.count("submitted") == _submitted_total(registry_data)
     assert outcomes.count("rejected") == _rejected_total()
     assert [row[0] for row in rows] == list(range(3, 3 + len(rows)))  # below the title row
+    # The reasons are kept as codes and worded when read, in the reader's language.
+    kept = [o[3] for o in ImportJob.objects.get().outcomes if o[1] == "rejected"]
+    assert all(isinstance(r, dict) and not CJK.search(r["msgid"]) for r in kept), kept
+    english = page(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en"))
+    assert not any(CJK.search(r.cells[2].split(":")[0]) for r in english.tables["rejected"])
 
 
 def test_it_keeps_a_grid_workers_uploaded_people_pending_for_the_officer(

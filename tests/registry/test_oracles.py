@@ -38,7 +38,7 @@ def _import(
 
 def _answer(result: ImportResult) -> list[tuple[str, str, str]]:
     """The report's rows as the uploader reads them, without the row numbers."""
-    return [(o.outcome, o.field, o.reason) for o in result.outcomes]
+    return [(o.outcome, o.field, str(o.reason)) for o in result.outcomes]
 
 
 def _room(grid: str, n: int = 0) -> StandardAddress:
@@ -106,8 +106,8 @@ def test_it_rejects_repeated_rows_for_one_person_in_one_file_naming_both_rows(
     repeats = result.outcomes[1:]
     assert {(o.outcome, o.field) for o in repeats} == {("rejected", "id_number")}
     for outcome in repeats:
-        assert "第 2 行" in outcome.reason and f"第 {outcome.row} 行" in outcome.reason
-    assert len({o.reason.replace(f"第 {o.row} 行", "") for o in repeats}) == 1
+        assert "第 2 行" in str(outcome.reason) and f"第 {outcome.row} 行" in str(outcome.reason)
+    assert len({str(o.reason).replace(f"第 {o.row} 行", "") for o in repeats}) == 1
 
 
 # --- item 2: ID numbers and address codes ------------------------------------------------------

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
+from outpost.core.i18n import Text
 from outpost.geo.models import Division
-from outpost.registry.imports.base import Reject, text
+from outpost.registry.imports.base import EMPTY, Reject, text
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import StandardAddress
 from outpost.registry.placement import place_points
@@ -26,6 +28,14 @@ PARENT_LEVEL = {"building": "door", "room": "building"}
 LEVEL_ORDER = ("door", "building", "room")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 TEXT_FIELDS = ("road", "door_no", "compound", "building", "unit", "floor", "room", "full_text")
+
+
+BAD_CODE = _("The address code is empty or has characters not allowed: %(value)s")
+BAD_LEVEL = _("The address level must be door plate, building or room: %(value)s")
+BAD_PARENT = _(
+    "The parent address is empty, does not exist, is outside your area or is not %(level)s"
+)
+BAD_POINT = _("Coordinate %(name)s is not valid or not in China: %(value)s")
 
 
 class AddressImporter(KeyedImporter):
@@ -52,10 +62,10 @@ class AddressImporter(KeyedImporter):
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "addr_id")
         if not CODE.fullmatch(code):
-            raise Reject("addr_id", f"地址编码为空或含非法字符：{code or '空'}")
+            raise Reject("addr_id", Text(BAD_CODE, value=code or EMPTY))
         level = LEVELS.get(text(values, "level"))
         if level is None:
-            raise Reject("level", f"地址层级应为门牌、楼栋或户室：{text(values, 'level') or '空'}")
+            raise Reject("level", Text(BAD_LEVEL, value=text(values, "level") or EMPTY))
         fields = {
             "level": level,
             "parent_code": self._parent(values, level),
@@ -65,28 +75,33 @@ class AddressImporter(KeyedImporter):
             "lat": _coordinate(values, "lat", 3, 54),
         }
         if not fields["road"] or not fields["full_text"]:
-            raise Reject("road" if not fields["road"] else "full_text", "道路和完整地址不能为空")
+            raise Reject(
+                "road" if not fields["road"] else "full_text",
+                _("The road and the full address cannot be empty"),
+            )
         return code, fields
 
     def _parent(self, values: dict[str, Any], level: str) -> str:
         parent = text(values, "parent_id")
         if level == "door":
             if parent:
-                raise Reject("parent_id", "门牌地址不应有上级地址")
+                raise Reject("parent_id", _("A door plate has no parent address"))
             return ""
         # A parent outside the uploader's area reads as one that does not exist.
         hidden = parent in self.known and not self.guard.allows(
             *self.stored_place(self.known[parent])
         )
         if hidden or self.levels.get(parent) != PARENT_LEVEL[level]:
-            expected = "门牌" if level == "building" else "楼栋"
-            raise Reject("parent_id", f"上级地址为空、不存在、不在您的辖区内或不是{expected}")
+            expected = _("a door plate") if level == "building" else _("a building")
+            raise Reject("parent_id", Text(BAD_PARENT, level=expected))
         return parent
 
     def _community(self, values: dict[str, Any]) -> str:
         code = text(values, "community_code")
         if code not in self.communities or not self.guard.allows(code, ""):
-            raise Reject("community_code", "社区编码不存在或不在您的辖区内")
+            raise Reject(
+                "community_code", _("The community code does not exist or is outside your area")
+            )
         return code
 
     def build(self, key: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -133,5 +148,5 @@ def _coordinate(values: dict[str, Any], name: str, low: float, high: float) -> f
     except ValueError:
         value = math.nan
     if not (low <= value <= high):
-        raise Reject(name, f"坐标 {name} 无效或不在中国境内：{text(values, name) or '空'}")
+        raise Reject(name, Text(BAD_POINT, name=name, value=text(values, name) or EMPTY))
     return value

@@ -5,8 +5,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
+from outpost.core.i18n import Text
 from outpost.registry.models import StandardAddress
 from outpost.registry.validators import FieldProblem
 
@@ -20,7 +24,7 @@ class RowOutcome:
     row: int
     outcome: str
     field: str = ""
-    reason: str = ""
+    reason: "Text | Promise | str" = ""
 
 
 @dataclass
@@ -53,17 +57,17 @@ class ImportResult:
 
 
 class Reject(Exception):
-    """A row that cannot go in, with the field at fault and the reason (rendered when raised:
-    in an import job, in the site's language)."""
+    """A row that cannot go in, with the field at fault and the reason (a message kept as its
+    code by the job, `core.i18n.stored`, and worded when the report is read)."""
 
-    def __init__(self, field_name: str, reason: str) -> None:
+    def __init__(self, field_name: str, reason: Text | Promise | str) -> None:
         super().__init__(reason)
         self.field = field_name
         self.reason = reason
 
     @classmethod
     def of(cls, problem: FieldProblem) -> "Reject":
-        return cls(problem.field, str(problem))
+        return cls(problem.field, problem.message)
 
 
 class PlacedAddress(NamedTuple):  # a tuple: cheap to make 45,000 of, and no work for the GC
@@ -98,9 +102,18 @@ def whole_number(values: dict[str, Any], name: str, label: str) -> int:
     try:
         number = int(float(raw))
     except ValueError:
-        raise Reject(name, f"{label}应为整数：{raw}") from None
+        raise Reject(
+            name, Text(_("%(label)s must be a whole number: %(value)s"), label=label, value=raw)
+        ) from None
     if number < 0 or number != float(raw):
-        raise Reject(name, f"{label}应为非负整数：{raw}")
+        raise Reject(
+            name,
+            Text(
+                _("%(label)s must be a whole number, not negative: %(value)s"),
+                label=label,
+                value=raw,
+            ),
+        )
     return number
 
 
@@ -115,7 +128,8 @@ OUTSIDE_AREA = "该人员或地址不在您的辖区内，请联系所在网格�
 # One answer for a code that does not exist and one outside the uploader's area, so an import
 # cannot be used to learn which codes exist elsewhere. The code itself is not repeated: the
 # uploader has it in the file, and the answer must read the same for every code.
-NO_ADDRESS = "标准地址编码不存在或不在您的辖区内"
+NO_ADDRESS = _("The standard address code does not exist or is outside your area")
+EMPTY = _("(empty)")
 
 
 class AreaGuard:

@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.scope import restrict
+from outpost.core.i18n import Text
 from outpost.registry.checks import refresh_all_house_flags
-from outpost.registry.imports.base import Reject, address_index, text, whole_number
+from outpost.registry.imports.base import EMPTY, Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import House, HouseUse, Person
 
@@ -42,15 +44,39 @@ class HouseImporter(KeyedImporter):
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "house_id")
         if not code or not set(code) <= CODE_CHARS:
-            raise Reject("house_id", f"房屋编号为空或含非法字符：{code or '空'}")
+            raise Reject(
+                "house_id",
+                Text(
+                    _("The house number is empty or has characters not allowed: %(value)s"),
+                    value=code or EMPTY,
+                ),
+            )
         address = self.guard.find(self.addresses, text(values, "addr_id"))
         if address.level != "room":
-            raise Reject("addr_id", f"标准地址不是户室：{text(values, 'addr_id')}")
+            raise Reject(
+                "addr_id",
+                Text(
+                    _("The standard address is not a room: %(value)s"),
+                    value=text(values, "addr_id"),
+                ),
+            )
         if self.rooms_taken.setdefault(address.pk, code) != code:
-            raise Reject("addr_id", f"该户室已登记为房屋 {self.rooms_taken[address.pk]}")
+            raise Reject(
+                "addr_id",
+                Text(
+                    _("The room is already on record as house %(house)s"),
+                    house=self.rooms_taken[address.pk],
+                ),
+            )
         use = text(values, "use")
         if use not in HouseUse.values:
-            raise Reject("use", f"房屋用途应为自住、出租、空置或经营：{use or '空'}")
+            raise Reject(
+                "use",
+                Text(
+                    _("The house's use must be own use, rented, vacant or business: %(value)s"),
+                    value=use or EMPTY,
+                ),
+            )
         return code, {
             "address_id": address.pk,
             "use": use,
@@ -67,7 +93,13 @@ class HouseImporter(KeyedImporter):
         if not number:
             return None
         if number not in self.people:
-            raise Reject("owner_person_id", f"房主人员编号不存在或不在您的辖区内：{number}")
+            raise Reject(
+                "owner_person_id",
+                Text(
+                    _("The owner's person number does not exist or is not in your area: %(value)s"),
+                    value=number,
+                ),
+            )
         return self.people[number]
 
     def flush(self) -> None:
@@ -83,7 +115,12 @@ def _area(values: dict[str, Any]) -> float | None:
     try:
         area = float(raw)
     except ValueError:
-        raise Reject("area_m2", f"面积应为数字：{raw}") from None
+        raise Reject(
+            "area_m2", Text(_("The floor area must be a number: %(value)s"), value=raw)
+        ) from None
     if not 1 <= area <= 100_000:
-        raise Reject("area_m2", f"面积超出合理范围：{raw}")
+        raise Reject(
+            "area_m2",
+            Text(_("The floor area is out of the reasonable range: %(value)s"), value=raw),
+        )
     return area

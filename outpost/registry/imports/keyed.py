@@ -62,7 +62,7 @@ class KeyedImporter(ABC):
         try:
             key, fields = self.parse(row.values)
         except FieldProblem as problem:
-            return RowOutcome(row.number, "rejected", problem.field, str(problem))
+            return RowOutcome(row.number, "rejected", problem.field, problem.message)
         except Reject as rejected:
             return RowOutcome(row.number, "rejected", rejected.field, rejected.reason)
         if key in self.new:

@@ -6,12 +6,15 @@ from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.core.bulk import insert_rows, update_rows
 from outpost.core.context import stored_user
+from outpost.core.i18n import Text, TextList
 from outpost.registry.checks import refresh_all_house_flags
 from outpost.registry.imports.base import (
+    EMPTY,
     AreaGuard,
     PlacedAddress,
     Reject,
@@ -68,8 +71,18 @@ UPDATED = (*COMPARED, "phone_enc", "phone_masked", "state", "grid_code", "beat_c
 # - a phone number given for a known person by an uploader who may not unmask it is not
 #   compared with the stored one: it is written as the uploader's statement and the record
 #   awaits the officer, whether or not the number was the same.
-NOT_HERE = "您的辖区内没有此身份证号的人员：已提交登记，待民警核实"
-PHONE_SUBMITTED = "已有此人（身份证号相同）：手机号不与登记值比对，已作为采集信息提交，待民警核实"
+NOT_HERE = _(
+    "No one with this ID number in your area: submitted for registration, awaiting the officer"
+)
+PHONE_SUBMITTED = _(
+    "Already on record (same ID number): the phone number is not compared with the stored one; "
+    "submitted as collected, awaiting the officer"
+)
+SAME_PERSON = _(
+    "The same person as row %(first)s (same ID number); one row a person a file: row %(row)s "
+    "was not imported"
+)
+MERGED = _("Already on record (same ID number): updated")
 
 
 @dataclass
@@ -116,10 +129,7 @@ class PersonImporter:
         if first != row.number:
             # One row per person and file: the first is taken, a repeat is refused (merging
             # them would let one file try many values for one person).
-            reason = (
-                f"与第 {first} 行为同一人（身份证号相同），"
-                f"同一文件中每人只能有一行：第 {row.number} 行未导入"
-            )
+            reason = Text(SAME_PERSON, first=first, row=row.number)
             return RowOutcome(row.number, "rejected", "id_number", reason)
         if key in self.known:
             known = self.known[key]
@@ -153,7 +163,7 @@ class PersonImporter:
         if not differs:
             return RowOutcome(number, "unchanged")
         self._write(pk, parsed, differs)
-        reason = "已有此人（身份证号相同），已更新"
+        reason = MERGED
         return RowOutcome(number, "merged", ",".join(_labels(differs)), reason)
 
     def _write(self, pk: int, parsed: ParsedPerson, differs: list[str]) -> None:
@@ -230,17 +240,25 @@ class PersonImporter:
             code = self._match(text(values, "address"))
         found = self.guard.find(self.addresses, code)
         if found.level != "room":
-            raise Reject("addr_id", f"地址 {code} 不是户室级地址，请精确到户室")
+            raise Reject(
+                "addr_id", Text(_("Address %(code)s is not a room: give the room"), code=code)
+            )
         return found
 
     def _match(self, free_text: str) -> str:
         if not free_text:
-            raise Reject("address", "缺少地址：标准地址编码和地址文本均为空")
+            raise Reject(
+                "address",
+                _("No address: both the standard address code and the address text are empty"),
+            )
         result = self.matcher().match(free_text)
         place = self.addresses.get(result.addr_id or "")
         # An address found outside the area is answered as one not found at all.
         if place is None or not self.guard.allows(place.grid_code, place.beat_code):
-            raise Reject("address", f"地址无法匹配到标准地址：{free_text}")
+            raise Reject(
+                "address",
+                Text(_("The address matches no standard address: %(value)s"), value=free_text),
+            )
         return result.addr_id or ""
 
     def flush(self) -> None:
@@ -278,14 +296,22 @@ def _labels(fields: list[str]) -> list[str]:
 def _pop_type(values: dict[str, Any]) -> str:
     raw = text(values, "pop_type")
     if raw not in POP_TYPES:
-        raise Reject("pop_type", f"人口类型应为“户籍人口”或“流动人口”：{raw or '空'}")
+        raise Reject(
+            "pop_type",
+            Text(
+                _("The population type must be registered or floating: %(value)s"),
+                value=raw or EMPTY,
+            ),
+        )
     return POP_TYPES[raw]
 
 
 def _hukou(values: dict[str, Any], default: str) -> str:
     raw = text(values, "hukou_region") or default
     if not (len(raw) == 6 and raw.isdigit()):
-        raise Reject("hukou_region", f"户籍地区划应为6位数字：{raw}")
+        raise Reject(
+            "hukou_region", Text(_("The hukou region must be 6 digits: %(value)s"), value=raw)
+        )
     return raw
 
 
@@ -297,5 +323,5 @@ def _care_tags(values: dict[str, Any]) -> str:
     tags = [t.strip() for t in raw.split(";") if t.strip()]
     unknown = [t for t in tags if t not in CARE_TAGS]
     if unknown:
-        raise Reject("care_tags", f"未知的关怀标签：{'、'.join(unknown)}")
+        raise Reject("care_tags", Text(_("Unknown care tags: %(tags)s"), tags=TextList(unknown)))
     return ";".join(dict.fromkeys(tags))

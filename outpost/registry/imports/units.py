@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from outpost.core.i18n import Text
-from outpost.registry.imports.base import Reject, address_index, text, whole_number
+from outpost.registry.imports.base import EMPTY, Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import Organisation
 from outpost.registry.validators import (
@@ -46,7 +46,13 @@ class UnitImporter(KeyedImporter):
         uscc = parse_uscc(text(values, "uscc"))
         name = text(values, "name")
         if not name or len(name) > 100 or "<" in name or ">" in name:
-            raise Reject("name", f"单位名称为空、过长或含非法字符：{name or '空'}")
+            raise Reject(
+                "name",
+                Text(
+                    _("The unit name is empty, too long or has characters not allowed: %(value)s"),
+                    value=name or EMPTY,
+                ),
+            )
         address = self.guard.find(self.addresses, text(values, "addr_id"))
         phone = (
             normalize_phone(text(values, "contact_phone")) if text(values, "contact_phone") else ""
@@ -80,4 +86,4 @@ def _legal_rep(values: dict[str, Any]) -> str:
         return clean_person_name(text(values, "legal_rep"))
     except FieldProblem as problem:
         reason = Text(_("legal representative's %(problem)s"), problem=problem.message)
-        raise Reject("legal_rep", str(reason)) from None
+        raise Reject("legal_rep", reason) from None

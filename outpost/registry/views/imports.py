@@ -1,6 +1,8 @@
 """Imports: the upload page, the job's progress page and its xlsx report (the job itself runs
 in `registry.jobs`)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 
 from outpost.accounts.signed_in import SignedInRequest
+from outpost.core.i18n import worded
 from outpost.core.xlsx import write_xlsx
 from outpost.registry.forms import ImportForm
 from outpost.registry.imports.base import IMPORT_ACTION
@@ -49,14 +52,22 @@ def import_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"status": job.status, "percent": job.percent, "counts": job.counts})
-    rejected = [o for o in job.outcomes if o[1] == "rejected"][:200]
+    rejected = [_worded(o) for o in job.outcomes if o[1] == "rejected"][:200]
     return render(request, "registry/import_job.html", {"job": job, "rejected": rejected})
 
 
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
-    body = write_xlsx(["行号", "结果", "字段", "原因"], job.outcomes, title="导入报告")
+    rows = [_worded(o) for o in job.outcomes]
+    body = write_xlsx(["行号", "结果", "字段", "原因"], rows, title="导入报告")
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.xlsx"'
     return response
+
+
+def _worded(outcome: list[Any]) -> list[Any]:
+    """A stored row outcome with its reason worded in the reader's language (stored as a code;
+    rows of older jobs hold their words)."""
+    row, result, field, reason = outcome
+    return [row, result, field, str(worded(reason))]
