@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from outpost.core.i18n import render_event
+from outpost.core.i18n import Text, render_event
 
 REASONS = {
     "empty": _("The call is empty; left with the police"),
@@ -33,6 +33,14 @@ class Reason:
 
     def __str__(self) -> str:
         return render_event(REASONS, self.code, self.params)
+
+    def as_text(self) -> Text | str:
+        """The reason as a message to keep elsewhere as its code (`core.i18n.stored`)."""
+        template = REASONS.get(self.code)
+        if template is None:
+            return self.code
+        params = {k: v.as_text() if isinstance(v, Reason) else v for k, v in self.params.items()}
+        return Text(template, **params)
 
     def kept(self, why: "Reason") -> "Reason":
         """Kept with the police for `why`, after this reason had said otherwise."""

@@ -26,10 +26,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,11 +44,14 @@ from outpost.cases.models import Case, Source, SubType
 from outpost.cases.services import NewCase, act, report_case
 from outpost.core.audit import record_change
 from outpost.core.context import stored_user
+from outpost.core.i18n import Text
 from outpost.registry.addressing import address_matcher
 from outpost.registry.imports.base import text
 from outpost.registry.matching import AddressMatcher
 from outpost.registry.models import StandardAddress
 from outpost.registry.tabular import TableRow
+
+DIVERTED = _("110 call %(call)s diverted: %(reason)s")  # on the case's timeline
 
 DIVERSION_CATEGORY = "09"
 OTHER_AREA = _("This call was entered by someone else; its details are outside your area")
@@ -223,13 +225,9 @@ def _open_case(incoming: IncomingCall, plan: Plan, batch: Batch) -> Case:
     if case.address_id is None:
         case.address = address
         case.save(update_fields=["address"])
-    # The case's timeline keeps the comment as written, so it is written in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        comment = gettext("110 call %(call)s diverted: %(reason)s") % {
-            "call": incoming.call_id,
-            "reason": plan.reason,
-        }
-    case = act(case, "accept", actor=batch.acting, comment=comment)
+    # The timeline keeps the note as its code, worded in each reader's language.
+    note = Text(DIVERTED, call=incoming.call_id, reason=plan.reason.as_text())
+    case = act(case, "accept", actor=batch.acting, note=note)
     return act(case, "dispatch", actor=batch.acting, payload={})
 
 

@@ -5,6 +5,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from outpost.cases.workflow import State
+from outpost.core.i18n import worded
 
 STATE_LABELS: dict[str, Promise] = {
     State.REPORTED: pgettext_lazy("case state", "Reported"),
@@ -87,8 +88,17 @@ def actor_label(name: str) -> str:
 
 
 def timeline_comment(action: str, details: dict[str, object], comment: str) -> str:
-    """A timeline row's words: a 回访 call says whether it reached the resident (and which
-    unanswered call of the round it was) before what the caller noted."""
+    """A timeline row's words: a note the code wrote (kept as its code), then what was said; a
+    回访 call says whether it reached the resident (and which unanswered call of the round it
+    was) before what the caller noted."""
+    said = _followup_words(action, details, comment)
+    if details.get("note") is None:
+        return said
+    note = str(worded(details["note"]))
+    return f"{note}{pgettext_lazy('follow-up', ': ')}{said}" if said else note
+
+
+def _followup_words(action: str, details: dict[str, object], comment: str) -> str:
     outcome = details.get("outcome")
     if action != "followup" or outcome not in FOLLOWUP_NOTES:
         return comment

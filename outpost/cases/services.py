@@ -44,6 +44,7 @@ from outpost.cases.workflow import (
     transition,
 )
 from outpost.core.context import stored_user
+from outpost.core.i18n import Text, stored
 from outpost.core.refusals import refusal
 from outpost.geo.locator import locate
 from outpost.registry import lookups
@@ -269,12 +270,17 @@ def act(
     actor: Actor,
     comment: str = "",
     payload: dict[str, Any] | None = None,
+    note: Text | None = None,
 ) -> Case:
     """Apply one action from the table, then the system follow-ups it sets off (an unsatisfied
-    rating reopens the case), all in one transaction, each with its own timeline row."""
+    rating reopens the case), all in one transaction, each with its own timeline row. A `note`
+    is what the code says of the step (the 110 desk's diversion): kept as its code, worded when
+    read."""
     payload = payload or {}
     step = _check(case, action, actor, comment)
     inputs = clean_inputs(case, step, payload, _user(actor))
+    if note is not None:
+        inputs = {**inputs, "_note": stored(note)}
     with transaction.atomic():
         case = _step(case, step, actor, comment, inputs, payload.get("files") or [])
         for follow in follow_ups(action, inputs):
@@ -363,8 +369,10 @@ def _attach_for(case: Case, step: Transition, files: list[tuple[str, bytes]], ac
 
 
 def _details(case: Case, step: Transition, inputs: dict[str, Any]) -> dict[str, Any]:
-    """What the timeline keeps as codes: a 回访 call's outcome and, unanswered, its number in
-    this round (`labels.timeline_comment` words it)."""
+    """What the timeline keeps as codes: a note the code wrote, a 回访 call's outcome and,
+    unanswered, its number in this round (`labels.timeline_comment` words them)."""
+    if "_note" in inputs:
+        return {"note": inputs["_note"]}
     if Effect.RECORD_FOLLOWUP_CALL not in step.spec.effects:
         return {}
     if inputs["outcome"] == "reached":

@@ -103,6 +103,17 @@ def test_it_records_who_acted_and_audits_each_call(tmp_path: Path) -> None:
     case = Call.objects.get(call_id=rows[0]["call_id"]).case
     steps = list(TimelineEntry.objects.filter(case=case).values_list("action", "actor_name"))
     assert steps == [("report", "system:110"), ("accept", "system:110"), ("dispatch", "system:110")]
+    # Why it was diverted is kept as its code and worded when read, in the reader's language.
+    accepted = TimelineEntry.objects.get(case=case, action="accept")
+    assert accepted.comment == "" and accepted.details["note"]["msgid"].startswith("110 call")
+    from django.utils import translation
+
+    from outpost.cases.labels import timeline_comment
+
+    for language, words in (("zh-hans", "110警情"), ("en", "110 call")):
+        with translation.override(language):
+            said = timeline_comment("accept", accepted.details, accepted.comment)
+        assert said.startswith(words) and rows[0]["call_id"] in said, said
     audited = ChangeRecord.objects.filter(action="divert_call", object_type="call")
     assert sorted(audited.values_list("object_key", flat=True)) == sorted(answers)
 
