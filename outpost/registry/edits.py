@@ -9,7 +9,7 @@ reason (`returned_to`), and calls `edit_returned`, the hook a notification is fe
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from outpost.accounts.models import User
@@ -188,10 +188,16 @@ def edit_returned(edit: RecordEdit) -> None:
 
 
 def returned_to(user: User) -> QuerySet[RecordEdit]:
-    """Edits the user collected that an officer returned, newest first (within their area)."""
+    """Edits the user collected that an officer returned and nobody has entered again since,
+    newest first (within their area): once the record is corrected (a newer edit of it), the
+    return is dealt with and leaves the list and the start page's count."""
+    newer = RecordEdit.objects.filter(
+        kind=OuterRef("kind"), record_id=OuterRef("record_id"), pk__gt=OuterRef("pk")
+    )
     return (
         restrict(RecordEdit.objects.all(), user, "collect")
         .filter(collected_by=user, state=VerificationState.RETURNED)
+        .exclude(Exists(newer))
         .order_by("-decided_at", "-id")
     )
 

@@ -528,3 +528,20 @@ def test_it_restores_a_verified_records_standing_when_an_edit_is_returned(
     person.refresh_from_db()
     assert (person.state, person.name) != ("returned", "错名字")
     assert person.state == "verified"
+
+
+def test_it_clears_a_return_from_the_list_once_the_collector_enters_the_record_again(
+    registry_data: RegistryData, grid_worker: Persona, officer: Persona
+) -> None:
+    """退回给我的 is work to do: once the record is entered again it leaves the list and
+    the start page's count (the return stays on record as the edit's history)."""
+    person = _resident(officer)
+    services.update_person(person, actor=grid_worker.user, changes={"name": "错名字"})
+    services.return_record(person, actor=officer.user, reason="姓名有误")
+    assert edits.returned_to(grid_worker.user).count() == 1
+    person.refresh_from_db()
+    services.update_person(person, actor=grid_worker.user, changes={"name": "王正名"})
+    assert edits.returned_to(grid_worker.user).count() == 0
+    assert RecordEdit.objects.filter(record_id=person.pk, state="returned").exists()
+    shown = page(grid_worker.client.get(reverse("registry:returned"))).tables["returned"]
+    assert not [r for r in shown if r.links]
