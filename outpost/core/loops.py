@@ -16,9 +16,12 @@ from django.db import close_old_connections
 
 def run_every(seconds: float, one_round: Callable[[], Any], log: logging.Logger) -> None:
     stop = threading.Event()
+    asked: list[int] = []
 
     def asked_to_stop(signum: int, _frame: Any) -> None:
-        log.info("stopping after this round signal=%s", signal.Signals(signum).name)
+        # Only note it here: a signal handler that logs can interrupt a log write of the round
+        # it arrived in (the same stream and lock); the loop says so once the round is over.
+        asked.append(signum)
         stop.set()
 
     previous = {s: signal.signal(s, asked_to_stop) for s in (signal.SIGTERM, signal.SIGINT)}
@@ -35,6 +38,7 @@ def run_every(seconds: float, one_round: Callable[[], Any], log: logging.Logger)
                 # A connection broken by the failure (or one past its age) is replaced.
                 close_old_connections()
             stop.wait(seconds)
+        log.info("stopping after this round signal=%s", signal.Signals(asked[0]).name)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
