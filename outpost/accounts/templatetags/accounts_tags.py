@@ -1,19 +1,10 @@
 from django import template
-from django.contrib.auth.models import AnonymousUser
 
-from outpost.accounts.models import User
-from outpost.accounts.scope import scope_for
 from outpost.accounts.units import name_of
 from outpost.core.access import OBJECT_TYPES, worded_purpose
 from outpost.core.masking import shorten_id_masks
 
 register = template.Library()
-
-
-@register.filter
-def holds(user: User | AnonymousUser, action: str) -> bool:
-    """Whether the user holds any role granting `action` (to show or hide a link)."""
-    return not scope_for(user, action).empty
 
 
 @register.filter
