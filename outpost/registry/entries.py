@@ -347,7 +347,12 @@ def answer(record: Any | None, actor: User, address: StandardAddress) -> Answer:
     opens nothing in both cases. The new record stays verified: their work goes on without a
     second step in their own queue, and they find it in their lists. A collector elsewhere is
     told SUBMITTED in both cases, as before. Only a house (one per room of the actor's own area:
-    nothing of it lies elsewhere) or an actor who collects everywhere is shown what was saved."""
+    nothing of it lies elsewhere) or an actor who collects everywhere is shown what was saved.
+
+    Not closed here: a new record is afterwards in the actor's own lists and a held number is
+    not, so a later search (counted under the lookup limit) or a re-run import (not counted)
+    still tells them apart, for every collector; closing that needs a held number to leave a
+    pending placeholder in the area, which the unique ID hash does not allow today."""
     nothing_elsewhere = isinstance(record, House) or scope_for(actor, "collect").everything
     if nothing_elsewhere and record is not None and record.state != VerificationState.PENDING:
         return Answer(record, SAVED)
