@@ -102,7 +102,7 @@ BASELINE: dict[str, int] = {
     "GET /cases/": 16,  # +the filter's case types, +each tab's count filtered
     "GET /cases/report/": 9,
     "GET /inbox/": 11,
-    "GET /inbox/<int:pk>/": 6,  # the message, marking it read, its subject's page
+    "GET /inbox/<int:pk>/": 8,  # the message, marking it read, its page if the reader sees it
     "GET /cases/address-point/": 6,
     "GET /cases/<str:number>/": 23,
     "GET /cases/<str:number>/files/<int:pk>/": 6,

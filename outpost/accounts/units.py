@@ -76,7 +76,13 @@ def resolve(kind: str, code: str) -> Unit:
 
 def acting_q(user: User, field: str = "") -> Q:
     """The unit rows (`<field>unit_kind`, `<field>unit_code`) the user acts for, as a filter."""
-    scope = scope_for(user, ACTION)
+    return units_q(scope_for(user, ACTION), field)
+
+
+def units_q(scope: Scope, field: str = "") -> Q:
+    """The unit rows a scope covers, as a filter: the "handle" scope's are the units one acts
+    for (`acting_q`); a case's reading scope covers the same units (`Case.scope_q`), so every
+    case one may act on as its unit is one they see and list."""
     kind, code = f"{field}unit_kind", f"{field}unit_code"
     if scope.everything:
         return Q(**{f"{code}__gt": ""})

@@ -4,7 +4,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from shapely.geometry import shape
 
@@ -12,6 +11,7 @@ from outpost.accounts.models import User
 from outpost.accounts.queries import holders, staff_names
 from outpost.accounts.roles import Role
 from outpost.accounts.scope import restrict
+from outpost.core import versioned
 from outpost.geo.models import (
     Division,
     Grid,
@@ -213,12 +213,12 @@ def grid_label_points() -> dict[str, tuple[float, float]]:
     """A point inside every grid (its representative point), cached until a grid changes."""
     stamp = Grid.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     last = stamp["last"].timestamp() if stamp["last"] else 0
-    key = f"outpost:grid-labels:{stamp['n']}-{stamp['top']}-{last}"
-    points: dict[str, tuple[float, float]] | None = cache.get(key)
-    if points is None:
-        points = {}
-        for code, geometry in Grid.objects.values_list("code", "geometry"):
-            point = shape(json.loads(geometry)).representative_point()
-            points[code] = (point.x, point.y)
-        cache.set(key, points, timeout=None)
+    return versioned.kept("outpost:grid-labels", f"{stamp['n']}-{stamp['top']}-{last}", _points)
+
+
+def _points() -> dict[str, tuple[float, float]]:
+    points: dict[str, tuple[float, float]] = {}
+    for code, geometry in Grid.objects.values_list("code", "geometry"):
+        point = shape(json.loads(geometry)).representative_point()
+        points[code] = (point.x, point.y)
     return points

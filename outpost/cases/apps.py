@@ -13,4 +13,4 @@ class CasesConfig(AppConfig):
         from outpost.notifications import subjects
 
         register("cases", _("Cases"), "cases:queue", order=40)  # everyone: their own tabs
-        subjects.register(notices.KIND, notices.worded, notices.link)
+        subjects.register(notices.KIND, notices.worded)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outpost.accounts.units import units_q
 from outpost.cases.workflow import State
 from outpost.core.masking import mask_phone
 from outpost.core.models import StoredFile, Urgency
@@ -163,9 +164,10 @@ class Case(models.Model):
         """Cases in the caller's area, and cases dispatched to a unit in it or to their
         department (a case sent across a boundary is seen by the unit that handles it)."""
         area = prefix_q("grid_code", scope.civil) | prefix_q("beat_code", scope.police)
-        units = prefix_q("unit_code", (*scope.civil, *scope.police))
-        if scope.departments:
-            units |= models.Q(unit_code__in=scope.departments)
+        # The units the scope acts for, in the one rule (`accounts.units`), so a case one may
+        # act on as its unit is one they see: a department's cases, and a community's for the
+        # officers of a beat that is main beat of one of its grids (its 警务室).
+        units = prefix_q("unit_code", (*scope.civil, *scope.police)) | units_q(scope)
         dispatched = CaseAssignment.objects.filter(units, active=True).values("case_id")
         return area | models.Q(pk__in=dispatched)
 

@@ -6,8 +6,9 @@ transaction as the step itself. Units hear of dispatches and cards (`supervision
 
 A message is stored as an event code on a case and worded here (`worded`), when it is read, for
 the one reading it: the case's title only as the case presenter lets them see it, so a
-police-only case's title never reaches a civil role, and a case that left their area shows no
-title.
+police-only case's title never reaches a civil role, and a case the reader no longer sees (it
+left their area, or was dispatched away from their unit) shows nothing of itself: no title, no
+number, no link.
 
 Residents who reported by phone (110 diversion, hotline) have no account and no inbox; they
 follow the same steps on the public status page by their tracking code."""
@@ -40,6 +41,7 @@ EVENTS: dict[str, Promise] = {
 }
 # Messages kept from before events were stored, whose words could not be told apart.
 OTHER = _("A message about case %(number)s")
+UNSEEN = _("A message about a case you can no longer open")
 WITH_REASON = _("%(message)s. Reason: %(reason)s")
 
 ACCEPTED_FROM = (State.REPORTED, State.AWAITING_VERIFICATION)  # not a handler's return
@@ -76,17 +78,14 @@ def worded(notes: Sequence[Notification], viewer: Any) -> dict[int, Worded]:
     words = {}
     for note in notes:
         case = cases.get(note.subject_id)
-        if case is not None:
-            view = present_case(case, viewer, visible=case.pk in seen)
-            url = reverse("cases:detail", kwargs={"number": case.number})
-            words[note.pk] = Worded(_words(note, view), url, case.number)
+        if case is None:
+            continue
+        if case.pk not in seen:  # nothing of it: not its number, nor a link that would name it
+            words[note.pk] = Worded(str(UNSEEN), "")
+            continue
+        url = reverse("cases:detail", kwargs={"number": case.number})
+        words[note.pk] = Worded(_words(note, present_case(case, viewer)), url, case.number)
     return words
-
-
-def link(note: Notification) -> str:
-    """The case page a message opens (the page checks the reader's scope itself)."""
-    number = Case.objects.filter(pk=note.subject_id).values_list("number", flat=True).first()
-    return reverse("cases:detail", kwargs={"number": number}) if number else ""
 
 
 def _words(message: Notification, seen: CaseView) -> str:

@@ -13,7 +13,7 @@ class InstructionsConfig(AppConfig):
         from outpost.instructions.queries import uses_instructions
         from outpost.notifications import subjects
 
-        subjects.register(queries.MESSAGES, queries.worded_messages, queries.message_link)
+        subjects.register(queries.MESSAGES, queries.worded_messages)
 
         register(
             "instructions",

@@ -331,8 +331,3 @@ def worded_messages(notes: Sequence[Notification], viewer: User) -> dict[int, Wo
             url = reverse("instructions:detail", args=[found.pk])
             words[note.pk] = Worded(str(SENT % {"title": found.title}), url, str(found.pk))
     return words
-
-
-def message_link(note: Notification) -> str:
-    """The instruction page a message opens (the page checks the reader's scope itself)."""
-    return reverse("instructions:detail", args=[note.subject_id])

@@ -11,6 +11,6 @@ class NotificationsConfig(AppConfig):
         from outpost.notifications import registry_edits, subjects
         from outpost.registry import edits
 
-        subjects.register(registry_edits.KIND, registry_edits.worded, registry_edits.link)
+        subjects.register(registry_edits.KIND, registry_edits.worded)
         if registry_edits.tell_collector not in edits.RETURN_HOOKS:
             edits.RETURN_HOOKS.append(registry_edits.tell_collector)

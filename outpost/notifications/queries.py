@@ -45,7 +45,7 @@ def worded(messages: Iterable[Notification], viewer: User) -> list[Message]:
     words: dict[int, Worded] = {}
     for kind, notes in by_kind.items():
         if kind in SUBJECTS:
-            words.update(SUBJECTS[kind].words(notes, viewer))
+            words.update(SUBJECTS[kind](notes, viewer))
     gone = Worded(_("A message about something no longer here"), "")
     said = [(n, words.get(n.pk, gone)) for n in found]
     return [Message(n, w.text, w.url, w.ref) for n, w in said]

@@ -40,7 +40,3 @@ def worded(notes: Sequence[Notification], reader: Any) -> dict[int, Worded]:
             }
             found[note.pk] = Worded(text, page, edit.record_key)
     return found
-
-
-def link(note: Notification) -> str:
-    return reverse("registry:returned")

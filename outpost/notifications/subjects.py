@@ -3,8 +3,8 @@
 An app registers, in `AppConfig.ready`, for its subject kind: `words`, taking that kind's
 messages and the reader and answering, per message id, the words and the page to open, checking
 now what the reader may see (cases: `cases.notices.worded`; instructions:
-`instructions.queries.worded_messages`); and `link`, the page one message opens (that page's own
-scope check guards it), or "" for none."""
+`instructions.queries.worded_messages`). Opening a message leads to that page, so a subject the
+reader no longer sees is named neither in the words nor in the page's address."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,22 +22,9 @@ class Worded:
 
 
 Words = Callable[[Sequence["Notification"], Any], dict[int, Worded]]
-Link = Callable[["Notification"], str]
+
+SUBJECTS: dict[str, Words] = {}
 
 
-@dataclass(frozen=True)
-class Subject:
-    words: Words
-    link: Link
-
-
-SUBJECTS: dict[str, Subject] = {}
-
-
-def register(kind: str, words: Words, link: Link) -> None:
-    SUBJECTS[kind] = Subject(words, link)
-
-
-def link(note: "Notification") -> str:
-    subject = SUBJECTS.get(note.subject_kind)
-    return subject.link(note) if subject else ""
+def register(kind: str, words: Words) -> None:
+    SUBJECTS[kind] = words

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.notifications import queries, services
-from outpost.notifications.subjects import link
 
 PAGE = 50
 
@@ -34,7 +33,8 @@ def inbox(request: SignedInRequest) -> HttpResponse:
 def open_message(request: SignedInRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(queries.messages_for(request.user), pk=pk)
     services.mark_read(request.user, note.pk)
-    return redirect(link(note) or "notifications:inbox")
+    # The page as worded for the reader now: none for a subject they no longer see.
+    return redirect(queries.worded([note], request.user)[0].url or "notifications:inbox")
 
 
 @login_required

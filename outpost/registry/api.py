@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user, scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.core.i18n import in_language
@@ -238,13 +239,13 @@ def _room(request: SignedInRequest, code: str) -> StandardAddress:
     return found
 
 
-def _entry(record: Any) -> Status[dict[str, Any]]:
-    if record is None or record.state == "pending":
-        return Status(
-            202, {"status": "submitted", "detail": str(entries.SUBMITTED), "number": None}
-        )
-    number = getattr(record, edits.KEYS[edits.kind_of(record)])
-    return Status(201, {"status": "created", "detail": str(_("Saved.")), "number": number})
+def _entry(record: Any, actor: User, place: StandardAddress) -> Status[dict[str, Any]]:
+    """One answer whether the record was written or held (`entries.answer`)."""
+    told = entries.answer(record, actor, place)
+    if told.record is None:
+        return Status(202, {"status": "submitted", "detail": str(told.message), "number": None})
+    number = getattr(told.record, edits.KEYS[edits.kind_of(told.record)])
+    return Status(201, {"status": "created", "detail": str(told.message), "number": number})
 
 
 def _exists(found: entries.AlreadyOnRecord) -> Status[dict[str, Any]]:
@@ -282,7 +283,7 @@ def add_person(request: SignedInRequest, body: NewPersonIn) -> Status[dict[str, 
     if body.pop_type not in PopulationType.values:
         raise ValidationError({"pop_type": _("Choose a population type.")})
     try:
-        return _entry(entries.add_person(new, actor=request.user))
+        return _entry(entries.add_person(new, actor=request.user), request.user, new.address)
     except entries.AlreadyOnRecord as found:
         return _exists(found)
 
@@ -308,7 +309,7 @@ def add_house(request: SignedInRequest, body: NewHouseIn) -> Status[dict[str, An
         )
     except entries.AlreadyOnRecord as found:
         return _exists(found)
-    return _entry(house)
+    return _entry(house, request.user, room)
 
 
 @router.post(
@@ -328,7 +329,7 @@ def add_organisation(request: SignedInRequest, body: NewOrganisationIn) -> Statu
         employees=body.employees,
     )
     try:
-        return _entry(entries.add_organisation(new, actor=request.user))
+        return _entry(entries.add_organisation(new, actor=request.user), request.user, new.address)
     except entries.AlreadyOnRecord as found:
         return _exists(found)
 

@@ -10,7 +10,6 @@ scope contains (`Scope.contains`, the twin of the registry's row filter) and joi
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.db.models.functions import Substr
@@ -20,6 +19,7 @@ from ninja import Router
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
 from outpost.accounts.signed_in import SignedInRequest
+from outpost.core import versioned
 from outpost.core.scoping import Scope
 from outpost.registry.models import AddressLevel, Organisation, StandardAddress
 
@@ -55,12 +55,7 @@ def district_versions() -> dict[str, str]:
 
 
 def district_roads(district: str, version: str) -> list[Road]:
-    key = f"outpost:roads:{district}:{version}"
-    roads: list[Road] | None = cache.get(key)
-    if roads is None:
-        roads = build_roads(district)
-        cache.set(key, roads, timeout=None)
-    return roads
+    return versioned.kept(f"outpost:roads:{district}", version, lambda: build_roads(district))
 
 
 def build_roads(district: str) -> list[Road]:

@@ -43,6 +43,22 @@ from outpost.registry.validators import (
 from outpost.registry.verification import entry_state
 
 SUBMITTED = _("Submitted: the record awaits the officer's verification.")
+RECEIVED = _(
+    "Received: a new record is saved and verified; a number already on record outside your "
+    "area is passed to the officers who hold it."
+)
+SAVED = _("Saved.")
+
+
+TOO_MANY = {
+    "id_number": _("Too many lookups by ID number; try again later"),
+    "uscc": _("Too many lookups by credit code; try again later"),
+}
+
+
+def _shown(uscc: str) -> str:
+    """A credit code as the logs keep it: its last four characters."""
+    return "*" * 14 + uscc[-4:]
 
 
 class AlreadyOnRecord(Exception):
@@ -98,18 +114,22 @@ def add_person(new: NewPerson, *, actor: User) -> Person | None:
     _not_future("moved_in", new.moved_in)
     if new.moved_in and new.moved_in < parsed.birth_date:
         raise ValidationError({"moved_in": _("The date cannot be before the birth date.")})
-    # An exact lookup by ID number, counted and logged like a search (no walking through numbers).
-    try:
-        lookups.count_exact_lookup(actor)
-    except lookups.TooManyLookups:
-        too_many = _("Too many lookups by ID number; try again later")
-        raise ValidationError({"id_number": too_many}) from None
+    _counted(actor, "id_number")
     _free_if_returned(Person.objects.by_id_number(parsed.value).first())
     here = queries.people_for(actor).filter(Person.id_number.q(parsed.value)).first()
     lookups.log_exact_lookup(actor, "add_person", parsed.value, rows=int(here is not None))
     if here is not None:
         raise AlreadyOnRecord(here)
     return _create_person(new, parsed, name, actor)
+
+
+def _counted(actor: User, field: str) -> None:
+    """An exact lookup by ID number or credit code, counted like a search (one limit a user for
+    both): nobody walks through numbers to learn which exist outside their area."""
+    try:
+        lookups.count_exact_lookup(actor)
+    except lookups.TooManyLookups:
+        raise ValidationError({field: TOO_MANY[field]}) from None
 
 
 def _free_if_returned(found: Any) -> bool:
@@ -232,8 +252,10 @@ def add_organisation(new: NewOrganisation, *, actor: User) -> Organisation | Non
         Organisation.contact_phone.clean(new.contact_phone)
     except FieldProblem as problem:
         raise _problem(problem) from None
+    _counted(actor, "uscc")
     _free_if_returned(Organisation.objects.filter(uscc=uscc).first())
     here = queries.organisations_for(actor).filter(uscc=uscc).first()
+    lookups.log_exact_lookup(actor, "add_organisation", _shown(uscc), rows=int(here is not None))
     if here is not None:
         raise AlreadyOnRecord(here)
     return _create_organisation(new, uscc, actor)
@@ -246,7 +268,7 @@ def _create_organisation(new: NewOrganisation, uscc: str, actor: User) -> Organi
             actor=actor,
             action="add_organisation_held",
             object_type="organisation",
-            object_key=uscc[-4:],
+            object_key=_shown(uscc),
             after={"address": new.address.code},
         )
         return None
@@ -305,6 +327,38 @@ def deregister_person(
         after={"status": status, "on": on.isoformat()},
     )
     return person
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the one who added a record is told: the record to open, or None."""
+
+    record: Any | None
+    message: Any
+
+
+def answer(record: Any | None, actor: User, address: StandardAddress) -> Answer:
+    """The one answer to an add, whatever is on record outside the actor's area.
+
+    A person or organisation whose number is held elsewhere is not written (None); a new one is
+    written as `entry_state` decides. Telling "saved" (and opening the record) for a new one
+    would tell the two apart for an actor who verifies there (a community officer in their own
+    beat: a new record of theirs needs no second look), so such an actor is told RECEIVED and
+    opens nothing in both cases. The new record stays verified: their work goes on without a
+    second step in their own queue, and they find it in their lists. A collector elsewhere is
+    told SUBMITTED in both cases, as before. Only a house (one per room of the actor's own area:
+    nothing of it lies elsewhere) or an actor who collects everywhere is shown what was saved.
+
+    Not closed here: a new record is afterwards in the actor's own lists and a held number is
+    not, so a later search (counted under the lookup limit) or a re-run import (not counted)
+    still tells them apart, for every collector; closing that needs a held number to leave a
+    pending placeholder in the area, which the unique ID hash does not allow today."""
+    nothing_elsewhere = isinstance(record, House) or scope_for(actor, "collect").everything
+    if nothing_elsewhere and record is not None and record.state != VerificationState.PENDING:
+        return Answer(record, SAVED)
+    if entry_state(actor, address.grid_code, address.beat_code) == VerificationState.VERIFIED:
+        return Answer(None, RECEIVED)
+    return Answer(None, SUBMITTED)
 
 
 def may_collect(actor: User) -> bool:

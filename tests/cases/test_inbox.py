@@ -2,12 +2,14 @@
 only by their owner, and are marked read when opened."""
 
 import pytest
+from django.utils import timezone
 
 from outpost.cases import services
 from outpost.geo.models import Grid
 from outpost.notifications.models import Notification
+from outpost.notifications.services import notify
 from tests.cases.conftest import file_case
-from tests.conftest import Persona
+from tests.conftest import OTHER_GRID, Persona
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,26 @@ def test_it_marks_everything_read_at_once(
     grid_worker.client.post("/inbox/read-all/")
     assert not Notification.objects.filter(user=grid_worker.user, read_at__isnull=True).exists()
     assert grid_worker.client.get("/inbox/?unread=1").content.decode().count("data-id=") == 0
+
+
+def test_it_tells_nothing_of_a_case_the_reader_no_longer_sees(
+    home_grid: Grid, grid_worker: Persona, outsider: Persona
+) -> None:
+    # A message the worker was sent while the case was theirs (their area has moved since):
+    # opening the inbox, its API or the message must not name the case any more.
+    case = file_case(Grid.objects.get(code=OTHER_GRID), outsider.user, title="仓库门口堆物")
+    notify([grid_worker.user.pk], "case", case.pk, "dispatched", timezone.now())
+    [message] = Notification.objects.filter(user=grid_worker.user)
+
+    page = grid_worker.client.get("/inbox/").content.decode()
+    inbox = grid_worker.client.get("/api/v1/inbox").json()
+    opened = grid_worker.client.get(f"/inbox/{message.pk}/")
+    listed = grid_worker.client.get("/api/v1/notifications").json()
+
+    assert case.number not in page and "仓库门口堆物" not in page
+    assert "无法查看" in page  # the message is still there, saying what it can
+    [shown] = inbox
+    assert (shown["subject"], shown["url"]) == ("", "")
+    assert case.number not in shown["text"] and "仓库门口堆物" not in shown["text"]
+    assert case.number not in opened["Location"]
+    assert case.number not in str(listed)

@@ -3,10 +3,14 @@
 to the caller's area; the roads computed once per district and kept until its addresses change."""
 
 import random
+import time
 
 import pytest
 from django.core.cache import cache
 
+from outpost.areas.queries import grid_label_points
+from outpost.core import versioned
+from outpost.geo.models import Grid
 from outpost.registry import basemap
 from outpost.registry.models import AddressLevel, Organisation, StandardAddress
 from tests.conftest import HOME_GRID, OTHER_GRID, Persona
@@ -98,3 +102,46 @@ def test_it_builds_a_districts_roads_once_until_an_address_changes(
     door.save()
     assert "新造路" in road_names(grid_worker)
     assert built == ["320106", "320106"]
+
+
+def _expires_in(key: str) -> float | None:
+    """Seconds until the local-memory cache forgets `key` (None when it is not kept)."""
+    made = cache.make_and_validate_key(key)
+    expiry = cache._expire_info.get(made)  # type: ignore[attr-defined]
+    return None if expiry is None or cache.get(key) is None else expiry - time.time()
+
+
+def test_it_forgets_a_districts_old_roads_when_an_address_changes(grid_worker: Persona) -> None:
+    # A shared cache (Redis) would otherwise keep every version of every district's roads.
+    cache.clear()
+    grid_worker.client.get("/api/v1/map/roads")
+    old = f"outpost:roads:320106:{basemap.district_versions()['320106']}"
+    assert 0 < (_expires_in(old) or 0) <= versioned.SECONDS
+
+    door = StandardAddress.objects.filter(level=AddressLevel.DOOR, grid_code=HOME_GRID).first()
+    assert door is not None
+    door.road = "新造路"
+    door.save()
+    assert "新造路" in road_names(grid_worker)
+
+    new = f"outpost:roads:320106:{basemap.district_versions()['320106']}"
+    assert new != old and _expires_in(old) is None
+    assert 0 < (_expires_in(new) or 0) <= versioned.SECONDS
+
+
+def test_it_forgets_the_old_grid_label_points_when_a_grid_changes(grid_worker: Persona) -> None:
+    cache.clear()
+    grid_label_points()
+    kept = [k for k in _keys() if "grid-labels" in k and not k.endswith(":latest")]
+    assert len(kept) == 1 and 0 < (_expires_in(kept[0]) or 0) <= versioned.SECONDS
+
+    Grid.objects.get(code=HOME_GRID).save()  # a new stamp
+    grid_label_points()
+
+    now = [k for k in _keys() if "grid-labels" in k and not k.endswith(":latest")]
+    assert len(now) == 1 and now != kept
+
+
+def _keys() -> list[str]:
+    """The keys the local-memory cache holds, as they were set."""
+    return [k.split(":", 2)[2] for k in cache._cache]  # type: ignore[attr-defined]

@@ -76,11 +76,11 @@ def add_person(request: SignedInRequest) -> HttpResponse:
     _collector(request)
     form = _form(request, NewPersonForm, "room")
     if _saving(request, form):
-        data = form.cleaned_data
+        data, place = form.cleaned_data, _place(request, form)
         new = entries.NewPerson(
             name=data["name"],
             id_number=data["id_number"],
-            address=_place(request, form),
+            address=place,
             pop_type=data["pop_type"],
             phone=data["phone"],
             hukou_region=data["hukou_region"] or "",
@@ -93,17 +93,17 @@ def add_person(request: SignedInRequest) -> HttpResponse:
         except ValidationError as error:
             show_refusal(form, error)
         else:
-            return _added(request, person, "registry:person_new")
+            return _added(request, person, place, "registry:person_new")
     return _page(request, form, _("Add a person"))
 
 
-def _added(request: SignedInRequest, record: RegistryRecord | None, again: str) -> HttpResponse:
-    """One answer whether the record was written or held (an ID number known elsewhere)."""
-    if record is not None and record.state != "pending":
-        messages.success(request, _("Saved."))
-        return redirect(_url_of(record))
-    messages.success(request, str(entries.SUBMITTED))
-    return redirect(again)
+def _added(
+    request: SignedInRequest, record: RegistryRecord | None, place: Any, again: str
+) -> HttpResponse:
+    """One answer whether the record was written or held (a number known elsewhere)."""
+    told = entries.answer(record, request.user, place)
+    messages.success(request, str(told.message))
+    return redirect(_url_of(told.record) if told.record is not None else again)
 
 
 @login_required
@@ -111,10 +111,10 @@ def add_house(request: SignedInRequest) -> HttpResponse:
     _collector(request)
     form = _form(request, NewHouseForm, "room")
     if _saving(request, form):
-        data = form.cleaned_data
+        data, place = form.cleaned_data, _place(request, form)
         try:
             house = entries.add_house(
-                _place(request, form),
+                place,
                 actor=request.user,
                 use=data["use"],
                 area_m2=data["area_m2"],
@@ -126,7 +126,7 @@ def add_house(request: SignedInRequest) -> HttpResponse:
         except ValidationError as error:
             show_refusal(form, error)
         else:
-            return _added(request, house, "registry:house_new")
+            return _added(request, house, place, "registry:house_new")
     return _page(request, form, _("Add a house"))
 
 
@@ -135,12 +135,12 @@ def add_organisation(request: SignedInRequest) -> HttpResponse:
     _collector(request)
     form = _form(request, NewOrganisationForm, None)
     if _saving(request, form):
-        data = form.cleaned_data
+        data, place = form.cleaned_data, _place(request, form)
         new = entries.NewOrganisation(
             name=data["name"],
             uscc=data["uscc"],
             unit_type=data["unit_type"],
-            address=_place(request, form),
+            address=place,
             legal_rep=data["legal_rep"],
             contact_phone=data["contact_phone"],
             employees=data["employees"] or 0,
@@ -152,7 +152,7 @@ def add_organisation(request: SignedInRequest) -> HttpResponse:
         except ValidationError as error:
             show_refusal(form, error)
         else:
-            return _added(request, unit, "registry:organisation_new")
+            return _added(request, unit, place, "registry:organisation_new")
     return _page(request, form, _("Add an organisation"))
 
 
