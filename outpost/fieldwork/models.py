@@ -332,9 +332,7 @@ class SyncedRecord(models.Model):
     sent twice (the answer lost on a bad network) is kept once. Conflicts are not kept: the
     phone asks its user, who sends again or drops the record."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(_("record key"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16)
     state = models.CharField(_("state"), max_length=8, choices=SyncState.choices)

@@ -2,7 +2,7 @@
 from what a patrol found, coverage, visits (the due list, a visit's record) and inspections
 (checklists, results, joint sign-offs, re-checks)."""
 
-from outpost.fieldwork.api import inspections, patrols, visits
+from outpost.fieldwork.api import inspections, offline, patrols, visits
 from outpost.fieldwork.api.base import router
 
-__all__ = ["inspections", "patrols", "router", "visits"]
+__all__ = ["inspections", "offline", "patrols", "router", "visits"]

@@ -83,7 +83,9 @@ def _points(grid: Grid, codes: list[str]) -> list[StandardAddress]:
 
 
 @transaction.atomic
-def start_patrol(grid: Grid, *, actor: User, plan: PatrolPlan | None = None) -> Patrol:
+def start_patrol(
+    grid: Grid, *, actor: User, plan: PatrolPlan | None = None, at: dt.datetime | None = None
+) -> Patrol:
     """Start walking a grid (by a plan the actor is assigned to, or freely); one open patrol
     per worker at a time."""
     _grid_for(actor, grid, PATROL_ACTION)
@@ -96,7 +98,7 @@ def start_patrol(grid: Grid, *, actor: User, plan: PatrolPlan | None = None) -> 
     try:
         with transaction.atomic():
             patrol = Patrol.objects.create(
-                plan=plan, grid=grid, worker=actor, started_at=timezone.now()
+                plan=plan, grid=grid, worker=actor, started_at=at or timezone.now()
             )
     except IntegrityError:  # the same worker starting twice at once
         raise ValidationError(_("You already have a patrol under way: end it first")) from None
@@ -160,9 +162,10 @@ def check_in(
 
 
 @transaction.atomic
-def end_patrol(patrol: Patrol, *, actor: User) -> Patrol:
+def end_patrol(patrol: Patrol, *, actor: User, at: dt.datetime | None = None) -> Patrol:
+    """End the walk (at the time the phone recorded, when it was queued offline)."""
     patrol = _own_open(patrol, actor)
-    patrol.ended_at = timezone.now()
+    patrol.ended_at = max(at or timezone.now(), patrol.started_at)
     patrol.save(update_fields=["ended_at"])
     flagged = patrol.checkins.filter(inside=False).count()
     record_change(

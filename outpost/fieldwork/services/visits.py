@@ -1,6 +1,7 @@
 """Visit writes (走访): a visit to a care subject, a rented house or a key unit, which may open
 a case; a care subject's visit is written to the access log."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,7 +44,9 @@ def visit_kind(subject: Subject) -> str:
     raise ValidationError(_("This record is not a care subject, a rented house or a key unit"))
 
 
-def record_visit(subject: Subject, new: NewVisit, *, actor: User) -> Visit:
+def record_visit(
+    subject: Subject, new: NewVisit, *, actor: User, at: dt.datetime | None = None
+) -> Visit:
     """A visit by someone who collects where the subject lies; a care subject's visit is
     written to the access log with its purpose."""
     if not restrict(type(subject).objects.filter(pk=subject.pk), actor, VISIT_ACTION).exists():
@@ -59,7 +62,7 @@ def record_visit(subject: Subject, new: NewVisit, *, actor: User) -> Visit:
             grid_code=subject.grid_code,
             beat_code=subject.beat_code,
             visitor=actor,
-            visited_at=timezone.now(),
+            visited_at=at or timezone.now(),
             met=new.met.strip()[:100],
             found=new.found.strip(),
             case=case,

@@ -14,14 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Schema
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.forms import subtype_choices
 from outpost.core.refusals import refusal
 from outpost.fieldwork import queries, sync
+from outpost.fieldwork.api.base import router
 
-router = Router(tags=["fieldwork"])
 DUE_ON_PHONE = 200  # the due list the phone keeps (overdue first)
 
 
