@@ -68,9 +68,7 @@ def queued(page: Page, count: int) -> None:
     expect(page.locator(f"{QUEUE}[data-state=waiting]")).to_have_count(count)
 
 
-def test_it_keeps_the_work_done_offline_and_sends_it_once(
-    gulou: District, people: Any
-) -> None:
+def test_it_keeps_the_work_done_offline_and_sends_it_once(gulou: District, people: Any) -> None:
     worker = User.objects.get(username="gridworker")
     grid = Grid.objects.get(code=worker.assignments.get().scope_code)
     care_subject(grid)
