@@ -111,24 +111,37 @@ class Conflict(Exception):
         self.message = message
 
 
+@dataclass
+class Send:
+    """One send of the phone: who sends, the answers already kept for its keys, and the
+    patrols its records named (looked up once per send, not once per check-in)."""
+
+    actor: User
+    kept: dict[str, SyncedRecord]
+    patrols: dict[str, Patrol] = field(default_factory=dict)
+
+
 def sync_records(raw: list[Any], photos: Photos, *, actor: User) -> list[Outcome]:
     """Apply the records in order; one outcome per record, in the same order."""
     if len(raw) > MAX_RECORDS:
         raise refusal(_("Send at most %(count)s records at a time"), count=MAX_RECORDS)
-    return [_one(item, photos, actor) for item in raw]
+    keys = [str(item.get("key", "")) for item in raw if isinstance(item, dict)]
+    kept = SyncedRecord.objects.filter(user=actor, key__in=keys)
+    send = Send(actor, {row.key: row for row in kept})
+    return [_one(item, photos, send) for item in raw]
 
 
-def _one(item: Any, photos: Photos, actor: User) -> Outcome:
+def _one(item: Any, photos: Photos, send: Send) -> Outcome:
     key = str(item.get("key", "")) if isinstance(item, dict) else ""
     try:
         record = READ_RECORD.validate_python(item)
     except SchemaError as error:
         return Outcome(key, "refused", detail=api_detail(_schema_message(error)))
-    kept = SyncedRecord.objects.filter(user=actor, key=record.key).first()
-    if kept is not None:
-        return _kept(kept)
+    if record.key in send.kept:  # sent before (in an earlier send, or twice in this one)
+        return _kept(send.kept[record.key])
+    actor = send.actor
     try:
-        return _apply(record, photos.get(record.key, []), actor)
+        return _apply(record, photos.get(record.key, []), send)
     except IntegrityError:  # the same key sent twice at once: the first send answered
         kept = SyncedRecord.objects.filter(user=actor, key=record.key).first()
         if kept is None:
@@ -148,23 +161,26 @@ def _kept(kept: SyncedRecord) -> Outcome:
 
 
 @transaction.atomic
-def _apply(record: Any, uploads: list[Any], actor: User) -> Outcome:
+def _apply(record: Any, uploads: list[Any], send: Send) -> Outcome:
     """Claim the key, apply the record in a savepoint, keep the answer (a conflict is not kept:
     the claim is rolled back with it)."""
     claim = SyncedRecord.objects.create(
-        user=actor, key=record.key, kind=record.kind, state=SyncState.SENT
+        user=send.actor, key=record.key, kind=record.kind, state=SyncState.SENT
     )
+    send.kept[record.key] = claim
     try:
         with transaction.atomic():
             _check_time(record.at)
             if len(uploads) > settings.OUTPOST_MAX_ATTACHMENTS:
                 raise refusal(_("At most %(count)s photos"), count=settings.OUTPOST_MAX_ATTACHMENTS)
             files = [read_upload(upload) for upload in uploads]
-            claim.ref = HANDLERS[record.kind](record, files, actor)
+            claim.ref = HANDLERS[record.kind](record, files, send)
     except Conflict as conflict:
         transaction.set_rollback(True)
+        del send.kept[record.key]
         return Outcome(record.key, "conflict", detail=api_detail(conflict.message))
     except (ValidationError, PermissionDenied, Http404) as error:
+        send.patrols.clear()  # rolled back with the record: look them up again
         message = _refusal_message(error)
         claim.state, claim.detail = SyncState.REFUSED, stored(message)
         claim.save(update_fields=["state", "detail"])
@@ -204,7 +220,8 @@ def _schema_message(error: SchemaError) -> Text:
 # --- one handler per kind ------------------------------------------------------------------------
 
 
-def _start(record: PatrolStart, files: list[tuple[str, bytes]], actor: User) -> dict[str, Any]:
+def _start(record: PatrolStart, files: list[tuple[str, bytes]], send: Send) -> dict[str, Any]:
+    actor = send.actor
     grid = queries.patrol_grids(actor).filter(code=record.grid).first()
     if grid is None:
         raise Http404
@@ -217,32 +234,47 @@ def _start(record: PatrolStart, files: list[tuple[str, bytes]], actor: User) -> 
     return {"patrol": patrol.pk}
 
 
-def _patrol(actor: User, ref: str) -> Patrol:
+def _patrol(send: Send, ref: str) -> Patrol:
     """The patrol a record names: "id:<n>" (started online) or its start record's key."""
+    if ref not in send.patrols:
+        send.patrols[ref] = _find_patrol(send, ref)
+    return send.patrols[ref]
+
+
+def _find_patrol(send: Send, ref: str) -> Patrol:
     if ref.startswith("id:") and ref[3:].isdigit():
-        return queries.get_patrol(actor, int(ref[3:]), action="act")
-    start = SyncedRecord.objects.filter(user=actor, key=ref, kind="patrol_start").first()
+        return queries.get_patrol(send.actor, int(ref[3:]), action="act")
+    start = send.kept.get(ref)
     if start is None:
+        start = SyncedRecord.objects.filter(user=send.actor, key=ref).first()
+    if start is None or start.kind != "patrol_start":
         raise refusal(_("The patrol this record belongs to was never sent"))
     if start.state != SyncState.SENT:
         raise refusal(_("The patrol this record belongs to was refused"))
-    return queries.get_patrol(actor, int(start.ref["patrol"]), action="act")
+    return queries.get_patrol(send.actor, int(start.ref["patrol"]), action="act")
 
 
-def _check_in(record: CheckInRecord, files: list[tuple[str, bytes]], actor: User) -> dict[str, Any]:
-    patrol = _patrol(actor, record.patrol)
+def _check_in(record: CheckInRecord, files: list[tuple[str, bytes]], send: Send) -> dict[str, Any]:
+    patrol = _patrol(send, record.patrol)
     point = services.check_in(
-        patrol, record.lon, record.lat, actor=actor, note=record.note, files=files, at=record.at
+        patrol,
+        record.lon,
+        record.lat,
+        actor=send.actor,
+        note=record.note,
+        files=files,
+        at=record.at,
     )
     return {"patrol": patrol.pk, "checkin": point.pk, "inside": point.inside}
 
 
-def _end(record: PatrolEnd, files: list[tuple[str, bytes]], actor: User) -> dict[str, Any]:
-    patrol = services.end_patrol(_patrol(actor, record.patrol), actor=actor, at=record.at)
+def _end(record: PatrolEnd, files: list[tuple[str, bytes]], send: Send) -> dict[str, Any]:
+    patrol = services.end_patrol(_patrol(send, record.patrol), actor=send.actor, at=record.at)
     return {"patrol": patrol.pk}
 
 
-def _visit(record: VisitRecord, files: list[tuple[str, bytes]], actor: User) -> dict[str, Any]:
+def _visit(record: VisitRecord, files: list[tuple[str, bytes]], send: Send) -> dict[str, Any]:
+    actor = send.actor
     subject = queries.visit_subject(actor, record.subject_kind, record.subject_key)
     if not record.force:
         _no_visit_since(subject, record.seen_last, actor)
@@ -268,11 +300,12 @@ def _no_visit_since(subject: Any, seen: dt.datetime | None, actor: User) -> None
         )
 
 
-def _case(record: CaseRecord, files: list[tuple[str, bytes]], actor: User) -> dict[str, Any]:
+def _case(record: CaseRecord, files: list[tuple[str, bytes]], send: Send) -> dict[str, Any]:
+    actor = send.actor
     subtype = SubType.objects.select_related("category").filter(code=record.subtype).first()
     if subtype is None or not subtype.active:
         raise refusal(_("No such case type: %(code)s"), code=record.subtype)
-    patrol = _patrol(actor, record.patrol) if record.patrol else None
+    patrol = _patrol(send, record.patrol) if record.patrol else None
     new = NewCase(
         subtype=subtype,
         title=record.title,
@@ -288,7 +321,7 @@ def _case(record: CaseRecord, files: list[tuple[str, bytes]], actor: User) -> di
     return {"case": case.number, "tracking_code": case.tracking_code}
 
 
-HANDLERS: dict[str, Callable[[Any, list[tuple[str, bytes]], User], dict[str, Any]]] = {
+HANDLERS: dict[str, Callable[[Any, list[tuple[str, bytes]], Send], dict[str, Any]]] = {
     "patrol_start": _start,
     "checkin": _check_in,
     "patrol_end": _end,
