@@ -163,9 +163,14 @@
       await put("kept", { name: `local:${USER}`, data: local });
     }
   }
+  const KEEP_TASKS = 24 * 3600 * 1000; // today's tasks name people: not kept past a day
   async function loadKept() {
     const kept = await get("kept", `today:${USER}`);
     today = kept ? kept.data : null;
+    if (today && Date.now() - new Date(today.as_of).getTime() > KEEP_TASKS) {
+      today = null;
+      await remove("kept", `today:${USER}`);
+    }
     const state = await get("kept", `local:${USER}`);
     if (state) local = state.data;
   }
