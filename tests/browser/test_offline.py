@@ -93,6 +93,7 @@ def test_it_keeps_the_work_done_offline_and_sends_it_once(gulou: District, peopl
     expect(page.locator("#field-app")).to_have_attribute("data-ready", "true")
     expect(page.locator("#net-state")).to_contain_text("离线")
     expect(page.locator("#due-list")).to_contain_text("陈爷爷")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")  # the phone's copy
 
     thumb_sized(page, "#app-start")
     page.click("#app-start")

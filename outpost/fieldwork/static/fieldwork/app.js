@@ -294,8 +294,13 @@
       );
     });
   }
-  async function smaller(file) {
-    if (!file) return [];
+  const MAX_PHOTOS = 9;
+  async function smaller(files) {
+    const out = [];
+    for (const file of Array.from(files || []).slice(0, MAX_PHOTOS)) out.push(...await smallerOne(file));
+    return out;
+  }
+  async function smallerOne(file) {
     const image = await createImageBitmap(file, { imageOrientation: "from-image" });
     const scale = Math.min(1, PHOTO_EDGE / Math.max(image.width, image.height));
     const canvas = document.createElement("canvas");
@@ -334,7 +339,7 @@
   async function checkIn() {
     say(L.locating);
     const where = await position();
-    const photos = await smaller($("checkin-photo").files[0]);
+    const photos = await smaller($("checkin-photo").files);
     const note = $("checkin-note").value.trim();
     const fields = { patrol: local.patrol.ref, lon: where.lon, lat: where.lat, note: note };
     await queue("checkin", fields, photos, `${L.checkin} · ${local.patrol.gridName}`);
@@ -354,7 +359,7 @@
     if (!subtype || !title) { say(L.fillTitle); return; }
     say(L.locating);
     const where = await position();
-    const photos = await smaller($("report-photo").files[0]);
+    const photos = await smaller($("report-photo").files);
     const fields = {
       subtype: subtype, title: title, description: $("report-description").value.trim(),
       lon: where.lon, lat: where.lat, patrol: local.patrol ? local.patrol.ref : "",
