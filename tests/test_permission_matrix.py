@@ -457,6 +457,9 @@ CHECKS: list[Check] = [
     Check("GET /command/<str:station>/reporters/", ROOM, "/command/{station}/reporters/"),
     # --- field work ---------------------------------------------------------------------------
     Check("GET /fieldwork/", FIELD, "/fieldwork/", note="each sees their own patrols"),
+    Check("GET /fieldwork/app/", FIELD, "/fieldwork/app/", note="the phone app: today's own"),
+    Check("GET /fieldwork/sw.js", PUBLIC, "/fieldwork/sw.js", note="lists static files only"),
+    Check("GET /fieldwork/manifest.webmanifest", PUBLIC, "/fieldwork/manifest.webmanifest"),
     Check(
         "POST /fieldwork/patrols/start/",
         SIGNED_IN,
@@ -839,6 +842,14 @@ CHECKS: list[Check] = [
         json=True,
     ),
     Check("GET /api/v1/fieldwork/visits/due", SIGNED_IN, "/api/v1/fieldwork/visits/due"),
+    Check("GET /api/v1/fieldwork/today", FIELD, "/api/v1/fieldwork/today", note="their own"),
+    Check(
+        "POST /api/v1/fieldwork/sync",
+        FIELD,
+        "/api/v1/fieldwork/sync",
+        data={"records": "[]"},
+        note="each record is then refused or kept by its own scope (tests/fieldwork/test_sync.py)",
+    ),
     Check(
         "POST /api/v1/fieldwork/visits",
         COLLECTORS,

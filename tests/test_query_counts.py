@@ -129,6 +129,9 @@ BASELINE: dict[str, int] = {
     "GET /command/<str:station>/reporters/": 11,
     # pages: field work
     "GET /fieldwork/": 10,
+    "GET /fieldwork/app/": 7,
+    "GET /fieldwork/sw.js": 3,
+    "GET /fieldwork/manifest.webmanifest": 3,
     "GET /fieldwork/patrols/<int:pk>/": 11,
     "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/": 7,
     "GET /fieldwork/plans/": 10,
@@ -175,6 +178,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/patrols/{patrol_id}": 9,
     "GET /api/v1/fieldwork/coverage": 11,
     "GET /api/v1/fieldwork/visits/due": 13,  # +5: access-log row
+    "GET /api/v1/fieldwork/today": 18,  # the due list (+5: access-log row), plans, types
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
 }

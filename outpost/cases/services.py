@@ -24,6 +24,7 @@ from outpost.cases.models import (
     AttachmentPurpose,
     Case,
     CaseAssignment,
+    Source,
     SubType,
     TimelineEntry,
 )
@@ -92,6 +93,11 @@ class NewCase:
     parties: list[str] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def report_source(user: User) -> str:
+    """Reporters (8大员) file as reporters; everyone else who reports is out in the grid."""
+    return Source.REPORTER if scope_for(user, "view_cases").empty else Source.GRID_PATROL
 
 
 def report_case(new: NewCase, *, actor: User) -> Case:

@@ -319,3 +319,33 @@ class Hazard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code} → {self.case_id}"
+
+
+class SyncState(models.TextChoices):
+    SENT = "sent", _("Sent")
+    REFUSED = "refused", _("Refused")
+
+
+class SyncedRecord(models.Model):
+    """A record the phone queued offline and sent later, under the key the phone gave it (its
+    idempotency key). A key seen again answers what it answered the first time, so a record
+    sent twice (the answer lost on a bad network) is kept once. Conflicts are not kept: the
+    phone asks its user, who sends again or drops the record."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("record key"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16)
+    state = models.CharField(_("state"), max_length=8, choices=SyncState.choices)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    ref = models.JSONField(_("what it made"), default=dict, blank=True)
+    detail = models.JSONField(_("why it was refused"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("synced record")
+        verbose_name_plural = _("synced records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="synced_record_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

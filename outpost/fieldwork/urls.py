@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from outpost.fieldwork import views
+from outpost.fieldwork import offline, views
 
 app_name = "fieldwork"
 urlpatterns = [
     path("", views.patrols, name="patrols"),
+    path("app/", offline.app, name="app"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("patrols/start/", views.start, name="start"),
     path("patrols/<int:pk>/", views.patrol, name="patrol"),
     path("patrols/<int:pk>/check-in/", views.check_in, name="check_in"),

@@ -23,7 +23,7 @@ from outpost.cases import pending, queries, services
 from outpost.cases.filters import CaseFilter
 from outpost.cases.forms import ActionForm, ReportForm
 from outpost.cases.labels import ACTION_LABELS, actor_label, label, timeline_comment
-from outpost.cases.models import Case, Source
+from outpost.cases.models import Case
 from outpost.cases.presenter import CaseView, present_case, sees_details
 from outpost.cases.workflow import ACTIONS, State, allowed_actions
 from outpost.core.files import file_response
@@ -69,7 +69,7 @@ def report(request: SignedInRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
     kept = pending.valid(request.POST.getlist("kept"), request.user)
     if request.method == "POST" and form.is_valid():
-        new = form.new_case(_source(request.user))
+        new = form.new_case(services.report_source(request.user))
         new.files = pending.read(kept, request.user) + new.files
         try:
             case = services.report_case(new, actor=request.user)
@@ -87,11 +87,6 @@ def report(request: SignedInRequest) -> HttpResponse:
         "address_search": not scope_for(request.user, SEEN).empty,
     }
     return render(request, "cases/report.html", context)
-
-
-def _source(user: User) -> str:
-    """Reporters (8大员) file as reporters; everyone else who reports is out in the grid."""
-    return Source.REPORTER if scope_for(user, "view_cases").empty else Source.GRID_PATROL
 
 
 def _code(case: Case) -> dict[str, str]:

@@ -1,0 +1,169 @@
+"""The offline phone app's API: today's tasks to keep on the phone, and the queue it sends back.
+
+`GET /fieldwork/today` is what the phone keeps for when the network is gone: the grids the user
+walks with their plans, the patrol under way, the visits due (overdue first) and the case types
+they may file. `POST /fieldwork/sync` takes queued records (multipart: `records`, a JSON list,
+and each record's photos as files named `photo:<record key>:<n>`) and answers one outcome per
+record: sent (with what it made), refused (with the reason, in Chinese and English) or conflict.
+"""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+
+from outpost.accounts.signed_in import SignedInRequest
+from outpost.cases.forms import subtype_choices
+from outpost.core.refusals import refusal
+from outpost.fieldwork import queries, sync
+from outpost.fieldwork.api.base import router
+
+DUE_ON_PHONE = 200  # the due list the phone keeps (overdue first)
+
+
+class PlanRef(Schema):
+    id: int
+    name: str
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    plans: list[PlanRef]
+
+
+class OpenPatrolOut(Schema):
+    id: int
+    grid: str
+    grid_name: str
+    started_at: dt.datetime
+
+
+class DueOnPhone(Schema):
+    kind: str
+    key: str
+    name: str
+    grid: str
+    last_visit: dt.datetime | None
+    due: dt.date
+    overdue: bool
+
+
+class CaseType(Schema):
+    code: str
+    name: str
+
+
+class TodayOut(Schema):
+    username: str
+    display_name: str
+    as_of: dt.datetime
+    open_patrol: OpenPatrolOut | None
+    grids: list[GridOut]
+    due_total: int
+    due: list[DueOnPhone]
+    case_types: list[CaseType]
+
+
+class OutcomeOut(Schema):
+    key: str
+    state: str
+    ref: dict[str, Any]
+    detail: str = ""
+    detail_en: str = ""
+
+
+class SyncOut(Schema):
+    results: list[OutcomeOut]
+
+
+def _work_here(request: SignedInRequest) -> None:
+    if not queries.may_work(request.user):
+        raise PermissionDenied
+
+
+@router.get("/today", response=TodayOut, summary="Today's tasks, to keep on the phone offline")
+def today(request: SignedInRequest) -> dict[str, Any]:
+    _work_here(request)
+    user, day = request.user, timezone.localdate()
+    due = queries.due_visits(user)
+    patrol = queries.open_patrol(user)
+    return {
+        "username": user.username,
+        "display_name": str(user),
+        "as_of": timezone.now(),
+        "open_patrol": patrol and _patrol_out(patrol),
+        "grids": _grids(request),
+        "due_total": len(due),
+        "due": [_due_out(d, day) for d in due[:DUE_ON_PHONE]],
+        "case_types": [
+            {"code": code, "name": name}
+            for _group, items in subtype_choices(user)
+            for code, name in items
+        ],
+    }
+
+
+def _patrol_out(patrol: Any) -> dict[str, Any]:
+    return {
+        "id": patrol.pk,
+        "grid": patrol.grid.code,
+        "grid_name": patrol.grid.name,
+        "started_at": patrol.started_at,
+    }
+
+
+def _grids(request: SignedInRequest) -> list[dict[str, Any]]:
+    plans: dict[str, list[dict[str, Any]]] = {}
+    for plan in queries.my_plans(request.user):
+        plans.setdefault(plan.grid.code, []).append({"id": plan.pk, "name": plan.name})
+    return [
+        {"code": g.code, "name": g.name, "plans": plans.get(g.code, [])}
+        for g in queries.patrol_grids(request.user)
+    ]
+
+
+def _due_out(due: Any, day: dt.date) -> dict[str, Any]:
+    return {
+        "kind": due.kind,
+        "key": due.key,
+        "name": due.name,
+        "grid": due.grid_code,
+        "last_visit": due.last,
+        "due": due.due,
+        "overdue": due.overdue(day),
+    }
+
+
+@router.post("/sync", response=SyncOut, summary="Send the records the phone queued offline")
+def send_queue(request: SignedInRequest) -> dict[str, Any]:
+    _work_here(request)
+    try:
+        raw = json.loads(request.POST.get("records", ""))
+    except json.JSONDecodeError:
+        raise refusal(_("“records” must be a JSON list of records")) from None
+    if not isinstance(raw, list):
+        raise refusal(_("“records” must be a JSON list of records"))
+    outcomes = sync.sync_records(raw, _photos(request), actor=request.user)
+    return {"results": [o.as_dict() for o in outcomes]}
+
+
+def _photos(request: SignedInRequest) -> sync.Photos:
+    """The files named photo:<record key>:<n>, by record key, in their order."""
+    named = sorted(request.FILES.keys(), key=_photo_order)
+    photos: sync.Photos = {}
+    for name in named:
+        parts = name.split(":")
+        if len(parts) != 3 or parts[0] != "photo":
+            raise refusal(_("Unexpected file part: %(name)s"), name=name)
+        photos.setdefault(parts[1], []).append(request.FILES[name])
+    return photos
+
+
+def _photo_order(name: str) -> tuple[str, int]:
+    parts = name.split(":")
+    return (parts[1] if len(parts) > 1 else "", int(parts[2]) if parts[-1].isdigit() else 0)
