@@ -117,9 +117,7 @@ def test_it_takes_someone_off_the_staff_with_their_future_duties(
     services.book_duty(staffed, worker, today + dt.timedelta(days=3), "morning", actor=None)
     services.remove_staff(worker, actor=commander.user)
     assert queries.staff_member(grid_worker.user, staffed) is None
-    assert [d.day for d in DutyShift.objects.filter(staff=worker)] == [
-        today - dt.timedelta(days=3)
-    ]
+    assert [d.day for d in DutyShift.objects.filter(staff=worker)] == [today - dt.timedelta(days=3)]
 
 
 def test_it_logs_a_window_visit_by_the_staff_with_the_phone_masked(
