@@ -174,3 +174,23 @@ def test_it_writes_nothing_when_the_case_cannot_be_opened(
         services.record_window_visit(staffed, no_type, actor=grid_worker.user)
     assert "请选择" in str(refused.value.messages)
     assert not WindowEntry.objects.exists() and not Case.objects.filter(source="resident").exists()
+
+
+def test_it_names_who_manages_the_station(
+    station: OutpostStation,
+    admin: Persona,
+    commander: Persona,
+    duty_officer: Persona,
+    officer: Persona,
+    grid_worker: Persona,
+    outsider: Persona,
+) -> None:
+    from outpost.accounts.roles import Role
+    from outpost.accounts.services import grant_role
+    from tests.conftest import _persona
+
+    leader = _persona("leader_p", None, None)
+    grant_role(leader.user, Role.GRID_LEADER, station.community.code, actor=None)
+    managers = [admin, commander, duty_officer, leader]
+    assert all(queries.manages(p.user, station) for p in managers)
+    assert not any(queries.manages(p.user, station) for p in (officer, grid_worker, outsider))
