@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outpost.accounts.models import RoleAssignment
+from outpost.accounts.roles import Role
 from outpost.geo.models import Grid, OutpostStation
 from outpost.stations.models import (
     DutyShift,
@@ -88,7 +89,7 @@ def _staff(stations: list[OutpostStation]) -> dict[int, list[StationStaff]]:
         for station in _stations_for(
             role, code, grid_station, beat_stations, leader_station, by_community
         ):
-            key, post = (station.pk, user_id), posts[role]
+            key, post = (station.pk, user_id), posts[Role(role)]
             if key not in chosen or _rank(post) < _rank(chosen[key]):
                 chosen[key] = post
     made = [StationStaff(station_id=s, user_id=u, post=p) for (s, u), p in sorted(chosen.items())]
