@@ -24,6 +24,7 @@ from outpost.instructions.api import router as instructions_router
 from outpost.notifications.api import router as inbox_router
 from outpost.registry.api import router as registry_router
 from outpost.registry.lookups import TooManyLookups
+from outpost.stations.api import router as stations_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -183,3 +184,4 @@ api.add_router("/instructions", instructions_router)
 api.add_router("/", calls_router)
 api.add_router("/", inbox_router)
 api.add_router("/fieldwork", fieldwork_router)
+api.add_router("/stations", stations_router)

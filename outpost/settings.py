@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "outpost.command",
     "outpost.calls",
     "outpost.fieldwork",
+    "outpost.stations",  # the 平安前哨 as a working level: reads field work and instructions
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]

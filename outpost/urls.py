@@ -20,6 +20,7 @@ urlpatterns = [
     path("calls/", include("outpost.calls.urls")),
     path("command/", include("outpost.command.urls")),
     path("fieldwork/", include("outpost.fieldwork.urls")),
+    path("stations/", include("outpost.stations.urls")),
     path("status/", include(public_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

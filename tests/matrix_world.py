@@ -32,13 +32,15 @@ from outpost.core.crypto import encrypt
 from outpost.fieldwork import checklists
 from outpost.fieldwork import services as fieldwork
 from outpost.fieldwork.models import Checklist
-from outpost.geo.models import CommandRoom, Grid
+from outpost.geo.models import CommandRoom, Grid, OutpostStation
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.notifications.models import Notification
 from outpost.registry import services as registry
 from outpost.registry.imports import run_import
 from outpost.registry.models import ImportJob, Organisation, Person
+from outpost.stations import services as stations
+from outpost.stations.models import StationStaff
 from tests.conftest import GULOU, HOME_GRID, OTHER_GRID
 
 # The personas, in the order the matrix lists them.
@@ -95,6 +97,8 @@ class World:
     inspection: int  # the officer's fire inspection of it, open, joint with the handler's dept
     party_department: str  # the handler's department code
     hazard: int  # a hazard another (completed) inspection of it found, its case reported
+    outpost: int  # the home community's outpost station, its staff filled from the roles
+    outpost_staff: int  # the worker's place on its staff
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -244,6 +248,9 @@ def build_world(media: str) -> World:
     failed = fieldwork.start_inspection(inspected, fire, actor=officer)
     results = {item["code"]: item["code"] != "F1" for item in fire.items}
     [hazard] = fieldwork.complete_inspection(failed, results, actor=officer)
+    # The home community's outpost station: the worker and the officer on its staff.
+    outpost = OutpostStation.objects.get(community__code=community)
+    stations.fill_staff_from_roles(outpost, actor=None)
 
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
@@ -284,6 +291,8 @@ def build_world(media: str) -> World:
         inspection=open_check.pk,
         party_department=department,
         hazard=hazard.pk,
+        outpost=outpost.pk,
+        outpost_staff=StationStaff.objects.get(station=outpost, user=worker).pk,
     )
 
 

@@ -158,6 +158,13 @@ INSPECTION = rule("INSPECTION", "admin commander worker officer handler", "outsi
 INSPECTOR = rule("INSPECTOR", "officer", "outsider reporter")
 # Signing it off for a department: that department's people (the handler).
 PARTY = rule("PARTY", "handler", "outsider reporter")
+# The home community's outpost station (平安前哨): whoever reads the community's registry (the
+# officer through the overlay); reporters (8大员) and department handlers do not see it.
+STATION = rule("STATION", "admin commander worker officer", "outsider handler reporter")
+# Its staff, opening hours and rota: whoever may change or dispatch over the community.
+STATION_MANAGERS = rule("STATION_MANAGERS", "admin commander", "outsider handler reporter")
+# Its window log: its staff, filled from the roles (the grid worker and the beat's officer).
+STATION_STAFF = rule("STATION_STAFF", "worker officer", "outsider handler reporter")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,6 +183,12 @@ class Upload:
 
 PHOTO = Upload("photo.jpg", jpeg(), "image/jpeg")
 FIRE_PASSED = {f"item_F{n}": "pass" for n in range(1, 6)} | {"rectify_days": "7"}
+WINDOW_ENTRY = {
+    "visitor_name": "张大爷",
+    "kind": "consultation",
+    "matter": "咨询",
+    "handling": "answered",
+}
 PEOPLE_CSV = Upload("people.csv", b"person_id,name\n", "text/csv")
 
 
@@ -549,6 +562,41 @@ CHECKS: list[Check] = [
         ok=302,
         data={"passed": "1"},
     ),
+    # --- outpost stations (平安前哨) ------------------------------------------------------------
+    Check("GET /stations/", REGISTRY_STAFF, "/stations/", note="each sees their own area's"),
+    Check("GET /stations/<int:pk>/", STATION, "/stations/{outpost}/"),
+    Check("GET /stations/<int:pk>/window/", STATION, "/stations/{outpost}/window/"),
+    Check(
+        "POST /stations/<int:pk>/window/",
+        STATION_STAFF,
+        "/stations/{outpost}/window/",
+        ok=302,
+        data=WINDOW_ENTRY | {"handled_by": "{outpost_staff}"},
+    ),
+    Check("GET /stations/<int:pk>/staff/", STATION, "/stations/{outpost}/staff/"),
+    Check(
+        "POST /stations/<int:pk>/staff/",
+        STATION_MANAGERS,
+        "/stations/{outpost}/staff/",
+        ok=302,
+        data={"action": "fill"},
+    ),
+    Check("GET /stations/<int:pk>/hours/", STATION, "/stations/{outpost}/hours/"),
+    Check(
+        "POST /stations/<int:pk>/hours/",
+        STATION_MANAGERS,
+        "/stations/{outpost}/hours/",
+        ok=302,
+        data={"day0": "8:30-12:00, 14:00-17:30"},
+    ),
+    Check("GET /stations/<int:pk>/rota/", STATION, "/stations/{outpost}/rota/"),
+    Check(
+        "POST /stations/<int:pk>/rota/",
+        STATION_MANAGERS,
+        "/stations/{outpost}/rota/",
+        data={"action": "book"},
+        note="no date or shift: the manager gets the form back with its errors",
+    ),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",
@@ -856,6 +904,16 @@ CHECKS: list[Check] = [
         "/api/v1/fieldwork/visits",
         ok=201,
         data={"kind": "care", "key": "{care_person}", "met": "本人"},
+        json=True,
+    ),
+    # --- API: outpost stations -----------------------------------------------------------------
+    Check("GET /api/v1/stations/{station_id}", STATION, "/api/v1/stations/{outpost}"),
+    Check(
+        "POST /api/v1/stations/{station_id}/window",
+        STATION_STAFF,
+        "/api/v1/stations/{outpost}/window",
+        ok=201,
+        data=WINDOW_ENTRY,
         json=True,
     ),
 ]

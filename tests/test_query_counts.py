@@ -36,7 +36,7 @@ from outpost.cases.workflow import Relation
 from outpost.core.crypto import encrypt
 from outpost.fieldwork import services as fieldwork
 from outpost.fieldwork.models import Checklist, Patrol
-from outpost.geo.models import CommandRoom, Grid
+from outpost.geo.models import CommandRoom, Grid, OutpostStation
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.instructions.models import VirtualGroup
@@ -44,6 +44,7 @@ from outpost.notifications.models import Notification
 from outpost.registry import entries
 from outpost.registry import services as registry
 from outpost.registry.models import House, ImportJob, Organisation, Person, StandardAddress
+from outpost.stations import services as stations
 from tests.matrix_world import CITY_MANAGEMENT, PERSONAS, World, build_world, jpeg
 from tests.test_permission_matrix import CHECKS, OK, Check, send
 
@@ -141,6 +142,12 @@ BASELINE: dict[str, int] = {
     "GET /fieldwork/inspections/": 9,
     "GET /fieldwork/inspections/new/<str:kind>/<str:key>/": 10,
     "GET /fieldwork/inspections/<int:pk>/": 10,
+    "GET /stations/": 10,
+    "GET /stations/<int:pk>/": 27,  # +5: access-log row (care visits due); reads 8 parts of the day
+    "GET /stations/<int:pk>/window/": 13,
+    "GET /stations/<int:pk>/staff/": 15,  # the roles' suggestion: grids, beats, roles
+    "GET /stations/<int:pk>/hours/": 12,
+    "GET /stations/<int:pk>/rota/": 13,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -181,6 +188,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/today": 18,  # the due list (+5: access-log row), plans, types
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
+    "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
 }
 
 FEW, MORE = 2, 6  # rows added per kind: 1 + 2 = 3 of each, then 3 + 6 = 9 (three times as many)
@@ -339,6 +347,7 @@ def grow(world: World, n: int) -> None:
         grant_role(extra, Role.GRID_WORKER, world.grid, actor=None)
         _field_work(world, worker, officer, f"{n}{i}")
         _patrols(world, worker, extra, commander, f"{n}-{i}")
+        _station(world, extra, commander, i)
     opened = BreakGlassGrant.objects.values("object_id")
     elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
     for person in elsewhere.order_by("person_no")[:n]:
@@ -394,6 +403,38 @@ def _patrols(world: World, worker: User, walker: User, planner: User, key: str) 
     done = fieldwork.start_inspection(unit, fire, actor=officer)
     fieldwork.complete_inspection(
         done, {i["code"]: i["code"] != "F2" for i in fire.items}, actor=officer
+    )
+
+
+def _station(world: World, extra: User, commander: User, i: int) -> None:
+    """More staff (the new grid worker), on the rota today and ahead, window visits (one a
+    case), opening hours and an instruction to the station waiting for its report back."""
+    outpost = OutpostStation.objects.get(pk=world.outpost)
+    member = stations.assign_staff(outpost, extra, "grid_worker", actor=commander)
+    today = timezone.localdate()
+    for ahead in (0, 3):
+        stations.book_duty(outpost, member, today + dt.timedelta(days=ahead), "morning", actor=None)
+    worker = User.objects.get(username="worker_m")
+    for kind in ("consultation", "dispute"):
+        new = stations.NewWindowEntry(f"来访{i}", kind, "咨询", "answered", "13912345678")
+        stations.record_window_visit(outpost, new, actor=worker)
+    subtype = SubType.objects.select_related("category").get(code="0101")
+    case = stations.NewWindowEntry(
+        f"来访{i}",
+        "dispute",
+        f"纠纷{i}",
+        "case",
+        case_subtype=subtype,
+        case_address=world.room_address,
+    )
+    stations.record_window_visit(outpost, case, actor=worker)
+    spans = [stations.Span(d, dt.time(8, 30), dt.time(12)) for d in range(i % 7 + 1)]
+    stations.set_opening_hours(outpost, spans, actor=None)
+    room = CommandRoom.objects.get(station__code=world.station)
+    deadline = timezone.now() + dt.timedelta(days=2)
+    target = [("outpost", world.community)]
+    instructions.send_instruction(
+        room, instructions.NewInstruction(f"前哨任务{i}", deadline, targets=target), actor=None
     )
 
 

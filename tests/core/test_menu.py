@@ -77,6 +77,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "map",
         "registry",
         "fieldwork",
+        "stations",
         "cases",
         "instructions",
         "command",

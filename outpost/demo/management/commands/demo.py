@@ -50,6 +50,7 @@ class Command(CommandBase):
             )
             accounts = create_demo_accounts()
             self._load_command_room(options["data"])
+            self._load_stations()
         self._print_accounts(accounts)
 
     def _load_registry(self, folder: Path) -> None:
@@ -102,6 +103,20 @@ class Command(CommandBase):
                 "%(groups)s virtual grids; %(calls)s 110 calls, %(diverted)s diverted"
             )
             % {**made, "calls": len(outcomes), "diverted": diverted}
+        )
+
+    def _load_stations(self) -> None:
+        """Every community's 平安前哨: staff from the roles, hours, rota, window visits."""
+        from outpost.stations.demo import create_demo_stations
+
+        started = time.monotonic()
+        made = create_demo_stations()
+        self.stdout.write(
+            _(
+                "Outposts: %(stations)s stations, %(staff)s staff, %(duties)s duties, "
+                "%(visits)s window visits (%(seconds).1f s)"
+            )
+            % {**made, "seconds": time.monotonic() - started}
         )
 
     def _print_accounts(self, accounts: list[Any]) -> None:
