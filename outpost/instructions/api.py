@@ -26,7 +26,7 @@ Kind = Literal["outpost", "grid", "beat", "department", "group", "user"]
 assert set(TARGET_KINDS) == set(get_args(Kind))
 
 
-class TargetIn(Schema):
+class InstructionTargetIn(Schema):
     kind: Kind
     code: str = Field(
         ..., max_length=64, description="Unit code, a virtual group's id, or a user name"
@@ -39,7 +39,7 @@ class InstructionIn(Schema):
     body: str = Field("", max_length=5000)
     deadline: Moment
     priority: Literal["normal", "urgent", "critical"] = "normal"
-    recipients: list[TargetIn] = Field(..., min_length=1, max_length=500)
+    recipients: list[InstructionTargetIn] = Field(..., min_length=1, max_length=500)
 
 
 class PhotoOut(Schema):

@@ -24,7 +24,7 @@ class DutyOut(Schema):
     post: str
 
 
-class EntryOut(Schema):
+class WindowEntryOut(Schema):
     id: int
     at: dt.datetime
     visitor_name: str
@@ -36,14 +36,14 @@ class EntryOut(Schema):
     case: str | None
 
 
-class InstructionOut(Schema):
+class StationInstructionOut(Schema):
     id: int
     title: str
     state: str
     deadline: dt.datetime
 
 
-class CaseOut(Schema):
+class StationCaseOut(Schema):
     number: str
     title: str
     state: str
@@ -64,9 +64,9 @@ class StationOut(Schema):
     open_now: bool
     next_opens: dt.datetime | None
     on_duty: list[DutyOut]
-    window_today: list[EntryOut]
-    instructions: list[InstructionOut]
-    open_cases: list[CaseOut]
+    window_today: list[WindowEntryOut]
+    instructions: list[StationInstructionOut]
+    open_cases: list[StationCaseOut]
     visits_due: list[VisitDueOut]
 
 
@@ -140,7 +140,7 @@ def get_station(request: SignedInRequest, station_id: int) -> dict[str, Any]:
 
 @router.post(
     "/{station_id}/window",
-    response={201: EntryOut},
+    response={201: WindowEntryOut},
     summary="Log a visit to the station's service window (its staff)",
 )
 def log_visit(request: SignedInRequest, station_id: int, body: EntryIn) -> Status[dict[str, Any]]:

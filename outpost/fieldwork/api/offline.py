@@ -30,7 +30,7 @@ class PlanRef(Schema):
     name: str
 
 
-class GridOut(Schema):
+class PhoneGridOut(Schema):
     code: str
     name: str
     plans: list[PlanRef]
@@ -63,13 +63,13 @@ class TodayOut(Schema):
     display_name: str
     as_of: dt.datetime
     open_patrol: OpenPatrolOut | None
-    grids: list[GridOut]
+    grids: list[PhoneGridOut]
     due_total: int
     due: list[DueOnPhone]
     case_types: list[CaseType]
 
 
-class OutcomeOut(Schema):
+class SyncOutcomeOut(Schema):
     key: str
     state: str
     ref: dict[str, Any]
@@ -78,7 +78,7 @@ class OutcomeOut(Schema):
 
 
 class SyncOut(Schema):
-    results: list[OutcomeOut]
+    results: list[SyncOutcomeOut]
 
 
 def _work_here(request: SignedInRequest) -> None:
