@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.management.color import no_style
@@ -45,6 +46,10 @@ class World:
         ids = {u for users in workers.values() for u in users}
         names = dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
         return cls(random.Random(seed), now or timezone.now(), days, dict(workers), names)
+
+    @cached_property
+    def ids_by_name(self) -> dict[str, int]:
+        return {name: pk for pk, name in self.names.items()}
 
     @property
     def start(self) -> dt.datetime:

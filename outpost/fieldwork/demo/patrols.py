@@ -109,24 +109,29 @@ def _found_cases(world: World, grids: list[str]) -> dict[str, list[Any]]:
 
 
 def _walks(world: World, plan: Plan, cases: list[Any]) -> list[Walk]:
-    """The plan's patrols over the period (a grid keeps to its plan 70-100%), and one around
-    each case found on patrol; overlapping walks are one."""
+    """Each worker's patrols of the plan over the period (a grid keeps to its plan 70-100%),
+    and one around each case found on patrol, walked by the grid's own worker (the history's
+    reports name gw…); a worker's overlapping walks are one."""
     rng, keep = world.rng, world.rng.uniform(0.7, 1.0)
+    finder = world.ids_by_name.get(f"gw{plan.grid}", plan.workers[0])
     walks = []
-    for back in range(world.days):
-        if rng.random() < plan.per_week / 7 * keep:
-            start = world.at(world.day(back), rng.uniform(8.5, 16))
-            walks.append(Walk(plan.grid, start, start + dt.timedelta(minutes=rng.randint(40, 120))))
+    for worker in plan.workers:
+        for back in range(world.days):
+            if rng.random() < plan.per_week / 7 * keep:
+                start = world.at(world.day(back), rng.uniform(8.5, 16))
+                end = start + dt.timedelta(minutes=rng.randint(40, 120))
+                walks.append(Walk(plan.grid, start, end, [], worker))
     for case in cases:
-        at = case[4]
         before, after = dt.timedelta(minutes=rng.randint(10, 40)), rng.randint(15, 50)
-        walks.append(Walk(plan.grid, at - before, at + dt.timedelta(minutes=after), [case]))
+        end = case[4] + dt.timedelta(minutes=after)
+        walks.append(Walk(plan.grid, case[4] - before, end, [case], finder))
     walks = [w for w in walks if w.end < world.now and w.start >= world.start]
     merged: list[Walk] = []
-    for walk in sorted(walks, key=lambda w: w.start):
-        if merged and walk.start <= merged[-1].end:
-            merged[-1].end = max(merged[-1].end, walk.end)
-            merged[-1].cases += walk.cases
+    for walk in sorted(walks, key=lambda w: (w.worker or 0, w.start)):
+        last = merged[-1] if merged else None
+        if last is not None and last.worker == walk.worker and walk.start <= last.end:
+            last.end = max(last.end, walk.end)
+            last.cases += walk.cases
         else:
             merged.append(walk)
     return merged
@@ -134,14 +139,9 @@ def _walks(world: World, plan: Plan, cases: list[Any]) -> list[Walk]:
 
 def _write_patrols(world: World, ids: Ids, plans: list[Plan], walks: list[Walk]) -> int:
     rng, by_grid = world.rng, {p.grid: p for p in plans}
-    names = {v: k for k, v in world.names.items()}
     patrols, points = [], []
     for walk in walks:
         plan = by_grid[walk.grid]
-        if walk.cases:  # the history's reports name the grid's own worker (gw…)
-            walk.worker = names.get(f"gw{walk.grid}", plan.workers[0])
-        else:
-            walk.worker = rng.choice(plan.workers)
         pk = ids.take(Patrol)
         planned = None if rng.random() < FREE else plan.pk
         patrols.append([pk, planned, plan.grid_pk, walk.worker, walk.start, walk.end])

@@ -51,24 +51,28 @@ def subjects(world: World) -> list[tuple[str, int, str, str, str, int]]:
 
 
 def generate(world: World, ids: Ids) -> int:
-    rows = []
+    rows, seen = [], set()
     for subject in subjects(world):
-        rows += [_visit(world, ids, subject, day) for day in _days(world, subject[5])]
+        first = subject[3] not in seen  # each grid has a subject fallen behind at least
+        seen.add(subject[3])
+        days = _days(world, subject[5], behind=first)
+        rows += [_visit(world, ids, subject, day) for day in days]
     columns = ["id", "kind", "person_id", "house_id", "organisation_id", "grid_code"]
     columns += ["beat_code", "visitor_id", "visited_at", "met", "found", "case_id"]
     insert_rows(Visit, columns, rows)
     return len(rows)
 
 
-def _days(world: World, every: int) -> list[int]:
+def _days(world: World, every: int, behind: bool = False) -> list[int]:
     """How many days ago each visit was: the last one within its interval (or past it, for a
     subject fallen behind), the earlier ones a little more often than asked."""
     rng = world.rng
-    if rng.random() < NEVER:
+    if rng.random() < NEVER and not behind:
         return []
-    late = rng.random() < BEHIND
+    late = rng.random() < BEHIND or behind
     back = every * (rng.uniform(1.1, 1.8) if late else rng.uniform(0.05, 0.95))
-    found = []
+    found = [max(1, int(back))]  # the last visit, maybe from before the period (quarterly)
+    back += every * rng.uniform(0.7, 1.0)
     while back < world.days:
         found.append(max(1, int(back)))
         back += every * rng.uniform(0.7, 1.0)

@@ -50,6 +50,7 @@ class Command(CommandBase):
             )
             accounts = create_demo_accounts()
             self._load_command_room(options["data"])
+            self._load_fieldwork()
         self._print_accounts(accounts)
 
     def _load_registry(self, folder: Path) -> None:
@@ -102,6 +103,23 @@ class Command(CommandBase):
                 "%(groups)s virtual grids; %(calls)s 110 calls, %(diverted)s diverted"
             )
             % {**made, "calls": len(outcomes), "diverted": diverted}
+        )
+
+    def _load_fieldwork(self) -> None:
+        """Patrols, visits and inspections of the last 90 days, by the grid workers above."""
+        from outpost.fieldwork.demo import generate_fieldwork
+
+        started = time.monotonic()
+        made = generate_fieldwork()
+        if not made:
+            return
+        self.stdout.write(
+            _(
+                "Field work: %(patrols)s patrols (%(checkins)s check-ins) on %(plans)s plans, "
+                "%(visits)s visits, %(inspections)s inspections (%(hazards)s hazards) of the "
+                "last 90 days made (%(seconds).1f s)"
+            )
+            % {**made, "seconds": time.monotonic() - started}
         )
 
     def _print_accounts(self, accounts: list[Any]) -> None:
