@@ -57,7 +57,9 @@ def throwaway_database(admin_dsn: str) -> Iterator[None]:
         try:
             info = conninfo_to_dict(admin_dsn)
             user, host = info.get("user", "postgres"), info.get("host", "127.0.0.1")
-            os.environ["DATABASE_URL"] = f"postgres://{user}@{host}:{info.get('port', 5432)}/{BENCH_DB}"
+            os.environ["DATABASE_URL"] = (
+                f"postgres://{user}@{host}:{info.get('port', 5432)}/{BENCH_DB}"
+            )
             os.environ["OUTPOST_VAR_DIR"] = var
             os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
             os.environ.setdefault("OUTPOST_DEBUG", "false")  # no per-query log

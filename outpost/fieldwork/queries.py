@@ -242,23 +242,29 @@ def _in(rows: QuerySet[Any], grids: list[str] | None) -> QuerySet[Any]:
 
 def _care_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(people_for(user).exclude(care_tags=""), grids).annotate(last=_last_visit("person"))
-    found = []
+    found, zone = [], timezone.get_current_timezone()
     for key, name, tags, born, grid, last in rows.values_list(
         "person_no", "name", "care_tags", "birth_date", "grid_code", "last"
     ):
         every = schedule.care_interval(tags, born, today)
         if every is not None:
-            due = schedule.due_on(last, every, today)
+            due = schedule.due_on(last, every, today, zone)
             found.append(schedule.Due(VisitKind.CARE, key, name, grid, every, last, due))
     return found
 
 
 def _rental_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(houses_for(user).filter(use=HouseUse.RENTED), grids)
-    every = schedule.interval(VisitKind.RENTAL)
+    every, zone = schedule.interval(VisitKind.RENTAL), timezone.get_current_timezone()
     return [
         schedule.Due(
-            VisitKind.RENTAL, key, text, grid, every, last, schedule.due_on(last, every, today)
+            VisitKind.RENTAL,
+            key,
+            text,
+            grid,
+            every,
+            last,
+            schedule.due_on(last, every, today, zone),
         )
         for key, text, grid, last in rows.annotate(last=_last_visit("house")).values_list(
             "house_no", "address__full_text", "grid_code", "last"
@@ -268,10 +274,16 @@ def _rental_due(user: User, grids: list[str] | None, today: dt.date) -> list[sch
 
 def _key_unit_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(organisations_for(user).filter(is_key_unit=True), grids)
-    every = schedule.interval(VisitKind.KEY_UNIT)
+    every, zone = schedule.interval(VisitKind.KEY_UNIT), timezone.get_current_timezone()
     return [
         schedule.Due(
-            VisitKind.KEY_UNIT, key, name, grid, every, last, schedule.due_on(last, every, today)
+            VisitKind.KEY_UNIT,
+            key,
+            name,
+            grid,
+            every,
+            last,
+            schedule.due_on(last, every, today, zone),
         )
         for key, name, grid, last in rows.annotate(last=_last_visit("organisation")).values_list(
             "unit_no", "name", "grid_code", "last"

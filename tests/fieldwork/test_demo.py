@@ -3,6 +3,7 @@ in the lists holds (flagged check-ins, overdue subjects, hazards with re-checks,
 future, plausible patrol counts) and the rows look as the services write them."""
 
 import datetime as dt
+import itertools
 from collections import Counter
 
 import pytest
@@ -56,7 +57,9 @@ def _registry(grid: Grid) -> None:
             **place,
         )
         at = {"grid_code": grid.code, "beat_code": beat}
-        House.objects.create(house_no=f"DH-{grid.code}-{n}", address=door, use=HouseUse.RENTED, **at)
+        House.objects.create(
+            house_no=f"DH-{grid.code}-{n}", address=door, use=HouseUse.RENTED, **at
+        )
         Organisation.objects.create(
             unit_no=f"DU-{grid.code}-{n}",
             name=f"演示单位{n}",
@@ -97,9 +100,7 @@ def test_it_leaves_the_worker_subjects_overdue_and_due(
 def test_it_opens_a_hazard_case_for_every_failed_item_closed_only_after_a_passed_recheck(
     demo: dict[str, int],
 ) -> None:
-    failed = sum(
-        1 for i in Inspection.objects.all() for passed in i.results.values() if not passed
-    )
+    failed = sum(1 for i in Inspection.objects.all() for passed in i.results.values() if not passed)
     assert failed == demo["hazards"] == Hazard.objects.count() > 0
     today = timezone.localdate()
     for hazard in Hazard.objects.select_related("case__subtype", "inspection__checklist"):
@@ -134,12 +135,14 @@ def test_it_walks_each_plan_about_as_often_as_it_asks(demo: dict[str, int]) -> N
         assert 0.4 * asked <= walked <= 1.4 * asked + 10, (plan.per_week, walked)
     for worker in Patrol.objects.values_list("worker", flat=True).distinct():
         walks = list(Patrol.objects.filter(worker=worker).order_by("started_at"))
-        for before, after in zip(walks, walks[1:], strict=False):
+        for before, after in itertools.pairwise(walks):
             assert before.ended_at <= after.started_at  # one patrol at a time
 
 
 def test_it_records_patrols_as_the_services_do(demo: dict[str, int]) -> None:
-    actions = Counter(ChangeRecord.objects.filter(object_type="patrol").values_list("action", flat=True))
+    actions = Counter(
+        ChangeRecord.objects.filter(object_type="patrol").values_list("action", flat=True)
+    )
     assert actions["start_patrol"] == actions["end_patrol"] == Patrol.objects.count()
     assert actions["patrol_check_in"] == CheckIn.objects.count()
     found = Patrol.cases.through.objects.count()

@@ -74,7 +74,9 @@ class World:
         row = [at, actor, origin, request, action, kind, str(key), None, after]
         self.changes.append(row)
 
-    def read(self, at: dt.datetime, actor: int, key: str, purpose: str, civil: str, police: str) -> None:
+    def read(
+        self, at: dt.datetime, actor: int, key: str, purpose: str, civil: str, police: str
+    ) -> None:
         """A read of a person's record as `log_access` writes it (chained when written)."""
         entry = AccessLogEntry(
             at=at,
@@ -118,7 +120,7 @@ class Ids:
 
     def __init__(self, *models: type[Model]) -> None:
         self.models = models
-        self.next = {m: (m.objects.aggregate(n=Max("pk"))["n"] or 0) + 1 for m in models}
+        self.next = {m: (m._default_manager.aggregate(n=Max("pk"))["n"] or 0) + 1 for m in models}
 
     def take(self, model: type[Model]) -> int:
         pk = self.next[model]

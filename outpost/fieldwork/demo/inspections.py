@@ -50,7 +50,8 @@ def generate(world: World, ids: Ids) -> dict[str, int]:
 
 
 def _subjects(world: World, lists: dict[str, Checklist]) -> list[tuple[Checklist, Any]]:
-    grids, rng, found = list(world.workers), world.rng, []
+    grids, rng = list(world.workers), world.rng
+    found: list[tuple[Checklist, Any]] = []
     units = Organisation.objects.filter(grid_code__in=grids, address__isnull=False)
     for unit in units.select_related("address").order_by("pk"):
         if not unit.is_key_unit and rng.random() >= OTHER_UNITS:
@@ -76,7 +77,9 @@ def _inspect(world: World, ids: Ids, checklist: Checklist, subject: Any) -> Plan
     results = {i["code"]: rng.random() < ITEM_PASSES for i in checklist.items}
     kind = "house" if isinstance(subject, House) else "organisation"
     inspector = rng.choice(world.workers[subject.grid_code])
-    found = Planned(ids.take(Inspection), checklist, kind, subject, inspector, started, completed, results)
+    found = Planned(
+        ids.take(Inspection), checklist, kind, subject, inspector, started, completed, results
+    )
     found.hazards = [(i["code"], i["text"]) for i in checklist.items if not results[i["code"]]]
     return found
 
@@ -103,7 +106,7 @@ def _write(world: World, planned: list[Planned]) -> None:
     insert_rows(Inspection, columns, rows)
     _parties(world, planned)
     for p in planned:
-        after = {"checklist": f"{p.checklist.code}@{p.checklist.version}"}
+        after: dict[str, Any] = {"checklist": f"{p.checklist.code}@{p.checklist.version}"}
         after["parties"] = list(_joint(world, p))
         world.change(p.started, p.inspector, "start_inspection", "inspection", p.pk, after)
 
@@ -119,7 +122,9 @@ def _parties(world: World, planned: list[Planned]) -> None:
     department is on the roster (`sign_off`)."""
     departments = dict(Department.objects.values_list("code", "pk"))
     handlers = dict(
-        RoleAssignment.objects.filter(role=Role.DEPARTMENT_HANDLER).values_list("scope_code", "user")
+        RoleAssignment.objects.filter(role=Role.DEPARTMENT_HANDLER).values_list(
+            "scope_code", "user"
+        )
     )
     rows = []
     for p in planned:
@@ -130,8 +135,12 @@ def _parties(world: World, planned: list[Planned]) -> None:
                 signer, at = None, None
             rows.append([p.pk, departments[code], signer, at])
             if signer and at:
-                world.change(at, signer, "sign_inspection", "inspection", p.pk, {"department": code})
-    insert_rows(InspectionParty, ["inspection_id", "department_id", "signed_by_id", "signed_at"], rows)
+                world.change(
+                    at, signer, "sign_inspection", "inspection", p.pk, {"department": code}
+                )
+    insert_rows(
+        InspectionParty, ["inspection_id", "department_id", "signed_by_id", "signed_at"], rows
+    )
 
 
 def _hazards(world: World, planned: list[Planned]) -> int:
@@ -147,7 +156,8 @@ def _hazards(world: World, planned: list[Planned]) -> int:
             found.append(_found(p, text, by, passed, world))
     ids = file_found(found, seed=world.rng.randrange(1 << 30))
     numbers = dict(Case.objects.filter(pk__in=ids).values_list("pk", "number"))
-    hazards, cases_of = [], {}
+    hazards: list[list[Any]] = []
+    cases_of: dict[int, list[str]] = {}
     for (p, code, by, rechecks), case in zip(rows, ids, strict=True):
         cases_of.setdefault(p.pk, []).append(numbers[case])
         last = rechecks[-1] if rechecks else (None, None)
@@ -169,7 +179,8 @@ def _hazards(world: World, planned: list[Planned]) -> int:
 def _rechecks(world: World, by: dt.date) -> list[tuple[dt.datetime, bool]]:
     """Re-checks around the deadline, as far as their time has come: a failed one is repeated
     a few days later."""
-    rng, found = world.rng, []
+    rng = world.rng
+    found: list[tuple[dt.datetime, bool]] = []
     at = world.at(by, rng.uniform(9, 17)) + dt.timedelta(days=rng.randint(-2, 1))
     while at <= world.now and len(found) < 3:
         ok = rng.random() < RECHECK_PASSES

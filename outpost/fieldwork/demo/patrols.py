@@ -146,7 +146,9 @@ def _write_patrols(world: World, ids: Ids, plans: list[Plan], walks: list[Walk])
         planned = None if rng.random() < FREE else plan.pk
         patrols.append([pk, planned, plan.grid_pk, walk.worker, walk.start, walk.end])
         points += _points(world, pk, walk, plan)
-    insert_rows(Patrol, ["id", "plan_id", "grid_id", "worker_id", "started_at", "ended_at"], patrols)
+    insert_rows(
+        Patrol, ["id", "plan_id", "grid_id", "worker_id", "started_at", "ended_at"], patrols
+    )
     _locate_and_write(world, ids, points, walks, patrols)
     return len(points)
 
@@ -184,7 +186,8 @@ def _locate_and_write(
     started, each check-in, each case found, ended."""
     grids, _ = locate_many(np.array([p[2] for p in points]), np.array([p[3] for p in points]))
     home = {row[0]: walk for row, walk in zip(patrols, walks, strict=True)}
-    rows, counts = [], defaultdict(lambda: [0, 0])
+    rows: list[list[Any]] = []
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for point, located in zip(points, grids, strict=True):
         walk = home[point[0]]
         pk, inside = ids.take(CheckIn), located == walk.grid
@@ -194,7 +197,7 @@ def _locate_and_write(
         after = {"checkin": pk, "inside": inside, "photos": 0}
         world.change(point[1], walk.worker, "patrol_check_in", "patrol", point[0], after)
         if point[5] is not None:
-            case, number, at = point[5]
+            _case, number, at = point[5]
             after = {"case": number, "checkin": pk}
             world.change(at, walk.worker, "patrol_found_case", "patrol", point[0], after)
     columns = ["id", "patrol_id", "at", "lon", "lat", "located_grid", "inside", "note"]
@@ -203,7 +206,6 @@ def _locate_and_write(
     insert_rows(Patrol.cases.through, ["patrol_id", "case_id"], links)
     for pk, plan, _, worker, start, end in patrols:
         walk = home[pk]
-        after = {"grid": walk.grid, "plan": plan}
-        world.change(start, worker, "start_patrol", "patrol", pk, after)
-        after = {"checkins": counts[pk][0], "outside": counts[pk][1]}
-        world.change(end, worker, "end_patrol", "patrol", pk, after)
+        world.change(start, worker, "start_patrol", "patrol", pk, {"grid": walk.grid, "plan": plan})
+        ended = {"checkins": counts[pk][0], "outside": counts[pk][1]}
+        world.change(end, worker, "end_patrol", "patrol", pk, ended)

@@ -3,7 +3,6 @@ frequencies of `schedule`, by the grid's workers: most kept up, some fallen behi
 now), a few never visited. Written as `record_visit` writes them: the visit, its change record
 and, for a care subject, the access-log row with its purpose."""
 
-import datetime as dt
 from typing import Any
 
 from outpost.core.bulk import insert_rows
@@ -14,17 +13,21 @@ from outpost.registry.models import House, HouseUse, Organisation, Person
 
 BEHIND = 0.2  # share of subjects whose visits have fallen behind
 NEVER = 0.03  # share never visited in the period
-MET = {
+MET: dict[str, tuple[str, ...]] = {
     VisitKind.CARE: ("本人", "本人及家属", "家属", "本人"),
     VisitKind.RENTAL: ("房东", "承租人", "承租人", "无人在家"),
     VisitKind.KEY_UNIT: ("负责人", "安全员", "负责人"),
 }
-FOUND = {
+FOUND: dict[str, tuple[str, ...]] = {
     VisitKind.CARE: ("身体状况良好，生活正常", "已了解近况，无特殊需求", "反映行动不便，已登记"),
     VisitKind.RENTAL: ("承租人信息与登记一致", "新增承租人，已提醒登记", "房屋状况正常"),
     VisitKind.KEY_UNIT: ("安全制度落实到位", "消防通道畅通", "已提醒更新从业人员台账"),
 }
-FIELD = {VisitKind.CARE: "person", VisitKind.RENTAL: "house", VisitKind.KEY_UNIT: "organisation"}
+FIELD: dict[str, str] = {
+    VisitKind.CARE: "person",
+    VisitKind.RENTAL: "house",
+    VisitKind.KEY_UNIT: "organisation",
+}
 PURPOSE = "走访（关怀对象）"
 
 
