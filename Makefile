@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python bench/address_match.py
 	$(BIN)/python bench/registry_import.py
 	$(BIN)/python bench/divert.py
+	$(BIN)/python bench/fieldwork_due.py
 
 clean:
 	rm -rf $(VENV) var

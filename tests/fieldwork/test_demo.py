@@ -15,7 +15,7 @@ from outpost.cases.history import generate_history
 from outpost.cases.models import Case, TimelineEntry
 from outpost.core.access import verify_chain
 from outpost.core.models import AccessLogEntry, ChangeRecord
-from outpost.fieldwork import coverage, queries
+from outpost.fieldwork import coverage, queries, services
 from outpost.fieldwork.demo import generate_fieldwork
 from outpost.fieldwork.models import CheckIn, Hazard, Inspection, Patrol, PatrolPlan, Visit
 from outpost.geo.locator import locate
@@ -47,7 +47,7 @@ def _registry(grid: Grid) -> None:
     place = {"grid_code": grid.code, "beat_code": beat, "community_code": grid.community.code}
     for n in range(4):
         door = StandardAddress.objects.create(
-            code=f"DEMO-{grid.code}-{n}",
+            code=f"DM-{grid.code[-6:]}-{n}",
             level=AddressLevel.DOOR,
             road="中山路",
             door_no=f"{n + 1}号",
@@ -58,10 +58,10 @@ def _registry(grid: Grid) -> None:
         )
         at = {"grid_code": grid.code, "beat_code": beat}
         House.objects.create(
-            house_no=f"DH-{grid.code}-{n}", address=door, use=HouseUse.RENTED, **at
+            house_no=f"DH-{grid.code[-6:]}-{n}", address=door, use=HouseUse.RENTED, **at
         )
         Organisation.objects.create(
-            unit_no=f"DU-{grid.code}-{n}",
+            unit_no=f"DU-{grid.code[-6:]}-{n}",
             name=f"演示单位{n}",
             uscc=f"9132010{grid.code[-1]}{n}A1XXXXX0A",
             unit_type=("旅馆业", "危化品经营", "寄递物流", "餐饮")[n],
@@ -153,7 +153,14 @@ def test_it_records_patrols_as_the_services_do(demo: dict[str, int]) -> None:
             assert any(p.lon == case.lon and p.lat == case.lat for p in patrol.checkins.all())
 
 
-def test_it_makes_nothing_twice(demo: dict[str, int]) -> None:
+def test_it_makes_nothing_twice_and_leaves_the_services_working(
+    demo: dict[str, int], home_grid: Grid, grid_worker: Persona, subjects: Subjects
+) -> None:
     patrols = Patrol.objects.count()
     assert generate_fieldwork(days=DAYS, seed=11) == {}
     assert Patrol.objects.count() == patrols
+    # Rows written with their own ids: the next ones the services write must not clash.
+    walk = services.start_patrol(home_grid, actor=grid_worker.user)
+    services.check_in(walk, subjects.address.lon, subjects.address.lat, actor=grid_worker.user)
+    visit = services.record_visit(subjects.elder, services.NewVisit("本人"), actor=grid_worker.user)
+    assert walk.pk > patrols and visit.pk == Visit.objects.order_by("-pk").first().pk
