@@ -7,8 +7,9 @@ In a throwaway PostgreSQL database: migrate, import the district's boundaries an
 (data/gulou), the staff roster and the demo's ninety days of field work (`generate_fieldwork`),
 then time `queries.due_visits` for a commander over the whole district - every grid, ~12k care
 subjects and rented houses: the size of the goal's street (≈ 60 grids, 10k subjects; the demo's
-streets hold ~1.4k each) - and for the demo's largest street. Beside each, an anchor measured in the same run: a plain count of the
-same subjects through the same scope. The best of --repeat runs counts (the machine is shared).
+streets hold ~1.4k each) - and for the demo's largest street. Beside each, an anchor measured in
+the same run: a plain count of the same subjects through the same scope. The best of --repeat
+runs counts (the machine is shared).
 Prints the times and PASS/FAIL against the goal (the district's list under 200 ms); exits 1 if
 the goal is missed.
 """
