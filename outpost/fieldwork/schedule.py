@@ -68,10 +68,11 @@ class Due:
 def due_on(
     last: dt.datetime | None, every: int, today: dt.date, zone: dt.tzinfo | None = None
 ) -> dt.date:
-    """Last visit's day plus the interval; today for a subject never visited. A list passes
-    the current time zone once (looking it up per row costs a long list a third of its time)."""
+    """Last visit's day (local) plus the interval; today for a subject never visited. A list
+    passes the current time zone once (looking it up per row costs a long list a third of its
+    time)."""
     if last is None:
         return today
-    return timezone.localdate(last, zone or timezone.get_current_timezone()) + dt.timedelta(
+    return last.astimezone(zone or timezone.get_current_timezone()).date() + dt.timedelta(
         days=every
     )
