@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/registry_import.py
 	$(BIN)/python bench/divert.py
 	$(BIN)/python bench/fieldwork_sync.py
+	$(BIN)/python bench/fieldwork_due.py
 
 clean:
 	rm -rf $(VENV) var

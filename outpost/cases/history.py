@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from outpost.accounts.models import Department
 from outpost.cases import effects
-from outpost.cases.models import Card, Case, CaseAssignment, SubType, TimelineEntry
-from outpost.cases.numbering import case_number, day_of
+from outpost.cases.models import Card, Case, CaseAssignment, Source, SubType, TimelineEntry
+from outpost.cases.numbering import case_number, day_of, next_case_number
 from outpost.cases.routing import suggested_route
+from outpost.cases.sensitivity import for_subtype
 from outpost.cases.services import _tracking_code
 from outpost.cases.supervision import yellow_from
 from outpost.cases.workflow import TABLE, Facts, State, follow_ups, holds
@@ -64,6 +65,9 @@ class Draft:
     units: list[tuple[str, str, str, bool, dt.datetime]] = field(default_factory=list)
     cards: list[tuple[str, str, dt.datetime, dt.datetime, bool]] = field(default_factory=list)
     sub: SubType | None = None
+    reporter_id: int | None = None  # a known user's report: its timeline row names them
+    gated: bool = False  # a hazard an inspection found: 结案 waits for its passed re-check
+    closes_after: dt.datetime | None = None  # when that re-check passed (None: not yet)
 
     def step(
         self, action: str, at: dt.datetime, actor: str, comment: str = "", **inputs: Any
@@ -98,6 +102,7 @@ class Draft:
             followup_required=sub.followup_required,
             followup_attempts=sub.followup_attempts,
             followups_failed=self.case["followups_failed"],
+            inspection_recheck_passed=not self.gated or self.closes_after is not None,
         )
 
 
@@ -199,7 +204,7 @@ def _moment(rng: random.Random, now: dt.datetime, days: int) -> dt.datetime:
 def _walk(rng: random.Random, world: _World, d: Draft, sub: SubType, now: dt.datetime) -> None:
     t = d.case["reported_at"]
     leader = f"gl{d.case['grid_code'][:12]}"
-    if rng.random() < 0.03:
+    if rng.random() < 0.03 and not d.gated:
         _maybe(d, "reject", t + dt.timedelta(hours=2), now, leader, "重复上报，已合并处理")
         return
     t += dt.timedelta(minutes=rng.randrange(10, 240))
@@ -258,6 +263,10 @@ def _handle(
     if d.case["state"] == State.HANDLING:
         return  # still being reworked
     close = d.steps[-1][3] + dt.timedelta(hours=rng.uniform(2, 48))
+    if d.gated:  # the guard holds only from the passed re-check on
+        if d.closes_after is None:
+            return
+        close = max(close, d.closes_after + dt.timedelta(hours=rng.uniform(1, 24)))
     _maybe(d, "close", close, now, "commander")
 
 
@@ -326,6 +335,10 @@ def _unreachable(
 def _write(drafts: list[Draft]) -> None:
     _number(drafts)
     _track(drafts)
+    _insert(drafts)
+
+
+def _insert(drafts: list[Draft]) -> None:
     columns = list(drafts[0].case)
     insert_rows(Case, columns, [[d.case[c] for c in columns] for d in drafts])
     ids = dict(Case.objects.values_list("number", "id"))
@@ -336,7 +349,7 @@ def _write(drafts: list[Draft]) -> None:
             [
                 pk,
                 at,
-                None,
+                d.reporter_id if action == "report" else None,
                 actor,
                 action,
                 src.value if action != "report" else "",
@@ -403,3 +416,103 @@ def _track(drafts: list[Draft]) -> None:
         codes.add(_tracking_code())
     for d, code in zip(drafts, codes, strict=True):
         d.case["tracking_code"] = code
+
+
+@dataclass(frozen=True)
+class Found:
+    """A case a known user filed at a known place and time (an inspection's failed item), to be
+    walked on like the rest. `gated`: a hazard whose 结案 waits for its re-check, passed at
+    `closes_after` (None: not passed yet, the case stays open)."""
+
+    subtype_code: str
+    title: str
+    description: str
+    address_id: int
+    lon: float
+    lat: float
+    grid_code: str
+    beat_code: str
+    reported_at: dt.datetime
+    reporter_id: int
+    reporter_name: str
+    gated: bool = True
+    closes_after: dt.datetime | None = None
+
+
+def file_found(found: list[Found], seed: int = 2027) -> list[int]:
+    """Write cases filed at known places, walked through the table up to now, numbered after
+    the day's cases already written (as `next_case_number` numbers a report); returns their
+    ids in the order given."""
+    if not found:
+        return []
+    rng, world, now = random.Random(seed), _World.load(), timezone.now()
+    subs = {s.code: s for subs in world.subtypes.values() for s in subs}
+    drafts = [_found_draft(rng, world, now, f, subs[f.subtype_code]) for f in found]
+    order = sorted(drafts, key=lambda d: d.case["reported_at"])
+    _number_after(order)
+    _track(order)
+    _insert(order)
+    numbers = [d.case["number"] for d in drafts]
+    ids = dict(Case.objects.filter(number__in=numbers).values_list("number", "id"))
+    return [ids[d.case["number"]] for d in drafts]
+
+
+def _found_draft(
+    rng: random.Random, world: _World, now: dt.datetime, f: Found, sub: SubType
+) -> Draft:
+    draft = Draft(
+        {
+            "number": "",
+            "tracking_code": "",
+            "source": Source.GRID_PATROL.value,
+            "subtype_id": sub.pk,
+            "title": f.title[:100],
+            "description": f.description,
+            "lon": f.lon,
+            "lat": f.lat,
+            "source_crs": "wgs84",
+            "address_id": f.address_id,
+            "grid_code": f.grid_code,
+            "beat_code": f.beat_code,
+            "reporter_id": f.reporter_id,
+            "urgency": "normal",
+            "sensitivity": for_subtype(sub),
+            "state": State.REPORTED.value,
+            "version": 0,
+            "rework_count": 0,
+            "rating": "",
+            "followups_failed": 0,
+            "result": "",
+            "reported_at": f.reported_at,
+            "extension_requested": False,
+            "sign_on_started": None,
+            "sign_on_due": None,
+            "handle_started": None,
+            "handle_due": None,
+            "paused_at": None,
+            "closed_at": None,
+            "last_followup_at": None,
+            "reporter_name": "",
+            **Case.reporter_phone.columns(""),
+        },
+        sub=sub,
+        reporter_id=f.reporter_id,
+        gated=f.gated,
+        closes_after=f.closes_after,
+    )
+    step = ("report", State.REPORTED, State.REPORTED, f.reported_at, f.reporter_name)
+    draft.steps.append((*step, f.description[:500], {}))
+    _walk(rng, world, draft, sub, now)
+    return draft
+
+
+def _number_after(drafts: list[Draft]) -> None:
+    """Numbers following the last one of each day (drafts in the order they were reported)."""
+    last: dict[str, int] = {}
+    for d in drafts:
+        at, district = d.case["reported_at"], d.case["grid_code"][:6]
+        prefix = case_number(district, day_of(at), 0)[:-4]
+        if prefix not in last:
+            last[prefix] = int(next_case_number(district, at).rsplit("-", 1)[1]) - 1
+        last[prefix] += 1
+        d.case["number"] = case_number(district, day_of(at), last[prefix])

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -212,8 +213,21 @@ def visible_grid(user: User, code: str) -> Grid:
 
 
 def _last_visit(field: str) -> Subquery:
+    """The subject's last visit. PostgreSQL sends it as seconds since 1970: a long list's
+    times then load as plain numbers, not through the driver's timestamp parser (which cost a
+    list of 10k subjects a third of its time); `_moment` turns them back."""
     latest = Visit.objects.filter(**{field: OuterRef("pk")}).order_by("-visited_at")
+    if connection.vendor == "postgresql":
+        epoch = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        seconds = Func(F("visited_at"), template=epoch, output_field=FloatField())
+        return Subquery(latest.annotate(seconds=seconds).values("seconds")[:1])
     return Subquery(latest.values("visited_at")[:1])
+
+
+def _moment(value: dt.datetime | float | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromtimestamp(value, dt.UTC)
 
 
 def due_visits(user: User, grids: list[str] | None = None) -> list[schedule.Due]:
@@ -242,40 +256,54 @@ def _in(rows: QuerySet[Any], grids: list[str] | None) -> QuerySet[Any]:
 
 def _care_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(people_for(user).exclude(care_tags=""), grids).annotate(last=_last_visit("person"))
-    found = []
-    for key, name, tags, born, grid, last in rows.values_list(
+    found, zone = [], timezone.get_current_timezone()
+    for key, name, tags, born, grid, seconds in rows.order_by().values_list(
         "person_no", "name", "care_tags", "birth_date", "grid_code", "last"
     ):
-        every = schedule.care_interval(tags, born, today)
+        every, last = schedule.care_interval(tags, born, today), _moment(seconds)
         if every is not None:
-            due = schedule.due_on(last, every, today)
+            due = schedule.due_on(last, every, today, zone)
             found.append(schedule.Due(VisitKind.CARE, key, name, grid, every, last, due))
     return found
 
 
 def _rental_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(houses_for(user).filter(use=HouseUse.RENTED), grids)
-    every = schedule.interval(VisitKind.RENTAL)
+    every, zone = schedule.interval(VisitKind.RENTAL), timezone.get_current_timezone()
     return [
         schedule.Due(
-            VisitKind.RENTAL, key, text, grid, every, last, schedule.due_on(last, every, today)
+            VisitKind.RENTAL,
+            key,
+            text,
+            grid,
+            every,
+            last,
+            schedule.due_on(last, every, today, zone),
         )
-        for key, text, grid, last in rows.annotate(last=_last_visit("house")).values_list(
-            "house_no", "address__full_text", "grid_code", "last"
-        )
+        for key, text, grid, seconds in rows.annotate(last=_last_visit("house"))
+        .order_by()
+        .values_list("house_no", "address__full_text", "grid_code", "last")
+        for last in (_moment(seconds),)
     ]
 
 
 def _key_unit_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(organisations_for(user).filter(is_key_unit=True), grids)
-    every = schedule.interval(VisitKind.KEY_UNIT)
+    every, zone = schedule.interval(VisitKind.KEY_UNIT), timezone.get_current_timezone()
     return [
         schedule.Due(
-            VisitKind.KEY_UNIT, key, name, grid, every, last, schedule.due_on(last, every, today)
+            VisitKind.KEY_UNIT,
+            key,
+            name,
+            grid,
+            every,
+            last,
+            schedule.due_on(last, every, today, zone),
         )
-        for key, name, grid, last in rows.annotate(last=_last_visit("organisation")).values_list(
-            "unit_no", "name", "grid_code", "last"
-        )
+        for key, name, grid, seconds in rows.annotate(last=_last_visit("organisation"))
+        .order_by()
+        .values_list("unit_no", "name", "grid_code", "last")
+        for last in (_moment(seconds),)
     ]
 
 

@@ -51,6 +51,7 @@ class Command(CommandBase):
             accounts = create_demo_accounts()
             self._load_command_room(options["data"])
             self._load_stations()
+            self._load_fieldwork()
         self._print_accounts(accounts)
 
     def _load_registry(self, folder: Path) -> None:
@@ -115,6 +116,23 @@ class Command(CommandBase):
             _(
                 "Outposts: %(stations)s stations, %(staff)s staff, %(duties)s duties, "
                 "%(visits)s window visits (%(seconds).1f s)"
+            )
+            % {**made, "seconds": time.monotonic() - started}
+        )
+
+    def _load_fieldwork(self) -> None:
+        """Patrols, visits and inspections of the last 90 days, by the grid workers above."""
+        from outpost.fieldwork.demo import generate_fieldwork
+
+        started = time.monotonic()
+        made = generate_fieldwork()
+        if not made:
+            return
+        self.stdout.write(
+            _(
+                "Field work: %(patrols)s patrols (%(checkins)s check-ins) on %(plans)s plans, "
+                "%(visits)s visits, %(inspections)s inspections (%(hazards)s hazards) of the "
+                "last 90 days made (%(seconds).1f s)"
             )
             % {**made, "seconds": time.monotonic() - started}
         )
