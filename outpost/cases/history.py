@@ -107,12 +107,15 @@ class Draft:
 
 
 @transaction.atomic
-def generate_history(count: int = 20_000, days: int = 90, seed: int = 2026) -> int:
-    """Write `count` cases reported over the last `days` days; returns how many were made."""
+def generate_history(
+    count: int = 20_000, days: int = 90, seed: int = 2026, grids: list[str] | None = None
+) -> int:
+    """Write `count` cases reported over the last `days` days (in `grids` only, when given);
+    returns how many were made."""
     if Case.objects.exists():
         return 0
     rng = random.Random(seed)
-    world = _World.load()
+    world = _World.load(grids)
     now = timezone.now()
     drafts = [_draft(rng, world, now, days) for _ in range(count)]
     _write(drafts)
@@ -127,8 +130,10 @@ class _World:
     rooms: dict[str, tuple[str, str]]  # street code → the command room's station code and name
 
     @classmethod
-    def load(cls) -> "_World":
+    def load(cls, grids: list[str] | None = None) -> "_World":
         doors = StandardAddress.objects.filter(level="door").exclude(grid_code="")
+        if grids is not None:
+            doors = doors.filter(grid_code__in=grids)
         places = list(doors.values_list("lon", "lat", "grid_code", "beat_code", "road"))
         subtypes: dict[str, list[SubType]] = {}
         for sub in SubType.objects.select_related("category"):

@@ -16,7 +16,7 @@ from outpost.core.bulk import insert_rows
 from outpost.fieldwork.demo.base import Ids, World
 from outpost.fieldwork.models import CheckIn, Patrol, PatrolPlan
 from outpost.geo.geometry import from_geojson_text
-from outpost.geo.locator import locate_many
+from outpost.geo.locator import locate, locate_many
 from outpost.geo.models import Grid
 from outpost.registry.models import AddressLevel, StandardAddress
 
@@ -139,13 +139,16 @@ def _walks(world: World, plan: Plan, cases: list[Any]) -> list[Walk]:
 
 def _write_patrols(world: World, ids: Ids, plans: list[Plan], walks: list[Walk]) -> int:
     rng, by_grid = world.rng, {p.grid: p for p in plans}
-    patrols, points = [], []
+    patrols, points, strayed = [], [], set()
     for walk in walks:
         plan = by_grid[walk.grid]
         pk = ids.take(Patrol)
         planned = None if rng.random() < FREE else plan.pk
         patrols.append([pk, planned, plan.grid_pk, walk.worker, walk.start, walk.end])
-        points += _points(world, pk, walk, plan)
+        # Each grid's first walk strays once, so every grid's list shows a flagged point.
+        stray = walk.grid not in strayed or rng.random() < STRAY
+        strayed.add(walk.grid)
+        points += _points(world, pk, walk, plan, stray)
     insert_rows(
         Patrol, ["id", "plan_id", "grid_id", "worker_id", "started_at", "ended_at"], patrols
     )
@@ -153,7 +156,7 @@ def _write_patrols(world: World, ids: Ids, plans: list[Plan], walks: list[Walk])
     return len(points)
 
 
-def _points(world: World, patrol: int, walk: Walk, plan: Plan) -> list[list[Any]]:
+def _points(world: World, patrol: int, walk: Walk, plan: Plan, stray: bool) -> list[list[Any]]:
     """[patrol, at, lon, lat, note, case or None] along the route, the cases' places at their
     time, maybe one stray point next door."""
     rng, route = world.rng, plan.route
@@ -166,9 +169,8 @@ def _points(world: World, patrol: int, walk: Walk, plan: Plan) -> list[list[Any]
         found.append([patrol, walk.start + span * (i + 1), lon, lat, "", None])
     for pk, number, lon, lat, at in walk.cases:
         found.append([patrol, at - dt.timedelta(minutes=2), lon, lat, "", (pk, number, at)])
-    if rng.random() < STRAY:
-        _, lon, lat = route[first]
-        lon, lat = lon + rng.choice((-1, 1)) * 0.004, lat + rng.choice((-1, 1)) * 0.003
+    if stray:
+        lon, lat = _next_door(route[first], walk.grid)
         found.append([patrol, walk.start + span / 2, lon, lat, "协助邻近网格", None])
     return sorted(found, key=lambda p: p[1])
 
@@ -177,6 +179,17 @@ def _jitter(rng: Any, lon: float, lat: float) -> tuple[float, float]:
     dlat = rng.gauss(0, GPS_METRES) / 110_574.0
     dlon = rng.gauss(0, GPS_METRES) / (111_320.0 * math.cos(math.radians(lat)))
     return round(lon + dlon, 7), round(lat + dlat, 7)
+
+
+def _next_door(point: tuple[int, float, float], grid: str) -> tuple[float, float]:
+    """A point a little way from `point` that lies in another grid (or outside the district)."""
+    _, lon, lat = point
+    for step in (0.004, 0.008, 0.016, 0.03):
+        for dx, dy in ((1, 1), (-1, 1), (1, -1), (-1, -1)):
+            x, y = lon + dx * step, lat + dy * step * 0.75
+            if locate(x, y).grid_code != grid:
+                return x, y
+    return lon + 0.05, lat + 0.05
 
 
 def _locate_and_write(
