@@ -71,6 +71,16 @@ def test_it_ends_a_patrol_no_earlier_than_it_began(home_grid: Grid, grid_worker:
     assert patrol.ended_at is not None and patrol.ended_at >= patrol.started_at
 
 
+def test_it_ends_a_patrol_no_earlier_than_its_last_check_in(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    records = walk(home_grid, checkins=1)  # start 60, check-in 50, end 10 minutes ago
+    records[-1]["at"] = ago(55)  # the phone's clock was put back between them
+    send(grid_worker, records)
+    patrol = Patrol.objects.get()
+    assert patrol.ended_at is not None and patrol.ended_at >= CheckIn.objects.get().at
+
+
 def test_it_refuses_records_kept_for_another_account(
     home_grid: Grid, grid_worker: Persona, officer: Persona
 ) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,7 +178,9 @@ def _during(patrol: Patrol, at: dt.datetime | None) -> dt.datetime:
 def end_patrol(patrol: Patrol, *, actor: User, at: dt.datetime | None = None) -> Patrol:
     """End the walk (at the time the phone recorded, when it was queued offline)."""
     patrol = _own_open(patrol, actor)
-    patrol.ended_at = max(at or timezone.now(), patrol.started_at)
+    # Never before it began nor before its last check-in (a phone's clock put back meanwhile).
+    last = patrol.checkins.aggregate(last=Max("at"))["last"]
+    patrol.ended_at = max(at or timezone.now(), last or patrol.started_at, patrol.started_at)
     patrol.save(update_fields=["ended_at"])
     flagged = patrol.checkins.filter(inside=False).count()
     record_change(
