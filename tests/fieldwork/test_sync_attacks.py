@@ -5,15 +5,20 @@ half-written, and nothing of another user is reached."""
 
 import datetime as dt
 import json
+import threading
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from outpost.cases.models import Case
+from outpost.fieldwork import sync
 from outpost.fieldwork.models import CheckIn, Patrol, SyncedRecord
 from outpost.geo.models import Grid
+from tests.cases.conftest import district_reloaded  # noqa: F401 (a fixture)
 from tests.conftest import Persona
 from tests.fieldwork.conftest import point_in
 from tests.fieldwork.test_sync import SYNC, ago, key, send, walk
@@ -191,3 +196,37 @@ def test_it_refuses_records_dated_far_away(home_grid: Grid, grid_worker: Persona
     results = send(grid_worker, [old, ahead, naive])
     assert [r["state"] for r in results] == ["refused"] * 3
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("district_reloaded")
+def test_it_keeps_a_record_once_when_two_sends_race(
+    home_grid: Grid, grid_worker: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real threads, real connections: both sends found the key unknown before either claimed
+    it; one files the case, the other answers what it made."""
+    found = a_case(home_grid)
+    second = Client()
+    second.force_login(grid_worker.user)
+    both_looked = threading.Barrier(2, timeout=10)
+    apply = sync._apply
+
+    def look_then_wait(*args: Any) -> Any:
+        both_looked.wait()
+        return apply(*args)
+
+    monkeypatch.setattr(sync, "_apply", look_then_wait)
+    answers: list[Any] = []
+
+    def run(client: Client) -> None:
+        answers.append(client.post(SYNC, {"records": json.dumps([found])}))
+        connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in (grid_worker.client, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results = [a.json()["results"][0] for a in answers]
+    assert [r["state"] for r in results] == ["sent", "sent"], results
+    assert results[0]["ref"] == results[1]["ref"] and Case.objects.count() == 1
