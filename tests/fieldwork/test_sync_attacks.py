@@ -230,3 +230,20 @@ def test_it_keeps_a_record_once_when_two_sends_race(
     results = [a.json()["results"][0] for a in answers]
     assert [r["state"] for r in results] == ["sent", "sent"], results
     assert results[0]["ref"] == results[1]["ref"] and Case.objects.count() == 1
+
+
+def test_it_refuses_positions_that_are_not_numbers(home_grid: Grid, grid_worker: Persona) -> None:
+    start, point = walk(home_grid, checkins=1)[:2]
+    bad = [
+        start,
+        point | {"lon": float("nan")},
+        point | {"key": key(), "lat": float("inf")},
+        a_case(home_grid, lon=float("nan")),
+        a_case(home_grid, lat=float("-inf")),
+        a_case(home_grid, lon=1e308, lat=1e308),
+    ]
+    answer = grid_worker.client.post(SYNC, {"records": json.dumps(bad)})
+    assert answer.status_code == 200, answer.content
+    states = [r["state"] for r in answer.json()["results"]]
+    assert states == ["sent", *["refused"] * 5]
+    assert not CheckIn.objects.exists() and not Case.objects.exists()
