@@ -247,3 +247,14 @@ def test_it_refuses_positions_that_are_not_numbers(home_grid: Grid, grid_worker:
     states = [r["state"] for r in answer.json()["results"]]
     assert states == ["sent", *["refused"] * 5]
     assert not CheckIn.objects.exists() and not Case.objects.exists()
+
+
+def test_it_keeps_every_photo_even_under_one_part_name(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    """Two files under the same part name: both kept (or refused), never one dropped silently."""
+    found = a_case(home_grid)
+    photos = [SimpleUploadedFile(f"{n}.jpg", jpeg(), "image/jpeg") for n in range(2)]
+    (result,) = send(grid_worker, [found], **{f"photo:{found['key']}:0": photos})
+    assert result["state"] == "sent"
+    assert Case.objects.get().attachments.count() == 2

@@ -179,5 +179,5 @@ def _photos(request: SignedInRequest) -> sync.Photos:
         numbered.append((found[1], int(found[2]), name))
     photos: sync.Photos = {}
     for record_key, _n, name in sorted(numbered):
-        photos.setdefault(record_key, []).append(request.FILES[name])
+        photos.setdefault(record_key, []).extend(request.FILES.getlist(name))
     return photos
