@@ -7,7 +7,7 @@ from typing import Any
 from playwright.sync_api import Error, expect
 
 from outpost.accounts.models import User
-from outpost.fieldwork.models import Patrol, SyncedRecord
+from outpost.fieldwork.models import Patrol, PatrolPlan, SyncedRecord
 from outpost.geo.models import Grid
 from tests.browser.conftest import District
 from tests.browser.test_map import sign_in
@@ -135,3 +135,21 @@ def test_it_forgets_the_tasks_kept_on_the_phone_when_signed_out(
         return  # nothing kept to show offline
     expect(page.locator("#field-app")).to_have_attribute("data-ready", "true")
     expect(page.locator("#due-list")).not_to_contain_text("陈爷爷")
+
+
+def test_it_shows_markup_in_stored_names_as_text(gulou: District, people: Any) -> None:
+    """Names typed by others (a person, a plan) are drawn by the script as text, never parsed."""
+    worker = User.objects.get(username="gridworker")
+    grid = Grid.objects.get(code=worker.assignments.get().scope_code)
+    person = care_subject(grid)
+    person.name = "<img src=x id=pwned>陈爷爷"
+    person.save(update_fields=["name"])
+    plan = PatrolPlan.objects.create(grid=grid, name="<b id=bold>早班</b>", per_week=2)
+    plan.workers.add(worker)
+    page = people(viewport=PHONE)
+    sign_in(page, gulou, "gridworker", gulou.password)
+    page.goto(gulou.at("/fieldwork/app/"))
+    expect(page.locator("#field-app")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#due-list")).to_contain_text("<img src=x id=pwned>陈爷爷")
+    expect(page.locator("#patrol-plan")).to_contain_text("<b id=bold>早班</b>")
+    assert page.locator("#pwned, #bold").count() == 0
