@@ -335,6 +335,8 @@ class SyncedRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(_("record key"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16)
+    # A digest of the record as first sent: the key sent again with another body is refused.
+    digest = models.CharField(_("digest"), max_length=64, blank=True, default="")
     state = models.CharField(_("state"), max_length=8, choices=SyncState.choices)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     ref = models.JSONField(_("what it made"), default=dict, blank=True)

@@ -13,6 +13,8 @@ taken) is not kept as an answer: the phone shows it, and its user sends the reco
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
@@ -138,7 +140,7 @@ def _one(item: Any, photos: Photos, send: Send) -> Outcome:
     except SchemaError as error:
         return Outcome(key, "refused", detail=api_detail(_schema_message(error)))
     if record.key in send.kept:  # sent before (in an earlier send, or twice in this one)
-        return _kept(send.kept[record.key])
+        return _kept(send.kept[record.key], record)
     actor = send.actor
     try:
         return _apply(record, photos.get(record.key, []), send)
@@ -146,11 +148,21 @@ def _one(item: Any, photos: Photos, send: Send) -> Outcome:
         kept = SyncedRecord.objects.filter(user=actor, key=record.key).first()
         if kept is None:
             raise
-        return _kept(kept)
+        return _kept(kept, record)
 
 
-def _kept(kept: SyncedRecord) -> Outcome:
-    """The answer the key got the first time, in both languages again."""
+def _digest(record: Any) -> str:
+    """The record's content (`force` aside: it is what the phone adds after a conflict)."""
+    content = record.model_dump(mode="json", exclude={"force"})
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _kept(kept: SyncedRecord, record: Any) -> Outcome:
+    """The answer the key got the first time, in both languages again; a key sent again with
+    another record is refused (not kept: the first answer stays the key's)."""
+    if kept.kind != record.kind or (kept.digest and kept.digest != _digest(record)):
+        message = Text(_("This record's key was already used for another record"))
+        return Outcome(record.key, "refused", detail=api_detail(message))
     detail = {}
     if kept.detail:
         detail = {
@@ -165,7 +177,11 @@ def _apply(record: Any, uploads: list[Any], send: Send) -> Outcome:
     """Claim the key, apply the record in a savepoint, keep the answer (a conflict is not kept:
     the claim is rolled back with it)."""
     claim = SyncedRecord.objects.create(
-        user=send.actor, key=record.key, kind=record.kind, state=SyncState.SENT
+        user=send.actor,
+        key=record.key,
+        kind=record.kind,
+        digest=_digest(record),
+        state=SyncState.SENT,
     )
     send.kept[record.key] = claim
     try:

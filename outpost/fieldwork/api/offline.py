@@ -9,20 +9,24 @@ record: sent (with what it made), refused (with the reason, in Chinese and Engli
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
+from ninja import Schema, Status
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.forms import subtype_choices
+from outpost.core.i18n import api_detail
 from outpost.core.refusals import refusal
 from outpost.fieldwork import queries, sync
 from outpost.fieldwork.api.base import router
 
 DUE_ON_PHONE = 200  # the due list the phone keeps (overdue first)
+PHOTO_PART = re.compile(r"photo:([A-Za-z0-9_-]{1,64}):([0-9]{1,3})")
+OTHER_ACCOUNT = _("These records were kept for another account: sign in as them to send them")
 
 
 class PlanRef(Schema):
@@ -79,6 +83,11 @@ class SyncOutcomeOut(Schema):
 
 class SyncOut(Schema):
     results: list[SyncOutcomeOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+    detail_en: str
 
 
 def _work_here(request: SignedInRequest) -> None:
@@ -139,12 +148,20 @@ def _due_out(due: Any, day: dt.date) -> dict[str, Any]:
     }
 
 
-@router.post("/sync", response=SyncOut, summary="Send the records the phone queued offline")
-def send_queue(request: SignedInRequest) -> dict[str, Any]:
+@router.post(
+    "/sync",
+    response={200: SyncOut, 409: ErrorOut},
+    summary="Send the records the phone queued offline (409 when kept for another account)",
+)
+def send_queue(request: SignedInRequest) -> Any:
     _work_here(request)
+    # The page names the account it kept the records for: a page kept from an earlier session
+    # must not send its queue under whoever is signed in now.
+    if request.POST.get("user", request.user.username) != request.user.username:
+        return Status(409, api_detail(OTHER_ACCOUNT))
     try:
         raw = json.loads(request.POST.get("records", ""))
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read
         raise refusal(_("“records” must be a JSON list of records")) from None
     if not isinstance(raw, list):
         raise refusal(_("“records” must be a JSON list of records"))
@@ -154,16 +171,13 @@ def send_queue(request: SignedInRequest) -> dict[str, Any]:
 
 def _photos(request: SignedInRequest) -> sync.Photos:
     """The files named photo:<record key>:<n>, by record key, in their order."""
-    named = sorted(request.FILES.keys(), key=_photo_order)
+    numbered: list[tuple[str, int, str]] = []
+    for name in request.FILES:
+        found = PHOTO_PART.fullmatch(name)
+        if found is None:
+            raise refusal(_("Unexpected file part: %(name)s"), name=name[:80])
+        numbered.append((found[1], int(found[2]), name))
     photos: sync.Photos = {}
-    for name in named:
-        parts = name.split(":")
-        if len(parts) != 3 or parts[0] != "photo":
-            raise refusal(_("Unexpected file part: %(name)s"), name=name)
-        photos.setdefault(parts[1], []).append(request.FILES[name])
+    for record_key, _n, name in sorted(numbered):
+        photos.setdefault(record_key, []).extend(request.FILES.getlist(name))
     return photos
-
-
-def _photo_order(name: str) -> tuple[str, int]:
-    parts = name.split(":")
-    return (parts[1] if len(parts) > 1 else "", int(parts[2]) if parts[-1].isdigit() else 0)

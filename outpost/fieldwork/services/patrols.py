@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from outpost.registry.models import StandardAddress
 PLAN_ACTION = "dispatch"
 PATROL_ACTION = "collect"
 ENDED = _("The patrol has ended: start a new one")
+CLOCK_SKEW = dt.timedelta(minutes=10)  # a phone's clock may be this far off the server's
 MAX_PER_WEEK = 21
 
 
@@ -138,11 +140,12 @@ def check_in(
     patrol = _own_open(patrol, actor)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationError({"location": _("The position is not a valid longitude/latitude")})
+    at = _during(patrol, at)
     cleaned = [stored_files.clean_upload(name, data) for name, data in files or []]
     place = locate(lon, lat)
     point = CheckIn.objects.create(
         patrol=patrol,
-        at=at or timezone.now(),
+        at=at,
         lon=place.lon,
         lat=place.lat,
         located_grid=place.grid_code or "",
@@ -161,11 +164,23 @@ def check_in(
     return point
 
 
+def _during(patrol: Patrol, at: dt.datetime | None) -> dt.datetime:
+    """The time of a check-in sent from the phone: not before the patrol began (a phone a few
+    minutes behind the server that started it is put at the start)."""
+    if at is None:
+        return timezone.now()
+    if at < patrol.started_at - CLOCK_SKEW:
+        raise ValidationError({"at": _("The check-in is from before the patrol began")})
+    return max(at, patrol.started_at)
+
+
 @transaction.atomic
 def end_patrol(patrol: Patrol, *, actor: User, at: dt.datetime | None = None) -> Patrol:
     """End the walk (at the time the phone recorded, when it was queued offline)."""
     patrol = _own_open(patrol, actor)
-    patrol.ended_at = max(at or timezone.now(), patrol.started_at)
+    # Never before it began nor before its last check-in (a phone's clock put back meanwhile).
+    last = patrol.checkins.aggregate(last=Max("at"))["last"]
+    patrol.ended_at = max(at or timezone.now(), last or patrol.started_at, patrol.started_at)
     patrol.save(update_fields=["ended_at"])
     flagged = patrol.checkins.filter(inside=False).count()
     record_change(

@@ -5,7 +5,10 @@
 // - on a phone every list table is drawn as cards, each cell labelled with its column's heading
 //   (a table that must stay a table says data-keep-table);
 // - a link with data-viewer opens its photo full screen over the page (a thumbnail list on a
-//   phone), closed by its button, a tap on the photo's backdrop or Escape.
+//   phone), closed by its button, a tap on the photo's backdrop or Escape;
+// - the sign-in page (data-forget-offline="<the field app's page>") forgets what the field app
+//   kept for offline use that names the last account's work: its page and today's tasks (the
+//   records still waiting are kept, to be sent when their account signs in again).
 (function () {
   "use strict";
   for (const select of document.querySelectorAll("select[data-submit-on-change]")) {
@@ -47,5 +50,28 @@
         viewer.showModal();
       });
     }
+  }
+  const forget = document.querySelector("[data-forget-offline]");
+  if (forget) forgetOffline(forget.dataset.forgetOffline).catch(() => {});
+
+  async function forgetOffline(page) {
+    if (window.caches) {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("outpost-field-")) await (await caches.open(name)).delete(page);
+      }
+    }
+    // Only a database the app made: opening one that is not there would make an empty one.
+    if (!window.indexedDB || !indexedDB.databases) return;
+    if (!(await indexedDB.databases()).some((d) => d.name === "outpost-field")) return;
+    const open = indexedDB.open("outpost-field");
+    const db = await new Promise((resolve, reject) => {
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    if (db.objectStoreNames.contains("kept")) {
+      const kept = db.transaction("kept", "readwrite").objectStore("kept");
+      kept.delete(IDBKeyRange.bound("today:", "today:\uffff"));
+    }
+    db.close();
   }
 })();

@@ -87,6 +87,7 @@
   }
   async function sendBatch(batch) {
     const form = new FormData();
+    form.append("user", USER); // a page kept from another session never sends as the one now
     form.append("records", JSON.stringify(batch.map((row) => row.record)));
     batch.forEach((row) => row.photos.forEach((photo, n) => {
       form.append(`photo:${row.key}:${n}`, photo, `photo-${n + 1}.jpg`);
@@ -96,6 +97,7 @@
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
     });
     if (answer.status === 401 || answer.status === 403) throw new Problem(L.signIn);
+    if (answer.status === 409) throw new Problem(L.otherUser);
     if (!answer.ok) throw new Problem(L.serverError);
     return (await answer.json()).results;
   }

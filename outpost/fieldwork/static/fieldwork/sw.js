@@ -11,7 +11,8 @@ const { CACHE, SHELL, PAGE } = self.CONFIG;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { credentials: "same-origin" }))))
+      // "reload": past the browser's HTTP cache, so a release never keeps the files it replaced.
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { credentials: "same-origin", cache: "reload" }))))
       .then(() => self.skipWaiting()),
   );
 });
