@@ -328,10 +328,12 @@ def visits_of(user: User, subject: Any) -> QuerySet[Visit]:
 # --- inspections (检查) -------------------------------------------------------------------------
 
 
-def recheck_passed(case: Case) -> bool:
-    """The cases hook (`cases.blockers.RECHECK_PASSED`): False while a hazard an inspection
-    opened as this case has no passed re-check. A system fact, not a read for a user."""
-    return not Hazard.objects.filter(case=case).exclude(recheck_passed=True).exists()
+def recheck_pending(cases: list[Case]) -> set[int]:
+    """The cases hook (`cases.blockers.RECHECK_PENDING`): of these cases, the ids of those an
+    inspection opened for a hazard that has no passed re-check yet. One query however many
+    cases; a system fact, not a read for a user."""
+    pending = Hazard.objects.filter(case__in=[c.pk for c in cases]).exclude(recheck_passed=True)
+    return set(pending.values_list("case_id", flat=True))
 
 
 def inspections_for(user: User) -> QuerySet[Inspection]:
