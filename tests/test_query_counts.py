@@ -131,7 +131,9 @@ BASELINE: dict[str, int] = {
     "GET /fieldwork/": 10,
     "GET /fieldwork/patrols/<int:pk>/": 11,
     "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/": 7,
-    "GET /fieldwork/plans/": 10,
+    "GET /fieldwork/plans/": 11,  # +1: the grids the user plans in (edit, deactivate)
+    "GET /fieldwork/plans/new/": 12,
+    "GET /fieldwork/plans/<int:pk>/edit/": 14,  # the plan, its grid right, workers, points
     "GET /fieldwork/coverage/": 13,
     "GET /fieldwork/visits/": 15,  # +5: access-log row (care subjects listed)
     "GET /fieldwork/visits/<str:kind>/<str:key>/": 16,  # +5: access-log row
