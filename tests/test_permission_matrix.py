@@ -833,6 +833,12 @@ CHECKS: list[Check] = [
     ),
     Check("GET /api/v1/fieldwork/coverage", SIGNED_IN, "/api/v1/fieldwork/coverage"),
     Check(
+        "GET /api/v1/fieldwork/map/coverage",
+        MAP_REGISTRY,
+        "/api/v1/fieldwork/map/coverage?period=30d",
+        note="the map's coverage layer: patrols are read with the area's registry",
+    ),
+    Check(
         "GET /api/v1/fieldwork/inspections/checklists",
         SIGNED_IN,
         "/api/v1/fieldwork/inspections/checklists",

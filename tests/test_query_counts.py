@@ -76,7 +76,7 @@ BASELINE: dict[str, int] = {
     "GET /areas/": 42,
     "GET /areas/map/": 7,
     "GET /areas/divisions/<str:code>/": 18,
-    "GET /areas/grids/<str:code>/": 13,
+    "GET /areas/grids/<str:code>/": 19,  # +6: its patrol coverage (field work's panel)
     "GET /areas/stations/<str:code>/": 20,
     "GET /areas/beats/<str:code>/": 10,
     # pages: registry
@@ -176,6 +176,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/plans": 8,
     "GET /api/v1/fieldwork/patrols/{patrol_id}": 9,
     "GET /api/v1/fieldwork/coverage": 11,
+    "GET /api/v1/fieldwork/map/coverage": 11,  # the coverage reading, grid rows only
     "GET /api/v1/fieldwork/visits/due": 13,  # +5: access-log row
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,

@@ -18,3 +18,8 @@ class FieldworkConfig(AppConfig):
 
         if recheck_pending not in RECHECK_PENDING:
             RECHECK_PENDING.append(recheck_pending)
+        # The grid page's patrol coverage figure.
+        from outpost.areas.panels import register_grid_panel
+        from outpost.fieldwork.coverage_map import grid_panel
+
+        register_grid_panel("fieldwork_coverage", grid_panel)
