@@ -231,7 +231,7 @@
     return share === null ? "—" : `${Math.round(share * 100)}%`;
   }
 
-  function coverageTip(g) {
+  function coverageTipNode(g) {
     const box = node("div", null);
     box.append(node("strong", null, g.name));
     box.append(node("div", null, `${label("PatrolsDone")} ${percent(g.done_share)}（${g.done}/${g.planned}）`));
@@ -255,7 +255,7 @@
           }),
           onEachFeature: (feature, shape) => {
             const g = shares.get(feature.properties.code);
-            shape.bindTooltip(coverageTip(g), { sticky: true, direction: "top", className: "outpost-tip" });
+            shape.bindTooltip(coverageTipNode(g), { sticky: true, direction: "top", className: "outpost-tip" });
             shape.on("add", () => {
               shape.getElement().dataset.code = g.code;
               shape.getElement().dataset.share = g.done_share === null ? "" : String(g.done_share);
