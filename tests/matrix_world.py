@@ -90,6 +90,7 @@ class World:
     milestone: int
     media: str  # MEDIA_ROOT holding the world's files
     later: str  # a deadline two days ahead, ISO 8601
+    plan: int  # the commander's patrol plan of the home grid, walked by the worker
     patrol: int  # the worker's patrol of the home grid, under way, by the worker's plan
     patrol_photo: int  # a photo of its one check-in
     care_person: str  # a care subject (关怀对象) in the home grid and beat: visits due
@@ -284,6 +285,7 @@ def build_world(media: str) -> World:
         milestone=item.milestones.get().pk,
         media=media,
         later=deadline.isoformat(),
+        plan=plan.pk,
         patrol=patrol.pk,
         patrol_photo=point.photos.get().pk,
         care_person=care.person_no,

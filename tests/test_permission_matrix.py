@@ -150,6 +150,9 @@ WALKER = rule("WALKER", "worker", "outsider handler reporter")
 PLANNERS = rule("PLANNERS", "commander", "outsider handler")
 # Starting a patrol of the home grid: who collects there (worker, officer); the others who see
 # the grid get 403.
+# A patrol plan's edit page and its deactivation: who plans in its grid (the commander); who
+# does not see the plan (it is read with the grid's registry) gets 404.
+PLAN_EDITORS = rule("PLAN_EDITORS", "commander", "outsider handler reporter")
 PATROLLERS = rule("PATROLLERS", "worker officer", "outsider handler")
 # An inspection in the home grid, joint with the handler's department: the area's registry
 # readers and the department's people (the handler).
@@ -510,6 +513,34 @@ CHECKS: list[Check] = [
         "/fieldwork/patrols/{patrol}/photos/{patrol_photo}/",
     ),
     Check("GET /fieldwork/plans/", FIELD, "/fieldwork/plans/"),
+    Check(
+        "GET /fieldwork/plans/new/",
+        PLANNERS,
+        "/fieldwork/plans/new/?grid={grid}",
+        note="the grid picker without ?grid= answers 403 to who plans nowhere",
+    ),
+    Check(
+        "POST /fieldwork/plans/new/",
+        PLANNERS,
+        "/fieldwork/plans/new/?grid={grid}",
+        data=EMPTY_FORM,
+        note="the empty form comes back with its errors",
+    ),
+    Check("GET /fieldwork/plans/<int:pk>/edit/", PLAN_EDITORS, "/fieldwork/plans/{plan}/edit/"),
+    Check(
+        "POST /fieldwork/plans/<int:pk>/edit/",
+        PLAN_EDITORS,
+        "/fieldwork/plans/{plan}/edit/",
+        data=EMPTY_FORM,
+        note="the empty form comes back with its errors",
+    ),
+    Check(
+        "POST /fieldwork/plans/<int:pk>/deactivate/",
+        PLAN_EDITORS,
+        "/fieldwork/plans/{plan}/deactivate/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
     Check("GET /fieldwork/coverage/", FIELD, "/fieldwork/coverage/"),
     Check("GET /fieldwork/visits/", FIELD, "/fieldwork/visits/", note="their own area's"),
     Check(
@@ -852,6 +883,12 @@ CHECKS: list[Check] = [
         json=True,
     ),
     Check("GET /api/v1/fieldwork/coverage", SIGNED_IN, "/api/v1/fieldwork/coverage"),
+    Check(
+        "GET /api/v1/fieldwork/map/coverage",
+        MAP_REGISTRY,
+        "/api/v1/fieldwork/map/coverage?period=30d",
+        note="the map's coverage layer: patrols are read with the area's registry",
+    ),
     Check(
         "GET /api/v1/fieldwork/inspections/checklists",
         SIGNED_IN,

@@ -32,10 +32,10 @@ from outpost.accounts.signin import SEEN
 from outpost.calls.models import Call
 from outpost.cases import services as cases
 from outpost.cases.models import Case, SubType, WebhookSubscription
-from outpost.cases.workflow import Relation
+from outpost.cases.workflow import Relation, State
 from outpost.core.crypto import encrypt
 from outpost.fieldwork import services as fieldwork
-from outpost.fieldwork.models import Checklist, Patrol
+from outpost.fieldwork.models import Checklist, Hazard, Patrol
 from outpost.geo.models import CommandRoom, Grid, OutpostStation
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
@@ -77,7 +77,7 @@ BASELINE: dict[str, int] = {
     "GET /areas/": 42,
     "GET /areas/map/": 7,
     "GET /areas/divisions/<str:code>/": 18,
-    "GET /areas/grids/<str:code>/": 13,
+    "GET /areas/grids/<str:code>/": 19,  # +6: its patrol coverage (field work's panel)
     "GET /areas/stations/<str:code>/": 20,
     "GET /areas/beats/<str:code>/": 10,
     # pages: registry
@@ -135,7 +135,9 @@ BASELINE: dict[str, int] = {
     "GET /fieldwork/manifest.webmanifest": 3,
     "GET /fieldwork/patrols/<int:pk>/": 11,
     "GET /fieldwork/patrols/<int:pk>/photos/<int:photo>/": 7,
-    "GET /fieldwork/plans/": 10,
+    "GET /fieldwork/plans/": 11,  # +1: the grids the user plans in (edit, deactivate)
+    "GET /fieldwork/plans/new/": 12,
+    "GET /fieldwork/plans/<int:pk>/edit/": 14,  # the plan, its grid right, workers, points
     "GET /fieldwork/coverage/": 13,
     "GET /fieldwork/visits/": 15,  # +5: access-log row (care subjects listed)
     "GET /fieldwork/visits/<str:kind>/<str:key>/": 16,  # +5: access-log row
@@ -184,6 +186,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/plans": 8,
     "GET /api/v1/fieldwork/patrols/{patrol_id}": 9,
     "GET /api/v1/fieldwork/coverage": 11,
+    "GET /api/v1/fieldwork/map/coverage": 11,  # the coverage reading, grid rows only
     "GET /api/v1/fieldwork/visits/due": 13,  # +5: access-log row
     "GET /api/v1/fieldwork/today": 18,  # the due list (+5: access-log row), plans, types
     "GET /api/v1/fieldwork/inspections/checklists": 4,
@@ -520,3 +523,39 @@ def test_it_reads_the_same_relations_with_the_page_as_case_by_case(counts: Count
             assert relations == cases.relations_for(alone, user), (persona, case.number)
             held |= relations
     assert held == {Relation.REPORTER, Relation.DISPATCHER, Relation.VERIFIER, Relation.HANDLER}
+
+
+def _cases_page_queries(world: World, persona: str) -> tuple[int, list[dict[str, Any]]]:
+    seen_just_now(world, persona)
+    reset_queries()
+    with CaptureQueriesContext(connection) as seen:
+        answer = world.client(persona).get("/api/v1/cases", {"limit": 200})
+    assert answer.status_code == 200
+    return len(seen.captured_queries), answer.json()["items"]
+
+
+def test_it_reads_the_recheck_guard_once_for_a_page_of_hazard_cases(counts: Counts) -> None:
+    """Hazard cases waiting to close (已回访) each need the re-check guard (field work's hook):
+    once a query per case; now one query for the page, however many of them."""
+    world = counts.world
+    hazards = list(
+        Case.objects.filter(pk__in=Hazard.objects.values("case"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(hazards) >= 3
+    with transaction.atomic():
+        Case.objects.filter(pk=hazards[0]).update(state=State.RATED)
+        one, _ = _cases_page_queries(world, "commander")
+        Case.objects.filter(pk__in=hazards).update(state=State.RATED)
+        many, items = _cases_page_queries(world, "commander")
+        Hazard.objects.filter(case=hazards[0]).update(recheck_passed=True)
+        _, after = _cases_page_queries(world, "commander")
+        transaction.set_rollback(True)
+    assert one == many, f"{one} → {many} queries for 1 → {len(hazards)} hazard cases"
+    closable = {i["number"] for i in after if "close" in i["allowed_actions"]}
+    waiting = [i for i in items if i["state"] == State.RATED]
+    assert len(waiting) == len(hazards) and not any(
+        "close" in i["allowed_actions"] for i in waiting
+    )
+    assert closable == set(Case.objects.filter(pk=hazards[0]).values_list("number", flat=True))

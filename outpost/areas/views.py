@@ -8,6 +8,7 @@ from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user, scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.areas import queries
+from outpost.areas.panels import grid_panels
 
 MAP_ACTIONS = ("view", "view_registry", "view_cases", "report", "heat")
 
@@ -54,6 +55,7 @@ def grid_detail(request: SignedInRequest, code: str) -> HttpResponse:
             "ancestors": [*_ancestors(grid.community), grid.community],
             "overlaps": queries.grid_overlaps(request.user, grid),
             "staff": queries.grid_staff(grid),
+            "panels": grid_panels(request.user, grid),
         },
     )
 
@@ -94,14 +96,15 @@ def area_map(request: SignedInRequest) -> HttpResponse:
 
 def map_layers(user: User) -> dict[str, bool]:
     """Which of the map's layers the user's roles give: roads for whoever sees an area,
-    organisations with the registry, cases with any case of their own or their area, and the
-    heat map for who commands a street or a station."""
+    organisations with the registry, cases with any case of their own or their area, the
+    heat map for who commands a street or a station, and patrol coverage with the registry."""
     seen = {action: not scope_for(user, action).empty for action in MAP_ACTIONS}
     return {
         "roads": seen["view"],
         "organisations": seen["view_registry"],
         "cases": seen["view_cases"] or seen["report"],
         "heat": seen["heat"],
+        "coverage": seen["view_registry"],  # patrols are read with the area's registry
     }
 
 

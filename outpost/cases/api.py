@@ -15,7 +15,7 @@ from pydantic import create_model
 from outpost.accounts.models import User
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.cases import services
+from outpost.cases import blockers, services
 from outpost.cases.duplicates import possible_duplicates
 from outpost.cases.labels import timeline_comment
 from outpost.cases.map_api import router as map_router
@@ -274,6 +274,7 @@ def list_cases(
         cases = cases.filter(_before(after))
     page = list(cases.order_by("-reported_at", "-id")[: limit + 1])
     items = page[:limit]
+    blockers.read_rechecks(items)  # allowed_actions: the re-check guard, once for the page
     cursor = _cursor(items[-1]) if len(page) > limit else None
     return {
         "items": [case_out(c, request.user, with_timeline=False) for c in items],

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.cases.forms import photos_field, subtype_choices
-from outpost.fieldwork import queries
+from outpost.fieldwork import queries, services
+from outpost.fieldwork.models import PatrolPlan
+from outpost.geo.models import Grid
 
 
 class StartForm(forms.Form):
@@ -112,3 +114,59 @@ class RecheckForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class PlanGridForm(forms.Form):
+    """The first step of a new plan: the grid (a plan's workers and points are the grid's)."""
+
+    grid = forms.ChoiceField(label=_("Grid"))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grids = [(g.code, f"{g.name}（{g.code}）") for g in queries.plan_grids(user)]
+        cast(forms.ChoiceField, self.fields["grid"]).choices = grids
+
+
+class PlanForm(forms.Form):
+    """A plan's terms: its workers are chosen from who may walk the grid, its route points from
+    the grid's standard addresses (the page filters them with a search box)."""
+
+    name = forms.CharField(label=_("Name"), max_length=64)
+    per_week = forms.IntegerField(
+        label=_("Patrols per week"), min_value=1, max_value=services.MAX_PER_WEEK, initial=3
+    )
+    workers = forms.MultipleChoiceField(
+        label=_("Assigned workers"), widget=forms.CheckboxSelectMultiple
+    )
+    points = forms.MultipleChoiceField(
+        label=_("Route points"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None: a free patrol of the grid."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, grid: Grid, plan: PatrolPlan | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        workers = {u.username: u for u in queries.plan_workers(grid)}
+        addresses = {a.code: a.full_text for a in queries.plan_addresses(grid)}
+        if plan is not None:  # its own workers and points stay offered (the check names them)
+            workers |= {u.username: u for u in plan.workers.all()}
+            addresses |= {a.code: a.full_text for a in plan.points.all()}
+            self.initial.update(
+                name=plan.name,
+                per_week=plan.per_week,
+                active=plan.active,
+                workers=[u.username for u in plan.workers.all()],
+                points=[a.code for a in plan.points.all()],
+            )
+        else:
+            del self.fields["active"]
+        self.people = workers
+        cast(forms.ChoiceField, self.fields["workers"]).choices = [
+            (name, str(u)) for name, u in sorted(workers.items())
+        ]
+        cast(forms.ChoiceField, self.fields["points"]).choices = sorted(addresses.items())
+
+    def chosen_workers(self) -> list[User]:
+        return [self.people[name] for name in self.cleaned_data["workers"]]

@@ -13,7 +13,8 @@ from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, 
 from django.http import Http404
 from django.utils import timezone
 
-from outpost.accounts.models import User
+from outpost.accounts.models import RoleAssignment, User
+from outpost.accounts.roles import roles_granting
 from outpost.accounts.scope import get_for_user, restrict, scope_for
 from outpost.cases.models import Case
 from outpost.core.access import log_access
@@ -30,7 +31,7 @@ from outpost.fieldwork.models import (
     VisitKind,
 )
 from outpost.fieldwork.services import PATROL_ACTION, PLAN_ACTION
-from outpost.geo.models import Grid
+from outpost.geo.models import Grid, GridBeatOverlap
 from outpost.registry.models import AddressLevel, House, HouseUse, Organisation, StandardAddress
 from outpost.registry.queries import houses_for, organisations_for, people_for
 
@@ -77,6 +78,35 @@ def plan_grids(user: User) -> QuerySet[Grid]:
 
 def my_plans(user: User) -> QuerySet[PatrolPlan]:
     return plans_for(user, PATROL_ACTION).filter(workers=user, active=True)
+
+
+def may_plan(user: User) -> bool:
+    """Plans patrols somewhere (dispatches in a grid): the plans page offers "new plan"."""
+    return not scope_for(user, PLAN_ACTION).empty
+
+
+def plan_to_edit(user: User, pk: int) -> PatrolPlan:
+    """A plan the user may change: 404 unless they see it, 403 unless they plan in its grid."""
+    rows = PatrolPlan.objects.select_related("grid").prefetch_related("workers", "points")
+    return get_for_user(rows, user, PLAN_ACTION, seen=SEEN, pk=pk)
+
+
+def plan_workers(grid: Grid) -> QuerySet[User]:
+    """Active users who may walk the grid (hold a role granting PATROL_ACTION over an area
+    that holds it, directly or through a police beat it overlaps): whom a plan may assign."""
+    civil = [grid.code[:n] for n in range(1, len(grid.code) + 1)]
+    beats = GridBeatOverlap.objects.filter(grid=grid).values_list("beat__code", flat=True)
+    police = {code[:n] for code in beats for n in range(1, len(code) + 1)}
+    held = RoleAssignment.objects.filter(role__in=roles_granting(PATROL_ACTION)).filter(
+        Q(civil_prefix__in=civil) | Q(police_prefix__in=police)
+    )
+    return User.objects.filter(is_active=True, pk__in=held.values("user_id")).order_by("username")
+
+
+def plan_addresses(grid: Grid) -> QuerySet[StandardAddress]:
+    """The route points a plan may name: the grid's door plates and buildings."""
+    rows = StandardAddress.objects.filter(grid_code=grid.code).exclude(level=AddressLevel.ROOM)
+    return rows.order_by("code")
 
 
 @dataclass(frozen=True)
@@ -356,10 +386,12 @@ def visits_of(user: User, subject: Any) -> QuerySet[Visit]:
 # --- inspections (检查) -------------------------------------------------------------------------
 
 
-def recheck_passed(case: Case) -> bool:
-    """The cases hook (`cases.blockers.RECHECK_PASSED`): False while a hazard an inspection
-    opened as this case has no passed re-check. A system fact, not a read for a user."""
-    return not Hazard.objects.filter(case=case).exclude(recheck_passed=True).exists()
+def recheck_pending(cases: list[Case]) -> set[int]:
+    """The cases hook (`cases.blockers.RECHECK_PENDING`): of these cases, the ids of those an
+    inspection opened for a hazard that has no passed re-check yet. One query however many
+    cases; a system fact, not a read for a user."""
+    pending = Hazard.objects.filter(case__in=[c.pk for c in cases]).exclude(recheck_passed=True)
+    return set(pending.values_list("case_id", flat=True))
 
 
 def inspections_for(user: User) -> QuerySet[Inspection]:

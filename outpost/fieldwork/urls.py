@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outpost.fieldwork import offline, views
+from outpost.fieldwork import offline, plan_views, views
 
 app_name = "fieldwork"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("patrols/<int:pk>/end/", views.end, name="end"),
     path("patrols/<int:pk>/photos/<int:photo>/", views.photo, name="photo"),
     path("plans/", views.plans, name="plans"),
+    path("plans/new/", plan_views.new_plan, name="new_plan"),
+    path("plans/<int:pk>/edit/", plan_views.edit_plan, name="edit_plan"),
+    path("plans/<int:pk>/deactivate/", plan_views.deactivate_plan, name="deactivate_plan"),
     path("coverage/", views.coverage, name="coverage"),
     path("visits/", views.visits, name="visits"),
     path("visits/<str:kind>/<str:key>/", views.visit, name="visit"),

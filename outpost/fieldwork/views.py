@@ -181,7 +181,9 @@ def coverage(request: SignedInRequest) -> HttpResponse:
 def plans(request: SignedInRequest) -> HttpResponse:
     _may_work(request)
     found = queries.plans_for(request.user).prefetch_related("workers", "points")
-    return render(request, "fieldwork/plans.html", {"plans": found})
+    mine = set(queries.plan_grids(request.user).values_list("pk", flat=True))
+    context = {"plans": found, "may_plan": bool(mine), "plans_in": mine}
+    return render(request, "fieldwork/plans.html", context)
 
 
 @login_required

@@ -1,5 +1,5 @@
 """The re-check guard: a hazard found by an inspection closes only after its re-check passed.
-Cases ask through `cases.blockers.RECHECK_PASSED`, which field work fills at start-up."""
+Cases ask through `cases.blockers.RECHECK_PENDING`, which field work fills at start-up."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,7 +29,11 @@ def test_it_refuses_to_close_a_hazard_until_the_recheck_passed(
     home_grid: Grid, grid_worker: Persona, commander: Persona, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     passed = {"now": False}
-    monkeypatch.setattr(blockers, "RECHECK_PASSED", [lambda case: passed["now"]])
+    monkeypatch.setattr(
+        blockers,
+        "RECHECK_PENDING",
+        [lambda cases: set() if passed["now"] else {c.pk for c in cases}],
+    )
     case = _rated(home_grid, grid_worker, commander)
     assert "close" not in services.actions_for(case, commander.user)
     with pytest.raises(ValidationError) as refused:
@@ -44,7 +48,9 @@ def test_it_does_not_ask_about_cases_closed_without_a_recheck(
     home_grid: Grid, grid_worker: Persona, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(blockers, "RECHECK_PASSED", [lambda case: asked.append(case.number)])
+    monkeypatch.setattr(
+        blockers, "RECHECK_PENDING", [lambda cases: asked.extend(c.number for c in cases) or set()]
+    )
     case = file_case(home_grid, grid_worker.user, "0101")  # a dispute: no re-check photo
     assert blockers.recheck_passed(case) and asked == []
 

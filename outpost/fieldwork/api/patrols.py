@@ -2,20 +2,23 @@
 found, and coverage per grid and worker."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from outpost.accounts.models import User
+from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.models import SubType
 from outpost.core.files import read_upload
 from outpost.core.refusals import refusal
 from outpost.fieldwork import queries, services
 from outpost.fieldwork.api.base import router
+from outpost.fieldwork.coverage_map import grid_shares as coverage_map_shares
 from outpost.fieldwork.models import CheckIn, Patrol, PatrolPlan
 from outpost.geo.models import Grid
 
@@ -234,3 +237,35 @@ def get_coverage(
         }
         for r in rows
     ]
+
+
+class GridShareOut(Schema):
+    code: str
+    name: str
+    planned: int
+    done: int
+    done_share: float | None
+    addresses: int
+    passed: int
+    passed_share: float | None
+
+
+class CoverageMapOut(Schema):
+    days: int
+    grids: list[GridShareOut]
+
+
+@router.get(
+    "/map/coverage",
+    response=CoverageMapOut,
+    summary="Patrol coverage per grid for the map (planned patrols done, addresses passed)",
+)
+def coverage_map(request: SignedInRequest, period: Literal["7d", "30d"] = "7d") -> dict[str, Any]:
+    """For whoever reads the registry of an area (who sees its patrols); 404 for who sees no
+    area at all."""
+    if scope_for(request.user, queries.SEEN).empty:
+        if scope_for(request.user, "view").empty:
+            raise Http404
+        raise PermissionDenied
+    days = int(period.removesuffix("d"))
+    return {"days": days, "grids": coverage_map_shares(request.user, days)}

@@ -16,16 +16,21 @@ from outpost.fieldwork.services.inspections import (
 )
 from outpost.fieldwork.services.patrols import (
     ENDED,
-    MAX_PER_WEEK,
-    PATROL_ACTION,
-    PLAN_ACTION,
     Finding,
-    NewPlan,
     check_in,
-    create_plan,
     end_patrol,
     report_found,
     start_patrol,
+)
+from outpost.fieldwork.services.plans import (
+    MAX_PER_WEEK,
+    PATROL_ACTION,
+    PLAN_ACTION,
+    NewPlan,
+    PlanChanges,
+    create_plan,
+    deactivate_plan,
+    edit_plan,
 )
 from outpost.fieldwork.services.visits import (
     VISIT_ACTION,
@@ -46,11 +51,14 @@ __all__ = [
     "Finding",
     "NewPlan",
     "NewVisit",
+    "PlanChanges",
     "Subject",
     "applies",
     "check_in",
     "complete_inspection",
     "create_plan",
+    "deactivate_plan",
+    "edit_plan",
     "end_patrol",
     "recheck",
     "record_visit",

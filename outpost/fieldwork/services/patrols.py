@@ -1,8 +1,8 @@
-"""Patrol writes: plans, patrols started and ended on the phone, their check-ins and photos,
+"""Patrol writes: patrols started and ended on the phone, their check-ins and photos,
 and a case reported from what a patrol found."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,77 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
-from outpost.accounts.scope import restrict
 from outpost.cases.models import Case, Source, SubType
 from outpost.cases.services import NewCase, report_case
 from outpost.core import files as stored_files
 from outpost.core.audit import record_change
-from outpost.core.refusals import refusal
 from outpost.fieldwork.models import CheckIn, Patrol, PatrolPhoto, PatrolPlan
+from outpost.fieldwork.services.plans import PATROL_ACTION, grid_for
 from outpost.geo.locator import locate
 from outpost.geo.models import Grid
-from outpost.registry.models import StandardAddress
 
-# Who plans patrols (grid leaders, commanders, duty officers) and who walks them (grid
-# workers, community officers, auxiliary police): the roles' existing rights in the grid.
-PLAN_ACTION = "dispatch"
-PATROL_ACTION = "collect"
 ENDED = _("The patrol has ended: start a new one")
 CLOCK_SKEW = dt.timedelta(minutes=10)  # a phone's clock may be this far off the server's
-MAX_PER_WEEK = 21
-
-
-@dataclass
-class NewPlan:
-    grid: Grid
-    name: str
-    per_week: int
-    workers: list[User]
-    points: list[str] = field(default_factory=list)  # standard address codes, in walk order
-
-
-def _grid_for(actor: User, grid: Grid, action: str) -> Grid:
-    if not restrict(Grid.objects.filter(pk=grid.pk), actor, action).exists():
-        raise PermissionDenied
-    return grid
-
-
-@transaction.atomic
-def create_plan(new: NewPlan, *, actor: User) -> PatrolPlan:
-    """A plan for a grid by someone who dispatches there; each worker must patrol there."""
-    grid = _grid_for(actor, new.grid, PLAN_ACTION)
-    if not 1 <= new.per_week <= MAX_PER_WEEK:
-        raise ValidationError(
-            {"per_week": refusal(_("Patrols per week must be 1 to %(max)s"), max=MAX_PER_WEEK)}
-        )
-    if not new.workers:
-        raise ValidationError({"workers": _("Assign at least one worker")})
-    for worker in new.workers:
-        if not restrict(Grid.objects.filter(pk=grid.pk), worker, PATROL_ACTION).exists():
-            error = refusal(_("%(name)s does not work in this grid"), name=str(worker))
-            raise ValidationError({"workers": error})
-    points = _points(grid, new.points)
-    plan = PatrolPlan.objects.create(grid=grid, name=new.name.strip()[:64], per_week=new.per_week)
-    plan.workers.set(new.workers)
-    plan.points.set(points)
-    after = {"grid": grid.code, "per_week": plan.per_week, "points": len(points)}
-    record_change(
-        actor=actor,
-        action="create_patrol_plan",
-        object_type="patrol_plan",
-        object_key=str(plan.pk),
-        after=after | {"workers": [w.username for w in new.workers]},
-    )
-    return plan
-
-
-def _points(grid: Grid, codes: list[str]) -> list[StandardAddress]:
-    found = {a.code: a for a in StandardAddress.objects.filter(code__in=codes, grid_code=grid.code)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        error = refusal(_("Not a standard address of this grid: %(code)s"), code=missing[0])
-        raise ValidationError({"points": error})
-    return [found[c] for c in codes]
 
 
 @transaction.atomic
@@ -90,7 +30,7 @@ def start_patrol(
 ) -> Patrol:
     """Start walking a grid (by a plan the actor is assigned to, or freely); one open patrol
     per worker at a time."""
-    _grid_for(actor, grid, PATROL_ACTION)
+    grid_for(actor, grid, PATROL_ACTION)
     if plan is not None and (plan.grid_id != grid.pk or not plan.active):
         raise ValidationError({"plan": _("That plan is not an active plan of this grid")})
     if plan is not None and not plan.workers.filter(pk=actor.pk).exists():

@@ -1,7 +1,7 @@
 // The map's base drawn from the district's own data (place names by zoom, roads through their
 // door plates, organisations as points) and the case layer (clustered points coloured by state
 // and urgency, filtered by category and period), plus the heat map for street and station
-// commanders. Builds on map.js (window.OutpostMap); every name is set as text, never as HTML.
+// commanders, and patrol coverage per grid for who reads an area's registry. Builds on map.js (window.OutpostMap); every name is set as text, never as HTML.
 (function () {
   "use strict";
   const { map, el, control, hasTiles, label, node, textNode, load, legendName, escapeHtml, status } = window.OutpostMap;
@@ -219,6 +219,63 @@
     el.dataset.heatCells = String(answer.cells.length);
   }
 
+  // ---- Patrol coverage (who reads an area's registry: the page offers it to them) --------------
+  // Each grid with planned or walked patrols, coloured by its share of planned patrols done:
+  // red (none) through amber to green (all). One overlay per period, loaded when first shown.
+  function coverageColour(share) {
+    if (share === null) return "#94a3b8"; // walked, but nothing planned
+    return `hsl(${Math.round(120 * Math.min(share, 1))}, 75%, 42%)`;
+  }
+
+  function percent(share) {
+    return share === null ? "—" : `${Math.round(share * 100)}%`;
+  }
+
+  function coverageTipNode(g) {
+    const box = node("div", null);
+    box.append(node("strong", null, g.name));
+    box.append(node("div", null, `${label("PatrolsDone")} ${percent(g.done_share)}（${g.done}/${g.planned}）`));
+    box.append(node("div", null, `${label("AddressesPassed")} ${percent(g.passed_share)}（${g.passed}/${g.addresses}）`));
+    return box;
+  }
+
+  function coverageLayer(grids, period) {
+    const layer = L.layerGroup();
+    let loaded = false;
+    map.on("overlayadd", (event) => {
+      if (event.layer !== layer || loaded) return;
+      loaded = true;
+      load(`${data.coverageUrl}?period=${period}`).then((answer) => {
+        const shares = new Map(answer.grids.map((g) => [g.code, g]));
+        const shapes = L.geoJSON(grids, {
+          filter: (feature) => shares.has(feature.properties.code),
+          style: (feature) => ({
+            className: "outpost-coverage", color: "#1e293b", weight: 1, fillOpacity: 0.55,
+            fillColor: coverageColour(shares.get(feature.properties.code).done_share),
+          }),
+          onEachFeature: (feature, shape) => {
+            const g = shares.get(feature.properties.code);
+            shape.bindTooltip(coverageTipNode(g), { sticky: true, direction: "top", className: "outpost-tip" });
+            shape.on("add", () => {
+              shape.getElement().dataset.code = g.code;
+              shape.getElement().dataset.share = g.done_share === null ? "" : String(g.done_share);
+            });
+          },
+        });
+        layer.addLayer(shapes);
+        el.dataset[`coverage${period}`] = String(answer.grids.length);
+      }).catch(failed);
+    });
+    return layer;
+  }
+
+  function addCoverage(grids) {
+    for (const period of ["7d", "30d"]) {
+      const name = period === "7d" ? label("Coverage7") : label("Coverage30");
+      control.addOverlay(coverageLayer(grids, period), swatchName("coverage", name));
+    }
+  }
+
   function legend() {
     const box = node("div", "map-legend");
     for (const group of ["new", "active", "done", "rejected"]) {
@@ -243,7 +300,7 @@
     status.classList.add("error");
   }
 
-  el.addEventListener("outpost:areas", () => {
+  el.addEventListener("outpost:areas", (event) => {
     const work = [load(data.labelsUrl).then(drawLabels)];
     if (data.roadsUrl && !hasTiles) work.push(load(data.roadsUrl).then(drawRoads));
     if (data.organisationsUrl) work.push(load(data.organisationsUrl).then(drawOrganisations));
@@ -257,6 +314,7 @@
       control.addOverlay(heatLayer, swatchName("heat", label("Heat")));
       map.on("overlayadd", (event) => { if (event.layer === heatLayer) loadHeat().catch(failed); });
     }
+    if (data.coverageUrl && event.detail) addCoverage(event.detail.grids);
     Promise.all(work).then(() => {
       showBands();
       el.dataset.base = "ready";

@@ -150,7 +150,8 @@
     el.dataset.grids = grids.features.length;
     el.dataset.beats = beats.features.length;
     if (!grids.features.length && !beats.features.length) status.textContent = label("Empty");
-    el.dispatchEvent(new CustomEvent("outpost:areas"));
+    // The layers built on the grids (patrol coverage) get their shapes with the event.
+    el.dispatchEvent(new CustomEvent("outpost:areas", { detail: { grids } }));
   }).catch((error) => {
     map.setView([32.07, 118.76], 12);
     status.textContent = String(error);
