@@ -10,11 +10,10 @@ from outpost.core.audit import record_change
 from outpost.core.crypto import keyed_hash
 from outpost.open311.models import ApiKey
 
-PURPOSE = "open311_key"
 
 
 def _hash(key: str) -> str:
-    return keyed_hash(key, purpose=PURPOSE)
+    return keyed_hash(key, purpose="open311_key")
 
 
 @transaction.atomic
@@ -31,7 +30,10 @@ def create_key(actor: User, name: str, owner: str, posts_per_hour: int) -> tuple
     )
     after = {"name": row.name, "owner": row.owner, "posts_per_hour": posts_per_hour}
     record_change(
-        actor=actor, action="create", object_type="open311.apikey", object_key=str(row.pk),
+        actor=actor,
+        action="create",
+        object_type="open311.apikey",
+        object_key=str(row.pk),
         after=after,
     )
     return key, row
@@ -43,8 +45,12 @@ def deactivate_key(actor: User, row: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=row.pk).update(active=False, deactivated_at=timezone.now())
     record_change(
-        actor=actor, action="deactivate", object_type="open311.apikey", object_key=str(row.pk),
-        before={"active": True}, after={"active": False},
+        actor=actor,
+        action="deactivate",
+        object_type="open311.apikey",
+        object_key=str(row.pk),
+        before={"active": True},
+        after={"active": False},
     )
 
 

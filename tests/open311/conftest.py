@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from outpost.registry.validators import id_check_digit
 
 from outpost.cases.models import Case
 from outpost.cases.taxonomy import load_taxonomy
@@ -13,6 +12,7 @@ from outpost.geo.models import Grid
 from outpost.open311 import keys
 from outpost.open311.models import ApiKey
 from outpost.registry.models import Person
+from outpost.registry.validators import id_check_digit
 from tests.cases.conftest import chief, file_case
 from tests.conftest import Persona
 

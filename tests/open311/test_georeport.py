@@ -20,13 +20,32 @@ pytestmark = pytest.mark.django_db
 V2 = "/open311/v2"
 SERVICE = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
 REQUEST = [
-    "service_request_id", "status", "status_notes", "service_name", "service_code",
-    "description", "agency_responsible", "service_notice", "requested_datetime",
-    "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
     "media_url",
 ]
 ATTRIBUTE = [
-    "variable", "code", "datatype", "required", "datatype_description", "order", "description",
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
     "values",
 ]
 
@@ -141,7 +160,9 @@ def test_it_shows_the_description_of_a_public_case_only(client: Client, case: Ca
 def test_it_closes_done_cases_and_names_the_agency(client: Client, case: Case, chief: Any) -> None:
     services.act(case, "accept", actor=chief)
     case = services.act(
-        Case.objects.get(pk=case.pk), "dispatch", actor=chief,
+        Case.objects.get(pk=case.pk),
+        "dispatch",
+        actor=chief,
         payload={"targets": [{"kind": "grid", "code": case.grid_code, "lead": True}]},
     )
     [row] = json_of(client.get(f"{V2}/requests/{case.number}.json"))
@@ -160,13 +181,15 @@ def test_it_filters_requests_as_the_specification_says(
     from tests.cases.conftest import file_case
 
     other = file_case(home_grid, grid_worker.user, "0101")
+
     def ids(query: str) -> list[str]:
         return [r["service_request_id"] for r in json_of(client.get(f"{V2}/requests.json?{query}"))]
 
     assert ids("") == [other.number, case.number]  # newest first
     assert ids("service_code=0603") == [case.number]
     assert ids(f"service_request_id={case.number},{other.number}&service_code=0603") == [
-        other.number, case.number,
+        other.number,
+        case.number,
     ]  # ids override every other filter
     old = timezone.now() - dt.timedelta(days=100)
     Case.objects.filter(pk=other.pk).update(reported_at=old)
@@ -178,8 +201,12 @@ def test_it_filters_requests_as_the_specification_says(
 
 @pytest.mark.parametrize(
     "query",
-    ["start_date=yesterday", "start_date=2026-01-01T00:00:00", "status=pending",
-     "start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z"],
+    [
+        "start_date=yesterday",
+        "start_date=2026-01-01T00:00:00",
+        "status=pending",
+        "start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+    ],
 )
 def test_it_refuses_bad_filters_with_a_400_error(client: Client, query: str) -> None:
     answer = client.get(f"{V2}/requests.xml?{query}")

@@ -44,7 +44,10 @@ def test_it_is_for_administrators_only(
     _, row = keys.create_key(admin.user, "a", "b", 10)
     for persona in (outsider, grid_worker, commander):
         assert persona.client.get(PAGE).status_code == 403
-        assert persona.client.post(PAGE, {"name": "x", "owner": "y", "posts_per_hour": 1}).status_code == 403
+        assert (
+            persona.client.post(PAGE, {"name": "x", "owner": "y", "posts_per_hour": 1}).status_code
+            == 403
+        )
         assert persona.client.post(f"/open311/keys/{row.pk}/deactivate/").status_code == 403
     assert Client().get(PAGE).status_code == 302
     assert ApiKey.objects.filter(active=True).count() == 1

@@ -78,9 +78,9 @@ def test_it_files_a_posted_request_as_a_resident_case(
 def test_it_follows_the_posted_case_round_the_loop(
     client: Client, home_grid: Grid, api_key: tuple[str, ApiKey], chief: Any
 ) -> None:
-    number = json.loads(client.post(f"{V2}/requests.json", form(home_grid, api_key[0])).content)[
-        0
-    ]["service_request_id"]
+    number = json.loads(client.post(f"{V2}/requests.json", form(home_grid, api_key[0])).content)[0][
+        "service_request_id"
+    ]
     case = services.act(Case.objects.get(number=number), "verify", actor=chief)
     target = {"kind": "grid", "code": case.grid_code, "lead": True}
     case = services.act(case, "dispatch", actor=chief, payload={"targets": [target]})
@@ -103,9 +103,17 @@ def test_it_files_at_a_standard_address(
 
     where = point_in(home_grid)
     room = StandardAddress.objects.create(
-        code="O311-ROOM", level="room", community_code=home_grid.community.code, road="中山路",
-        door_no="83号", building="2栋", room="1203", full_text="中山路83号2栋1203室",
-        lon=where.x, lat=where.y, grid_code=home_grid.code,
+        code="O311-ROOM",
+        level="room",
+        community_code=home_grid.community.code,
+        road="中山路",
+        door_no="83号",
+        building="2栋",
+        room="1203",
+        full_text="中山路83号2栋1203室",
+        lon=where.x,
+        lat=where.y,
+        grid_code=home_grid.code,
     )
     base = form(home_grid, api_key[0], lat="", long="")
     by_text = client.post(f"{V2}/requests.json", {**base, "address_string": room.full_text})
