@@ -33,3 +33,26 @@ def test_it_lets_an_admin_create_and_deactivate_a_key_on_a_phone(
     page.reload()
     assert shown not in page.content()  # shown once only
     assert not [p for p in page.problems if p.startswith("script error")], page.problems
+
+
+def test_it_fits_the_keys_page_with_keys_on_a_phone_and_a_desk(
+    gulou: District, people: Any
+) -> None:
+    from outpost.accounts.models import User
+    from tests.browser.test_every_page import SCREENS, _walk
+
+    admin = User.objects.get(username="admin")
+    keys.create_key(admin, "随手拍", "市民服务应用", 30)
+    _, old = keys.create_key(admin, "旧应用", "某单位", 5)
+    keys.deactivate_key(admin, old)
+    problems: list[str] = []
+    for name, screen in SCREENS.items():
+        page = people(viewport=screen, is_mobile=screen["width"] < 500, has_touch=True)
+        page.console_errors = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda m, p=page: p.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        sign_in(page, gulou, "admin", gulou.password)
+        assert _walk(page, gulou.at("/open311/keys/"), name, problems) == 1
+    assert problems == []
