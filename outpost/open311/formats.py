@@ -4,6 +4,7 @@ as XML with the specification's root and element names."""
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+# Characters XML 1.0 cannot hold (control characters other than tab and line breaks).
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -66,4 +69,4 @@ def _fill(element: ET.Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = NOT_XML.sub("", str(value))

@@ -11,7 +11,6 @@ from outpost.core.crypto import keyed_hash
 from outpost.open311.models import ApiKey
 
 
-
 def _hash(key: str) -> str:
     return keyed_hash(key, purpose="open311_key")
 

@@ -38,20 +38,27 @@ def georeport(view: View) -> View:
 
     @wraps(view)
     def answered(request: HttpRequest, fmt: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        sent = (request.POST if request.method == "POST" else request.GET).get("jurisdiction_id")
-        if sent is not None and sent.strip() != jurisdiction():
-            return errors(fmt, 404, _("jurisdiction_id was not found"))
-        if request.method == "GET":
-            limit = settings.OUTPOST_OPEN311_READS_PER_MINUTE
-            wait = hit(f"open311:{client_address(request)}", limit=limit, seconds=60)
-            if wait:
-                return _too_many(fmt, wait)
-        try:
-            return view(request, fmt, *args, **kwargs)
-        except Open311Error as error:
-            return errors(fmt, error.status, error.description)
+        response = _answer(view, request, fmt, *args, **kwargs)
+        if request.method == "GET":  # public data: other sites' pages may read it
+            response["Access-Control-Allow-Origin"] = "*"
+        return response
 
     return answered
+
+
+def _answer(view: View, request: HttpRequest, fmt: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    sent = (request.POST if request.method == "POST" else request.GET).get("jurisdiction_id", "")
+    if sent.strip() and sent.strip() != jurisdiction():  # empty is the same as not sent
+        return errors(fmt, 404, _("jurisdiction_id was not found"))
+    if request.method == "GET":
+        limit = settings.OUTPOST_OPEN311_READS_PER_MINUTE
+        wait = hit(f"open311:{client_address(request)}", limit=limit, seconds=60)
+        if wait:
+            return _too_many(fmt, wait)
+    try:
+        return view(request, fmt, *args, **kwargs)
+    except Open311Error as error:
+        return errors(fmt, error.status, error.description)
 
 
 def _too_many(fmt: str, wait: int) -> HttpResponse:

@@ -222,8 +222,10 @@ def test_it_answers_unknown_requests_and_tokens_with_404(client: Client, fmt: st
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_it_answers_for_its_own_jurisdiction_only(client: Client, case: Case, fmt: str) -> None:
-    ok = client.get(f"{V2}/requests.{fmt}?jurisdiction_id=320106000000")
-    assert ok.status_code == 200 and case.number in ok.content.decode()
+    for sent in ("320106000000", ""):
+        ok = client.get(f"{V2}/requests.{fmt}?jurisdiction_id={sent}")
+        assert ok.status_code == 200 and case.number in ok.content.decode()
+        assert ok["Access-Control-Allow-Origin"] == "*"
     for url in ("services", "requests", f"requests/{case.number}", "discovery"):
         answer = client.get(f"{V2}/{url}.{fmt}?jurisdiction_id=example.gov")
         assert answer.status_code == 404
@@ -255,3 +257,11 @@ def test_it_keeps_unknown_formats_out(client: Client) -> None:
 
 def _key(api_key: tuple[str, ApiKey]) -> str:
     return api_key[0]
+
+
+def test_it_writes_well_formed_xml_whatever_a_description_holds(client: Client, case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(
+        sensitivity=Sensitivity.PUBLIC, description="门口<堆物> & \x0b\x1f “杂物”"
+    )
+    [element] = xml_of(client.get(f"{V2}/requests/{case.number}.xml"), "service_requests")
+    assert element.findtext("description") == "门口<堆物> &  “杂物”"
