@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from outpost.cases import services
@@ -78,18 +79,25 @@ def test_it_files_a_posted_request_as_a_resident_case(
 def test_it_follows_the_posted_case_round_the_loop(
     client: Client, home_grid: Grid, api_key: tuple[str, ApiKey], chief: Any
 ) -> None:
-    number = json.loads(client.post(f"{V2}/requests.json", form(home_grid, api_key[0])).content)[0][
-        "service_request_id"
-    ]
-    case = services.act(Case.objects.get(number=number), "verify", actor=chief)
+    posted = client.post(f"{V2}/requests.json", form(home_grid, api_key[0], service_code="9901"))
+    number = json.loads(posted.content)[0]["service_request_id"]
+    case = Case.objects.get(number=number)
+    with pytest.raises(ValidationError):
+        services.act(case, "accept", actor=chief)  # not before the officer has verified it
+    case = services.act(Case.objects.get(pk=case.pk), "verify", actor=chief)
     target = {"kind": "grid", "code": case.grid_code, "lead": True}
     case = services.act(case, "dispatch", actor=chief, payload={"targets": [target]})
     case = services.act(case, "sign_on", actor=chief)
     [row] = json.loads(client.get(f"{V2}/requests/{number}.json").content)
     assert row["status"] == "open" and row["status_notes"] == "Being handled"
     assert row["agency_responsible"] == target_name(case)
+    assert row["expected_datetime"] is not None and row["expected_datetime"].endswith("+08:00")
     for secret in ("王", "小明", "13800001111", "wang@example.com", "dev-1", case.tracking_code):
         assert secret not in json.dumps(row, ensure_ascii=False)
+    services.act(case, "complete", actor=chief, comment="已清理")
+    [done] = json.loads(client.get(f"{V2}/requests/{number}.json").content)
+    assert done["status"] == "closed" and done["status_notes"] == "Completed, awaiting feedback"
+    assert "已清理" not in json.dumps(done, ensure_ascii=False)  # results are not published
 
 
 def target_name(case: Case) -> str:
