@@ -218,7 +218,7 @@ OUTPOST_OPEN311_CONTACT = env_str("OUTPOST_OPEN311_CONTACT", "平安前哨 Outpo
 OUTPOST_OPEN311_KEY_SERVICE = env_str(
     "OUTPOST_OPEN311_KEY_SERVICE", "API keys are issued by the district's administrators"
 )
-OUTPOST_OPEN311_CHANGESET = datetime.datetime(2026, 12, 6, tzinfo=datetime.UTC)
+OUTPOST_OPEN311_CHANGESET = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)  # last API change
 # Lookups of people by a whole ID or phone number allowed to one user per window (seconds), so
 # the registry cannot be walked number by number to learn which exist.
 OUTPOST_NUMBER_LOOKUPS = env_int("OUTPOST_NUMBER_LOOKUPS", 30)
