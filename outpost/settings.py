@@ -1,5 +1,6 @@
 """Outpost settings, read from the environment (see README: Configuration)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "outpost.command",
     "outpost.calls",
     "outpost.fieldwork",
+    "outpost.open311",  # GeoReport v2 for other software: reads cases
     "outpost.stations",  # the 平安前哨 as a working level: reads field work and instructions
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
@@ -208,6 +210,15 @@ OUTPOST_ESCALATE_RED_CARDS = env_bool("OUTPOST_ESCALATE_RED_CARDS", True)
 # cannot be guessed by trying many.
 OUTPOST_STATUS_LOOKUPS_PER_MINUTE = env_int("OUTPOST_STATUS_LOOKUPS_PER_MINUTE", 30)
 OUTPOST_STATUS_LOOKUP_WINDOW = env_int("OUTPOST_STATUS_LOOKUP_WINDOW", 60)
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id it answers for (empty: the district
+# code), reads allowed from one address per minute, and what discovery says.
+OUTPOST_OPEN311_JURISDICTION = env_str("OUTPOST_OPEN311_JURISDICTION")
+OUTPOST_OPEN311_READS_PER_MINUTE = env_int("OUTPOST_OPEN311_READS_PER_MINUTE", 60)
+OUTPOST_OPEN311_CONTACT = env_str("OUTPOST_OPEN311_CONTACT", "平安前哨 Outpost")
+OUTPOST_OPEN311_KEY_SERVICE = env_str(
+    "OUTPOST_OPEN311_KEY_SERVICE", "API keys are issued by the district's administrators"
+)
+OUTPOST_OPEN311_CHANGESET = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)  # last API change
 # Lookups of people by a whole ID or phone number allowed to one user per window (seconds), so
 # the registry cannot be walked number by number to learn which exist.
 OUTPOST_NUMBER_LOOKUPS = env_int("OUTPOST_NUMBER_LOOKUPS", 30)

@@ -372,6 +372,48 @@ CHECKS: list[Check] = [
         data={"rating": "satisfied"},
         note="the case is not completed yet: back to its status",
     ),
+    # --- Open311 GeoReport v2 (open to all software) and its keys ------------------------------
+    Check("GET /open311/v2/discovery.<fmt:fmt>", PUBLIC, "/open311/v2/discovery.xml"),
+    Check("GET /open311/v2/services.<fmt:fmt>", PUBLIC, "/open311/v2/services.json"),
+    Check(
+        "GET /open311/v2/services/<slug:code>.<fmt:fmt>", PUBLIC, "/open311/v2/services/0101.xml"
+    ),
+    Check("GET /open311/v2/requests.<fmt:fmt>", PUBLIC, "/open311/v2/requests.xml"),
+    Check(
+        "POST /open311/v2/requests.<fmt:fmt>",
+        PUBLIC,
+        "/open311/v2/requests.json",
+        ok=403,
+        data={"service_code": "0101"},
+        note="no api_key: Open311's 403 error for everyone",
+    ),
+    Check(
+        "GET /open311/v2/requests/<slug:number>.<fmt:fmt>",
+        PUBLIC,
+        "/open311/v2/requests/{case}.json",
+    ),
+    Check(
+        "GET /open311/v2/tokens/<slug:token>.<fmt:fmt>",
+        PUBLIC,
+        "/open311/v2/tokens/nosuchtoken.xml",
+        ok=404,
+        note="no token in the world: Open311's 404 error for everyone",
+    ),
+    Check("GET /open311/keys/", ADMIN_ONLY, "/open311/keys/"),
+    Check(
+        "POST /open311/keys/",
+        ADMIN_ONLY,
+        "/open311/keys/",
+        data={"name": "", "owner": "x", "posts_per_hour": "1"},
+        note="no name: the administrator gets the form back",
+    ),
+    Check(
+        "POST /open311/keys/<int:pk>/deactivate/",
+        ADMIN_ONLY,
+        "/open311/keys/999999/deactivate/",
+        ok=404,
+        note="no such key: 404 after the administrator check",
+    ),
     # --- instructions, groups, notices, work items -------------------------------------------
     Check("GET /instructions/", INSTRUCTED, "/instructions/"),
     Check("GET /instructions/new/", DISPATCHERS, "/instructions/new/"),

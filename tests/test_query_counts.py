@@ -109,6 +109,15 @@ BASELINE: dict[str, int] = {
     "GET /cases/<str:number>/files/<int:pk>/": 6,
     "GET /status/": 7,
     "GET /status/<str:code>/": 18,
+    # Open311: a signed-in persona's session and roles, the per-address rate-limit bucket
+    # (its update, savepoint, new window and clean-up), then the answer's own reads
+    "GET /open311/v2/discovery.<fmt:fmt>": 11,
+    "GET /open311/v2/services.<fmt:fmt>": 12,
+    "GET /open311/v2/services/<slug:code>.<fmt:fmt>": 12,
+    "GET /open311/v2/requests.<fmt:fmt>": 13,
+    "GET /open311/v2/requests/<slug:number>.<fmt:fmt>": 13,
+    "GET /open311/v2/tokens/<slug:token>.<fmt:fmt>": 12,
+    "GET /open311/keys/": 7,
     # pages: instructions, groups, notices, work items
     "GET /instructions/": 22,
     "GET /instructions/new/": 25,

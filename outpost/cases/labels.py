@@ -51,6 +51,7 @@ ACTOR_LABELS: dict[str, Promise] = {
     "system:110": pgettext_lazy("case actor", "110 diversion"),
     "system:sweep": pgettext_lazy("case actor", "Supervision (system)"),
     "system:unsatisfied_rating": pgettext_lazy("case actor", "System: unsatisfied rating"),
+    "system:open311": pgettext_lazy("case actor", "Open311 (system)"),
 }
 
 RATING_LABELS: dict[str, Promise] = {

@@ -18,6 +18,9 @@ class Category(models.Model):
     code = models.CharField(_("code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=32)
     restricted = models.BooleanField(_("restricted to designated roles"), default=False)
+    # What residents may report themselves (the portal, Open311): problems in their street, not
+    # police leads, registry changes, care records, emergencies (they call 110/119) or 110's own.
+    public = models.BooleanField(_("residents may report"), default=False)
 
     class Meta:
         verbose_name = _("category")

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from outpost.accounts.models import Department
-from outpost.cases.models import Category, SubType
+from outpost.cases.models import Category, Sensitivity, SubType
 
 TAXONOMY = Path(__file__).parent / "data" / "taxonomy.json"
 
@@ -26,11 +27,27 @@ def load_taxonomy(path: Path = TAXONOMY) -> int:
         )
     for cat in data["categories"]:
         category, _ = Category.objects.get_or_create(
-            code=cat["code"], defaults={"name": cat["name"], "restricted": cat["restricted"]}
+            code=cat["code"],
+            defaults={
+                "name": cat["name"],
+                "restricted": cat["restricted"],
+                "public": cat.get("public", False),
+            },
         )
         for sub in cat["subtypes"]:
             SubType.objects.get_or_create(code=sub["code"], defaults=_subtype(sub, category))
     return SubType.objects.count()
+
+
+def public_subtypes() -> QuerySet[SubType]:
+    """The sub-types residents may report (the portal, Open311): active, of a public category,
+    not police-only."""
+    return (
+        SubType.objects.filter(active=True, category__public=True, category__restricted=False)
+        .exclude(sensitivity=Sensitivity.POLICE_ONLY)
+        .select_related("category")
+        .order_by("code")
+    )
 
 
 def _subtype(sub: dict[str, Any], category: Category) -> dict[str, Any]:

@@ -84,4 +84,5 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "calls",
         "audit",
         "users",
+        "open311_keys",
     ]

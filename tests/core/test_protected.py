@@ -28,6 +28,7 @@ ALLOWED_CALLS = {
     },
     "accounts/tokens.py": {"keyed_hash(token, purpose='api_token')"},
     "cases/webhooks.py": {"encrypt(secret)", "decrypt(sub.secret_enc)"},  # webhook secret
+    "open311/keys.py": {"keyed_hash(key, purpose='open311_key')"},  # Open311 API keys
 }
 CRYPTO = {"encrypt", "decrypt", "keyed_hash"}
 MODELS_WITH_NUMBERS = (Person, Organisation, Case, Call)
