@@ -22,6 +22,7 @@ urlpatterns = [
     path("fieldwork/", include("outpost.fieldwork.urls")),
     path("stations/", include("outpost.stations.urls")),
     path("status/", include(public_urlpatterns)),
+    path("portal/", include("outpost.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
