@@ -40,7 +40,9 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subtype"].choices = [("", "——"), *_subtype_choices()]
+        field = self.fields["subtype"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "——"), *_subtype_choices()]
 
 
 class DetailsForm(forms.Form):
@@ -49,7 +51,7 @@ class DetailsForm(forms.Form):
     description = forms.CharField(
         label=_("Describe the problem"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = photos_field()
+    photos = photos_field()
 
 
 class PhoneForm(forms.Form):

@@ -45,7 +45,7 @@ def search_addresses(query: str) -> list[PublicPlace]:
 
 def _word_q(word: str) -> Q:
     """A word matches the road, the number, or a road and number written together."""
-    q = Q(road__icontains=word) | Q(door_no__iexact=word)
+    q = Q(road__icontains=word) | Q(door_no__istartswith=word)
     for cut in range(1, len(word)):
         q |= Q(road__endswith=word[:cut], door_no__istartswith=word[cut:])
     return q
@@ -69,4 +69,6 @@ def street_names(cases: list[Case]) -> dict[int, str]:
             "code", "name"
         )
     )
-    return {c.pk: roads.get(c.address_id) or communities.get(c.grid_code[:12], "") for c in cases}
+    return {
+        c.pk: roads.get(c.address_id or 0) or communities.get(c.grid_code[:12], "") for c in cases
+    }

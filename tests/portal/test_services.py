@@ -54,7 +54,7 @@ def test_it_sends_a_chinese_code_and_keeps_only_its_hash(outbox: Path) -> None:
 def test_it_refuses_a_code_after_ten_minutes(outbox: Path) -> None:
     otp.send_code(PHONE, "10.0.0.1")
     PhoneCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    with pytest.raises(ValidationError, match="过期|expired"):
+    with pytest.raises(ValidationError, match=r"过期|expired"):
         otp.check_code(PHONE, last_code(outbox))
 
 
@@ -83,7 +83,7 @@ def test_it_limits_codes_per_phone_and_per_address(settings: Any, outbox: Path) 
     settings.OUTPOST_PORTAL_CODES_PER_ADDRESS_HOUR = 3
     otp.send_code(PHONE, "10.0.0.1")
     otp.send_code(PHONE, "10.0.0.2")
-    with pytest.raises(ValidationError, match="分钟|minutes"):
+    with pytest.raises(ValidationError, match=r"分钟|minutes"):
         otp.send_code(PHONE, "10.0.0.3")
     otp.send_code("13800000001", "10.0.0.9")
     otp.send_code("13800000002", "10.0.0.9")
@@ -120,14 +120,14 @@ def test_it_refuses_a_type_residents_may_not_report(here: tuple[float, float]) -
 
 
 def test_it_refuses_a_place_outside_the_district(here: tuple[float, float]) -> None:
-    with pytest.raises(ValidationError, match="辖区|district"):
+    with pytest.raises(ValidationError, match=r"辖区|district"):
         services.do_submit_report(report((100.0, 30.0)), "10.0.0.1")
 
 
 def test_it_limits_reports_per_phone_each_day(settings: Any, here: tuple[float, float]) -> None:
     settings.OUTPOST_PORTAL_REPORTS_PER_PHONE_DAY = 1
     services.do_submit_report(report(here), "10.0.0.1")
-    with pytest.raises(ValidationError, match="分钟|minutes"):
+    with pytest.raises(ValidationError, match=r"分钟|minutes"):
         services.do_submit_report(report(here), "10.0.0.2")
     assert Case.objects.count() == 1
 

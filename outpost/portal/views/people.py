@@ -46,7 +46,7 @@ def _answer(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
     """Each staff member's own public card: their name shown or not, a public work phone."""
-    card = PublicContact.objects.filter(user=request.user).first()
+    card = PublicContact.objects.filter(user_id=request.user.pk or 0).first()
     form = PublicContactForm(request.POST or None, instance=card)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)

@@ -91,7 +91,7 @@ def details(request: HttpRequest) -> HttpResponse:
             lon=lon,
             lat=lat,
             address_code=address,
-            files=form.cleaned_data["files"],
+            files=form.cleaned_data["photos"],
         )
         try:
             ticket = services.do_submit_report(new, client_address(request))
