@@ -76,7 +76,7 @@ class SearchForm(forms.Form):
     """Find my people: an address search, or the phone's location."""
 
     q = forms.CharField(label=_("Search an address"), required=False, max_length=60)
-    address = forms.CharField(required=False, max_length=20)
+    address = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
 

@@ -15,7 +15,7 @@ class PhoneCode(models.Model):
     """A one-time code sent to a phone: kept only as a keyed hash, valid for a few minutes and a
     few tries."""
 
-    phone_hash = models.CharField(_("phone hash"), max_length=64, db_index=True)
+    phone_key = models.CharField(_("phone key"), max_length=64, db_index=True)
     code_hash = models.CharField(_("code hash"), max_length=64)
     created_at = models.DateTimeField(_("created at"))
     expires_at = models.DateTimeField(_("expires at"))

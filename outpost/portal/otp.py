@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.core.crypto import keyed_hash
 from outpost.core.refusals import refusal
 from outpost.portal import limits
-from outpost.portal.models import PhoneCode
+from outpost.portal.models import PhoneCode, Ticket
 from outpost.portal.senders import SenderError, get_sender
 from outpost.registry.validators import FieldProblem, normalize_phone
 
@@ -25,7 +25,6 @@ NOT_MOBILE = _("Enter an 11-digit mobile number")
 WRONG = _("The code is not right; %(left)s tries left")
 EXPIRED = _("The code has expired or was used up; ask for a new one")
 NOT_SENT = _("The message could not be sent; try again later")
-SMS_LANGUAGE = "zh-hans"
 
 
 def mobile(raw: str) -> str:
@@ -39,8 +38,9 @@ def mobile(raw: str) -> str:
     return phone
 
 
-def phone_hash(phone: str) -> str:
-    return keyed_hash(phone, purpose="phone")
+def phone_key(phone: str) -> str:
+    """The phone's keyed hash, as its tickets keep it (`ProtectedNumber.digest`)."""
+    return Ticket.phone.digest(phone)
 
 
 def _code_hash(phone: str, code: str) -> str:
@@ -54,9 +54,9 @@ def send_code(raw_phone: str, client: str) -> str:
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     with transaction.atomic():
-        PhoneCode.objects.filter(phone_hash=phone_hash(phone), used=False).update(used=True)
+        PhoneCode.objects.filter(phone_key=phone_key(phone), used=False).update(used=True)
         PhoneCode.objects.create(
-            phone_hash=phone_hash(phone),
+            phone_key=phone_key(phone),
             code_hash=_code_hash(phone, code),
             created_at=now,
             expires_at=now + dt.timedelta(minutes=settings.OUTPOST_PORTAL_CODE_MINUTES),
@@ -66,7 +66,7 @@ def send_code(raw_phone: str, client: str) -> str:
 
 
 def code_text(code: str) -> str:
-    with translation.override(SMS_LANGUAGE):
+    with translation.override(settings.OUTPOST_LANGUAGE):
         return gettext(
             "[Outpost] Your code is %(code)s, valid for %(minutes)s minutes. "
             "Do not tell it to anyone."
@@ -84,7 +84,7 @@ def check_code(phone: str, code: str) -> None:
     """Accept the phone's latest code once (ValidationError otherwise); each wrong try counts,
     committed even though the answer is a refusal."""
     now = timezone.now()
-    row = PhoneCode.objects.filter(phone_hash=phone_hash(phone), used=False).first()
+    row = PhoneCode.objects.filter(phone_key=phone_key(phone), used=False).first()
     if row is None or row.expires_at <= now or row.tries >= settings.OUTPOST_PORTAL_CODE_TRIES:
         raise ValidationError({"code": EXPIRED})
     if hmac.compare_digest(row.code_hash, _code_hash(phone, code.strip())):

@@ -124,7 +124,7 @@ def _new_case(report: Report, subtype: SubType, lon: float, lat: float) -> NewCa
 
 
 def _ticket(case: Case, phone: str, role: str, token: str) -> Ticket:
-    found = Ticket.objects.filter(case=case, phone_hash=otp.phone_hash(phone)).first()
+    found = Ticket.objects.filter(Ticket.phone.q(phone), case=case).first()
     if found is not None:
         return found
     return Ticket.objects.create(
@@ -182,7 +182,8 @@ def step_text(ticket: Ticket, told: Any) -> str:
     names = ticket.case.assignments.filter(active=True).values_list("unit_name", flat=True)
     units = "、".join(names)
     link = settings.OUTPOST_PORTAL_URL + reverse("portal:track", args=[ticket.token])
-    with translation.override(otp.SMS_LANGUAGE):
+    # Texts to phones speak the deployment's language (Chinese unless set otherwise).
+    with translation.override(settings.OUTPOST_LANGUAGE):
         what = str(told) % {"units": units or gettext("the units in charge")}
         return gettext("[Outpost] Your report %(code)s %(what)s. Follow it: %(link)s") % {
             "code": ticket.token,

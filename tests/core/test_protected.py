@@ -28,6 +28,9 @@ ALLOWED_CALLS = {
     },
     "accounts/tokens.py": {"keyed_hash(token, purpose='api_token')"},
     "cases/webhooks.py": {"encrypt(secret)", "decrypt(sub.secret_enc)"},  # webhook secret
+    # the portal's one-time codes and its rate keys (no number is kept whole)
+    "portal/otp.py": {"keyed_hash(f'{phone}:{code}', purpose='portal_code')"},
+    "portal/limits.py": {"keyed_hash(value or '-', purpose='portal_limit')"},
 }
 CRYPTO = {"encrypt", "decrypt", "keyed_hash"}
 MODELS_WITH_NUMBERS = (Person, Organisation, Case, Call)

@@ -45,7 +45,7 @@ def test_it_sends_a_chinese_code_and_keeps_only_its_hash(outbox: Path) -> None:
     assert sent[-1]["phone"] == PHONE and "验证码" in sent[-1]["text"]
     code = last_code(outbox)
     row = PhoneCode.objects.get()
-    assert code not in row.code_hash and PHONE not in row.phone_hash
+    assert code not in row.code_hash and PHONE not in row.phone_key
     otp.check_code(PHONE, code)
     with pytest.raises(ValidationError):  # once only
         otp.check_code(PHONE, code)
