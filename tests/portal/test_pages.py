@@ -117,15 +117,17 @@ def test_it_offers_a_nearby_case_without_anything_personal(
 def test_it_answers_an_unknown_tracking_code_with_404() -> None:
     answer = Client().get("/portal/track/NOSUCHCODE/")
     assert answer.status_code == 404 and "没有该跟踪码" in answer.content.decode()
+    assert Client().get("/portal/track/A%00B/").status_code in (400, 404)
 
 
 def test_it_lets_only_the_reporter_rate(here: tuple[float, float], outbox: Path) -> None:
     ticket = services.do_submit_report(report(here, subtype_code="0605"), "x")
     follower = services.do_follow(ticket.case.pk, ticket.case.subtype, *here, "13800000009")
-    Case.objects.filter(pk=ticket.case.pk).update(state="completed")
+    Case.objects.filter(pk=ticket.case.pk).update(state="completed", result="已约谈王五")
     version = Case.objects.get().version
     assert "send-rating" in Client().get(f"/portal/track/{ticket.token}/").content.decode()
-    assert "send-rating" not in Client().get(f"/portal/track/{follower.token}/").content.decode()
+    followed = Client().get(f"/portal/track/{follower.token}/").content.decode()
+    assert "send-rating" not in followed and "王五" not in followed
     Client().post(
         f"/portal/track/{follower.token}/rate/", {"rating": "unsatisfied", "version": version}
     )

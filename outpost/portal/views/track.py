@@ -22,6 +22,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket(token: str) -> Ticket:
+    if not token.isascii() or not token.isalnum():  # codes are letters and digits only
+        raise Http404
     found = (
         Ticket.objects.select_related("case__subtype__category")
         .filter(token=token.strip().upper()[:12])
@@ -74,7 +76,8 @@ def _render(request: HttpRequest, ticket: Ticket, form: RatingForm | None) -> Ht
         "case": case,
         "new": request.GET.get("new") == "1",
         "units": [a.unit_name for a in case.assignments.filter(active=True)],
-        "outcome": case.state in OUTCOME_STATES,
+        # The result is written by staff for the one who reported: a follower sees the state.
+        "outcome": reporter and case.state in OUTCOME_STATES,
         "steps": case.timeline.values("at", "action", "to_state"),
         "form": form or RatingForm(initial={"version": case.version}),
         "can_rate": reporter and case.state == State.COMPLETED,
