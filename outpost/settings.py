@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "outpost.fieldwork",
     "outpost.open311",  # GeoReport v2 for other software: reads cases
     "outpost.stations",  # the 平安前哨 as a working level: reads field work and instructions
+    "outpost.portal",  # the residents' portal: reports, tracking, 警网联系卡
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]
@@ -223,6 +224,24 @@ OUTPOST_OPEN311_CHANGESET = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC) 
 # the registry cannot be walked number by number to learn which exist.
 OUTPOST_NUMBER_LOOKUPS = env_int("OUTPOST_NUMBER_LOOKUPS", 30)
 OUTPOST_NUMBER_LOOKUP_WINDOW = env_int("OUTPOST_NUMBER_LOOKUP_WINDOW", 3600)
+
+# The residents' portal (/portal/). Messages to phones go through OUTPOST_SMS_BACKEND:
+# "console" (the log), "file" (OUTPOST_VAR_DIR/outbox/sms.jsonl) or a dotted path to a gateway
+# class (outpost/portal/senders.py documents the interface). One-time codes last
+# OUTPOST_PORTAL_CODE_MINUTES and OUTPOST_PORTAL_CODE_TRIES tries; the limits count per phone and
+# per client address: codes per hour, reports per day. OUTPOST_PORTAL_URL is the site's public
+# address, put before the tracking links sent by SMS.
+OUTPOST_SMS_BACKEND = env_str("OUTPOST_SMS_BACKEND", "console")
+OUTPOST_PORTAL_URL = env_str("OUTPOST_PORTAL_URL")
+OUTPOST_PORTAL_CODE_MINUTES = env_int("OUTPOST_PORTAL_CODE_MINUTES", 10)
+OUTPOST_PORTAL_CODE_TRIES = env_int("OUTPOST_PORTAL_CODE_TRIES", 5)
+OUTPOST_PORTAL_CODES_PER_PHONE_HOUR = env_int("OUTPOST_PORTAL_CODES_PER_PHONE_HOUR", 5)
+OUTPOST_PORTAL_CODES_PER_ADDRESS_HOUR = env_int("OUTPOST_PORTAL_CODES_PER_ADDRESS_HOUR", 20)
+OUTPOST_PORTAL_REPORTS_PER_PHONE_DAY = env_int("OUTPOST_PORTAL_REPORTS_PER_PHONE_DAY", 5)
+OUTPOST_PORTAL_REPORTS_PER_ADDRESS_DAY = env_int("OUTPOST_PORTAL_REPORTS_PER_ADDRESS_DAY", 20)
+OUTPOST_PORTAL_SEARCHES_PER_MINUTE = env_int("OUTPOST_PORTAL_SEARCHES_PER_MINUTE", 30)
+# How long a phone checked by its code may submit reports in the same browser session.
+OUTPOST_PORTAL_VERIFIED_MINUTES = env_int("OUTPOST_PORTAL_VERIFIED_MINUTES", 60)
 
 # Webhooks may only go to public addresses unless the deployment's own network is trusted.
 OUTPOST_WEBHOOK_ALLOW_PRIVATE = env_bool("OUTPOST_WEBHOOK_ALLOW_PRIVATE", False)

@@ -36,6 +36,7 @@ from outpost.geo.models import CommandRoom, Grid, OutpostStation
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.notifications.models import Notification
+from outpost.portal.models import Ticket, TicketRole
 from outpost.registry import services as registry
 from outpost.registry.imports import run_import
 from outpost.registry.models import ImportJob, Organisation, Person
@@ -166,6 +167,14 @@ def build_world(media: str) -> World:
     target = {"kind": "department", "code": department, "lead": True}
     case = cases.act(case, "dispatch", actor=commander, payload={"targets": [target]})
     assert case.state == "dispatched"
+    # The portal's ticket of the case (as if a resident had reported it there).
+    Ticket.objects.create(
+        token=case.tracking_code,
+        case=case,
+        role=TicketRole.REPORTER,
+        created_at=timezone.now(),
+        **Ticket.phone.columns("13912345678"),
+    )
 
     now = timezone.now()
     call = Call.objects.create(

@@ -41,9 +41,24 @@ FORM_MODULES = (
     "outpost.cases.forms",
     "outpost.command.forms",
     "outpost.instructions.forms",
+    "outpost.portal.forms",
     "outpost.registry.forms",
 )
-QUERY_NAMES = ("page", "tab", "q", "unread", "wall", "code", "next", "after", "limit", "offset")
+QUERY_NAMES = (
+    "page",
+    "tab",
+    "q",
+    "unread",
+    "wall",
+    "code",
+    "next",
+    "after",
+    "limit",
+    "offset",
+    "new",
+    "step",
+    "case",
+)
 
 
 def _offered_names() -> list[str]:

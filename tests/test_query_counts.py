@@ -159,6 +159,14 @@ BASELINE: dict[str, int] = {
     "GET /stations/<int:pk>/staff/": 15,  # the roles' suggestion: grids, beats, roles
     "GET /stations/<int:pk>/hours/": 12,
     "GET /stations/<int:pk>/rota/": 13,
+    # the residents' portal
+    "GET /portal/": 7,
+    "GET /portal/report/": 16,  # the per-address search limit's bucket (+5), the public types
+    "GET /portal/report/details/": 15,  # nearby cases: the cases, their roads, their communities
+    "GET /portal/track/": 7,
+    "GET /portal/track/<str:token>/": 18,  # the status page's lookup limit (+5), the steps
+    "GET /portal/people/": 21,  # search limit (+5), place, station, hours, staff cards
+    "GET /portal/my-card/": 8,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,

@@ -6,7 +6,6 @@ through Django's auth signals (`outpost.accounts.signals`); refusals under a loc
 codes are written here.
 """
 
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction

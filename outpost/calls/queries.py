@@ -1,7 +1,6 @@
 """Scoped reads of 110 calls. Calls are seen by place: their grid or their beat in the user's
 area; the diversion desk is for those who may dispatch cases there."""
 
-
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from outpost.accounts.models import User

@@ -26,7 +26,7 @@ from outpost.cases.routing import suggested_route
 from outpost.cases.sensitivity import for_subtype
 from outpost.cases.services import _tracking_code
 from outpost.cases.supervision import yellow_from
-from outpost.cases.workflow import TABLE, Facts, State, follow_ups, holds
+from outpost.cases.workflow import TABLE, Facts, State, follow_ups, holds, needs_verification
 from outpost.core.bulk import insert_rows
 from outpost.geo.models import CommandRoom, Division, Grid, PoliceBeat
 from outpost.registry.models import StandardAddress
@@ -98,7 +98,9 @@ class Draft:
         sub = self.sub
         assert sub is not None
         return Facts(
-            needs_verification=sub.needs_verification,
+            needs_verification=needs_verification(
+                sub.needs_verification, self.case["source"], self.reporter_id
+            ),
             followup_required=sub.followup_required,
             followup_attempts=sub.followup_attempts,
             followups_failed=self.case["followups_failed"],
@@ -213,7 +215,7 @@ def _walk(rng: random.Random, world: _World, d: Draft, sub: SubType, now: dt.dat
         _maybe(d, "reject", t + dt.timedelta(hours=2), now, leader, "重复上报，已合并处理")
         return
     t += dt.timedelta(minutes=rng.randrange(10, 240))
-    if sub.needs_verification:  # 民警核: the beat's officer verifies before anyone dispatches
+    if d.facts().needs_verification:  # 民警核: the beat's officer verifies before anyone dispatches
         if not _maybe(d, "request_verification", t, now, leader):
             return
         t += dt.timedelta(minutes=rng.randrange(30, 480))

@@ -16,6 +16,7 @@ follow the same steps on the public status page by their tracking code."""
 from collections.abc import Sequence
 from typing import Any
 
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,9 @@ WITH_REASON = _("%(message)s. Reason: %(reason)s")
 ACCEPTED_FROM = (State.REPORTED, State.AWAITING_VERIFICATION)  # not a handler's return
 TOLD_ON = {State.REJECTED: "rejected", State.COMPLETED: "completed", State.CLOSED: "closed"}
 INTAKE = (Source.DIVERSION_110, Source.HOTLINE_12345, Source.HIGHER_LEVEL)
+# Sent with every step taken (case, step, actor, now), in the step's transaction: residents who
+# reported on the portal have no inbox and hear by SMS (`outpost.portal` listens).
+case_stepped = Signal()
 
 
 def reporter_event(step: Transition) -> str | None:
@@ -58,7 +62,9 @@ def reporter_event(step: Transition) -> str | None:
 
 def tell_reporter(case: Case, step: Transition, actor: Actor, now: Any) -> None:
     """One inbox message to the reporter, unless they took the step themselves or only filed
-    it at an intake desk (110, 12345, a higher level: the caller is the one who saw it)."""
+    it at an intake desk (110, 12345, a higher level: the caller is the one who saw it).
+    Listeners of `case_stepped` hear of every step."""
+    case_stepped.send(sender=Case, case=case, step=step, actor=actor, now=now)
     event = reporter_event(step)
     if event is None or case.reporter_id is None or case.source in INTAKE:
         return

@@ -42,6 +42,7 @@ from outpost.cases.workflow import (
     allowed_actions,
     failing,
     follow_ups,
+    needs_verification,
     transition,
 )
 from outpost.core.context import stored_user
@@ -250,7 +251,9 @@ def relations_for(case: Case, actor: Actor) -> set[Relation]:
 def facts_for(case: Case) -> Facts:
     sub = case.subtype
     return Facts(
-        needs_verification=sub.needs_verification,
+        needs_verification=needs_verification(
+            sub.needs_verification, case.source, case.reporter_id
+        ),
         followup_required=sub.followup_required,
         followup_attempts=sub.followup_attempts,
         followups_failed=case.followups_failed,

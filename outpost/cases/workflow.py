@@ -65,6 +65,13 @@ class Facts:
     inspection_recheck_passed: bool = True
 
 
+def needs_verification(subtype_needs: bool, source: str, reporter_id: int | None) -> bool:
+    """Whether an officer verifies the case before it is accepted: its sub-type says so, or it
+    is a resident's report that no staff member took in person (the portal's: source
+    `resident`, no reporter), verified before anyone is sent."""
+    return subtype_needs or (source == "resident" and reporter_id is None)
+
+
 Guards = Guard | tuple[Guard, ...] | None  # a step's guard, or several that must all hold
 
 

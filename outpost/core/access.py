@@ -206,8 +206,7 @@ def _broken_link(n: int, entry: AccessLogEntry, previous: str, head_hash: str) -
     following = AccessLogEntry.objects.filter(id__gt=entry.pk).order_by("id").first()
     if following is not None and following.prev_hash == previous:
         return _(
-            "Row %(n)s (id=%(id)s) was inserted: the rows before and after it chain onto "
-            "each other"
+            "Row %(n)s (id=%(id)s) was inserted: the rows before and after it chain onto each other"
         ) % {"n": n, "id": entry.pk}
     origin = AccessLogEntry.objects.filter(row_hash=entry.prev_hash).first()
     if origin is not None and origin.pk < entry.pk:

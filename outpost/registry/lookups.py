@@ -65,8 +65,11 @@ def count_exact_lookup(user: User) -> None:
 def log_exact_lookup(user: User, surface: str, number: str, rows: int) -> None:
     """The log row of one exact lookup made outside a search (e.g. naming a case's party)."""
     log_access(
-        actor=user, action="number_lookup", object_type=surface,
-        object_key=loggable(number), purpose=f"rows={rows}",
+        actor=user,
+        action="number_lookup",
+        object_type=surface,
+        object_key=loggable(number),
+        purpose=f"rows={rows}",
     )
 
 

@@ -299,6 +299,7 @@ _CRASHED = _(
     "The import stopped unexpectedly (%(error)s). Tell your administrator the reference %(ref)s."
 )
 
+
 class RecordEdit(TimestampedModel):
     """One collector's entry on a record (added, changed, deregistered) as the officer verifies
     it: per field the value before and after (as shown, numbers masked), and what restores the

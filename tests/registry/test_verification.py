@@ -237,9 +237,10 @@ def test_it_flags_a_move_outside_the_collectors_grid_and_keeps_the_history(
     assert history[-1] == (elsewhere.pk, None)
     # Those who now see the record see the flag, in words.
     page = outsider.client.get(_url(person)).content.decode()
-    assert str(FLAG_LABELS["outside_collector_grid"]) == "地址不在采集人所属网格内" and str(
-        FLAG_LABELS["outside_collector_grid"]
-    ) in page
+    assert (
+        str(FLAG_LABELS["outside_collector_grid"]) == "地址不在采集人所属网格内"
+        and str(FLAG_LABELS["outside_collector_grid"]) in page
+    )
 
 
 def test_it_refuses_a_building_as_a_persons_address(

@@ -85,7 +85,7 @@ class SyncOut(Schema):
     results: list[SyncOutcomeOut]
 
 
-class ErrorOut(Schema):
+class SyncRefusalOut(Schema):
     detail: str
     detail_en: str
 
@@ -150,7 +150,7 @@ def _due_out(due: Any, day: dt.date) -> dict[str, Any]:
 
 @router.post(
     "/sync",
-    response={200: SyncOut, 409: ErrorOut},
+    response={200: SyncOut, 409: SyncRefusalOut},
     summary="Send the records the phone queued offline (409 when kept for another account)",
 )
 def send_queue(request: SignedInRequest) -> Any:
