@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "outpost.calls",
     "outpost.fieldwork",
     "outpost.stations",  # the 平安前哨 as a working level: reads field work and instructions
+    "outpost.guides",  # 一网通办 service guides and residents' requests for help
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]
@@ -208,6 +209,10 @@ OUTPOST_ESCALATE_RED_CARDS = env_bool("OUTPOST_ESCALATE_RED_CARDS", True)
 # cannot be guessed by trying many.
 OUTPOST_STATUS_LOOKUPS_PER_MINUTE = env_int("OUTPOST_STATUS_LOOKUPS_PER_MINUTE", 30)
 OUTPOST_STATUS_LOOKUP_WINDOW = env_int("OUTPOST_STATUS_LOOKUP_WINDOW", 60)
+# Requests for help (一网通办 service guides) a client address may send without an account,
+# per window (seconds); the residents' portal verifies phones and has its own limits.
+OUTPOST_GUIDE_REQUESTS = env_int("OUTPOST_GUIDE_REQUESTS", 5)
+OUTPOST_GUIDE_REQUEST_WINDOW = env_int("OUTPOST_GUIDE_REQUEST_WINDOW", 3600)
 # Lookups of people by a whole ID or phone number allowed to one user per window (seconds), so
 # the registry cannot be walked number by number to learn which exist.
 OUTPOST_NUMBER_LOOKUPS = env_int("OUTPOST_NUMBER_LOOKUPS", 30)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("command/", include("outpost.command.urls")),
     path("fieldwork/", include("outpost.fieldwork.urls")),
     path("stations/", include("outpost.stations.urls")),
+    path("guides/", include("outpost.guides.urls")),
     path("status/", include(public_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
