@@ -52,7 +52,7 @@ class StaffHelpForm(HelpForm):
     """Staff entering a request for a resident: the matter is chosen here too."""
 
     matter = forms.ModelChoiceField(
-        label=_("Matter"), queryset=Matter.objects.filter(published=True).order_by("title")
+        label=_("Service matter"), queryset=Matter.objects.filter(published=True).order_by("title")
     )
     field_order = ["matter", "mode", "resident_name", "phone", "grid", "address", "note"]
 

@@ -93,7 +93,7 @@ class ServiceRequest(models.Model):
 
     code = models.CharField(_("tracking code"), max_length=16, unique=True)
     matter = models.ForeignKey(
-        Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="requests"
+        Matter, verbose_name=_("service matter"), on_delete=models.PROTECT, related_name="requests"
     )
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
     state = models.CharField(
@@ -111,7 +111,7 @@ class ServiceRequest(models.Model):
     )
     grid_code = models.CharField(max_length=15, db_index=True)
     beat_code = models.CharField(max_length=15, blank=True, db_index=True)
-    handled_by = models.CharField(_("handled by"), max_length=8, choices=HandledBy.choices)
+    handled_by = models.CharField(_("handling unit"), max_length=8, choices=HandledBy.choices)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),
