@@ -2,6 +2,7 @@
 account; rate-limited per client address). The residents' portal calls the same services."""
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from django.conf import settings
@@ -114,10 +115,12 @@ def create_request(request: HttpRequest, body: RequestIn) -> Any:
 
 
 def _too_many(wait: int) -> HttpResponse:
-    import json
-
     minutes = max(1, -(-wait // 60))
-    body = api_detail(Text(_("Too many requests; try again in %(minutes)s minutes"), minutes=minutes))
-    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=429, content_type="application/json")
+    body = api_detail(
+        Text(_("Too many requests; try again in %(minutes)s minutes"), minutes=minutes)
+    )
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=429, content_type="application/json"
+    )
     response["Retry-After"] = str(wait)
     return response

@@ -12,5 +12,7 @@ class GuidesConfig(AppConfig):
         from outpost.core.menu import register
         from outpost.guides.queries import sees_requests, work_section
 
-        register("guides", _("Service requests"), "guides:requests", order=38, shown_to=sees_requests)
+        register(
+            "guides", _("Service requests"), "guides:requests", order=38, shown_to=sees_requests
+        )
         worklist.register("services", work_section, order=50)

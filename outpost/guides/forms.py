@@ -59,7 +59,12 @@ class StaffHelpForm(HelpForm):
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(
-        choices=[("accept", "accept"), ("start", "start"), ("finish", "finish"), ("decline", "decline")]
+        choices=[
+            ("accept", "accept"),
+            ("start", "start"),
+            ("finish", "finish"),
+            ("decline", "decline"),
+        ]
     )
     reason = forms.CharField(label=_("Reason for declining"), max_length=200, required=False)
 

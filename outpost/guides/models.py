@@ -58,10 +58,11 @@ class MatterTerm(models.Model):
     weight = models.PositiveSmallIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["matter", "term"], name="guides_term_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["matter", "term"], name="guides_term_once")]
         indexes = [models.Index(fields=["term"])]
+
+    def __str__(self) -> str:
+        return f"{self.term} ×{self.weight}"
 
 
 class Mode(models.TextChoices):

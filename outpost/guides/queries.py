@@ -8,7 +8,7 @@ Who may do what (the one place it is decided):
   district's administrator. Others get 404.
 - requests, act (accept, start, finish, decline): its assignee; anyone who `handle`s there when
   it is assigned to nobody (the outpost's); whoever `dispatch`es there. Other readers get 403.
-- entering a request for a resident: whoever `handle`s in a grid or beat.
+- entering a request for a resident: whoever `handle`s or `dispatch`es in a grid or beat.
 """
 
 from typing import Any
@@ -77,9 +77,18 @@ def sees_requests(user: User) -> bool:
     return scope.everything or bool(scope.civil or scope.police)
 
 
-def enters_requests(user: User) -> bool:
+def handles_here(user: User) -> bool:
+    """Whether the user handles work in a grid or beat (grid workers, officers, leaders)."""
     scope = scope_for(user, "handle")
     return scope.everything or bool(scope.civil or scope.police)
+
+
+def enters_requests(user: User) -> bool:
+    for action in ("handle", "dispatch"):
+        scope = scope_for(user, action)
+        if scope.everything or scope.civil or scope.police:
+            return True
+    return False
 
 
 def requests_for(user: User) -> QuerySet[ServiceRequest]:
@@ -116,7 +125,7 @@ def open_for(user: User) -> QuerySet[ServiceRequest]:
 
 def work_section(user: User) -> dict[str, Any] | None:
     """The start page's "待办服务" section, for those who handle in a grid or beat."""
-    if not enters_requests(user):
+    if not handles_here(user):
         return None
     rows = list(open_for(user)[:10])
     count = len(rows) if len(rows) < 10 else open_for(user).count()

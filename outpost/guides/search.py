@@ -24,10 +24,11 @@ FIELD_WEIGHTS = (
     ("department", 1),
 )
 # Bigrams of how residents ask, not of what they ask about.
-STOP = frozenset(
-    "怎么 么办 么去 么弄 怎样 如何 哪里 哪儿 去哪 在哪 什么 需要 要去 要办 我想 想办 可以 能不 不能 "
-    "一下 请问 我要 我们 我家 家里 的话 了怎 去办 办个 个证 要什 么材 么手 有什 没有 现在 已经".split()
+ASKING = (
+    "怎么 么办 么去 么弄 怎样 如何 哪里 哪儿 去哪 在哪 什么 需要 要去 要办 我想 想办 可以 能不 "
+    "不能 一下 请问 我要 我们 我家 家里 的话 了怎 去办 办个 个证 要什 么材 么手 有什 没有 现在 已经"
 )
+STOP = frozenset(ASKING.split())
 MAX_QUERY_TERMS = 40
 
 

@@ -73,7 +73,11 @@ def route(matter: Matter, grid: Grid) -> tuple[str, User | None]:
     """Who handles it: police matters the beat's officer, others the grid's worker; the
     outpost (nobody in particular) when there is no such person."""
     if matter.police:
-        role, code, kind = Role.COMMUNITY_OFFICER, grid.main_beat.code if grid.main_beat else "", HandledBy.POLICE
+        role, code, kind = (
+            Role.COMMUNITY_OFFICER,
+            grid.main_beat.code if grid.main_beat else "",
+            HandledBy.POLICE,
+        )
     else:
         role, code, kind = Role.GRID_WORKER, grid.code, HandledBy.GRID
     row = (
@@ -136,7 +140,7 @@ def create_service_request(new: NewServiceRequest, *, actor: User | None) -> Ser
         matter=new.matter,
         mode=new.mode,
         resident_name=new.resident_name.strip(),
-        phone=phone,
+        **ServiceRequest.phone.columns(phone),
         address=new.address.strip(),
         note=new.note.strip(),
         grid=grid,

@@ -212,13 +212,12 @@ def matter_edit(request: SignedInRequest, code: str = "") -> HttpResponse:
     if not queries.edits_matters(request.user):
         raise PermissionDenied
     instance = queries.get_matter(request.user, code) if code else Matter()
-    initial = {"documents": instance.documents}
-    form = MatterForm(request.POST or None, instance=instance, initial=initial)
+    form = MatterForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_matter(form.save(commit=False), actor=request.user)
         except ValidationError as error:
-            show_refusal(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Service guide saved."))
             return redirect("guides:matter", code=saved.code)

@@ -38,7 +38,11 @@ def test_it_shows_a_matter_and_takes_a_request_for_help(
     answer = anonymous.post(url, HELP | {"grid": home_grid.code})
     req = ServiceRequest.objects.get()
     assert answer["Location"] == reverse("guides:track", args=[req.code])
-    assert (req.assignee, req.mode, req.phone_masked) == (grid_worker.user, "on_behalf", "139****5678")
+    assert (req.assignee, req.mode, req.phone_masked) == (
+        grid_worker.user,
+        "on_behalf",
+        "139****5678",
+    )
     track = anonymous.get(answer["Location"]).content.decode()
     assert req.code in track and "已提交" in track and "13912345678" not in track
 

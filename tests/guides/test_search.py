@@ -40,7 +40,14 @@ def test_it_ranks_the_title_above_a_mention_in_the_text() -> None:
 
 def test_it_cuts_chinese_into_bigrams_and_keeps_latin_words_whole() -> None:
     assert search.terms_of("老人 乘车卡 ETC 60岁") == ["老人", "乘车", "车卡", "etc", "60", "岁"]
-    assert search.query_terms("外地人怎么办居住证") == ["外地", "地人", "人怎", "办居", "居住", "住证"]
+    assert search.query_terms("外地人怎么办居住证") == [
+        "外地",
+        "地人",
+        "人怎",
+        "办居",
+        "居住",
+        "住证",
+    ]
 
 
 def test_it_shows_nothing_for_a_query_of_nothing_but_question_words() -> None:
@@ -55,4 +62,6 @@ def test_it_hides_unpublished_matters_from_residents() -> None:
 def test_it_indexes_every_shipped_matter() -> None:
     assert Matter.objects.count() >= 30
     assert not Matter.objects.filter(terms=None).exists()
-    assert MatterTerm.objects.filter(term="居住", matter__code="residence-permit", weight=6).exists()
+    assert MatterTerm.objects.filter(
+        term="居住", matter__code="residence-permit", weight=6
+    ).exists()

@@ -14,9 +14,7 @@ from tests.guides.conftest import ask
 pytestmark = pytest.mark.django_db
 
 
-def test_it_routes_a_civil_matter_to_the_grid_worker(
-    home_grid: Grid, grid_worker: Persona
-) -> None:
+def test_it_routes_a_civil_matter_to_the_grid_worker(home_grid: Grid, grid_worker: Persona) -> None:
     req = ask(home_grid)
     assert (req.handled_by, req.assignee) == (HandledBy.GRID, grid_worker.user)
     assert req.grid_code == home_grid.code and req.state == RequestState.SUBMITTED
@@ -69,7 +67,9 @@ def test_it_runs_the_steps_and_audits_each(
         assert req.state == state
     assert req.closed_at is not None
     actions = list(
-        ChangeRecord.objects.filter(object_key=req.code).order_by("pk").values_list("action", flat=True)
+        ChangeRecord.objects.filter(object_key=req.code)
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "create_service_request",
