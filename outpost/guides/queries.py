@@ -127,8 +127,8 @@ def work_section(user: User) -> dict[str, Any] | None:
     """The start page's "待办服务" section, for those who handle in a grid or beat."""
     if not handles_here(user):
         return None
-    rows = list(open_for(user)[:10])
-    count = len(rows) if len(rows) < 10 else open_for(user).count()
+    count = open_for(user).count()
+    rows = list(open_for(user)[:10]) if count else []
     section: dict[str, Any] = {
         "key": "services",
         "title": _("Service requests to do"),
