@@ -43,14 +43,22 @@ def _viewer(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
+LIMITS = {  # kind → (settings name of the limit, of its window)
+    "ask": ("OUTPOST_GUIDE_REQUESTS", "OUTPOST_GUIDE_REQUEST_WINDOW"),
+    "track": ("OUTPOST_STATUS_LOOKUPS_PER_MINUTE", "OUTPOST_STATUS_LOOKUP_WINDOW"),
+}
+
+
 def limited(kind: str) -> Callable[[View], View]:
-    """At most OUTPOST_GUIDE_REQUESTS per window from one client address (429 after)."""
+    """Requests for help: OUTPOST_GUIDE_REQUESTS per window from one client address; the
+    tracking page: as many as the cases' status page (so codes cannot be guessed); 429 after."""
+    limit_name, window_name = LIMITS[kind]
 
     def wrap(view: View) -> View:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             key = f"guides-{kind}:{client_address(request)}"
-            limit, window = settings.OUTPOST_GUIDE_REQUESTS, settings.OUTPOST_GUIDE_REQUEST_WINDOW
+            limit, window = getattr(settings, limit_name), getattr(settings, window_name)
             wait = hit(key, limit=limit, seconds=window)
             if wait:
                 response = render(request, "guides/too_many.html", status=429)
