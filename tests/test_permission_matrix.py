@@ -672,6 +672,11 @@ CHECKS: list[Check] = [
         ok=302,
         data={"step": "accept"},
     ),
+    Check(
+        "POST /guides/requests/<int:pk>/phone/",
+        SERVICE_HANDLERS,
+        "/guides/requests/{service_request}/phone/",
+    ),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.accounts.roles import Role
+from outpost.core.access import log_access
 from outpost.core.audit import record_change
 from outpost.core.refusals import refusal
 from outpost.core.workdays import deadline
@@ -220,6 +221,24 @@ def rate(request: ServiceRequest, rating: int, comment: str = "") -> ServiceRequ
     current.save(update_fields=["rating", "rating_comment", "rated_at"])
     _record(None, "rate_service_request", current, rating=rating)
     return current
+
+
+@transaction.atomic
+def reveal_phone(request: ServiceRequest, *, actor: User) -> str:
+    """The resident's whole number, for whoever may act on the open request (to call them back);
+    each reveal is written to the access log."""
+    if not request.open or not queries.may_act(actor, request):
+        raise PermissionDenied
+    log_access(
+        actor=actor,
+        action="unmask",
+        object_type="service_request",
+        object_key=request.code,
+        purpose="contact the resident",
+        civil_code=request.grid_code,
+        police_code=request.beat_code,
+    )
+    return request.phone.reveal()
 
 
 # --- the catalogue ------------------------------------------------------------------------------

@@ -15,4 +15,5 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/phone/", views.request_phone, name="request_phone"),
 ]

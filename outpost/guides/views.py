@@ -215,6 +215,16 @@ def request_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def request_phone(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The resident's whole number, to call them back (logged), on the request's page."""
+    found = queries.get_request(request.user, pk, "act")
+    number = services.reveal_phone(found, actor=request.user)
+    context = {"req": found, "form": StepForm(), "acts": found.open, "number": number}
+    return render(request, "guides/request.html", context)
+
+
+@login_required
 def matter_edit(request: SignedInRequest, code: str = "") -> HttpResponse:
     """A new matter (no code) or an edited one: district-level editors only."""
     if not queries.edits_matters(request.user):

@@ -145,3 +145,23 @@ def test_it_puts_the_open_requests_on_the_start_page(
     assert 'id="work-services"' in page and f'data-request="{req.code}"' in page
     other = outsider.client.get("/").content.decode()
     assert 'id="work-services"' in other and req.code not in other
+
+
+def test_it_shows_the_whole_number_to_the_assignee_only_and_logs_it(
+    home_grid: Grid, grid_worker: Persona, admin: Persona, outsider: Persona
+) -> None:
+    from outpost.core.models import AccessLogEntry
+
+    req = ask(home_grid)
+    url = reverse("guides:request_phone", args=[req.pk])
+    assert outsider.client.post(url).status_code == 404
+    assert admin.client.post(url).status_code == 403
+    assert grid_worker.client.get(url).status_code == 405
+    page = grid_worker.client.post(url).content.decode()
+    assert 'href="tel:13912345678"' in page
+    logged = AccessLogEntry.objects.get(object_type="service_request")
+    assert (logged.action, logged.object_key, logged.actor) == (
+        "unmask",
+        req.code,
+        grid_worker.user,
+    )
