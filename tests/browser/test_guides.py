@@ -62,6 +62,9 @@ def test_it_takes_a_residents_request_to_the_grid_worker(gulou: District, people
     expect(staff.locator("#request-state")).to_have_text("已受理")
     req.refresh_from_db()
     assert (req.state, req.assignee) == ("accepted", worker)
+    staff.click("#reveal-form button")  # to call the resident back (written to the access log)
+    expect(staff.locator("#phone")).to_have_attribute("href", "tel:13912345678")
+    fits(staff)
 
     resident.reload()
     expect(resident.locator("#request-state")).to_have_text("已受理")
