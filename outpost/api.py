@@ -20,6 +20,7 @@ from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
 from outpost.core.i18n import Text, TextList, api_detail
 from outpost.fieldwork.api import router as fieldwork_router
+from outpost.guides.api import router as guides_router
 from outpost.instructions.api import router as instructions_router
 from outpost.notifications.api import router as inbox_router
 from outpost.registry.api import router as registry_router
@@ -185,3 +186,4 @@ api.add_router("/", calls_router)
 api.add_router("/", inbox_router)
 api.add_router("/fieldwork", fieldwork_router)
 api.add_router("/stations", stations_router)
+api.add_router("/guides", guides_router)

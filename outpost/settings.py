@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "outpost.open311",  # GeoReport v2 for other software: reads cases
     "outpost.stations",  # the 平安前哨 as a working level: reads field work and instructions
     "outpost.portal",  # the residents' portal: reports, tracking, 警网联系卡
+    "outpost.guides",  # 一网通办 service guides and residents' requests for help
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]
@@ -220,6 +221,10 @@ OUTPOST_OPEN311_KEY_SERVICE = env_str(
     "OUTPOST_OPEN311_KEY_SERVICE", "API keys are issued by the district's administrators"
 )
 OUTPOST_OPEN311_CHANGESET = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)  # last API change
+# Requests for help (一网通办 service guides) a client address may send without an account,
+# per window (seconds); the residents' portal verifies phones and has its own limits.
+OUTPOST_GUIDE_REQUESTS = env_int("OUTPOST_GUIDE_REQUESTS", 5)
+OUTPOST_GUIDE_REQUEST_WINDOW = env_int("OUTPOST_GUIDE_REQUEST_WINDOW", 3600)
 # Lookups of people by a whole ID or phone number allowed to one user per window (seconds), so
 # the registry cannot be walked number by number to learn which exist.
 OUTPOST_NUMBER_LOOKUPS = env_int("OUTPOST_NUMBER_LOOKUPS", 30)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("command/", include("outpost.command.urls")),
     path("fieldwork/", include("outpost.fieldwork.urls")),
     path("stations/", include("outpost.stations.urls")),
+    path("guides/", include("outpost.guides.urls")),
     path("status/", include(public_urlpatterns)),
     path("open311/", include("outpost.open311.urls")),
     path("portal/", include("outpost.portal.urls")),

@@ -33,6 +33,9 @@ from outpost.fieldwork import checklists
 from outpost.fieldwork import services as fieldwork
 from outpost.fieldwork.models import Checklist
 from outpost.geo.models import CommandRoom, Grid, OutpostStation
+from outpost.guides import services as guides
+from outpost.guides.catalogue import load as load_matters
+from outpost.guides.models import Matter, MatterTerm, ServiceRequest
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.notifications.models import Notification
@@ -101,6 +104,9 @@ class World:
     hazard: int  # a hazard another (completed) inspection of it found, its case reported
     outpost: int  # the home community's outpost station, its staff filled from the roles
     outpost_staff: int  # the worker's place on its staff
+    matter: str  # a shipped service guide (老年人优待证), not a police matter
+    service_request: int  # a resident's 代办 request for it in the home grid: the worker's
+    request_code: str  # its tracking code
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -261,6 +267,21 @@ def build_world(media: str) -> World:
     # The home community's outpost station: the worker and the officer on its staff.
     outpost = OutpostStation.objects.get(community__code=community)
     stations.fill_staff_from_roles(outpost, actor=None)
+    # A resident's request for help with a service guide's matter, routed to the worker.
+    load_matters(Matter, MatterTerm)  # a live server's database was flushed of the migration's
+    asked = guides.create_service_request(
+        guides.NewServiceRequest(
+            matter=Matter.objects.get(code="senior-card"),
+            mode="on_behalf",
+            resident_name="王阿姨",
+            phone="13912345678",
+            address=room_address.full_text,
+            grid=grid,
+        ),
+        actor=None,
+    )
+    if asked.assignee != worker:  # the browser crawl's demo accounts work the home grid too
+        ServiceRequest.objects.filter(pk=asked.pk).update(assignee=worker)
 
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
@@ -304,6 +325,9 @@ def build_world(media: str) -> World:
         hazard=hazard.pk,
         outpost=outpost.pk,
         outpost_staff=StationStaff.objects.get(station=outpost, user=worker).pk,
+        matter="senior-card",
+        service_request=asked.pk,
+        request_code=asked.code,
     )
 
 

@@ -168,6 +168,19 @@ STATION = rule("STATION", "admin commander worker officer", "outsider handler re
 STATION_MANAGERS = rule("STATION_MANAGERS", "admin commander", "outsider handler reporter")
 # Its window log: its staff, filled from the roles (the grid worker and the beat's officer).
 STATION_STAFF = rule("STATION_STAFF", "worker officer", "outsider handler reporter")
+# Editing the service guides (一网通办): `change` over the whole district (the administrator);
+# the commander changes one street only.
+GUIDE_EDITORS = rule("GUIDE_EDITORS", "admin")
+# A resident's request for help in the home grid: whoever reads the registry there (the officer
+# through the beat); reporters and department handlers do not see it.
+SERVICE_REQUEST = rule(
+    "SERVICE_REQUEST", "admin commander worker officer", "outsider handler reporter"
+)
+# Acting on it: its assignee (the worker) and who dispatches there (the commander); the officer
+# and the administrator who read it get 403.
+SERVICE_HANDLERS = rule("SERVICE_HANDLERS", "commander worker", "outsider handler reporter")
+# Entering a request for a resident: whoever handles in a grid or beat (the outsider in theirs).
+SERVICE_ENTRY = rule("SERVICE_ENTRY", "commander worker outsider officer")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +204,12 @@ WINDOW_ENTRY = {
     "kind": "consultation",
     "matter": "咨询",
     "handling": "answered",
+}
+GUIDE_HELP = {
+    "mode": "on_behalf",
+    "resident_name": "王阿姨",
+    "phone": "13912345678",
+    "address": "中山路83号102室",
 }
 PEOPLE_CSV = Upload("people.csv", b"person_id,name\n", "text/csv")
 
@@ -712,6 +731,67 @@ CHECKS: list[Check] = [
         data={"action": "book"},
         note="no date or shift: the manager gets the form back with its errors",
     ),
+    # --- service guides (一网通办) ---------------------------------------------------------------
+    Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),
+    Check("GET /guides/m/<slug:code>/", PUBLIC, "/guides/m/{matter}/"),
+    Check(
+        "POST /guides/m/<slug:code>/help/",
+        PUBLIC,
+        "/guides/m/{matter}/help/",
+        ok=302,
+        data=GUIDE_HELP | {"grid": "{grid}"},
+    ),
+    Check("GET /guides/m/<slug:code>/edit/", GUIDE_EDITORS, "/guides/m/{matter}/edit/"),
+    Check(
+        "POST /guides/m/<slug:code>/edit/",
+        GUIDE_EDITORS,
+        "/guides/m/{matter}/edit/",
+        data={"title": ""},
+        note="no title: the editor gets the form back with its errors",
+    ),
+    Check("GET /guides/new/", GUIDE_EDITORS, "/guides/new/"),
+    Check(
+        "POST /guides/new/",
+        GUIDE_EDITORS,
+        "/guides/new/",
+        data={"code": "x"},
+        note="incomplete: the editor gets the form back with its errors",
+    ),
+    Check("GET /guides/track/<str:code>/", PUBLIC, "/guides/track/{request_code}/"),
+    Check(
+        "POST /guides/track/<str:code>/",
+        PUBLIC,
+        "/guides/track/{request_code}/",
+        data={"rating": "5"},
+        note="not done yet: no rating form, the page again",
+    ),
+    Check(
+        "GET /guides/requests/",
+        REGISTRY_STAFF,
+        "/guides/requests/?show=all",
+        note="each sees their own area's",
+    ),
+    Check("GET /guides/requests/new/", SERVICE_ENTRY, "/guides/requests/new/"),
+    Check(
+        "POST /guides/requests/new/",
+        SERVICE_ENTRY,
+        "/guides/requests/new/",
+        data={"mode": "assist"},
+        note="incomplete: the form again with its errors",
+    ),
+    Check("GET /guides/requests/<int:pk>/", SERVICE_REQUEST, "/guides/requests/{service_request}/"),
+    Check(
+        "POST /guides/requests/<int:pk>/",
+        SERVICE_HANDLERS,
+        "/guides/requests/{service_request}/",
+        ok=302,
+        data={"step": "accept"},
+    ),
+    Check(
+        "POST /guides/requests/<int:pk>/phone/",
+        SERVICE_HANDLERS,
+        "/guides/requests/{service_request}/phone/",
+    ),
     # --- Django's language switch; the API's own pages ---------------------------------------
     Check(
         "POST /i18n/setlang/",
@@ -1035,6 +1115,16 @@ CHECKS: list[Check] = [
         "/api/v1/stations/{outpost}/window",
         ok=201,
         data=WINDOW_ENTRY,
+        json=True,
+    ),
+    # --- API: service guides (public) ----------------------------------------------------------
+    Check("GET /api/v1/guides/matters", PUBLIC, "/api/v1/guides/matters?q=居住证"),
+    Check(
+        "POST /api/v1/guides/requests",
+        PUBLIC,
+        "/api/v1/guides/requests",
+        ok=201,
+        data=GUIDE_HELP | {"matter": "{matter}", "grid": "{grid}"},
         json=True,
     ),
 ]

@@ -37,6 +37,8 @@ from outpost.core.crypto import encrypt
 from outpost.fieldwork import services as fieldwork
 from outpost.fieldwork.models import Checklist, Hazard, Patrol
 from outpost.geo.models import CommandRoom, Grid, OutpostStation
+from outpost.guides import services as guides
+from outpost.guides.models import Matter
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.instructions.models import VirtualGroup
@@ -167,6 +169,14 @@ BASELINE: dict[str, int] = {
     "GET /portal/track/<str:token>/": 18,  # the status page's lookup limit (+5), the steps
     "GET /portal/people/": 21,  # search limit (+5), place, station, hours, staff cards
     "GET /portal/my-card/": 8,
+    "GET /guides/": 10,
+    "GET /guides/m/<slug:code>/": 9,
+    "GET /guides/m/<slug:code>/edit/": 7,
+    "GET /guides/new/": 6,
+    "GET /guides/track/<str:code>/": 16,  # +5: the rate limit's bucket (per client address)
+    "GET /guides/requests/": 8,
+    "GET /guides/requests/new/": 9,  # the grids to choose from, the matters
+    "GET /guides/requests/<int:pk>/": 9,  # may the reader act on it (dispatch, handle)
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -209,6 +219,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
+    "GET /api/v1/guides/matters": 6,
 }
 
 FEW, MORE = 2, 6  # rows added per kind: 1 + 2 = 3 of each, then 3 + 6 = 9 (three times as many)
@@ -368,6 +379,7 @@ def grow(world: World, n: int) -> None:
         _field_work(world, worker, officer, f"{n}{i}")
         _patrols(world, worker, extra, commander, f"{n}-{i}")
         _station(world, extra, commander, i)
+        _guides(world, worker, i)
     opened = BreakGlassGrant.objects.values("object_id")
     elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
     for person in elsewhere.order_by("person_no")[:n]:
@@ -458,6 +470,23 @@ def _station(world: World, extra: User, commander: User, i: int) -> None:
     )
 
 
+def _guides(world: World, worker: User, i: int) -> None:
+    """Residents' requests for help in the home grid: the worker's (one accepted) and the
+    officer's (a police matter)."""
+    grid = Grid.objects.select_related("main_beat").get(code=world.grid)
+    for code in ("senior-card", "residence-permit", "dibao"):
+        new = guides.NewServiceRequest(
+            matter=Matter.objects.get(code=code),
+            mode="assist",
+            resident_name=f"居民{i}",
+            phone="13912345678",
+            address=world.address_text,
+            grid=grid,
+        )
+        asked = guides.create_service_request(new, actor=None)
+    guides.act(asked, "accept", actor=worker)
+
+
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:
     """At the world's standard address; reporters (8大员) read no registry: they pin its point."""
     if actor.username == "reporter_m":
@@ -495,9 +524,9 @@ def test_it_reads_in_the_same_queries_however_many_rows(counts: Counts, check: C
 START_PAGE = {
     "admin": 16,  # locked accounts, users without 2FA, openings to review
     "commander": 14,  # the day's numbers and the worst grids
-    "worker": 11,  # + edits returned to me
-    "outsider": 11,
-    "officer": 13,  # + edits returned to me (an officer collects too)
+    "worker": 13,  # + edits returned to me; + service requests waiting (2)
+    "outsider": 12,  # + service requests waiting (none: no list to read)
+    "officer": 15,  # + edits returned to me (an officer collects too); + service requests (2)
     "handler": 10,
     "reporter": 8,  # their open reports
 }

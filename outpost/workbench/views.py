@@ -17,6 +17,7 @@ from outpost.accounts.roles import SECOND_FACTOR_ACTIONS, Role
 from outpost.accounts.scope import scope_for
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.accounts.signin import has_authenticator
+from outpost.core.worklist import sections_for
 from outpost.workbench import queries as q
 
 HANDLERS = (Role.GRID_WORKER, Role.GRID_LEADER, Role.AUXILIARY_POLICE, Role.DEPARTMENT_HANDLER)
@@ -86,7 +87,7 @@ def _sections(user: User, roles: set[str]) -> list[dict[str, Any]]:
         found.append({"key": "reporter", "title": _("My reports"), "tiles": [tile]})
     if (Role.AUDITOR in roles or Role.ADMIN in roles) and not scope_for(user, "audit").empty:
         found.append(_auditor(user))
-    return found
+    return found + sections_for(user)  # those the apps register (`core.worklist`)
 
 
 def _handler(user: User) -> dict[str, Any]:

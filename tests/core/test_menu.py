@@ -78,6 +78,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "registry",
         "fieldwork",
         "stations",
+        "guides",
         "cases",
         "instructions",
         "command",
