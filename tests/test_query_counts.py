@@ -175,7 +175,7 @@ BASELINE: dict[str, int] = {
     "GET /guides/new/": 6,
     "GET /guides/track/<str:code>/": 16,  # +5: the rate limit's bucket (per client address)
     "GET /guides/requests/": 8,
-    "GET /guides/requests/new/": 9,  # the grids to choose from, the matters
+    "GET /guides/requests/new/": 10,  # the grids the user handles or dispatches in, the matters
     "GET /guides/requests/<int:pk>/": 9,  # may the reader act on it (dispatch, handle)
     # API
     "GET /api/v1/openapi.json": 3,

@@ -4,6 +4,7 @@ step on a request, the resident's rating, and a matter of the catalogue."""
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from outpost.geo.models import Grid
@@ -14,8 +15,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("What do you need to do?"), max_length=60, required=False)
 
 
-def grid_choices() -> list[tuple[str, str]]:
-    rows = Grid.objects.select_related("community").order_by("community__name", "name")
+def grid_choices(rows: QuerySet[Grid] | None = None) -> list[tuple[str, str]]:
+    rows = (rows if rows is not None else Grid.objects.select_related("community")).order_by(
+        "community__name", "name"
+    )
     return [("", "——")] + [(g.code, f"{g.community.name} · {g.name}") for g in rows]
 
 
@@ -55,6 +58,11 @@ class StaffHelpForm(HelpForm):
         label=_("Service matter"), queryset=Matter.objects.filter(published=True).order_by("title")
     )
     field_order = ["matter", "mode", "resident_name", "phone", "grid", "address", "note"]
+
+    def __init__(self, *args: Any, grids: QuerySet[Grid], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the grids the staff member works in (the service checks it again).
+        cast(forms.ChoiceField, self.fields["grid"]).choices = grid_choices(grids)
 
 
 class StepForm(forms.Form):

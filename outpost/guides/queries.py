@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
+from outpost.geo.models import Grid
 from outpost.guides import search
 from outpost.guides.models import OPEN_STATES, Matter, MatterTerm, ServiceRequest
 
@@ -89,6 +90,14 @@ def enters_requests(user: User) -> bool:
         if scope.everything or scope.civil or scope.police:
             return True
     return False
+
+
+def entry_grids(user: User) -> QuerySet[Grid]:
+    """The grids a staff member may enter requests for: where they handle or dispatch."""
+    handles = restrict(Grid.objects.order_by(), user, "handle").values("pk")
+    dispatches = restrict(Grid.objects.order_by(), user, "dispatch").values("pk")
+    where = Q(pk__in=handles) | Q(pk__in=dispatches)
+    return Grid.objects.filter(where).select_related("community")
 
 
 def requests_for(user: User) -> QuerySet[ServiceRequest]:

@@ -134,6 +134,8 @@ def create_service_request(new: NewServiceRequest, *, actor: User | None) -> Ser
     assert grid is not None
     if actor is not None and not queries.enters_requests(actor):
         raise PermissionDenied
+    if actor is not None and not queries.entry_grids(actor).filter(pk=grid.pk).exists():
+        raise ValidationError({"grid": _("This grid is outside your area")})
     handled_by, assignee = route(new.matter, grid)
     now = timezone.now()
     request = ServiceRequest.objects.create(

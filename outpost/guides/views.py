@@ -182,7 +182,7 @@ def request_list(request: SignedInRequest) -> HttpResponse:
 def request_new(request: SignedInRequest) -> HttpResponse:
     if not queries.enters_requests(request.user):
         raise PermissionDenied
-    form = StaffHelpForm(request.POST or None)
+    form = StaffHelpForm(request.POST or None, grids=queries.entry_grids(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             new = _new(form, form.cleaned_data["matter"])

@@ -135,3 +135,23 @@ def test_it_reindexes_an_edited_matter_and_refuses_non_editors(
     services.save_matter(matter, actor=admin.user)
     assert matter.terms.filter(term="滑板").exists()
     assert ChangeRecord.objects.filter(action="save_matter", object_key="ebike-plate").exists()
+
+
+def test_it_lets_staff_enter_requests_only_in_their_own_area(
+    home_grid: Grid, grid_worker: Persona, outsider: Persona
+) -> None:
+    """A worker of another street cannot send work to this grid's worker by entering a request
+    for a resident here; in their own grid they can."""
+    new = services.NewServiceRequest(
+        matter=Matter.objects.get(code="senior-card"),
+        mode="on_behalf",
+        resident_name="王阿姨",
+        phone="13912345678",
+        address="中山路83号102室",
+        grid=home_grid,
+    )
+    with pytest.raises(ValidationError, match="outside your area"):
+        services.create_service_request(new, actor=outsider.user)
+    assert not ServiceRequest.objects.exists()
+    entered = services.create_service_request(new, actor=grid_worker.user)
+    assert entered.entered_by == grid_worker.user and entered.assignee == grid_worker.user
