@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from outpost.geo.models import OutpostStation
 from outpost.knowledge import queries
-from outpost.knowledge.models import ArticleVersion, Status
+from outpost.knowledge.models import ArticleVersion
 from outpost.knowledge.text import blocks
 from outpost.stations.models import OpeningSpan
 
@@ -50,52 +50,52 @@ def contacts() -> list[Contact]:
 
 
 def context() -> dict[str, Any]:
-    groups = [
-        {"kind": kind, "label": label, "articles": [(v, blocks(v.body)) for v in rows]}
-        for kind, label, rows in queries.published_by_kind()
-    ]
-    newest = published_key_rows()
-    edition = max((row[1] for row in newest), default=None) or timezone.now()
+    """What the handbook prints (three queries: the published versions, the outposts, their
+    hours), read whether or not a cached rendering is used, so requests read alike."""
+    by_kind = queries.published_by_kind()
+    versions = [v for _kind, _label, rows in by_kind for v in rows]
+    edition = max((v.published_at for v in versions if v.published_at), default=None)
     return {
         "district": DISTRICT_NAME,
-        "groups": groups,
+        "groups": [
+            {"kind": kind, "label": label, "articles": [(v, blocks(v.body)) for v in rows]}
+            for kind, label, rows in by_kind
+        ],
         "contacts": contacts(),
-        "edition": timezone.localtime(edition),
+        "edition": timezone.localtime(edition or timezone.now()),
+        "key": cache_key(versions),
     }
 
 
-def render_html() -> str:
+def render_html(shown: dict[str, Any]) -> str:
     """In the site's language whoever asks (the handbook is printed for residents)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string("knowledge/handbook.html", context())
+        return render_to_string("knowledge/handbook.html", shown)
 
 
-def render_pdf() -> bytes:
+def render_pdf(shown: dict[str, Any]) -> bytes:
     import weasyprint  # type: ignore[import-untyped]  # lazily: pango only where PDFs are made
 
-    html = weasyprint.HTML(string=render_html(), base_url=str(settings.BASE_DIR))
+    html = weasyprint.HTML(string=render_html(shown), base_url=str(settings.BASE_DIR))
     return bytes(html.write_pdf())
 
 
-def published_key_rows() -> list[tuple[int, Any]]:
-    rows = ArticleVersion.objects.filter(status=Status.PUBLISHED).order_by("pk")
-    return list(rows.values_list("pk", "published_at"))
-
-
-def cache_key() -> str:
+def cache_key(versions: list[ArticleVersion]) -> str:
     """Keyed by the published versions (their ids and when each was published)."""
-    text = ";".join(f"{pk}@{at.isoformat() if at else ''}" for pk, at in published_key_rows())
+    stamps = sorted((v.pk, v.published_at.isoformat() if v.published_at else "") for v in versions)
+    text = ";".join(f"{pk}@{at}" for pk, at in stamps)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def cached_pdf() -> bytes:
     """The handbook as last rendered for the current published versions; rendered (and older
     renderings removed) when an article was published since."""
+    shown = context()
     folder = Path(settings.VAR_DIR) / "handbook"
-    path = folder / f"handbook-{cache_key()}.pdf"
+    path = folder / f"handbook-{shown['key']}.pdf"
     if path.exists():
         return path.read_bytes()
-    pdf = render_pdf()
+    pdf = render_pdf(shown)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("handbook-*.pdf"):
         old.unlink(missing_ok=True)
