@@ -180,7 +180,7 @@ BASELINE: dict[str, int] = {
     "GET /guides/requests/<int:pk>/": 9,  # may the reader act on it (dispatch, handle)
     "GET /knowledge/": 10,  # the search: terms, the matched versions
     "GET /knowledge/a/<int:pk>/": 8,
-    "GET /knowledge/handbook.pdf": 3,  # the published versions, the outposts, their hours
+    "GET /knowledge/handbook.pdf": 6,  # the published versions, the outposts, their hours
     "GET /knowledge/desk/": 8,
     "GET /knowledge/desk/new/": 7,
     "GET /knowledge/desk/a/<int:pk>/revise/": 8,

@@ -22,6 +22,7 @@ from outpost.knowledge.models import ArticleVersion
 from outpost.knowledge.text import blocks
 from outpost.stations.models import OpeningSpan
 
+STYLESHEET = Path(__file__).parent / "data" / "handbook.css"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 DISTRICT_NAME = "南京市鼓楼区"
 
@@ -77,7 +78,7 @@ def render_pdf(shown: dict[str, Any]) -> bytes:
     import weasyprint  # type: ignore[import-untyped]  # lazily: pango only where PDFs are made
 
     html = weasyprint.HTML(string=render_html(shown), base_url=str(settings.BASE_DIR))
-    return bytes(html.write_pdf())
+    return bytes(html.write_pdf(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))]))
 
 
 def cache_key(versions: list[ArticleVersion]) -> str:
