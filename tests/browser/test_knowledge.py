@@ -14,9 +14,7 @@ from tests.browser.test_patrol import fits, thumb_sized
 from tests.browser.test_phone_pages import PHONE, WATCH
 
 
-def test_it_takes_an_article_from_draft_to_a_residents_phone(
-    gulou: District, people: Any
-) -> None:
+def test_it_takes_an_article_from_draft_to_a_residents_phone(gulou: District, people: Any) -> None:
     load(Article, ArticleVersion, ArticleTerm)  # a live server's database is flushed
     writer = people(viewport=PHONE, is_mobile=True, has_touch=True)
     writer.context.add_init_script(WATCH)
