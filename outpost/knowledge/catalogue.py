@@ -1,4 +1,4 @@
-"""The shipped articles (data/articles.json), loaded by a data migration and by the demo,
+"""The shipped articles (data/articles.json), loaded by a data migration (and the tests' worlds),
 published at once (an article already stored, by code, is left as staff edited it)."""
 
 import json
