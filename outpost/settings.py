@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "outpost.stations",  # the 平安前哨 as a working level: reads field work and instructions
     "outpost.portal",  # the residents' portal: reports, tracking, 警网联系卡
     "outpost.guides",  # 一网通办 service guides and residents' requests for help
+    "outpost.knowledge",  # 知识库 articles and the printable handbook
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]

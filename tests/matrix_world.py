@@ -38,6 +38,9 @@ from outpost.guides.catalogue import load as load_matters
 from outpost.guides.models import Matter, MatterTerm, ServiceRequest
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
+from outpost.knowledge import services as knowledge
+from outpost.knowledge.catalogue import load as load_articles
+from outpost.knowledge.models import Article, ArticleTerm, ArticleVersion
 from outpost.notifications.models import Notification
 from outpost.portal.models import Ticket, TicketRole
 from outpost.registry import services as registry
@@ -107,6 +110,9 @@ class World:
     matter: str  # a shipped service guide (老年人优待证), not a police matter
     service_request: int  # a resident's 代办 request for it in the home grid: the worker's
     request_code: str  # its tracking code
+    article: int  # a shipped, published knowledge-base article
+    article_draft: int  # a draft version of a new article, written by the commander
+    article_review: int  # a version of another new article, by the commander, in review
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -282,6 +288,15 @@ def build_world(media: str) -> World:
     )
     if asked.assignee != worker:  # the browser crawl's demo accounts work the home grid too
         ServiceRequest.objects.filter(pk=asked.pk).update(assignee=worker)
+    # The knowledge base: the shipped articles; the commander's draft and a version in review.
+    load_articles(Article, ArticleVersion, ArticleTerm)
+    shipped = Article.objects.exclude(published=None).order_by("code").first()
+    assert shipped is not None
+    article_text = knowledge.Text(kind="procedure", title="电动车充电须知", body="请勿入户充电。")
+    article_draft = knowledge.write_article(article_text, actor=commander)
+    article_review = knowledge.submit_version(
+        knowledge.write_article(article_text, actor=commander), actor=commander
+    )
 
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
@@ -328,6 +343,9 @@ def build_world(media: str) -> World:
         matter="senior-card",
         service_request=asked.pk,
         request_code=asked.code,
+        article=shipped.pk,
+        article_draft=article_draft.pk,
+        article_review=article_review.pk,
     )
 
 

@@ -181,6 +181,16 @@ SERVICE_REQUEST = rule(
 SERVICE_HANDLERS = rule("SERVICE_HANDLERS", "commander worker", "outsider handler reporter")
 # Entering a request for a resident: whoever handles in a grid or beat (the outsider in theirs).
 SERVICE_ENTRY = rule("SERVICE_ENTRY", "commander worker outsider officer")
+# Writing knowledge-base articles: whoever may `change` somewhere (the administrator, the
+# commander); other signed-in users get 403.
+ARTICLE_WRITERS = rule("ARTICLE_WRITERS", "admin commander")
+# A version not yet published: its author (the commander) and reviewers (the administrator,
+# `change` over the whole district); nobody else sees it.
+ARTICLE_VERSION = rule(
+    "ARTICLE_VERSION", "admin commander", "worker outsider officer handler reporter"
+)
+# Reviewing it: a reviewer who did not write it; its author gets 403.
+ARTICLE_REVIEWERS = rule("ARTICLE_REVIEWERS", "admin", "worker outsider officer handler reporter")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,6 +221,7 @@ GUIDE_HELP = {
     "phone": "13912345678",
     "address": "中山路83号102室",
 }
+ARTICLE = {"kind": "procedure", "title": "电动车充电须知", "tags": "", "body": "请勿入户充电。"}
 PEOPLE_CSV = Upload("people.csv", b"person_id,name\n", "text/csv")
 
 
@@ -730,6 +741,48 @@ CHECKS: list[Check] = [
         "/stations/{outpost}/rota/",
         data={"action": "book"},
         note="no date or shift: the manager gets the form back with its errors",
+    ),
+    # --- knowledge base (知识库) and the handbook ------------------------------------------
+    Check("GET /knowledge/", PUBLIC, "/knowledge/?q=居住证"),
+    Check("GET /knowledge/a/<int:pk>/", PUBLIC, "/knowledge/a/{article}/"),
+    Check("GET /knowledge/handbook.pdf", PUBLIC, "/knowledge/handbook.pdf"),
+    Check("GET /knowledge/desk/", ARTICLE_WRITERS, "/knowledge/desk/"),
+    Check("GET /knowledge/desk/new/", ARTICLE_WRITERS, "/knowledge/desk/new/"),
+    Check(
+        "POST /knowledge/desk/new/", ARTICLE_WRITERS, "/knowledge/desk/new/", ok=302, data=ARTICLE
+    ),
+    Check(
+        "GET /knowledge/desk/a/<int:pk>/revise/",
+        ARTICLE_WRITERS,
+        "/knowledge/desk/a/{article}/revise/",
+    ),
+    Check(
+        "POST /knowledge/desk/a/<int:pk>/revise/",
+        ARTICLE_WRITERS,
+        "/knowledge/desk/a/{article}/revise/",
+        ok=302,
+        data=ARTICLE,
+    ),
+    Check("GET /knowledge/desk/v/<int:pk>/", ARTICLE_VERSION, "/knowledge/desk/v/{article_draft}/"),
+    Check(
+        "POST /knowledge/desk/v/<int:pk>/",
+        ARTICLE_VERSION,
+        "/knowledge/desk/v/{article_draft}/",
+        ok=302,
+        data=ARTICLE,
+    ),
+    Check(
+        "POST /knowledge/desk/v/<int:pk>/submit/",
+        ARTICLE_VERSION,
+        "/knowledge/desk/v/{article_draft}/submit/",
+        ok=302,
+    ),
+    Check(
+        "POST /knowledge/desk/v/<int:pk>/review/",
+        ARTICLE_REVIEWERS,
+        "/knowledge/desk/v/{article_review}/review/",
+        ok=302,
+        data={"decision": "approve"},
     ),
     # --- service guides (一网通办) ---------------------------------------------------------------
     Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),

@@ -42,6 +42,7 @@ from outpost.guides.models import Matter
 from outpost.instructions import groups, work
 from outpost.instructions import services as instructions
 from outpost.instructions.models import VirtualGroup
+from outpost.knowledge import services as knowledge
 from outpost.notifications.models import Notification
 from outpost.registry import entries
 from outpost.registry import services as registry
@@ -177,6 +178,13 @@ BASELINE: dict[str, int] = {
     "GET /guides/requests/": 8,
     "GET /guides/requests/new/": 10,  # the grids the user handles or dispatches in, the matters
     "GET /guides/requests/<int:pk>/": 9,  # may the reader act on it (dispatch, handle)
+    "GET /knowledge/": 10,  # the search: terms, the matched versions
+    "GET /knowledge/a/<int:pk>/": 8,
+    "GET /knowledge/handbook.pdf": 6,  # the published versions, the outposts, their hours
+    "GET /knowledge/desk/": 8,
+    "GET /knowledge/desk/new/": 7,
+    "GET /knowledge/desk/a/<int:pk>/revise/": 8,
+    "GET /knowledge/desk/v/<int:pk>/": 8,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -380,6 +388,7 @@ def grow(world: World, n: int) -> None:
         _patrols(world, worker, extra, commander, f"{n}-{i}")
         _station(world, extra, commander, i)
         _guides(world, worker, i)
+        _knowledge(user["commander"], user["admin"], i)
     opened = BreakGlassGrant.objects.values("object_id")
     elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
     for person in elsewhere.order_by("person_no")[:n]:
@@ -485,6 +494,17 @@ def _guides(world: World, worker: User, i: int) -> None:
         )
         asked = guides.create_service_request(new, actor=None)
     guides.act(asked, "accept", actor=worker)
+
+
+def _knowledge(author: User, reviewer: User, i: int) -> None:
+    """Knowledge-base articles: one published, one waiting for review, one draft."""
+    for step in ("approve", "submit", "write"):
+        text = knowledge.Text(kind="procedure", title=f"充电须知{step}{i}", body="请勿入户充电。")
+        version = knowledge.write_article(text, actor=author)
+        if step != "write":
+            knowledge.submit_version(version, actor=author)
+        if step == "approve":
+            knowledge.approve_version(version, actor=reviewer)
 
 
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:

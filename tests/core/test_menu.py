@@ -79,6 +79,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "fieldwork",
         "stations",
         "guides",
+        "knowledge",
         "cases",
         "instructions",
         "command",
