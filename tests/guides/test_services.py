@@ -150,8 +150,9 @@ def test_it_lets_staff_enter_requests_only_in_their_own_area(
         address="中山路83号102室",
         grid=home_grid,
     )
-    with pytest.raises(ValidationError, match="outside your area"):
+    with pytest.raises(ValidationError) as refused:
         services.create_service_request(new, actor=outsider.user)
+    assert list(refused.value.message_dict) == ["grid"]
     assert not ServiceRequest.objects.exists()
     entered = services.create_service_request(new, actor=grid_worker.user)
     assert entered.entered_by == grid_worker.user and entered.assignee == grid_worker.user
