@@ -14,43 +14,13 @@ from outpost.accounts.models import User
 from outpost.cases.models import Case
 from outpost.fieldwork.models import Patrol, SyncedRecord, Visit
 from outpost.geo.models import Grid
-from outpost.registry.models import AddressLevel, Person, StandardAddress
 from tests.browser.conftest import District
 from tests.browser.test_map import sign_in
 from tests.browser.test_patrol import fits, thumb_sized
 from tests.browser.test_phone_pages import PHONE, WATCH
-from tests.fieldwork.conftest import id_number, point_in
+from tests.fieldwork.conftest import care_subject, point_in
 
 QUEUE = "#queue li"
-
-
-def care_subject(grid: Grid) -> Person:
-    """独居老人 aged 70+ in the worker's grid: due for a visit (never visited)."""
-    where = point_in(grid)
-    place = {"grid_code": grid.code, "beat_code": grid.main_beat.code if grid.main_beat else ""}
-    address = StandardAddress.objects.create(
-        code="OFF-ADDR-1",
-        level=AddressLevel.ROOM,
-        community_code=grid.community.code,
-        road="中山路",
-        door_no="90号",
-        room="201",
-        full_text="中山路90号201室",
-        lon=where.x,
-        lat=where.y,
-        **place,
-    )
-    return Person.objects.create(
-        person_no="OFF-P-1",
-        name="陈爷爷",
-        gender="男",
-        birth_date=dt.date(1938, 6, 1),
-        pop_type="户籍人口",
-        care_tags="独居老人",
-        address=address,
-        id_number=id_number("32010619380601001"),
-        **place,
-    )
 
 
 def big_photo() -> dict[str, Any]:
@@ -71,7 +41,7 @@ def queued(page: Page, count: int) -> None:
 def test_it_keeps_the_work_done_offline_and_sends_it_once(gulou: District, people: Any) -> None:
     worker = User.objects.get(username="gridworker")
     grid = Grid.objects.get(code=worker.assignments.get().scope_code)
-    care_subject(grid)
+    care_subject(grid, "OFF", "陈爷爷", dt.date(1938, 6, 1), "32010619380601001")
     inside = point_in(grid)
     page = people(
         viewport=PHONE,
@@ -108,7 +78,7 @@ def test_it_keeps_the_work_done_offline_and_sends_it_once(gulou: District, peopl
     queued(page, 5)
     page.click("#app-end")
     queued(page, 6)
-    page.click("[data-visit='care:OFF-P-1']")
+    page.click("[data-visit='care:OFF-P']")
     page.fill("#visit-met", "陈爷爷本人")
     page.fill("#visit-found", "身体尚好，需要代购药品")
     page.click("#app-visit-save")
@@ -149,7 +119,7 @@ def arrived_once(worker: User, grid: Grid) -> None:
     assert patrol.grid == grid and patrol.ended_at is not None
     assert [c.inside for c in patrol.checkins.all()] == [True, True, True]
     visit = Visit.objects.get()
-    assert (visit.person.person_no, visit.met) == ("OFF-P-1", "陈爷爷本人")
+    assert (visit.person.person_no, visit.met) == ("OFF-P", "陈爷爷本人")
     case = Case.objects.get()
     assert case.title == "楼道堆物堵塞" and case.grid_code == grid.code
     assert list(patrol.cases.all()) == [case]  # reported while the patrol was under way

@@ -11,12 +11,12 @@ from outpost.accounts.models import Department, User
 from outpost.fieldwork import checklists
 from outpost.fieldwork.models import Checklist, Patrol
 from outpost.geo.models import Grid
-from outpost.registry.models import AddressLevel, House, HouseUse, Person, StandardAddress
+from outpost.registry.models import House, HouseUse
 from tests.browser.conftest import District
 from tests.browser.test_map import sign_in
 from tests.browser.test_phone_pages import PHONE, WATCH
 from tests.conftest import OTHER_GRID
-from tests.fieldwork.conftest import id_number, point_in
+from tests.fieldwork.conftest import care_subject, point_in
 
 
 def fits(page: Page) -> None:
@@ -71,31 +71,9 @@ def test_it_records_a_visit_and_an_inspection_on_a_phone(gulou: District, people
     grid = Grid.objects.filter(main_beat__code=beat).order_by("code").first()
     assert grid is not None
     checklists.load(Checklist, Department)
+    elder = care_subject(grid, "BR", "王奶奶", dt.date(1940, 3, 1), "32010619400301002")
     place = {"grid_code": grid.code, "beat_code": beat}
-    where = point_in(grid)
-    address = StandardAddress.objects.create(
-        code="BR-ADDR-1",
-        level=AddressLevel.ROOM,
-        community_code=grid.community.code,
-        road="中山路",
-        door_no="81号",
-        room="101",
-        full_text="中山路81号101室",
-        lon=where.x,
-        lat=where.y,
-        **place,
-    )
-    Person.objects.create(
-        person_no="BR-P-1",
-        name="王奶奶",
-        gender="女",
-        birth_date=dt.date(1940, 3, 1),
-        pop_type="户籍人口",
-        care_tags="独居老人",
-        address=address,
-        id_number=id_number("32010619400301002"),
-        **place,
-    )
+    address = elder.address
     House.objects.create(house_no="BR-H-1", address=address, use=HouseUse.RENTED, **place)
     page = people(viewport=PHONE, is_mobile=True, has_touch=True)
     page.context.add_init_script(WATCH)

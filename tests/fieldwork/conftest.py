@@ -59,6 +59,35 @@ def id_number(first17: str) -> str:
     return first17 + "10X98765432"[total % 11]
 
 
+def care_subject(grid: Grid, key: str, name: str, born: dt.date, id17: str) -> Person:
+    """独居老人 aged 70+ at a room of `grid` (standard address `key`-ADDR): due for a visit."""
+    where = point_in(grid)
+    place = {"grid_code": grid.code, "beat_code": grid.main_beat.code if grid.main_beat else ""}
+    address = StandardAddress.objects.create(
+        code=f"{key}-ADDR",
+        level=AddressLevel.ROOM,
+        community_code=grid.community.code,
+        road="中山路",
+        door_no="81号",
+        room="101",
+        full_text="中山路81号101室",
+        lon=where.x,
+        lat=where.y,
+        **place,
+    )
+    return Person.objects.create(
+        person_no=f"{key}-P",
+        name=name,
+        gender="女",
+        birth_date=born,
+        pop_type="户籍人口",
+        care_tags="独居老人",
+        address=address,
+        id_number=id_number(id17),
+        **place,
+    )
+
+
 @dataclass(frozen=True)
 class Subjects:
     address: StandardAddress
