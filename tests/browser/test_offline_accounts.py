@@ -2,6 +2,7 @@
 after the worker signed out and a community officer signed in, must not send the worker's queue
 under the officer's name when the network returns (nor lose it to a refusal)."""
 
+import datetime as dt
 from typing import Any
 
 from playwright.sync_api import Error, expect
@@ -9,11 +10,16 @@ from playwright.sync_api import Error, expect
 from outpost.accounts.models import User
 from outpost.fieldwork.models import Patrol, PatrolPlan, SyncedRecord
 from outpost.geo.models import Grid
+from outpost.registry.models import Person
 from tests.browser.conftest import District
 from tests.browser.test_map import sign_in
-from tests.browser.test_offline import QUEUE, care_subject, queued
+from tests.browser.test_offline import QUEUE, queued
 from tests.browser.test_phone_pages import PHONE
-from tests.fieldwork.conftest import point_in
+from tests.fieldwork.conftest import care_subject, point_in
+
+
+def elder(grid: Grid) -> Person:
+    return care_subject(grid, "OFF", "陈爷爷", dt.date(1938, 6, 1), "32010619380601001")
 
 
 def switch_account(context: Any, district: District, username: str) -> None:
@@ -106,7 +112,7 @@ def test_it_forgets_the_tasks_kept_on_the_phone_when_signed_out(
     whoever holds the phone after the worker signed out; records still waiting stay."""
     worker = User.objects.get(username="gridworker")
     grid = Grid.objects.get(code=worker.assignments.get().scope_code)
-    care_subject(grid)
+    elder(grid)
     page = people(viewport=PHONE)
     context = page.context
     sign_in(page, gulou, "gridworker", gulou.password)
@@ -141,7 +147,7 @@ def test_it_shows_markup_in_stored_names_as_text(gulou: District, people: Any) -
     """Names typed by others (a person, a plan) are drawn by the script as text, never parsed."""
     worker = User.objects.get(username="gridworker")
     grid = Grid.objects.get(code=worker.assignments.get().scope_code)
-    person = care_subject(grid)
+    person = elder(grid)
     person.name = "<img src=x id=pwned>陈爷爷"
     person.save(update_fields=["name"])
     plan = PatrolPlan.objects.create(grid=grid, name="<b id=bold>早班</b>", per_week=2)
