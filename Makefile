@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
+# The production-stack test (nginx, gunicorn on PostgreSQL) runs in .ci/run, after the suites.
+PYTEST_ARGS ?= -m "not deploy"
 
 .PHONY: demo test install system-packages lint migrate messages bench clean
 

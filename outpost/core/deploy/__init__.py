@@ -1,0 +1,1 @@
+"""Production configuration rendered from settings: nginx, gunicorn and systemd (docs/deploy.md)."""
