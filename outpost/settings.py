@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "outpost.core.middleware.MethodNotAllowedPageMiddleware",  # the site's 405 page
     "outpost.core.logs.RequestLogMiddleware",  # log lines name the request's user
     "outpost.accounts.middleware.SignInMiddleware",  # idle timeout, second factor first
+    "outpost.core.replica.ReplicaReadsMiddleware",  # lists and exports may read the replica
 ]
 
 ROOT_URLCONF = "outpost.urls"
@@ -146,6 +147,16 @@ def _database() -> dj_database_url.DBConfig:
 
 
 DATABASES = {"default": _database()}
+# A streaming replica for lists, exports and dashboards (outpost/core/replica.py).
+OUTPOST_REPLICA_URL = env_str("OUTPOST_REPLICA_URL")
+if OUTPOST_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        OUTPOST_REPLICA_URL, conn_max_age=env_int("OUTPOST_DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}  # down: the primary, at once
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["outpost.core.replica.PrimaryReplicaRouter"]
+OUTPOST_REPLICA_STICKY_SECONDS = env_int("OUTPOST_REPLICA_STICKY_SECONDS", 15)
 
 # Background jobs live in the database (django-tasks); `outpost db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
