@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from outpost.areas.api import router as geo_router
 from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
+from outpost.core.errors import RETRY_AFTER_SECONDS
 from outpost.core.i18n import Text, TextList, api_detail
 from outpost.fieldwork.api import router as fieldwork_router
 from outpost.guides.api import router as guides_router
@@ -113,6 +115,14 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return _error(
         request, 422, message if names else _("Invalid request parameters"), errors=fields
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = _error(request, 503, _("The records cannot be reached right now; try again soon"))
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(CaseConflict)

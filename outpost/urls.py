@@ -6,6 +6,8 @@ from outpost.api import api
 from outpost.cases.urls import public_urlpatterns
 from outpost.workbench.views import home
 
+handler500 = "outpost.core.errors.server_error"  # 503 while the database is unreachable
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
