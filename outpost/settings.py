@@ -157,6 +157,8 @@ if OUTPOST_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["outpost.core.replica.PrimaryReplicaRouter"]
 OUTPOST_REPLICA_STICKY_SECONDS = env_int("OUTPOST_REPLICA_STICKY_SECONDS", 15)
+# An import job silent this long lost its worker: the sweep queues it again (once) or fails it.
+OUTPOST_IMPORT_STALL_SECONDS = env_int("OUTPOST_IMPORT_STALL_SECONDS", 900)
 
 # Background jobs live in the database (django-tasks); `outpost db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

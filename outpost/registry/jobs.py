@@ -2,11 +2,14 @@
 dotted path is stored with each queued task, so it stays here). The pages are in
 `registry.views.imports`."""
 
+import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
@@ -17,10 +20,11 @@ from outpost.core.i18n import stored
 from outpost.core.logs import acting_user
 from outpost.registry.imports import TableError, run_import
 from outpost.registry.imports.base import IMPORT_ACTION
-from outpost.registry.models import IMPORT_CRASHED, ImportJob
+from outpost.registry.models import IMPORT_CRASHED, IMPORT_STALLED, ImportJob
 
 log = logging.getLogger("outpost.registry")
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_ATTEMPTS = 2  # a job whose worker died is queued again once, then failed visibly
 
 
 def may_import(user: User, kind: str) -> bool:
@@ -41,7 +45,8 @@ def start_import(*, user: User, kind: str, filename: str, data: bytes, dry_run: 
 @task()
 def import_file_task(job_id: int) -> None:
     # A job is claimed with a conditional update so two workers never run it twice.
-    if not ImportJob.objects.filter(pk=job_id, status="queued").update(status="running"):
+    claim = {"status": "running", "heartbeat_at": timezone.now(), "attempts": F("attempts") + 1}
+    if not ImportJob.objects.filter(pk=job_id, status="queued").update(**claim):
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     with request_context("job") as ctx, acting_user(job.created_by):
@@ -85,10 +90,41 @@ def _run(job: ImportJob) -> None:
 
 def _progress(job_id: int) -> Any:
     def report(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+        ImportJob.objects.filter(pk=job_id).update(
+            rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+        )
 
     return report
 
 
 def _finish(job_id: int, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), data=b"", **fields)
+
+
+def recover_stalled_imports(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Running jobs whose worker died (no sign of life for OUTPOST_IMPORT_STALL_SECONDS): queued
+    again, or failed visibly after MAX_ATTEMPTS. An import writes its rows in one transaction at
+    its end, so a worker killed half-way left none; running it again writes each row once.
+    Returns (queued again, failed)."""
+    now = now or timezone.now()
+    stalled = ImportJob.objects.filter(
+        status="running",
+        heartbeat_at__lt=now - dt.timedelta(seconds=settings.OUTPOST_IMPORT_STALL_SECONDS),
+    )
+    again = failed = 0
+    for job_id, attempts in stalled.values_list("pk", "attempts"):
+        one = stalled.filter(pk=job_id)  # conditional: a late heartbeat keeps the job its own
+        if attempts < MAX_ATTEMPTS and one.update(status="queued"):
+            import_file_task.enqueue(job_id)
+            again += 1
+        elif attempts >= MAX_ATTEMPTS and one.update(
+            status="failed",
+            finished_at=now,
+            data=b"",
+            error_code=IMPORT_STALLED,
+            error_params={"attempts": attempts},
+        ):
+            failed += 1
+    if again or failed:
+        log.warning("stalled imports queued_again=%s failed=%s", again, failed)
+    return again, failed

@@ -298,6 +298,11 @@ IMPORT_CRASHED = "import_crashed"
 _CRASHED = _(
     "The import stopped unexpectedly (%(error)s). Tell your administrator the reference %(ref)s."
 )
+IMPORT_STALLED = "import_stalled"
+_STALLED = _(
+    "The background worker stopped during this import %(attempts)s times. Nothing from the "
+    "file was saved; upload it again."
+)
 
 
 class RecordEdit(TimestampedModel):
@@ -378,6 +383,10 @@ class ImportJob(TimestampedModel):
         related_name="+",
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set when a worker claims the job and at each progress report: a running job whose
+    # heartbeat stopped lost its worker (jobs.recover_stalled_imports).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("import job")
@@ -395,6 +404,8 @@ class ImportJob(TimestampedModel):
         code, params = self.error_code, self.error_params
         if code == IMPORT_CRASHED:
             return str(Text(_CRASHED, **params))
+        if code == IMPORT_STALLED:
+            return str(Text(_STALLED, **params))
         if code.startswith("table:"):
             return str(table_error_text(code.removeprefix("table:"), params))
         return self.error

@@ -2,6 +2,7 @@
 uploader reads on its page and in the API, the worker logs it with request id and user id, and
 no log line ever carries an ID or phone number from the file."""
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from outpost.core.logs import KeyValueFormatter
+from outpost.registry.jobs import recover_stalled_imports
 from outpost.registry.models import ImportJob
 from tests.conftest import Persona
 from tests.registry.data import DIRTY_CSV, dirty_rows
@@ -102,3 +105,54 @@ def test_it_logs_an_import_without_any_id_or_phone_number(
     text = "\n".join(lines) + caplog.text
     leaked = sorted(n for n in numbers if n in text)
     assert leaked == []
+
+
+def _died_mid_import(job_id: int, attempts: int) -> None:
+    """What a worker killed with -9 leaves: the job running, its last sign of life long ago."""
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job_id).update(
+        status="running", heartbeat_at=long_ago, attempts=attempts
+    )
+
+
+def test_it_queues_again_a_job_whose_worker_died_and_finishes_it(
+    district_collector: Persona,
+    worker: Callable[[], None],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    job = _upload(district_collector, django_capture_on_commit_callbacks)
+    DBTaskResult.objects.all().delete()  # the killed worker's task is gone with it
+    _died_mid_import(job["id"], attempts=1)
+    assert recover_stalled_imports() == (1, 0)
+    assert ImportJob.objects.get(pk=job["id"]).status == "queued"
+    worker()
+    again = ImportJob.objects.get(pk=job["id"])
+    assert (again.status, again.attempts) == ("done", 2)
+    assert again.counts == {
+        "created": 0,
+        "submitted": 64,
+        "merged": 0,
+        "unchanged": 1,
+        "rejected": 29,
+    }
+    assert recover_stalled_imports() == (0, 0)  # a finished job is left alone
+
+
+def test_it_fails_visibly_a_job_whose_worker_died_twice(
+    district_collector: Persona, django_capture_on_commit_callbacks: Capture
+) -> None:
+    job = _upload(district_collector, django_capture_on_commit_callbacks)
+    _died_mid_import(job["id"], attempts=2)
+    assert recover_stalled_imports() == (0, 1)
+    answer = district_collector.client.get(f"{IMPORTS}/{job['id']}").json()
+    assert answer["status"] == "failed"
+    assert "后台任务进程在此次导入中途停止了 2 次" in answer["error"]
+
+
+def test_it_leaves_a_running_job_with_a_recent_sign_of_life(
+    district_collector: Persona, django_capture_on_commit_callbacks: Capture
+) -> None:
+    job = _upload(district_collector, django_capture_on_commit_callbacks)
+    ImportJob.objects.filter(pk=job["id"]).update(status="running", heartbeat_at=timezone.now())
+    assert recover_stalled_imports() == (0, 0)
+    assert ImportJob.objects.get(pk=job["id"]).status == "running"

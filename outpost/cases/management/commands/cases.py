@@ -15,6 +15,7 @@ from outpost.cases.webhooks import deliver_due
 from outpost.core.context import request_context
 from outpost.core.i18n import CommandBase
 from outpost.core.loops import run_every
+from outpost.registry.jobs import recover_stalled_imports
 
 log = logging.getLogger("outpost.cases")
 
@@ -55,6 +56,7 @@ class Command(CommandBase):
     def _sweep(self, now: dt.datetime | None) -> None:
         report = sweep(now)
         pending.purge_all()  # photos kept for a report form that never came back
+        recover_stalled_imports()  # jobs whose background worker died: again, or failed
         log.info(
             "sweep yellow=%s red=%s escalated=%s",
             report.cards["yellow"],
