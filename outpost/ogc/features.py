@@ -21,7 +21,7 @@ from outpost.accounts.models import User
 from outpost.cases.models import Case
 from outpost.geo.models import Division, Grid, PoliceBeat
 from outpost.ogc import queries
-from outpost.ogc.index import outlines
+from outpost.ogc.index import Outlines, division_outlines, outlines
 from outpost.ogc.params import CRS84, Box, ItemsQuery, Period
 from outpost.open311.mapping import CLOSED_STATES, ROUNDING
 
@@ -91,27 +91,54 @@ class AreaCollection(Collection):
     rows: Callable[[], QuerySet[Any]]
     properties: Callable[[Any], dict[str, Any]]
 
+    def outlines(self) -> Outlines:
+        return outlines(self.id, self.rows())
+
+    def geometry(self, row: Any, known: Outlines | None) -> dict[str, Any] | None:
+        return json.loads(row.geometry) if row.geometry else None
+
     def items(self, user: Viewer, query: ItemsQuery) -> Page:
-        rows = self.rows()
+        rows, known = self.rows(), self._known()
         if query.bbox is not None:
-            rows = rows.filter(code__in=outlines(self.id, self.rows()).meeting(query.bbox))
+            known = known or self.outlines()
+            rows = rows.filter(code__in=known.meeting(query.bbox))
         if query.period is not None:
             rows = rows.filter(_valid_during(query.period))
-        return _paged(rows.order_by("code"), query, self._feature)
+        return _paged(rows.order_by("code"), query, lambda row: self._feature(row, known))
 
     def item(self, user: Viewer, feature_id: str) -> Feature | None:
         row = self.rows().filter(code=feature_id).first()
-        return None if row is None else self._feature(row)
+        return None if row is None else self._feature(row, self._known())
 
     def extent(self, user: Viewer) -> dict[str, Any]:
         since = self.rows().aggregate(since=Min("boundary_since"))["since"]
-        return _extent(outlines(self.id, self.rows()).bounds, since, None)
+        return _extent(self.outlines().bounds, since, None)
 
-    def _feature(self, row: Any) -> Feature:
-        geometry = json.loads(row.geometry) if row.geometry else None
+    def _known(self) -> Outlines | None:
+        """The outlines a feature's geometry is read from, when not from its row."""
+        return None
+
+    def _feature(self, row: Any, known: Outlines | None) -> Feature:
         props = {"code": row.code, "name": row.name, **self.properties(row)}
         props["boundary_since"] = iso(row.boundary_since)
-        return Feature(row.code, geometry, props)
+        return Feature(row.code, self.geometry(row, known), props)
+
+
+@dataclass(frozen=True)
+class DivisionCollection(AreaCollection):
+    """Streets and communities: where no outline is stored (the shipped district has none), the
+    union of their grids' outlines stands in, and `outline` says which it is."""
+
+    def outlines(self) -> Outlines:
+        return division_outlines(self.rows(), queries.grids())
+
+    def _known(self) -> Outlines | None:
+        return self.outlines()
+
+    def geometry(self, row: Any, known: Outlines | None) -> dict[str, Any] | None:
+        if row.geometry or known is None:
+            return super().geometry(row, known)
+        return known.geojson(row.code)
 
 
 def _valid_during(period: Period) -> Q:
@@ -143,7 +170,11 @@ def _beat(row: PoliceBeat) -> dict[str, Any]:
 
 
 def _division(row: Division) -> dict[str, Any]:
-    return {"level": row.level, "parent_code": row.parent.code if row.parent else None}
+    return {
+        "level": row.level,
+        "parent_code": row.parent.code if row.parent else None,
+        "outline": "stored" if row.geometry else "grids",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +201,12 @@ class CaseCollection(Collection):
             start=Min("reported_at"), end=Max("reported_at"),
         )  # fmt: skip
         corners = (found["w"], found["s"], found["e"], found["n"])
-        bounds = None if found["w"] is None else [_rounded(c) for c in corners]
+        # Nothing to see: the area the collection covers, the district's grids.
+        bounds = (
+            outlines("grids", queries.grids()).bounds
+            if found["w"] is None
+            else [_rounded(c) for c in corners]
+        )
         return _extent(bounds, found["start"], found["end"])
 
 
@@ -241,11 +277,12 @@ COLLECTIONS: dict[str, Collection] = {
             rows=queries.beats,
             properties=_beat,
         ),
-        AreaCollection(
+        DivisionCollection(
             "divisions",
             "街道和社区",
             "Streets (街道) and communities (社区) by their 12-digit statistical division codes "
-            "(GB/T 2260 and the national statistical code).",
+            "(GB/T 2260 and the national statistical code); where no outline is stored, the union "
+            "of their grids.",
             rows=queries.divisions,
             properties=_division,
         ),

@@ -132,3 +132,10 @@ def test_it_gives_the_case_collection_the_extent_of_what_the_user_sees(
     assert theirs["temporal"]["interval"] == [["2026-03-08T08:00:00Z", "2026-03-10T08:00:00Z"]]
     west, south, east, north = public["spatial"]["bbox"][0]
     assert west == east and south == north  # one point, rounded
+
+
+def test_it_gives_an_empty_case_collection_the_districts_extent(client: Client) -> None:
+    cases = client.get("/ogc/collections/cases").json()["extent"]
+    grids = client.get("/ogc/collections/grids").json()["extent"]
+    assert cases["spatial"]["bbox"] == grids["spatial"]["bbox"]
+    assert cases["temporal"]["interval"] == [[None, None]]

@@ -181,3 +181,23 @@ def test_it_serves_streets_and_communities_as_divisions(client: Client) -> None:
     assert page["numberMatched"] == expected
     street = next(f for f in page["features"] if f["properties"]["level"] == "street")
     assert street["id"].endswith("000") and len(street["id"]) == 12
+
+
+def test_it_outlines_a_community_without_a_stored_outline_by_its_grids(
+    client: Client, home_grid: Grid
+) -> None:
+    community = home_grid.community
+    assert community.geometry == ""  # the shipped district stores grids' outlines only
+    feature = client.get(f"/ogc/collections/divisions/items/{community.code}").json()
+    assert feature["properties"]["outline"] == "grids"
+    outline = shapely.geometry.shape(feature["geometry"])
+    grids = [from_geojson_text(g.geometry) for g in Grid.objects.filter(community=community)]
+    assert outline.area == pytest.approx(shapely.union_all(grids).area, rel=1e-6)
+    assert outline.contains(from_geojson_text(home_grid.geometry).representative_point())
+    # a box around the home grid finds its community and its street
+    west, south, east, north = from_geojson_text(home_grid.geometry).bounds
+    page = client.get(
+        f"/ogc/collections/divisions/items?bbox={west},{south},{east},{north}&limit=100"
+    ).json()
+    found = {f["id"] for f in page["features"]}
+    assert {community.code, community.code[:9] + "000"} <= found
