@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.db.models import Count, Max, QuerySet
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from outpost.geo.geometry import from_geojson_text, to_geojson_text
@@ -112,7 +113,9 @@ def division_outlines(rows: QuerySet[Any], grids: QuerySet[Any]) -> Outlines:
 
 
 def _union(members: list[BaseGeometry]) -> BaseGeometry | None:
+    """The grids' union, always a MultiPolygon (clients read one geometry type per layer)."""
     if not members:
         return None
     union = shapely.union_all(_array(members))
-    return None if union.is_empty else union
+    parts = [g for g in shapely.get_parts(union) if isinstance(g, Polygon)]
+    return MultiPolygon(parts) if parts else None

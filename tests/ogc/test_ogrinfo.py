@@ -8,6 +8,7 @@ import subprocess
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.geo.boundaries import import_boundaries
@@ -49,6 +50,7 @@ def test_it_lists_the_collections_as_layers(served: str) -> None:
     out = ogrinfo(served)
     for layer in ("grids", "beats", "divisions", "cases"):
         assert re.search(rf"^\d+: {layer}\b", out, re.M), out
+    assert re.search(r"^\d+: divisions .*\(Multi Polygon\)$", out, re.M), out
 
 
 def test_it_reads_every_grid_with_its_properties(served: str) -> None:
@@ -56,6 +58,11 @@ def test_it_reads_every_grid_with_its_properties(served: str) -> None:
     assert f"Feature Count: {Grid.objects.count()}" in summary, summary
     assert "Extent: (118." in summary
     assert re.search(r"^code: String", summary, re.M), summary
+    box = ["118.76", "32.05", "118.78", "32.07"]
+    within = ogrinfo("-al", "-so", "-spat", *box, served, "grids")
+    matched = Client().get(f"/ogc/collections/grids/items?bbox={','.join(box)}").json()
+    assert 5 < matched["numberMatched"] < Grid.objects.count()
+    assert f"Feature Count: {matched['numberMatched']}" in within, within
     features = ogrinfo("-al", "-q", served, "grids", "-where", f"code = '{HOME_GRID}'")
     assert f"code (String) = {HOME_GRID}" in features
     assert "POLYGON" in features
