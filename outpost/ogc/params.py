@@ -171,6 +171,15 @@ def _instant(raw: str) -> Period:
 def _moment(raw: str, *, end: bool) -> dt.datetime:
     """A date-time (RFC 3339, with its offset), or a date meaning that whole day in the district's
     time zone. At the end of a range a time without fractions covers its whole second."""
+    try:
+        moment = _read_moment(raw, end=end)
+        timezone.localtime(moment).astimezone(dt.UTC)  # both must exist: compared in either
+    except OverflowError:
+        raise bad("datetime", "out of range") from None
+    return moment
+
+
+def _read_moment(raw: str, *, end: bool) -> dt.datetime:
     if _DATE.match(raw):
         day = _parsed(parse_date, raw)
         moment = timezone.make_aware(dt.datetime.combine(day, dt.time()))
