@@ -28,6 +28,7 @@ urlpatterns = [
     path("status/", include(public_urlpatterns)),
     path("open311/", include("outpost.open311.urls")),
     path("portal/", include("outpost.portal.urls")),
+    path("ogc/", include("outpost.ogc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -444,6 +444,23 @@ CHECKS: list[Check] = [
         ok=404,
         note="no such key: 404 after the administrator check",
     ),
+    # --- OGC API – Features (open data for GIS tools; case points scoped, docs/ogc.md) -------
+    Check("GET /ogc/", PUBLIC, "/ogc/"),
+    Check("GET /ogc/conformance", PUBLIC, "/ogc/conformance"),
+    Check("GET /ogc/api", PUBLIC, "/ogc/api"),
+    Check("GET /ogc/collections", PUBLIC, "/ogc/collections"),
+    Check("GET /ogc/collections/<str:collection_id>", PUBLIC, "/ogc/collections/cases"),
+    Check(
+        "GET /ogc/collections/<str:collection_id>/items",
+        PUBLIC,
+        "/ogc/collections/grids/items?bbox=118.76,32.05,118.78,32.07&limit=3",
+    ),
+    Check(
+        "GET /ogc/collections/<str:collection_id>/items/<str:feature_id>",
+        PUBLIC,
+        "/ogc/collections/cases/items/{case}",
+        note="a public sub-type: its rounded point is open data",
+    ),
     # --- the residents' portal: public, but each staff member's own card ----------------------
     Check("GET /portal/", PUBLIC, "/portal/"),
     Check("GET /portal/report/", PUBLIC, "/portal/report/?subtype=0605&q=路"),

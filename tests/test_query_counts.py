@@ -185,6 +185,15 @@ BASELINE: dict[str, int] = {
     "GET /knowledge/desk/new/": 7,
     "GET /knowledge/desk/a/<int:pk>/revise/": 8,
     "GET /knowledge/desk/v/<int:pk>/": 8,
+    # OGC API – Features: a collection's outlines are keyed by the import token and the rows'
+    # count and latest change (2 queries each); the case points read the user's scope
+    "GET /ogc/": 3,
+    "GET /ogc/conformance": 3,
+    "GET /ogc/api": 3,
+    "GET /ogc/collections": 16,  # the four collections' extents
+    "GET /ogc/collections/<str:collection_id>": 5,
+    "GET /ogc/collections/<str:collection_id>/items": 7,
+    "GET /ogc/collections/<str:collection_id>/items/<str:feature_id>": 5,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
