@@ -4,6 +4,7 @@ is lost: nothing (the case written before is there, the one refused during the o
 the app and the sweep recover by themselves. Our own cluster, so the shared server is untouched.
 Run by `.ci/run` with the production stack (`pytest -m deploy`)."""
 
+import lzma
 import os
 import shutil
 import signal
@@ -33,6 +34,7 @@ class App:
     point: tuple[float, float]
     sweep: subprocess.Popen[bytes]
     logs: Path
+    env: dict[str, str]
 
 
 def _wait(url: str, seconds: float = 120) -> None:
@@ -62,6 +64,7 @@ def app() -> Iterator[App]:
         "OUTPOST_LANGUAGE": "en",
         "OUTPOST_BIND": f"127.0.0.1:{web}",
         "OUTPOST_WORKERS": "2",
+        "OUTPOST_IMPORT_STALL_SECONDS": "4",  # a silent job is recovered within seconds here
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -72,6 +75,8 @@ def app() -> Iterator[App]:
         _outpost(env, "cases", "load-taxonomy")
         role = ["--role", "grid_worker", "--scope", grid, "--password-stdin"]
         _outpost(env, "users", "add", "worker", *role, stdin=PASSWORD)
+        admin = ["--role", "admin", "--scope", "320106000000", "--password-stdin"]
+        _outpost(env, "users", "add", "admin", *admin, stdin=PASSWORD)
         conf = str(ROOT / "outpost/core/deploy/gunicorn.conf.py")
         logs = folder / "var"
         with (logs / "web.log").open("wb") as web_log, (logs / "sweep.log").open("wb") as sweep_log:
@@ -80,7 +85,7 @@ def app() -> Iterator[App]:
             sweep = [str(BIN / "outpost"), "cases", "sweep", "--loop", "1"]
             processes.append(subprocess.Popen(sweep, env=env, stdout=sweep_log, stderr=sweep_log))
         _wait(f"http://127.0.0.1:{web}/accounts/login/")
-        yield App(f"http://127.0.0.1:{web}", data, port, point, processes[1], logs)
+        yield App(f"http://127.0.0.1:{web}", data, port, point, processes[1], logs, env)
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -90,13 +95,13 @@ def app() -> Iterator[App]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _signed_in(app: App) -> requests.Session:
+def _signed_in(app: App, username: str = "worker") -> requests.Session:
     browser = requests.Session()
     browser.trust_env = False
     login = f"{app.url}/accounts/login/"
     browser.get(login)
     token = browser.cookies["csrftoken"]
-    form = {"csrfmiddlewaretoken": token, "username": "worker", "password": PASSWORD}
+    form = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
     assert "/accounts/login/" not in browser.post(login, data=form).url
     return browser
 
@@ -131,3 +136,63 @@ def test_it_answers_503_while_postgresql_is_down_and_recovers_with_nothing_lost(
     assert _report(app, browser, "恢复之后上报").status_code == 201
     assert app.sweep.poll() is None  # the loop logged its failed rounds and carried on
     assert "round failed" in (app.logs / "sweep.log").read_text()
+
+
+def _job(app: App, browser: requests.Session, job_id: int) -> dict[str, Any]:
+    answer = browser.get(f"{app.url}/api/v1/registry/imports/{job_id}")
+    assert answer.status_code == 200, answer.text[:300]
+    return dict(answer.json())
+
+
+def _until(check: Any, seconds: float = 300) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.3)
+    raise AssertionError("waited in vain")
+
+
+def test_it_finishes_an_import_whose_worker_was_killed_and_writes_each_row_once(
+    app: App,
+) -> None:
+    """kill -9 of the background worker half-way through checking 45,057 addresses: the job is
+    not stuck "running"; the sweep queues it again, the next worker imports every row once."""
+    browser = _signed_in(app, "admin")
+    log = (app.logs / "worker.log").open("wb")
+    worker = subprocess.Popen(
+        [str(BIN / "outpost"), "db_worker"], env=app.env, stdout=log, stderr=log
+    )
+    upload = lzma.decompress((ROOT / "data/gulou/addresses.csv.xz").read_bytes())
+    sent = browser.post(
+        f"{app.url}/api/v1/registry/imports",
+        data={"kind": "addresses"},
+        files={"file": ("addresses.csv", upload)},
+        headers={"X-CSRFToken": str(browser.cookies["csrftoken"])},
+    )
+    assert sent.status_code == 202, sent.text[:300]
+    job_id = sent.json()["id"]
+    checking = _until(lambda: (j := _job(app, browser, job_id))["rows_done"] >= 2000 and j)
+    assert checking["status"] == "running", checking
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    killed = _job(app, browser, job_id)
+    assert killed["status"] == "running" and killed["counts"] == {}  # nothing written yet
+
+    _until(lambda: _job(app, browser, job_id)["status"] == "queued", seconds=60)
+    again = subprocess.Popen(
+        [str(BIN / "outpost"), "db_worker"], env=app.env, stdout=log, stderr=log
+    )
+    try:
+        done = _until(
+            lambda: (
+                (j := _job(app, browser, job_id))["status"] != "queued"
+                and j["status"] != "running"
+                and j
+            )
+        )
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(timeout=60)
+    assert done["status"] == "done", done
+    assert done["counts"]["created"] == 45057 == done["rows_total"]
