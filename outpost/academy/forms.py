@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outpost.academy.models import Question
-from outpost.accounts.roles import Role
+from outpost.academy.queries import LEARNING_ROLES
 
 MAX_CHOICES = 6
 
@@ -17,7 +17,7 @@ class CourseForm(forms.Form):
     summary = forms.CharField(label=_("summary"), max_length=300, required=False)
     roles = forms.MultipleChoiceField(
         label=_("assigned to roles"),
-        choices=Role.choices,
+        choices=[(role.value, role.label) for role in LEARNING_ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

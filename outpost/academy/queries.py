@@ -90,7 +90,8 @@ def editable_course(user: User, pk: int) -> Course:
 
 
 def roles_of(user: User) -> set[str]:
-    return {a.role for a in RoleAssignment.objects.filter(user=user).only("role")}
+    """The roles the user holds (from the one read of their assignments the scope makes)."""
+    return {role for role in Role.values if holds_role(user, role)}
 
 
 def assigned(course: Course, roles: Iterable[str]) -> bool:
@@ -99,7 +100,9 @@ def assigned(course: Course, roles: Iterable[str]) -> bool:
 
 def assigned_courses(user: User) -> list[Course]:
     """The open courses assigned to a role the user holds."""
-    roles = roles_of(user)
+    roles = roles_of(user) & set(LEARNING_ROLES)
+    if not roles:
+        return []
     return [c for c in Course.objects.filter(active=True) if assigned(c, roles)]
 
 

@@ -23,7 +23,6 @@ from outpost.academy.models import (
     Question,
 )
 from outpost.accounts.models import User
-from outpost.accounts.roles import Role
 from outpost.cases.models import Case
 from outpost.core.audit import record_change
 from outpost.core.refusals import refusal
@@ -69,7 +68,7 @@ def _checked(text: CourseText) -> CourseText:
     problems: dict[str, Any] = {}
     if not text.title.strip():
         problems["title"] = refusal(_("Give the course a title"))
-    if any(r not in Role.values for r in text.roles):
+    if any(r not in queries.LEARNING_ROLES for r in text.roles):
         problems["roles"] = refusal(_("Choose roles from the list"))
     if not 0 < text.pass_mark <= 100:
         problems["pass_mark"] = refusal(_("The pass mark is a percentage from 1 to 100"))
