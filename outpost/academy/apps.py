@@ -8,9 +8,9 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Grid academy")
 
     def ready(self) -> None:
-        from outpost.academy.queries import in_academy, work_section
+        from outpost.academy.queries import work_section
         from outpost.core import worklist
         from outpost.core.menu import register
 
-        register("academy", _("Grid academy"), "academy:index", order=40, shown_to=in_academy)
+        register("academy", _("Grid academy"), "academy:index", order=45)  # every learner
         worklist.register("academy", work_section, order=60)

@@ -52,15 +52,6 @@ def edits_courses(user: User) -> bool:
     return scope.everything or bool(scope.civil or scope.police)
 
 
-def in_academy(user: User) -> bool:
-    """Whether the header offers 网格学院: learners, editors and team leaders."""
-    return (
-        any(holds_role(user, role) for role in LEARNING_ROLES)
-        or edits_courses(user)
-        or sees_team(user)
-    )
-
-
 def courses_for(user: User) -> QuerySet[Course]:
     """The courses the user may open: the open ones; all of them for editors."""
     rows = Course.objects.all()
