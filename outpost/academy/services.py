@@ -30,6 +30,8 @@ from outpost.geo.models import Grid
 from outpost.knowledge.models import Article
 
 MAX_CHOICES = 6
+# A staff account named after its post (网格员, 网格长, 社区民警, 信息员), not after a person.
+ROLE_ENDINGS = ("员", "长", "警")
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,8 @@ def add_case_lesson(course: Course, number: str, *, actor: User) -> Lesson:
 def anonymised_copy(case: Case) -> dict[str, Any]:
     """A lesson's fields from a case, with everything personal taken out (see `anonymise`)."""
     names = [case.reporter_name, *case.parties.values_list("name", flat=True)]
-    if case.reporter is not None:
-        names += [case.reporter.display_name, case.reporter.username]
+    if case.reporter is not None and not case.reporter.display_name.endswith(ROLE_ENDINGS):
+        names.append(case.reporter.display_name)  # not a post's name such as 网格员
     road, place = _place(case)
     addresses = [(case.address.full_text, road)] if case.address is not None else []
 

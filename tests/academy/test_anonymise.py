@@ -99,3 +99,15 @@ def test_it_refuses_a_case_outside_the_editors_area(
         reverse("academy:add_case", args=[course.pk]), {"case": closed_case.number}
     )
     assert answer.status_code == 200 and not course.lessons.filter(kind="case").exists()
+
+
+def test_it_masks_the_reporting_staffs_name_but_not_a_posts_name(
+    grid_worker: Persona, home_grid: Grid
+) -> None:
+    case = file_case(home_grid, grid_worker.user, description="网格员王建国巡查发现，已劝离。")
+    grid_worker.user.display_name = "王建国"
+    case.reporter = grid_worker.user
+    assert services.anonymised_copy(case)["text"] == "网格员王某巡查发现，已劝离。"
+    grid_worker.user.display_name = "网格员"  # a post's account: its name is no one's
+    case.description = "网格员巡查发现，已劝离。"
+    assert services.anonymised_copy(case)["text"] == "网格员巡查发现，已劝离。"

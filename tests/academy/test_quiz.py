@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from outpost.academy import services
 from outpost.academy.models import Attempt, Course
 from tests.academy.conftest import make_course
 from tests.conftest import Persona
@@ -51,6 +52,18 @@ def test_it_scores_on_the_server_and_records_each_attempt(
     assert [(a.score, a.passed) for a in attempts] == [(0, False), (50, True)]
     first = course.questions.order_by("position").first()
     assert first is not None and attempts[1].answers[str(first.pk)] == 1
+
+
+def test_it_shows_an_editors_markup_as_text(commander: Persona, grid_worker: Persona) -> None:
+    course = make_course(commander.user)
+    services.add_question(
+        course,
+        services.QuestionText("<b>哪个</b>对？", ("<i>甲</i>", "乙"), 0),
+        actor=commander.user,
+    )
+    html = grid_worker.client.get(reverse("academy:quiz", args=[course.pk])).content.decode()
+    assert "&lt;b&gt;哪个&lt;/b&gt;对？" in html and "&lt;i&gt;甲&lt;/i&gt;" in html
+    assert "<b>哪个" not in html and "<i>甲" not in html
 
 
 def test_it_refuses_answers_that_are_not_among_the_choices(
