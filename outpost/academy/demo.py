@@ -96,7 +96,7 @@ def _course(spec: DemoCourse, editor: User) -> Course:
             services.add_article_lesson(course, article, actor=editor)
     if spec.example_category:
         rows = queries.example_cases(editor).filter(subtype__category__code=spec.example_category)
-        case = rows.exclude(description="").order_by("-closed_at").first()
+        case = rows.order_by("-closed_at", "-pk").first()
         if case is not None:
             services.add_case_lesson(course, case.number, actor=editor)
     for question in spec.questions:
