@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from outpost.academy import services as academy
 from outpost.accounts.models import Department, User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
@@ -113,6 +114,10 @@ class World:
     article: int  # a shipped, published knowledge-base article
     article_draft: int  # a draft version of a new article, written by the commander
     article_review: int  # a version of another new article, by the commander, in review
+    course: int  # an open course for grid workers by the commander: the shipped article, a quiz
+    lesson: int  # its one lesson
+    question: int  # its one question
+    member: int  # the worker's user id (in the commander's and administrator's team)
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -298,6 +303,16 @@ def build_world(media: str) -> World:
         knowledge.write_article(article_text, actor=commander), actor=commander
     )
 
+    # 网格学院: an open course for grid workers, with the shipped article and one question.
+    course = academy.create_course(
+        academy.CourseText("邻里纠纷调解入门", roles=(Role.GRID_WORKER,), active=True),
+        actor=commander,
+    )
+    lesson = academy.add_article_lesson(course, shipped, actor=commander)
+    question = academy.add_question(
+        course, academy.QuestionText("先做什么？", ("报警", "调解"), 1), actor=commander
+    )
+
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
         managed_user=worker.username,
@@ -346,6 +361,10 @@ def build_world(media: str) -> World:
         article=shipped.pk,
         article_draft=article_draft.pk,
         article_review=article_review.pk,
+        course=course.pk,
+        lesson=lesson.pk,
+        question=question.pk,
+        member=worker.pk,
     )
 
 

@@ -36,6 +36,7 @@ HOSTILE = (
     "１２３",  # full-width digits: str.isdigit() and int() accept them
 )
 FORM_MODULES = (
+    "outpost.academy.forms",
     "outpost.accounts.forms",
     "outpost.calls.forms",
     "outpost.cases.forms",

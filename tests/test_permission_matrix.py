@@ -191,6 +191,14 @@ ARTICLE_VERSION = rule(
 )
 # Reviewing it: a reviewer who did not write it; its author gets 403.
 ARTICLE_REVIEWERS = rule("ARTICLE_REVIEWERS", "admin", "worker outsider officer handler reporter")
+# Editing 网格学院's courses: whoever may `change` somewhere (the administrator, the commander);
+# learners who open the (open) course get 403.
+COURSE_EDITORS = rule("COURSE_EDITORS", "admin commander")
+# A team's training progress: who dispatches or changes over an area (the commander, the
+# administrator); others have no team (403).
+TEAM_LEADERS = rule("TEAM_LEADERS", "admin commander")
+# One member's progress (the worker): their team's leaders; nobody else finds them (404).
+TEAM_MEMBER = rule("TEAM_MEMBER", "admin commander", "worker outsider officer handler reporter")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -800,6 +808,73 @@ CHECKS: list[Check] = [
         "/knowledge/desk/v/{article_review}/review/",
         ok=302,
         data={"decision": "approve"},
+    ),
+    # --- 网格学院 (training) ------------------------------------------------------------------
+    Check("GET /academy/", SIGNED_IN, "/academy/"),
+    Check("GET /academy/c/<int:pk>/", SIGNED_IN, "/academy/c/{course}/"),
+    Check(
+        "GET /academy/c/<int:pk>/l/<int:lesson_pk>/", SIGNED_IN, "/academy/c/{course}/l/{lesson}/"
+    ),
+    Check(
+        "POST /academy/c/<int:pk>/l/<int:lesson_pk>/",
+        SIGNED_IN,
+        "/academy/c/{course}/l/{lesson}/",
+        ok=302,
+        data=EMPTY_FORM,
+    ),
+    Check("GET /academy/c/<int:pk>/quiz/", SIGNED_IN, "/academy/c/{course}/quiz/"),
+    Check(
+        "POST /academy/c/<int:pk>/quiz/",
+        SIGNED_IN,
+        "/academy/c/{course}/quiz/",
+        data=EMPTY_FORM,
+        note="no answer: the learner gets the quiz back with its errors",
+    ),
+    Check("GET /academy/team/", TEAM_LEADERS, "/academy/team/"),
+    Check("GET /academy/team/<int:pk>/", TEAM_MEMBER, "/academy/team/{member}/"),
+    Check("GET /academy/desk/", COURSE_EDITORS, "/academy/desk/"),
+    Check("GET /academy/desk/new/", COURSE_EDITORS, "/academy/desk/new/"),
+    Check(
+        "POST /academy/desk/new/",
+        COURSE_EDITORS,
+        "/academy/desk/new/",
+        ok=302,
+        data={"title": "消防安全入门", "pass_mark": "80", "roles": "grid_worker"},
+    ),
+    Check("GET /academy/desk/c/<int:pk>/", COURSE_EDITORS, "/academy/desk/c/{course}/"),
+    Check(
+        "POST /academy/desk/c/<int:pk>/",
+        COURSE_EDITORS,
+        "/academy/desk/c/{course}/",
+        ok=302,
+        data={"title": "邻里纠纷调解", "pass_mark": "60", "active": "on"},
+    ),
+    Check(
+        "POST /academy/desk/c/<int:pk>/article/",
+        COURSE_EDITORS,
+        "/academy/desk/c/{course}/article/",
+        ok=302,
+        data={"article": "{article}"},
+    ),
+    Check(
+        "POST /academy/desk/c/<int:pk>/case/",
+        COURSE_EDITORS,
+        "/academy/desk/c/{course}/case/",
+        data={"case": "{case}"},
+        note="the world's case is not closed: editors get the form back with its error",
+    ),
+    Check(
+        "POST /academy/desk/c/<int:pk>/question/",
+        COURSE_EDITORS,
+        "/academy/desk/c/{course}/question/",
+        ok=302,
+        data={"text": "灭火器多久检查一次？", "choices": "每月\n从不", "answer": "1"},
+    ),
+    Check(
+        "POST /academy/desk/c/<int:pk>/<str:what>/<int:item>/remove/",
+        COURSE_EDITORS,
+        "/academy/desk/c/{course}/question/{question}/remove/",
+        ok=302,
     ),
     # --- service guides (一网通办) ---------------------------------------------------------------
     Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),

@@ -81,6 +81,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "guides",
         "knowledge",
         "cases",
+        "academy",
         "instructions",
         "command",
         "calls",

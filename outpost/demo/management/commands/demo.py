@@ -52,6 +52,7 @@ class Command(CommandBase):
             self._load_command_room(options["data"])
             self._load_stations()
             self._load_fieldwork()
+            self._load_academy()
         self._print_accounts(accounts)
 
     def _load_registry(self, folder: Path) -> None:
@@ -136,6 +137,13 @@ class Command(CommandBase):
             )
             % {**made, "seconds": time.monotonic() - started}
         )
+
+    def _load_academy(self) -> None:
+        """网格学院: a few courses from the shipped articles and a closed case."""
+        from outpost.academy.demo import create_demo_courses
+
+        made = create_demo_courses()
+        self.stdout.write(_("Grid academy: %(n)s courses") % {"n": made})
 
     def _print_accounts(self, accounts: list[Any]) -> None:
         from outpost.accounts.models import RoleAssignment
