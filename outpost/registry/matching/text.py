@@ -36,10 +36,12 @@ _NUM = re.compile(rf"(\d+(?:-\d+)*|[a-z](?=栋|幢|座|号楼))({_MARKER_RE})?")
 # fmt: off
 NOISE_WORDS = (
     "斜对面", "正对面", "对面", "附近", "旁边", "隔壁", "周边", "周围", "一带", "边上",
-    "门口", "那边", "这边", "左右", "里面", "之间", "的",
+    "门口", "那边", "这边", "左右", "里面", "之间", "这块", "那块", "这里", "那里", "的",
 )
 # fmt: on
-_NOISE = re.compile("|".join(NOISE_WORDS))
+# 楼下 "downstairs" after a door or building (2号楼下, 3栋楼下), not after a floor (3楼下面).
+_DOWNSTAIRS = rf"(?<![\d{_CN_CHARS}])楼底?下"
+_NOISE = re.compile("|".join((_DOWNSTAIRS, *NOISE_WORDS)))
 
 
 def normalise(text: str) -> str:
