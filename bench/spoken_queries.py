@@ -429,6 +429,51 @@ def f_ambiguous(d: District, rng: random.Random) -> Query:
     ), None
 
 
+SIMPLE_TO_TRADITIONAL = dict(
+    zip(
+        "区楼号栋单门园华侨东宁苏龙凤汉场广热盐仓桥关马阳湾宝兴庄头岭台郑云钟军岛师范黄随颐层户边对这个",
+        "區樓號棟單門園華僑東寧蘇龍鳳漢場廣熱鹽倉橋關馬陽灣寶興莊頭嶺臺鄭雲鐘軍島師範黃隨頤層戶邊對這個",
+        strict=True,
+    )
+)
+
+
+def f_traditional(d: District, rng: random.Random) -> Query:
+    r = rng.choice(d.rooms + d.buildings)
+    text = rng.choice(["鼓楼区", "南京市", ""]) + r.road + r.door_no + r.compound + tail(r)
+    text = say(rng, text + rng.choice(["", "这里", "对面"]))
+    return "".join(SIMPLE_TO_TRADITIONAL.get(ch, ch) for ch in text), r.addr_id
+
+
+def f_spoken_dash(d: District, rng: random.Random) -> Query:
+    r = rng.choice(d.rooms)
+    b, u, room = n(r.building), n(r.unit), n(r.room)
+    core = rng.choice(
+        [
+            f"{b}杠{u}杠{room}",
+            f"{cn(b)}杠{cn(u)}杠{cn_digits(room)}",
+            f"{b}栋{u}杠{room}",
+            f"{cn(b)}幢{cn(u)}杠{cn_digits(room)}室",
+        ]
+    )
+    return say(rng, r.road + r.door_no + r.compound + core), r.addr_id
+
+
+def f_landmark(d: District, rng: random.Random) -> Query:
+    r = rng.choice(d.rooms + d.doors)
+    other = rng.choice([x for x in d.roads if x != r.road] + d.compounds)
+    word = rng.choice(["靠近", "挨着", "离", "临近"])
+    after = "不远" if word == "离" else ""
+    near = f"{word}{other}{after}"
+    core = rng.choice(
+        [
+            f"{r.road}{r.door_no}{r.compound}{tail(r)}，{near}",
+            f"{near}的{r.road}{r.door_no}{tail(r)}",
+        ]
+    )
+    return say(rng, core), r.addr_id
+
+
 FORMS: dict[str, Form] = {
     "compound_before_road": f_compound_before_road,
     "compound_between": f_compound_between,
@@ -451,6 +496,9 @@ FORMS: dict[str, Form] = {
     "filler": f_filler,
     "punct_spaces": f_punct_spaces,
     "ambiguous": f_ambiguous,
+    "traditional": f_traditional,
+    "spoken_dash": f_spoken_dash,
+    "landmark": f_landmark,
 }
 
 

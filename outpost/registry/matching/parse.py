@@ -18,6 +18,8 @@ _FLOOR_MARKERS = frozenset(("层", "楼"))
 _DOOR_MARKERS = frozenset(("号", "号院", ""))
 
 Token = NameToken | NumberToken | TextToken
+# Words after which a name is a landmark near the address, not part of it.
+LANDMARK_WORDS = ("靠近", "挨着", "临近", "邻近", "接近", "离", "近")
 TYPO_REACH = 3
 
 
@@ -61,9 +63,29 @@ def tokens(gazetteer: Gazetteer, text: str) -> list[Token]:
     return out
 
 
+def without_landmarks(items: list[Token]) -> list[Token]:
+    """Drop the place a caller gives as a landmark (靠近宁海路, 挨着宁海花园, 离北京西路5号不远):
+    the name after a landmark word, and the door number after a road named so."""
+    out: list[Token] = []
+    prev: Token | None = None
+    for item in items:
+        landmark = isinstance(prev, TextToken) and prev.text.endswith(LANDMARK_WORDS)
+        door_of_landmark = (
+            isinstance(prev, NameToken)
+            and prev.kind == ROAD
+            and (not out or out[-1] is not prev)
+            and isinstance(item, NumberToken)
+            and item.marker in _DOOR_MARKERS
+        )
+        prev = item
+        if not (landmark and isinstance(item, NameToken)) and not door_of_landmark:
+            out.append(item)
+    return out
+
+
 def parse(gazetteer: Gazetteer, text: str) -> ParsedAddress:
     p = ParsedAddress()
-    items = tokens(gazetteer, text)
+    items = without_landmarks(tokens(gazetteer, text))
     for i, item in enumerate(items):
         prev = items[i - 1] if i else None
         if isinstance(item, NameToken):

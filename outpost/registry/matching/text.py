@@ -10,8 +10,25 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+# Traditional characters of the district's names and the address words (號, 樓, 棟 …) read as
+# simplified: callers and typists on a traditional input method write 鼓樓區珞珈路2號.
+# fmt: off
+_TRADITIONAL = (
+    "萬万業业東东兩两樂乐雲云倉仓會会倫伦僑侨關关興兴軍军農农涼凉鳳凤勸劝區区華华臺台園园場场"
+    "頭头寧宁寶宝壽寿將将爾尔崗岗嵐岚島岛嶺岭師师廣广莊庄廟庙懷怀匯汇漢汉熱热鹽盐線线綠绿"
+    "騰腾蘇苏範范營营薩萨藍蓝觀观鄭郑鐘钟銀银長长門门陽阳隨随頌颂頤颐飛飞馬马魯鲁鳴鸣黃黄"
+    "龍龙樓楼橋桥灣湾濱滨號号棟栋單单戶户層层邊边對对這这個个裡里裏里縣县張张後后貳二"
+)
+# fmt: on
 # Dashes of every width and style become "-"; "#" (as in 3#楼) reads as 号.
-_TRANSLATE = str.maketrans({**{c: "-" for c in "‐‑‒–—―−－~～﹣"}, "#": "号", "_": " "})
+_TRANSLATE = str.maketrans(
+    {
+        **{c: "-" for c in "‐‑‒–—―−－~～﹣"},
+        **dict(zip(_TRADITIONAL[::2], _TRADITIONAL[1::2], strict=True)),
+        "#": "号",
+        "_": " ",
+    }
+)
 _NON_WORD = re.compile(r"[^\w\-]+")
 _SPACES = re.compile(r"\s+")
 # A space survives only between two ASCII letters/digits, where it separates numbers.
@@ -21,6 +38,7 @@ _DASH_SPACE = re.compile(r" ?- ?")
 _CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "幺": 1, "两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+_SPOKEN_DASH = re.compile(rf"(?<=[\d{_CN_CHARS}]) ?杠 ?(?=[\d{_CN_CHARS}])")
 
 # Markers that give a number its role. Longest first: 号楼 before 号, 单元 before anything.
 MARKERS = ("号楼", "号院", "单元", "号", "栋", "幢", "座", "室", "房", "户", "层", "楼")
@@ -45,9 +63,12 @@ _NOISE = re.compile("|".join((_DOWNSTAIRS, *NOISE_WORDS)))
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits, letters and punctuation), lower case, punctuation to spaces, and
-    no spaces left except between two numbers ("164 1" stays, "164 号" becomes "164号")."""
+    """NFKC (full-width digits, letters and punctuation), lower case, traditional characters to
+    simplified, punctuation to spaces, 杠 between numbers to "-" (2杠1杠102, as a dash is said),
+    and no spaces left except between two numbers ("164 1" stays, "164 号" becomes "164号")."""
     s = unicodedata.normalize("NFKC", text).lower().translate(_TRANSLATE)
+    if "杠" in s:
+        s = _SPOKEN_DASH.sub("-", s)
     s = _NON_WORD.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()
     s = _DASH_SPACE.sub("-", s)
