@@ -161,7 +161,8 @@ class AddressMatcher:
 
     def _compound_door(self, p: ParsedAddress) -> AddressRecord | MatchResult:
         """The compound's door the text means: its only door (on the road and in the divisions
-        named), or the only one holding the building/room named; else the readings offered."""
+        named), or the only one with the building named (宁海花园4栋 when one door has a 4栋)
+        or, the unit named too, the only one with that room; else the readings offered."""
         assert p.compound is not None
         doors = [
             d
@@ -170,11 +171,13 @@ class AddressMatcher:
         ]
         if len(doors) == 1:
             return doors[0]
-        found = [(d, self._descend_quietly(d, p)) for d in doors]
-        holding = [d for d, rec in found if rec is not None and rec is not d]
-        if len(holding) == 1:
-            return holding[0]
-        return _offer([rec or d for d, rec in found], AMBIGUOUS_SCORE)
+        if p.building is not None:
+            holding = [d for d in doors if p.building in self._buildings.get(d.addr_id, {})]
+            if len(holding) > 1 and p.unit is not None:  # no room is then inferred: exact
+                holding = [d for d in holding if self._descend_quietly(d, p) is not None]
+            if len(holding) == 1:
+                return holding[0]
+        return _offer([self._descend_quietly(d, p) or d for d in doors], AMBIGUOUS_SCORE)
 
     def _descend(self, door: AddressRecord, p: ParsedAddress) -> tuple[AddressRecord, float]:
         """The record under `door` that the parsed building/unit/room name, and the score penalty
