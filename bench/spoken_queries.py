@@ -474,6 +474,18 @@ def f_landmark(d: District, rng: random.Random) -> Query:
     return say(rng, core), r.addr_id
 
 
+def f_other_numbers(d: District, rng: random.Random) -> Query:
+    r = rng.choice(d.rooms + d.doors)
+    phone = "1" + "".join(rng.choice("3456789") for _ in range(10))
+    extra = rng.choice(
+        [f"，电话{phone}", "，有3个人在吵架", "，往前走50米", "，晚上8点左右", f"，我手机{phone}"]
+    )
+    place = r.road + r.door_no + r.compound + tail(r)
+    if rng.random() < 0.5:
+        return say(rng, place + extra), r.addr_id
+    return extra.lstrip("，") + "，地址" + rng.choice(["", "是", "在"]) + place, r.addr_id
+
+
 FORMS: dict[str, Form] = {
     "compound_before_road": f_compound_before_road,
     "compound_between": f_compound_between,
@@ -499,6 +511,7 @@ FORMS: dict[str, Form] = {
     "traditional": f_traditional,
     "spoken_dash": f_spoken_dash,
     "landmark": f_landmark,
+    "other_numbers": f_other_numbers,
 }
 
 

@@ -667,3 +667,21 @@ def test_it_answers_the_spoken_development_set(district: District) -> None:
     )
     assert not wrong, wrong[:5]
     assert right / len(rows) >= 0.98
+
+
+def test_it_ignores_numbers_that_count_something_else(district: District) -> None:
+    for r in sample(district, "户室", 40, salt=20):
+        place = r.road + r.door_no + below_door(r)
+        for text in (
+            f"{place}，电话13912345678",
+            f"{place}，有3个人在吵架",
+            f"往前走50米，{place}",
+            f"晚上8点，{place}",
+        ):
+            assert district.matcher.match(text).addr_id == r.addr_id, text
+
+
+def test_it_places_a_landmark_when_it_is_all_the_text_says(district: District) -> None:
+    for door in sample(district, "门牌", 20, salt=21):
+        text = f"我在靠近{door.road}{door.door_no}的地方"
+        assert district.matcher.match(text).addr_id == door.addr_id, text

@@ -21,6 +21,7 @@ Token = NameToken | NumberToken | TextToken
 # Words after which a name is a landmark near the address, not part of it.
 LANDMARK_WORDS = ("靠近", "挨着", "临近", "邻近", "接近", "离", "近")
 TYPO_REACH = 3
+MAX_BARE_DIGITS = 5
 
 
 @dataclass
@@ -84,8 +85,23 @@ def without_landmarks(items: list[Token]) -> list[Token]:
 
 
 def parse(gazetteer: Gazetteer, text: str) -> ParsedAddress:
+    """The address in `text`, landmarks left out; when that leaves nothing to place (靠近珞珈路2号
+    alone), the landmark is the place."""
+    items = tokens(gazetteer, text)
+    addressed = without_landmarks(items)
+    p = _read(addressed)
+    if (
+        len(addressed) < len(items)
+        and p.door is None
+        and p.typo_door is None
+        and p.compound is None
+    ):
+        return _read(items)
+    return p
+
+
+def _read(items: list[Token]) -> ParsedAddress:
     p = ParsedAddress()
-    items = without_landmarks(tokens(gazetteer, text))
     for i, item in enumerate(items):
         prev = items[i - 1] if i else None
         if isinstance(item, NameToken):
@@ -213,7 +229,10 @@ def _dash(p: ParsedAddress, parts: list[str]) -> None:
 
 
 def _bare(p: ParsedAddress, value: str) -> None:
-    """A number without its word (栋/单元/室 missing): the next empty slot, rooms by length."""
+    """A number without its word (栋/单元/室 missing): the next empty slot, rooms by length.
+    A long one (a phone number) is no part of the address."""
+    if len(value) > MAX_BARE_DIGITS:
+        return
     if len(value) >= 3 and p.room is None:
         p.room = value
     elif p.building is None and p.room is None:

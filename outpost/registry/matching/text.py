@@ -48,7 +48,9 @@ MARKER_END = frozenset("号楼院元栋幢座室房户层")
 
 _CN_RUN = re.compile(rf"第?([{_CN_CHARS}]+)(?=({_MARKER_RE})|[-0-9 ]|$)")
 _ORDINAL = re.compile(r"第(?=\d)")
-_NUM = re.compile(rf"(\d+(?:-\d+)*|[a-z](?=栋|幢|座|号楼))({_MARKER_RE})?")
+# A number counting something else is no part of the address: 3个人, 50米, 8点, 2023年.
+_COUNTED = "个人岁点分辆名位米元块只次年月日天"
+_NUM = re.compile(rf"(\d+(?:-\d+)*|[a-z](?=栋|幢|座|号楼))(?:({_MARKER_RE})|(?![\d{_COUNTED}]))")
 
 # Words that locate "around" an address and carry no part of it.
 # fmt: off
