@@ -9,6 +9,7 @@ text that fits more than one address must give no id.
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 from collections import Counter, defaultdict
@@ -497,3 +498,190 @@ def test_it_gives_none_for_a_division_the_address_is_not_in(tiny: AddressMatcher
     result = tiny.match("玄武区测试路9号")
     assert result.addr_id is None
     assert result.candidates[0].addr_id == "D2"
+
+
+# -- spoken forms: how callers and call-takers say an address --------------------------------------
+
+
+def kids_of(d: District, parent_id: str) -> list[AddressRecord]:
+    return [x for x in d.records if x.parent_id == parent_id]
+
+
+def rooms_with_compound(d: District, n: int = 40, salt: int = 10) -> list[AddressRecord]:
+    return [r for r in sample(d, "户室", 400, salt=salt) if r.compound][:n]
+
+
+def test_it_places_the_compound_before_between_or_after(district: District) -> None:
+    for r in rooms_with_compound(district):
+        tail = below_door(r)
+        for text in (
+            f"{r.compound}{r.road}{r.door_no}{tail}",
+            f"我住{r.road}那个{r.compound}{r.door_no}，{tail}",
+            f"{r.road}{r.door_no}的{r.compound}里面{tail}",
+        ):
+            assert district.matcher.match(text).addr_id == r.addr_id, text
+
+
+def test_it_reads_the_number_after_road_and_compound_as_the_building_when_no_door_fits(
+    district: District,
+) -> None:
+    doors = {(x.road, x.door_no) for x in district.records if x.level == "门牌"}
+    for b in sample(district, "楼栋", 300, salt=11):
+        on_road = [x for x in district.compound_doors.get(b.compound, []) if x.road == b.road]
+        if len(on_road) != 1 or (b.road, b.building.replace("栋", "号")) in doors:
+            continue
+        text = f"{b.road}{b.compound}{num(b.building)}号"
+        assert district.matcher.match(text).addr_id == b.addr_id, text
+
+
+def test_it_finds_the_one_door_of_a_compound_with_the_building_named(district: District) -> None:
+    checked = 0
+    for compound, doors in district.compound_doors.items():
+        holders: dict[str, list[AddressRecord]] = defaultdict(list)
+        for door in doors:
+            for b in kids_of(district, door.addr_id):
+                holders[b.building].append(b)
+        for building, held in holders.items():
+            result = district.matcher.match(f"{compound}{num(building)}栋楼下")
+            if len(held) == 1:
+                assert result.addr_id == held[0].addr_id, compound + building
+            else:
+                assert_no_match(result)
+            checked += 1
+        if checked > 60:
+            break
+
+
+def test_it_places_a_door_plate_or_building_said_with_downstairs_or_around(
+    district: District,
+) -> None:
+    rng = random.Random(SEED)
+    for door in sample(district, "门牌", 60, salt=12):
+        word = rng.choice(["楼下", "门口", "附近", "对面", "旁边", "里面", "楼下这块"])
+        text = rng.choice(["在", "我在", ""]) + door.road + door.door_no + word
+        assert district.matcher.match(text).addr_id == door.addr_id, text
+    for b in sample(district, "楼栋", 60, salt=13):
+        text = f"{b.road}{b.door_no}{num(b.building)}{rng.choice(['栋', '号楼', '幢'])}楼下"
+        assert district.matcher.match(text).addr_id == b.addr_id, text
+
+
+def test_it_reads_dash_forms_after_a_building_with_a_room_word_or_said_as_gang(
+    district: District,
+) -> None:
+    for r in sample(district, "户室", 60, salt=14):
+        b, u, room = num(r.building), num(r.unit), num(r.room)
+        for tail in (
+            f"{b}栋{u}-{room}",
+            f"{b}-{u}-{room}室",
+            f"{b}杠{u}杠{room}",
+            f"{b}幢{u}杠{room}室",
+        ):
+            text = r.road + r.door_no + tail
+            assert district.matcher.match(text).addr_id == r.addr_id, text
+
+
+def test_it_reads_traditional_characters(district: District) -> None:
+    table = str.maketrans(
+        "区楼号栋单门园华侨东宁苏龙凤汉场广热盐仓桥关马",
+        "區樓號棟單門園華僑東寧蘇龍鳳漢場廣熱鹽倉橋關馬",
+    )
+    for r in sample(district, "户室", 60, salt=15):
+        text = ("鼓楼区" + r.road + r.door_no + r.compound + below_door(r)).translate(table)
+        assert district.matcher.match(text).addr_id == r.addr_id, text
+
+
+def test_it_corrects_one_homophone_in_a_compound_or_road(district: District) -> None:
+    compounds = list(district.compound_doors)
+    checked = 0
+    for r in sample(district, "户室", 300, salt=19):
+        if not r.compound or len(district.compound_doors[r.compound]) != 1:
+            continue
+        typo = TYPO_CHARS[checked % len(TYPO_CHARS)] + r.compound[1:]
+        if sum(Levenshtein.distance(typo, c) <= 1 for c in compounds) != 1:
+            continue
+        text = "我在" + typo + below_door(r)
+        assert district.matcher.match(text).addr_id == r.addr_id, text
+        checked += 1
+    assert checked >= 20
+    r = next(x for x in district.records if x.level == "户室" and x.road == "大桥南路")
+    # 乔南路 is one edit from 湖南路 too: the road fitting more of the text wins.
+    assert district.matcher.match("大乔南路" + r.door_no + below_door(r)).addr_id == r.addr_id
+    # A compound word is not a typo: 宁海花苑 is not 宁海花园.
+    assert_no_match(district.matcher.match("宁海花苑1栋1单元101室"))
+
+
+def test_it_leaves_out_filler_words_and_landmarks(district: District) -> None:
+    others = sorted(district.roads)
+    for r in sample(district, "户室", 40, salt=16):
+        other = next(x for x in others if x != r.road)
+        compound = next(c for c in district.compound_doors if c != r.compound)
+        for text in (
+            f"我家在{r.road}{r.door_no}，就是那个{below_door(r)}",
+            f"{r.road}{r.door_no}{below_door(r)}，靠近{other}",
+            f"挨着{compound}的{r.road}{r.door_no}{below_door(r)}",
+            f"离{other}5号不远，{r.road}{r.door_no}{below_door(r)}",
+        ):
+            assert district.matcher.match(text).addr_id == r.addr_id, text
+
+
+def test_it_infers_the_unit_only_when_the_room_number_is_in_one_unit(district: District) -> None:
+    for r in sample(district, "户室", 80, salt=17):
+        same = [x for x in kids_of(district, r.parent_id) if x.room == r.room]
+        result = district.matcher.match(f"{r.road}{r.door_no}{num(r.building)}栋{r.room}")
+        if len(same) == 1:
+            assert result.addr_id == r.addr_id
+        else:
+            assert_no_match(result)
+
+
+def test_it_answers_no_match_to_ambiguous_spoken_queries(district: District) -> None:
+    r = sample(district, "户室", 1, salt=18)[0]
+    p = parts(district, r)
+    other_street = next(s for s in district.streets if s != p["street"])
+    texts = [
+        f"{r.road}那边{num(r.building)}栋{num(r.room)}室",  # a road and a building, no door
+        f"{p['community']}{num(r.building)}栋",  # a community and a building
+        f"我在{other_street}{r.road}{r.door_no}{below_door(r)}",  # the wrong street
+        "宁下花园1栋1单元101室",  # one edit from 宁夏花园 and from 宁海花园
+        "鼓楼区那个小区门口",
+    ]
+    shared = [c for c, doors in district.compound_doors.items() if len(doors) > 1]
+    texts += [f"就在{c}门口" for c in shared[:20]]  # a compound with several doors
+    for text in texts:
+        assert_no_match(district.matcher.match(text))
+
+
+def test_it_answers_the_spoken_development_set(district: District) -> None:
+    with open(GULOU / "address_queries_spoken.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 400
+    results = district.matcher.match_many([row["text"] for row in rows])
+    wrong = [
+        (row["text"], row["expected_addr_id"], res.addr_id)
+        for row, res in zip(rows, results, strict=True)
+        if res.addr_id not in (row["expected_addr_id"] or None, None)
+    ]
+    right = sum(
+        res.addr_id == (row["expected_addr_id"] or None)
+        for row, res in zip(rows, results, strict=True)
+    )
+    assert not wrong, wrong[:5]
+    assert right / len(rows) >= 0.98
+
+
+def test_it_ignores_numbers_that_count_something_else(district: District) -> None:
+    for r in sample(district, "户室", 40, salt=20):
+        place = r.road + r.door_no + below_door(r)
+        for text in (
+            f"{place}，电话13912345678",
+            f"{place}，有3个人在吵架",
+            f"往前走50米，{place}",
+            f"晚上8点，{place}",
+        ):
+            assert district.matcher.match(text).addr_id == r.addr_id, text
+
+
+def test_it_places_a_landmark_when_it_is_all_the_text_says(district: District) -> None:
+    for door in sample(district, "门牌", 20, salt=21):
+        text = f"我在靠近{door.road}{door.door_no}的地方"
+        assert district.matcher.match(text).addr_id == door.addr_id, text

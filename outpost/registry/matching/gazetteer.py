@@ -5,6 +5,7 @@ typo."""
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ AREA = "area"  # a division (province … community): value = the codes it may s
 # 热河路/热河街): a typo may not add or drop one of them, nor swap one for another (南 → 北);
 # swapping one for an ordinary character (热河男路) is a typo like any other.
 _SIGNIFICANT = frozenset("东南西北中上下内外前后新老大小路街巷道弄")
+_COMPOUND_SIGNIFICANT = _SIGNIFICANT | frozenset("花园家苑区公寓村院")
 _FUZZY_MIN_LEN = 3
 _TRAILING_CJK = re.compile(r"[^\x00-\x7f]+$")
 _PRIORITY = {ROAD: 0, COMPOUND: 1, AREA: 2}
@@ -87,14 +89,16 @@ class Gazetteer:
         self.roads: tuple[str, ...] = tuple(sorted({normalise(r) for r in roads if r}))
         for road in self.roads:
             add(road, ROAD, road)
-        for compound in compounds:
-            if compound:
-                add(normalise(compound), COMPOUND, normalise(compound))
+        self.compounds: tuple[str, ...] = tuple(sorted({normalise(c) for c in compounds if c}))
+        for compound in self.compounds:
+            add(compound, COMPOUND, compound)
         for code, name in division_names.items():
             level = division_level(code)
             if level and name:
                 for form in division_forms(name, level):
                     add(form, AREA, code)
+        self._fuzzy_roads = _FuzzyNames(self.roads, _SIGNIFICANT)
+        self._fuzzy_compounds = _FuzzyNames(self.compounds, _COMPOUND_SIGNIFICANT)
         self._entries = {t: (k, tuple(sorted(v))) for t, (k, v) in entries.items()}
         self._names = _trie_regex(self._entries)
 
@@ -121,54 +125,92 @@ class Gazetteer:
 
         `segments` are that text from different starts, shortest first: the unknown text alone,
         then with each known name before it (a typo can leave a name at its start: 江苏莹 for
-        江苏路). A road that fits a whole segment wins; failing that, roads that fit the end of
-        the unknown text (我家在邑江门街). So 新摸范马路 is 新模范马路, not 二马路 for 范马路.
-        The winner's edit may not add, drop or swap a significant character (中山路, 中山南路
-        are not 中山北路)."""
+        江苏路). A road that fits a whole segment wins; failing that, the roads that fit the
+        longest end of the unknown text (我家在邑江门街; 大乔南路 is 大桥南路, not 湖南路 for
+        乔南路). So 新摸范马路 is 新模范马路, not 二马路 for 范马路. The winner's edit may not
+        add, drop or swap a significant character (中山路, 中山南路 are not 中山北路)."""
+        return self._fuzzy_roads.find(segments)
+
+    def fuzzy_compound(self, segments: Sequence[str]) -> str | None:
+        """The one compound within one edit of unknown text before a building (胡南公寓 for
+        湖南公寓), on the same terms as a road; the compound words (花园, 家园, 苑 …) count as
+        significant: 宁海花苑 is not 宁海花园."""
+        return self._fuzzy_compounds.find(segments)
+
+
+class _FuzzyNames:
+    """Names that fit the end of a text with one edit. An index of their characters narrows the
+    names tried: one that fits has all its distinct characters but one among the last few of
+    the text."""
+
+    def __init__(self, names: Iterable[str], significant: frozenset[str]) -> None:
+        self.names = tuple(names)
+        self.significant = significant
+        self._by_char: dict[str, list[int]] = defaultdict(list)
+        for i, name in enumerate(self.names):
+            for ch in set(name):
+                self._by_char[ch].append(i)
+        self._needed = [len(set(name)) - 1 for name in self.names]
+        self._reach = max((len(name) for name in self.names), default=0) + 1
+
+    def _near(self, text: str) -> list[str]:
+        hits: Counter[int] = Counter()
+        for ch in set(text[-self._reach :]):
+            hits.update(self._by_char.get(ch, ()))
+        return [self.names[i] for i, k in hits.items() if k >= self._needed[i]]
+
+    def find(self, segments: Sequence[str]) -> str | None:
+        """See Gazetteer.fuzzy_road."""
         if not segments or (m := _TRAILING_CJK.search(segments[0])) is None:
             return None
         tails = [m.group(0)]
         if len(tails[0]) == len(segments[0]):
             tails += [s for s in segments[1:] if _TRAILING_CJK.fullmatch(s)]
         whole: dict[str, bool] = {}
-        end: dict[str, bool] = {}
-        for road in self.roads:
+        end: dict[str, tuple[int, bool]] = {}
+        for name in self._near(tails[-1]):
             for i, tail in enumerate(tails):
-                fit = self._fit(tail, road)
+                fit = _fit(tail, name, self.significant)
                 if fit is None:
                     continue
-                if fit[0]:
-                    whole[road] = whole.get(road, False) or fit[1]
+                if fit[0] == len(tail):
+                    whole[name] = whole.get(name, False) or fit[1]
                 elif i == 0:
-                    end[road] = end.get(road, False) or fit[1]
-        winners = whole or end
-        if len(winners) != 1:
+                    end[name] = max(end.get(name, (0, False)), fit)
+        if not whole and end:
+            longest = max(length for length, _ in end.values())
+            whole = {name: ok for name, (length, ok) in end.items() if length == longest}
+        if len(whole) != 1:
             return None
-        road, allowed = next(iter(winners.items()))
-        return road if allowed else None
+        name, allowed = next(iter(whole.items()))
+        return name if allowed else None
 
-    @staticmethod
-    def _fit(tail: str, road: str) -> tuple[bool, bool] | None:
-        """(fits the whole tail, the edit is allowed) for the best way `road` fits the end of
-        `tail` with at most one edit, or None."""
-        size = len(road)
-        best: tuple[bool, bool] | None = None
-        for length in (size, size + 1, size - 1):
-            if length < _FUZZY_MIN_LEN or length > len(tail):
-                continue
-            written = tail[-length:]
-            if Levenshtein.distance(written, road, score_cutoff=1) > 1:
-                continue
-            allowed = True
-            for op in Levenshtein.editops(written, road):
-                extra = op.tag != "insert" and written[op.src_pos] in _SIGNIFICANT
-                lacking = op.tag != "delete" and road[op.dest_pos] in _SIGNIFICANT
-                if (extra and lacking) if op.tag == "replace" else (extra or lacking):
-                    allowed = False
-            fit = (length == len(tail), allowed)
-            if best is None or fit > best:
-                best = fit
-        return best
+
+def _fit(tail: str, name: str, significant: frozenset[str]) -> tuple[int, bool] | None:
+    """(how much of the end of `tail` it takes, the edit is allowed) for the best way `name`
+    fits the end of `tail` with at most one edit, or None."""
+    size = len(name)
+    best: tuple[int, bool] | None = None
+    for length in (size, size + 1, size - 1):
+        if length < _FUZZY_MIN_LEN or length > len(tail):
+            continue
+        written = tail[-length:]
+        if Levenshtein.distance(written, name, score_cutoff=1) > 1:
+            continue
+        allowed = True
+        for op in Levenshtein.editops(written, name):
+            extra = op.tag != "insert" and written[op.src_pos] in significant
+            lacking = op.tag != "delete" and name[op.dest_pos] in significant
+            if (extra and lacking) if op.tag == "replace" else (extra or lacking):
+                allowed = False
+        fit = (length, allowed)
+        if best is None or _rank(fit, tail) > _rank(best, tail):
+            best = fit
+    return best
+
+
+def _rank(fit: tuple[int, bool], tail: str) -> tuple[bool, bool, int]:
+    return fit[0] == len(tail), fit[1], fit[0]
 
 
 def _trie_regex(words: Iterable[str]) -> re.Pattern[str]:

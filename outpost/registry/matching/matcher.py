@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import replace
 from typing import TypeVar
 
 from .gazetteer import Gazetteer, division_level
@@ -108,8 +109,27 @@ class AddressMatcher:
     def _resolve(self, p: ParsedAddress) -> MatchResult:
         if p.conflict:
             return NO_MATCH
+        result = self._place(p)
+        if result.addr_id is None and p.door_or_building is not None and p.road is not None:
+            # 宁海路宁海花园3号: when door 3 of the road does not fit, building 3 of the compound.
+            as_building = replace(
+                p, road=None, door=None, building=p.door_or_building, door_or_building=None
+            )
+            as_building.road_hints = p.road_hints | {p.road}
+            other = self._place(as_building)
+            if other.addr_id is not None:
+                return other
+        return result
+
+    def _place(self, p: ParsedAddress) -> MatchResult:
         score = EXACT
         door_no = p.door if p.door is not None else p.typo_door
+        if door_no is None and p.compound is None and p.loose_segments:
+            compound = self._gazetteer.fuzzy_compound(p.loose_segments)
+            if compound is None:
+                return NO_MATCH
+            p = replace(p, compound=compound)
+            score -= TYPO_PENALTY
         if door_no is not None:
             road = p.road
             if road is None:
@@ -127,15 +147,10 @@ class AddressMatcher:
                 found = self._descend_quietly(door, p)
                 return _offer([found or door], CONFLICT_SCORE)
         elif p.compound is not None:
-            doors = [
-                d
-                for d in self._compound_doors.get(p.compound, ())
-                if (not p.road_hints or normalise(d.road) in p.road_hints) and self._in_areas(d, p)
-            ]
-            if len(doors) != 1:
-                candidates = [self._descend_quietly(d, p) or d for d in doors]
-                return _offer(candidates, AMBIGUOUS_SCORE)
-            door = doors[0]
+            found_door = self._compound_door(p)
+            if isinstance(found_door, MatchResult):
+                return found_door
+            door = found_door
         else:
             return NO_MATCH
         try:
@@ -143,6 +158,26 @@ class AddressMatcher:
         except _Miss as miss:
             return _offer([miss.parent] if miss.parent else [], miss.score)
         return MatchResult(rec.addr_id, round(score - penalty, 4), (_cand(rec, score - penalty),))
+
+    def _compound_door(self, p: ParsedAddress) -> AddressRecord | MatchResult:
+        """The compound's door the text means: its only door (on the road and in the divisions
+        named), or the only one with the building named (宁海花园4栋 when one door has a 4栋)
+        or, the unit named too, the only one with that room; else the readings offered."""
+        assert p.compound is not None
+        doors = [
+            d
+            for d in self._compound_doors.get(p.compound, ())
+            if (not p.road_hints or normalise(d.road) in p.road_hints) and self._in_areas(d, p)
+        ]
+        if len(doors) == 1:
+            return doors[0]
+        if p.building is not None:
+            holding = [d for d in doors if p.building in self._buildings.get(d.addr_id, {})]
+            if len(holding) > 1 and p.unit is not None:  # no room is then inferred: exact
+                holding = [d for d in holding if self._descend_quietly(d, p) is not None]
+            if len(holding) == 1:
+                return holding[0]
+        return _offer([self._descend_quietly(d, p) or d for d in doors], AMBIGUOUS_SCORE)
 
     def _descend(self, door: AddressRecord, p: ParsedAddress) -> tuple[AddressRecord, float]:
         """The record under `door` that the parsed building/unit/room name, and the score penalty

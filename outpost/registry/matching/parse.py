@@ -18,7 +18,10 @@ _FLOOR_MARKERS = frozenset(("层", "楼"))
 _DOOR_MARKERS = frozenset(("号", "号院", ""))
 
 Token = NameToken | NumberToken | TextToken
+# Words after which a name is a landmark near the address, not part of it.
+LANDMARK_WORDS = ("靠近", "挨着", "临近", "邻近", "接近", "离", "近")
 TYPO_REACH = 3
+MAX_BARE_DIGITS = 5
 
 
 @dataclass
@@ -29,6 +32,11 @@ class ParsedAddress:
     # TYPO_REACH) tokens before the number: maybe a road with a typo.
     typo_segments: tuple[str, ...] = ()
     typo_door: str | None = None  # the number after them (used only when `door` is None)
+    # The same for the first unknown text before any number: maybe a compound with a typo.
+    loose_segments: tuple[str, ...] = ()
+    # A door number read after a compound after a road (江苏路颐和公寓46号); when that door does
+    # not fit, the number may be the compound's building (宁海花园3号).
+    door_or_building: str | None = None
     road_hints: set[str] = field(default_factory=set)  # roads named without a number
     compound: str | None = None
     areas: list[tuple[str, ...]] = field(default_factory=list)  # each: codes one name may mean
@@ -56,9 +64,44 @@ def tokens(gazetteer: Gazetteer, text: str) -> list[Token]:
     return out
 
 
+def without_landmarks(items: list[Token]) -> list[Token]:
+    """Drop the place a caller gives as a landmark (靠近宁海路, 挨着宁海花园, 离北京西路5号不远):
+    the name after a landmark word, and the door number after a road named so."""
+    out: list[Token] = []
+    prev: Token | None = None
+    for item in items:
+        landmark = isinstance(prev, TextToken) and prev.text.endswith(LANDMARK_WORDS)
+        door_of_landmark = (
+            isinstance(prev, NameToken)
+            and prev.kind == ROAD
+            and (not out or out[-1] is not prev)
+            and isinstance(item, NumberToken)
+            and item.marker in _DOOR_MARKERS
+        )
+        prev = item
+        if not (landmark and isinstance(item, NameToken)) and not door_of_landmark:
+            out.append(item)
+    return out
+
+
 def parse(gazetteer: Gazetteer, text: str) -> ParsedAddress:
-    p = ParsedAddress()
+    """The address in `text`, landmarks left out; when that leaves nothing to place (靠近珞珈路2号
+    alone), the landmark is the place."""
     items = tokens(gazetteer, text)
+    addressed = without_landmarks(items)
+    p = _read(addressed)
+    if (
+        len(addressed) < len(items)
+        and p.door is None
+        and p.typo_door is None
+        and p.compound is None
+    ):
+        return _read(items)
+    return p
+
+
+def _read(items: list[Token]) -> ParsedAddress:
+    p = ParsedAddress()
     for i, item in enumerate(items):
         prev = items[i - 1] if i else None
         if isinstance(item, NameToken):
@@ -76,36 +119,23 @@ def parse(gazetteer: Gazetteer, text: str) -> ParsedAddress:
 def _number(p: ParsedAddress, tok: NumberToken, prev: Token | None, before: list[Token]) -> None:
     value, marker = tok
     parts = [number_key(x) for x in value.split("-")]
-    after_road = isinstance(prev, NameToken) and prev.kind == ROAD
-    if after_road and marker in _DOOR_MARKERS:
-        assert isinstance(prev, NameToken)
-        if marker or len(parts) == 1:  # 2号, 2-1号, 2
-            _door(p, prev.value[0], "-".join(parts))
-            return
-        if len(parts) == 4:  # 2-3-1-101: door-building-unit-room
-            _door(p, prev.value[0], parts[0])
-            _dash(p, parts[1:])
-            return
+    text_before = prev.text if isinstance(prev, TextToken) and not prev.text[-1].isascii() else ""
+    if text_before and not p.loose_segments and p.compound is None:
+        assert isinstance(prev, TextToken)
+        p.loose_segments = _segments(prev, before)
+    unknown_before = bool(text_before) and text_before[-1] not in MARKER_END
+    if _door_number(p, parts, marker, prev):
+        return
     if (
-        isinstance(prev, TextToken)
+        unknown_before
         and marker in _DOOR_MARKERS
         and len(parts) == 1
         and p.door is None
         and p.typo_door is None
-        and prev.text[-1] not in MARKER_END
-        and not prev.text[-1].isascii()
     ):
-        # Text that is no known name, then a number: maybe a road with a typo. The typo may have
-        # left a known name at its start (江苏莹 for 江苏路: 江苏 + 莹), so the text can begin at
-        # any of the names before it.
-        segment = prev.text
-        segments = [segment]
-        for back in before:
-            if isinstance(back, NumberToken):
-                break
-            segment = back.text + segment
-            segments.append(segment)
-        p.typo_segments = tuple(segments)
+        # Text that is no known name, then a number: maybe a road with a typo.
+        assert isinstance(prev, TextToken)
+        p.typo_segments = _segments(prev, before)
         p.typo_door = parts[0]
         return
     if marker in _BUILDING_MARKERS:
@@ -113,7 +143,10 @@ def _number(p: ParsedAddress, tok: NumberToken, prev: Token | None, before: list
     elif marker == "单元":
         p.set("unit", parts[0])
     elif marker in _ROOM_MARKERS:
-        p.set("room", "-".join(parts))
+        if len(parts) > 1:  # 2-1-102室, 1-602室
+            _dash(p, parts)
+        else:
+            p.set("room", parts[0])
     elif marker in _FLOOR_MARKERS:
         p.set("floor", parts[0])
     elif len(parts) > 1:
@@ -127,6 +160,42 @@ def _number(p: ParsedAddress, tok: NumberToken, prev: Token | None, before: list
         _bare(p, parts[0])
 
 
+def _segments(prev: TextToken, before: list[Token]) -> tuple[str, ...]:
+    """Unknown text before a number, alone and with each name before it (nearest first): a typo
+    may have left a known name at its start (江苏莹 for 江苏路: 江苏 + 莹)."""
+    segment = prev.text
+    segments = [segment]
+    for back in before:
+        if isinstance(back, NumberToken):
+            break
+        segment = back.text + segment
+        segments.append(segment)
+    return tuple(segments)
+
+
+def _door_number(p: ParsedAddress, parts: list[str], marker: str, prev: Token | None) -> bool:
+    """Read a door number after a road (珞珈路2号, 2-3-1-101 = door-building-unit-room) or after
+    a compound after the one road named (江苏路颐和公寓46号); False when it is none."""
+    if not isinstance(prev, NameToken) or marker not in _DOOR_MARKERS:
+        return False
+    if prev.kind == COMPOUND and marker and len(parts) == 1 and len(p.road_hints) == 1:
+        if p.door is None and p.building is None:
+            p.door_or_building = parts[0]
+            _door(p, next(iter(p.road_hints)), parts[0])
+            return True
+        return False
+    if prev.kind != ROAD:
+        return False
+    if marker or len(parts) == 1:  # 2号, 2-1号, 2
+        _door(p, prev.value[0], "-".join(parts))
+        return True
+    if len(parts) == 4:
+        _door(p, prev.value[0], parts[0])
+        _dash(p, parts[1:])
+        return True
+    return False
+
+
 def _door(p: ParsedAddress, road: str, door: str) -> None:
     if p.door is not None and (p.road != road or p.door != door):
         p.conflict = True
@@ -135,21 +204,35 @@ def _door(p: ParsedAddress, road: str, door: str) -> None:
     p.road_hints.discard(road)
 
 
+# Slots of the dash forms, by (number of parts, building already said, last part looks like a
+# room): 3-2-401 = building-unit-room; 3-401 = building-room; 3-2 = building-unit; after a
+# building (2栋1-102) 1-102 = unit-room.
+_DASH_SLOTS = {
+    (3, False, True): ("building", "unit", "room"),
+    (3, False, False): ("building", "unit", "room"),
+    (3, True, True): ("building", "unit", "room"),
+    (3, True, False): ("building", "unit", "room"),
+    (2, False, True): ("building", "room"),
+    (2, False, False): ("building", "unit"),
+    (2, True, True): ("unit", "room"),
+    (2, True, False): ("building", "unit"),
+}
+
+
 def _dash(p: ParsedAddress, parts: list[str]) -> None:
-    """3-2-401 = building-unit-room; 3-401 = building-room; 3-2 = building-unit."""
-    if len(parts) == 3:
-        p.set("building", parts[0])
-        p.set("unit", parts[1])
-        p.set("room", parts[2])
-    elif len(parts) == 2:
-        p.set("building", parts[0])
-        p.set("room" if len(parts[1]) >= 3 else "unit", parts[1])
-    else:
-        p.conflict = True  # no reading for 5 or more parts
+    slots = _DASH_SLOTS.get((len(parts), p.building is not None, len(parts[-1]) >= 3))
+    if slots is None:
+        p.conflict = True  # no reading for 4 or more parts here
+        return
+    for slot, value in zip(slots, parts, strict=True):
+        p.set(slot, value)
 
 
 def _bare(p: ParsedAddress, value: str) -> None:
-    """A number without its word (栋/单元/室 missing): the next empty slot, rooms by length."""
+    """A number without its word (栋/单元/室 missing): the next empty slot, rooms by length.
+    A long one (a phone number) is no part of the address."""
+    if len(value) > MAX_BARE_DIGITS:
+        return
     if len(value) >= 3 and p.room is None:
         p.room = value
     elif p.building is None and p.room is None:

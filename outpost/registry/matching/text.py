@@ -10,8 +10,25 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+# Traditional characters of the district's names and the address words (號, 樓, 棟 …) read as
+# simplified: callers and typists on a traditional input method write 鼓樓區珞珈路2號.
+# fmt: off
+_TRADITIONAL = (
+    "萬万業业東东兩两樂乐雲云倉仓會会倫伦僑侨關关興兴軍军農农涼凉鳳凤勸劝區区華华臺台園园場场"
+    "頭头寧宁寶宝壽寿將将爾尔崗岗嵐岚島岛嶺岭師师廣广莊庄廟庙懷怀匯汇漢汉熱热鹽盐線线綠绿"
+    "騰腾蘇苏範范營营薩萨藍蓝觀观鄭郑鐘钟銀银長长門门陽阳隨随頌颂頤颐飛飞馬马魯鲁鳴鸣黃黄"
+    "龍龙樓楼橋桥灣湾濱滨號号棟栋單单戶户層层邊边對对這这個个裡里裏里縣县張张後后貳二"
+)
+# fmt: on
 # Dashes of every width and style become "-"; "#" (as in 3#楼) reads as 号.
-_TRANSLATE = str.maketrans({**{c: "-" for c in "‐‑‒–—―−－~～﹣"}, "#": "号", "_": " "})
+_TRANSLATE = str.maketrans(
+    {
+        **{c: "-" for c in "‐‑‒–—―−－~～﹣"},
+        **dict(zip(_TRADITIONAL[::2], _TRADITIONAL[1::2], strict=True)),
+        "#": "号",
+        "_": " ",
+    }
+)
 _NON_WORD = re.compile(r"[^\w\-]+")
 _SPACES = re.compile(r"\s+")
 # A space survives only between two ASCII letters/digits, where it separates numbers.
@@ -21,6 +38,7 @@ _DASH_SPACE = re.compile(r" ?- ?")
 _CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "幺": 1, "两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+_SPOKEN_DASH = re.compile(rf"(?<=[\d{_CN_CHARS}]) ?杠 ?(?=[\d{_CN_CHARS}])")
 
 # Markers that give a number its role. Longest first: 号楼 before 号, 单元 before anything.
 MARKERS = ("号楼", "号院", "单元", "号", "栋", "幢", "座", "室", "房", "户", "层", "楼")
@@ -30,22 +48,29 @@ MARKER_END = frozenset("号楼院元栋幢座室房户层")
 
 _CN_RUN = re.compile(rf"第?([{_CN_CHARS}]+)(?=({_MARKER_RE})|[-0-9 ]|$)")
 _ORDINAL = re.compile(r"第(?=\d)")
-_NUM = re.compile(rf"(\d+(?:-\d+)*|[a-z](?=栋|幢|座|号楼))({_MARKER_RE})?")
+# A number counting something else is no part of the address: 3个人, 50米, 8点, 2023年.
+_COUNTED = "个人岁点分辆名位米元块只次年月日天"
+_NUM = re.compile(rf"(\d+(?:-\d+)*|[a-z](?=栋|幢|座|号楼))(?:({_MARKER_RE})|(?![\d{_COUNTED}]))")
 
 # Words that locate "around" an address and carry no part of it.
 # fmt: off
 NOISE_WORDS = (
     "斜对面", "正对面", "对面", "附近", "旁边", "隔壁", "周边", "周围", "一带", "边上",
-    "门口", "那边", "这边", "左右", "里面", "之间", "的",
+    "门口", "那边", "这边", "左右", "里面", "之间", "这块", "那块", "这里", "那里", "的",
 )
 # fmt: on
-_NOISE = re.compile("|".join(NOISE_WORDS))
+# 楼下 "downstairs" after a door or building (2号楼下, 3栋楼下), not after a floor (3楼下面).
+_DOWNSTAIRS = rf"(?<![\d{_CN_CHARS}])楼底?下"
+_NOISE = re.compile("|".join((_DOWNSTAIRS, *NOISE_WORDS)))
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits, letters and punctuation), lower case, punctuation to spaces, and
-    no spaces left except between two numbers ("164 1" stays, "164 号" becomes "164号")."""
+    """NFKC (full-width digits, letters and punctuation), lower case, traditional characters to
+    simplified, punctuation to spaces, 杠 between numbers to "-" (2杠1杠102, as a dash is said),
+    and no spaces left except between two numbers ("164 1" stays, "164 号" becomes "164号")."""
     s = unicodedata.normalize("NFKC", text).lower().translate(_TRANSLATE)
+    if "杠" in s:
+        s = _SPOKEN_DASH.sub("-", s)
     s = _NON_WORD.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()
     s = _DASH_SPACE.sub("-", s)
