@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "outpost.portal",  # the residents' portal: reports, tracking, 警网联系卡
     "outpost.guides",  # 一网通办 service guides and residents' requests for help
     "outpost.knowledge",  # 知识库 articles and the printable handbook
+    "outpost.assessment",  # indicators computed from the records (警网双考)
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]

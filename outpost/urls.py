@@ -23,6 +23,7 @@ urlpatterns = [
     path("stations/", include("outpost.stations.urls")),
     path("guides/", include("outpost.guides.urls")),
     path("knowledge/", include("outpost.knowledge.urls")),
+    path("assessment/", include("outpost.assessment.urls")),
     path("status/", include(public_urlpatterns)),
     path("open311/", include("outpost.open311.urls")),
     path("portal/", include("outpost.portal.urls")),
