@@ -73,9 +73,7 @@ def list_indicators(request: SignedInRequest) -> list[IndicatorOut]:
 
 
 @router.get("/indicators/{code}/values", response=ValuesOut)
-def indicator_values(
-    request: SignedInRequest, code: str, params: Query[ValuesQuery]
-) -> ValuesOut:
+def indicator_values(request: SignedInRequest, code: str, params: Query[ValuesQuery]) -> ValuesOut:
     """Figures per unit, worst first. `period`: 2026-11, 2026-Q4, 2026 or
     2026-10-08_2026-11-07 (the current month when empty)."""
     scopes = _scopes(request)

@@ -48,7 +48,7 @@ class Indicator:
     code: str
     name: Promise
     source: Source
-    den: Filter = Q()  # the rows counted (within the period and the viewer's area)
+    den: Filter | None = None  # the rows counted (within the period and the viewer's area)
     num: Filter | None = None  # a rate: the rows of `den` that count in its favour
     stat: str = RATE  # RATE, MEDIAN or P90
     span: tuple[str, str] = ("", "")  # a statistic: the duration from one field to another
@@ -81,7 +81,8 @@ DONE = (State.COMPLETED, State.RATED, State.CLOSED)
 RATED = ("satisfied", "basically_satisfied", "unsatisfied")
 SATISFIED = ("satisfied", "basically_satisfied")
 DISPUTES = "01"  # 矛盾纠纷
-MEDIATED = "调解成功"  # the mediation outcome a dispute's 办结 records (`workflow.MEDIATION_OUTCOMES`)
+# The mediation outcome a dispute's 办结 records in its result (`workflow.MEDIATION_OUTCOMES`).
+MEDIATED = "调解成功"
 SIGN_ON = ("dispatched_at", "signed_on_at")
 HANDLING = ("signed_on_at", "completed_at")
 

@@ -115,7 +115,10 @@ TABLES: dict[str, tuple[tuple[Promise, ...], Presenter]] = {
     "floating_people": (PERSON, _person),
     "care_subjects": (PERSON, _person),
     "rented_houses": ((L("House number"), L("Address"), L("Rental filing")), _house),
-    "inspections": ((L("Inspection"), L("Checklist"), L("Inspected"), L("Completed at")), _inspection),
+    "inspections": (
+        (L("Inspection"), L("Checklist"), L("Inspected"), L("Completed at")),
+        _inspection,
+    ),
     "instruction_recipients": (
         (L("Instruction"), L("Recipient"), L("Deadline"), L("Done at")),
         _recipient,

@@ -83,9 +83,8 @@ def kinds_for(indicator: Indicator, scopes: Scopes) -> list[str]:
     found = []
     for kind in indicator.source.units:
         prefixes = scope.civil if kind in units.CIVIL else scope.police
-        if kind not in units.PREFIX or scope.everything:
-            found.append(kind)
-        elif prefixes and units.PREFIX[kind] >= min(len(p) for p in prefixes):
+        whole = bool(prefixes) and units.PREFIX.get(kind, 0) >= min(map(len, prefixes or ("",)))
+        if kind not in units.PREFIX or scope.everything or whole:
             found.append(kind)
     return found
 
@@ -99,7 +98,7 @@ def rows(indicator: Indicator, kind: str, period: Period, scopes: Scopes) -> Que
     if scope.empty:
         return source.rows().none()
     where = source.period_q(period) & source.scope_q(scope) & units.in_area_q(kind, spec, scope)
-    return source.rows().filter(where & spec.where).filter(indicator.den_q(period))
+    return source.rows().filter(where & spec.rows_q).filter(indicator.den_q(period))
 
 
 def compute(
@@ -143,8 +142,10 @@ def _duration(indicator: Indicator) -> ExpressionWrapper:
 
 def _percentiles_in_db(found: QuerySet[Any], indicator: Indicator) -> Counts:
     p = PERCENTILES[indicator.stat]
-    grouped = found.order_by().values("_unit").annotate(
-        n=Count("pk"), value=stats.Percentile(stats.Seconds(_duration(indicator)), p)
+    grouped = (
+        found.order_by()
+        .values("_unit")
+        .annotate(n=Count("pk"), value=stats.Percentile(stats.Seconds(_duration(indicator)), p))
     )
     return {str(r["_unit"]): (r["n"], r["n"], _hours(r["value"])) for r in grouped}
 
@@ -157,9 +158,7 @@ def _percentiles_in_python(found: QuerySet[Any], indicator: Indicator) -> Counts
     for unit, began, ended in spans.values_list("_unit", "_start", "_end"):
         seconds[str(unit)].append((ended - began).total_seconds())
     p = PERCENTILES[indicator.stat]
-    return {
-        u: (len(xs), len(xs), _hours(stats.percentile(xs, p))) for u, xs in seconds.items()
-    }
+    return {u: (len(xs), len(xs), _hours(stats.percentile(xs, p))) for u, xs in seconds.items()}
 
 
 def _hours(seconds: float | None) -> float | None:
@@ -199,7 +198,8 @@ def check_unit(indicator: Indicator, kind: str, code: str, scopes: Scopes) -> No
         if not units.lies_in(kind, code, scope):
             raise Http404
         return
-    seen = source.rows().filter(source.scope_q(scope) & spec.where & units.unit_q(kind, spec, code))
+    where = source.scope_q(scope) & spec.rows_q & units.unit_q(kind, spec, code)
+    seen = source.rows().filter(where)
     if not seen.exists():
         raise Http404
 

@@ -21,7 +21,7 @@ from outpost.assessment.units import UnitSpec, place_units
 from outpost.calls.models import Call
 from outpost.cases.models import Case, CaseAssignment, TimelineEntry
 from outpost.core.scoping import Scope
-from outpost.fieldwork.models import Inspection, Visit, VisitKind
+from outpost.fieldwork.models import Inspection, Visit
 from outpost.instructions.models import InstructionRecipient, units_in_area_q
 from outpost.registry.models import (
     FloatingRegistration,

@@ -54,8 +54,12 @@ class UnitSpec:
 
     code: Callable[[], Combinable]
     field: str = ""  # the grid or beat code field placing the row; "" for workers
-    where: Q = Q()
+    where: Q | None = None  # None: every row
     person: str = ""  # for workers: the user field
+
+    @property
+    def rows_q(self) -> Q:
+        return self.where if self.where is not None else Q()
 
 
 def _prefix(field: str, digits: int) -> Callable[[], Combinable]:
@@ -67,9 +71,10 @@ def _prefix(field: str, digits: int) -> Callable[[], Combinable]:
 
 
 def place_units(
-    grid: str = "grid_code", beat: str = "beat_code", worker: str = "", where: Q = Q()
+    grid: str = "grid_code", beat: str = "beat_code", worker: str = ""
 ) -> dict[str, UnitSpec]:
     """The units of a source whose rows carry a grid code and a beat code (and maybe a user)."""
+    where = Q()
     units = {
         "grid": UnitSpec(_prefix(grid, 15), grid, where & ~Q(**{grid: ""})),
         "community": UnitSpec(_prefix(grid, 12), grid, where & ~Q(**{grid: ""})),

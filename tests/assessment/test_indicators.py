@@ -97,10 +97,10 @@ def test_it_splits_the_denominator_into_counted_and_not(world: World, code: str)
     indicator = INDICATORS[code]
     kind = "beat" if code == "diversion_110" else "grid"
     unit = world.home.main_beat.code if kind == "beat" else world.home.code  # type: ignore[union-attr]
-    parts = {
-        part: set(queries.drill(indicator, kind, unit, NOVEMBER, queries.everything, part).values_list("pk", flat=True))
-        for part in queries.PARTS
-    }
+    parts = {}
+    for part in queries.PARTS:
+        rows = queries.drill(indicator, kind, unit, NOVEMBER, queries.everything, part)
+        parts[part] = set(rows.values_list("pk", flat=True))
     found = figure(code, kind, unit)
     assert len(parts["den"]) == found.denominator
     assert len(parts["num"]) == found.numerator
