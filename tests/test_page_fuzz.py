@@ -58,6 +58,9 @@ QUERY_NAMES = (
     "new",
     "step",
     "case",
+    "period",
+    "unit",
+    "part",
 )
 
 

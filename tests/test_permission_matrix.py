@@ -191,6 +191,13 @@ ARTICLE_VERSION = rule(
 )
 # Reviewing it: a reviewer who did not write it; its author gets 403.
 ARTICLE_REVIEWERS = rule("ARTICLE_REVIEWERS", "admin", "worker outsider officer handler reporter")
+# Indicators (警网双考): whoever sees the rows of some source (not the 8大员 reporter). One
+# indicator's page: who is assessed on a unit kind of it (the department handler on none, so 404);
+# a unit's rows: those whose area holds the whole home grid (the officer is assessed on beats,
+# the outsider on their own grid).
+ASSESSORS = rule("ASSESSORS", "admin commander worker outsider officer handler")
+ASSESSED = rule("ASSESSED", "admin commander worker outsider officer", "handler")
+ASSESSED_UNIT = rule("ASSESSED_UNIT", "admin commander worker", "outsider officer handler")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -784,6 +791,14 @@ CHECKS: list[Check] = [
         ok=302,
         data={"decision": "approve"},
     ),
+    # --- indicators (assessment) ---------------------------------------------------------------
+    Check("GET /assessment/", ASSESSORS, "/assessment/?period=2026-11"),
+    Check("GET /assessment/<slug:code>/", ASSESSED, "/assessment/case_closure/?period=2026-Q4"),
+    Check(
+        "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/",
+        ASSESSED_UNIT,
+        "/assessment/case_closure/grid/{grid}/?part=den",
+    ),
     # --- service guides (一网通办) ---------------------------------------------------------------
     Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),
     Check("GET /guides/m/<slug:code>/", PUBLIC, "/guides/m/{matter}/"),
@@ -1169,6 +1184,13 @@ CHECKS: list[Check] = [
         ok=201,
         data=WINDOW_ENTRY,
         json=True,
+    ),
+    # --- API: indicators ----------------------------------------------------------------------
+    Check("GET /api/v1/assessment/indicators", ASSESSORS, "/api/v1/assessment/indicators"),
+    Check(
+        "GET /api/v1/assessment/indicators/{code}/values",
+        ASSESSED,
+        "/api/v1/assessment/indicators/case_closure/values?period=2026-11",
     ),
     # --- API: service guides (public) ----------------------------------------------------------
     Check("GET /api/v1/guides/matters", PUBLIC, "/api/v1/guides/matters?q=居住证"),

@@ -185,6 +185,9 @@ BASELINE: dict[str, int] = {
     "GET /knowledge/desk/new/": 7,
     "GET /knowledge/desk/a/<int:pk>/revise/": 8,
     "GET /knowledge/desk/v/<int:pk>/": 8,
+    "GET /assessment/": 7,  # the scopes of each source's action
+    "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
+    "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -227,6 +230,8 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
+    "GET /api/v1/assessment/indicators": 5,
+    "GET /api/v1/assessment/indicators/{code}/values": 6,
     "GET /api/v1/guides/matters": 6,
 }
 

@@ -3,11 +3,14 @@ their rows, and nothing from outside the area counted or shown."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from outpost.accounts.roles import Role
 from outpost.assessment import periods, queries
 from outpost.assessment.catalogue import INDICATORS
-from tests.assessment.conftest import PERIOD, World
+from outpost.geo.models import Grid
+from tests.assessment.conftest import PERIOD, World, at, make_case
 from tests.conftest import Persona, _persona
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +155,17 @@ def test_it_answers_indicator_values_over_the_api(world: World, commander: Perso
     bad = "/api/v1/assessment/indicators/case_closure/values?period=2026-13"
     assert commander.client.get(bad).status_code == 422
     assert commander.client.get("/api/v1/assessment/indicators/nothing/values").status_code == 404
+
+
+def test_it_counts_all_units_in_the_same_queries(world: World, commander: Persona) -> None:
+    """One grouped query whatever the number of units: a second grid of the street adds none."""
+    url = f"/assessment/case_closure/?unit=grid&period={PERIOD}"
+    with CaptureQueriesContext(connection) as one:
+        assert len(commander.client.get(url).context["figures"]) == 1
+    neighbour = Grid.objects.filter(code__startswith=world.home.code[:9]).exclude(
+        code__startswith=world.home.code[:12]
+    )[0]
+    make_case(neighbour, at(3), "closed")
+    with CaptureQueriesContext(connection) as two:
+        assert len(commander.client.get(url).context["figures"]) == 2
+    assert len(two) == len(one)
