@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-YEAR = re.compile(r"^(\d{4})$")
-RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.ASCII)
+YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$", re.ASCII)
 MAX_DAYS = 3 * 366  # longer spans are refused: no assessment spans more than three years
 
 

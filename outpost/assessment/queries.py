@@ -80,13 +80,15 @@ def kinds_for(indicator: Indicator, scopes: Scopes) -> list[str]:
     scope = scopes(indicator.source.action)
     if scope.empty:
         return []
-    found = []
-    for kind in indicator.source.units:
-        prefixes = scope.civil if kind in units.CIVIL else scope.police
-        whole = bool(prefixes) and units.PREFIX.get(kind, 0) >= min(map(len, prefixes or ("",)))
-        if kind not in units.PREFIX or scope.everything or whole:
-            found.append(kind)
-    return found
+    return [kind for kind in indicator.source.units if _assessable(kind, scope)]
+
+
+def _assessable(kind: str, scope: Scope) -> bool:
+    """Whether a unit of this kind can lie wholly in the area."""
+    if scope.everything or kind not in units.PREFIX:
+        return True
+    prefixes = scope.civil if kind in units.CIVIL else scope.police
+    return any(units.PREFIX[kind] >= len(p) for p in prefixes)
 
 
 def rows(indicator: Indicator, kind: str, period: Period, scopes: Scopes) -> QuerySet[Any]:

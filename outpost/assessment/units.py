@@ -37,12 +37,12 @@ CIVIL = ("grid", "community", "street")
 POLICE = ("beat", "station")
 # What a unit's code looks like, so a code from a URL is checked before it is looked up.
 SHAPES = {
-    "grid": re.compile(r"^\d{15}$"),
-    "community": re.compile(r"^\d{12}$"),
-    "street": re.compile(r"^\d{9}000$"),
-    "beat": re.compile(r"^\d{12}$"),
-    "station": re.compile(r"^\d{9}000$"),
-    "worker": re.compile(r"^\d{1,12}$"),
+    "grid": re.compile(r"^\d{15}$", re.ASCII),
+    "community": re.compile(r"^\d{12}$", re.ASCII),
+    "street": re.compile(r"^\d{9}000$", re.ASCII),
+    "beat": re.compile(r"^\d{12}$", re.ASCII),
+    "station": re.compile(r"^\d{9}000$", re.ASCII),
+    "worker": re.compile(r"^\d{1,12}$", re.ASCII),
 }
 PREFIX = {"grid": 15, "community": 12, "street": 9, "beat": 12, "station": 9}
 

@@ -106,7 +106,7 @@ def unit_rows(request: SignedInRequest, code: str, kind: str, unit: str) -> Http
 
 
 def _ordered(rows: Any, indicator: Indicator) -> Any:
-    """A statistic's rows longest first; a rate's in the source's own order."""
+    """A statistic's rows longest first; a rate's oldest record first."""
     if indicator.is_rate:
         return rows.select_related(*indicator.source.related).order_by("pk")
     start, end = indicator.span

@@ -169,3 +169,16 @@ def test_it_counts_all_units_in_the_same_queries(world: World, commander: Person
     with CaptureQueriesContext(connection) as two:
         assert len(commander.client.get(url).context["figures"]) == 2
     assert len(two) == len(one)
+
+
+def test_it_hides_police_only_titles_from_civil_roles(
+    world: World, grid_worker: Persona, officer: Persona
+) -> None:
+    clue = world.cases["c3"]
+    clue.sensitivity = "police"
+    clue.save(update_fields=["sensitivity"])
+    civil = grid_worker.client.get(rows_url("case_closure", "grid", world.home.code))
+    assert [r[1][1].text for r in civil.context["rows"]] == ["（涉警内容）"]
+    beat = world.home.main_beat.code  # type: ignore[union-attr]
+    police = officer.client.get(rows_url("case_closure", "beat", beat))
+    assert [r[1][1].text for r in police.context["rows"]] == [clue.title]

@@ -22,7 +22,17 @@ def test_it_reads_months_quarters_years_and_ranges(text: str, start: dt.date, en
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2026-13", "2026-Q5", "26", "2026-11-08_2026-11-01", "2020-01-01_2026-01-01", "x"]
+    "text",
+    [
+        "",
+        "2026-13",
+        "2026-Q5",
+        "26",
+        "2026-11-08_2026-11-01",
+        "2020-01-01_2026-01-01",
+        "x",
+        "２０２６",
+    ],
 )
 def test_it_refuses_what_names_no_period(text: str) -> None:
     with pytest.raises(periods.BadPeriod):
