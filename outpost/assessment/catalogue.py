@@ -24,11 +24,13 @@ from outpost.assessment.sources import (
     CALLS,
     CARE_SUBJECTS,
     CASES,
+    COMPLETIONS,
     FLOATING,
     INSPECTIONS,
     INSTRUCTION_RECIPIENTS,
     RECORD_EDITS,
     RENTED_HOUSES,
+    SIGN_ONS,
     Source,
     registered_by_end,
     visited_in,
@@ -83,8 +85,9 @@ SATISFIED = ("satisfied", "basically_satisfied")
 DISPUTES = "01"  # 矛盾纠纷
 # The mediation outcome a dispute's 办结 records in its result (`workflow.MEDIATION_OUTCOMES`).
 MEDIATED = "调解成功"
-SIGN_ON = ("dispatched_at", "signed_on_at")
-HANDLING = ("signed_on_at", "completed_at")
+SIGN_ON = ("assigned_at", "signed_on_at")
+HANDLING = ("case__handle_started", "at")
+DONE_CASE = Q(case__state__in=DONE)
 
 INDICATORS: dict[str, Indicator] = {
     i.code: i
@@ -125,9 +128,9 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "case_on_time",
             _("Cases completed on time"),
-            CASES,
-            den=Q(state__in=DONE, completed_at__isnull=False, handle_due__isnull=False),
-            num=Q(completed_at__lte=F("handle_due")),
+            COMPLETIONS,
+            den=DONE_CASE & Q(case__handle_due__isnull=False),
+            num=Q(at__lte=F("case__handle_due")),
         ),
         Indicator(
             "satisfaction",
@@ -147,7 +150,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "sign_on_median",
             _("Sign-on time (median)"),
-            CASES,
+            SIGN_ONS,
             stat=MEDIAN,
             span=SIGN_ON,
             higher_is_better=False,
@@ -155,7 +158,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "sign_on_p90",
             _("Sign-on time (90th percentile)"),
-            CASES,
+            SIGN_ONS,
             stat=P90,
             span=SIGN_ON,
             higher_is_better=False,
@@ -163,7 +166,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "handling_median",
             _("Handling time (median)"),
-            CASES,
+            COMPLETIONS,
+            den=DONE_CASE,
             stat=MEDIAN,
             span=HANDLING,
             higher_is_better=False,
@@ -171,7 +175,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "handling_p90",
             _("Handling time (90th percentile)"),
-            CASES,
+            COMPLETIONS,
+            den=DONE_CASE,
             stat=P90,
             span=HANDLING,
             higher_is_better=False,

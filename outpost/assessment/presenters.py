@@ -44,6 +44,11 @@ def _case(case: Any, user: User) -> Row:
     ]
 
 
+def _of_case(row: Any, user: User) -> Row:
+    """An assignment or a timeline step, shown as its case."""
+    return _case(row.case, user)
+
+
 def _edit(edit: Any, user: User) -> Row:
     link = reverse("registry:person", args=[edit.record_key]) if edit.kind == "person" else ""
     return [
@@ -106,8 +111,11 @@ def _call(call: Any, user: User) -> Row:
 
 Presenter = Callable[[Any, User], Row]
 PERSON = (L("Person number"), L("Grid code"), L("Status"))
+CASE = (L("Number"), L("Title"), L("Case type"), L("State"), L("Reported at"))
 TABLES: dict[str, tuple[tuple[Promise, ...], Presenter]] = {
-    "cases": ((L("Number"), L("Title"), L("Case type"), L("State"), L("Reported at")), _case),
+    "cases": (CASE, _case),
+    "sign_ons": (CASE, _of_case),
+    "completions": (CASE, _of_case),
     "record_edits": (
         (L("Record number"), L("Kind"), L("Action"), L("State"), L("Decided at"), L("Reason")),
         _edit,

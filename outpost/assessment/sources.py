@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -61,18 +61,21 @@ class Source:
 # --- cases ------------------------------------------------------------------------------------
 
 
-def _cases() -> QuerySet[Case]:
-    """Cases with the moments the durations read: the first sign-on (签收) and when that
-    assignment was made (派遣), and the last completion (办结)."""
-    signed = CaseAssignment.objects.filter(case=OuterRef("pk"), signed_on_at__isnull=False)
-    signed = signed.order_by("signed_on_at", "id")
-    completed = TimelineEntry.objects.filter(case=OuterRef("pk"), action="complete")
-    completed = completed.order_by("-at", "-id")
-    return Case.objects.alias(
-        signed_on_at=Subquery(signed.values("signed_on_at")[:1]),
-        dispatched_at=Subquery(signed.values("assigned_at")[:1]),
-        completed_at=Subquery(completed.values("at")[:1]),
-    )
+def _case_scope(scope: Scope) -> Q:
+    """Rows about cases (assignments, timeline steps) are seen with their case."""
+    return Q(case__in=Case.objects.filter(Case.scope_q(scope)).values("pk"))
+
+
+def _sign_ons() -> QuerySet[CaseAssignment]:
+    """Each dispatch signed on (签收): the lead unit's assignment, with when it was made."""
+    return CaseAssignment.objects.filter(lead=True, signed_on_at__isnull=False)
+
+
+def _last_completions() -> QuerySet[TimelineEntry]:
+    """Each case's completion (办结) of its last round of handling: the `complete` step at or
+    after the handling clock last started (a sign-on, or the reopening that began the round;
+    earlier rounds' completions came before it)."""
+    return TimelineEntry.objects.filter(action="complete", at__gte=F("case__handle_started"))
 
 
 # --- registry ---------------------------------------------------------------------------------
@@ -135,11 +138,31 @@ def _recipient_units() -> dict[str, UnitSpec]:
 CASES = Source(
     "cases",
     _("Cases"),
-    _cases,
+    lambda: Case.objects.all(),
     "view_cases",
     place_units(),
     when="reported_at",
     related=("subtype",),
+)
+SIGN_ONS = Source(
+    "sign_ons",
+    _("Dispatches signed on"),
+    _sign_ons,
+    "view_cases",
+    place_units("case__grid_code", "case__beat_code"),
+    when="case__reported_at",
+    scope=_case_scope,
+    related=("case__subtype",),
+)
+COMPLETIONS = Source(
+    "completions",
+    _("Cases completed (last round)"),
+    _last_completions,
+    "view_cases",
+    place_units("case__grid_code", "case__beat_code"),
+    when="case__reported_at",
+    scope=_case_scope,
+    related=("case__subtype",),
 )
 RECORD_EDITS = Source(
     "record_edits",
@@ -206,6 +229,8 @@ SOURCES = {
     s.code: s
     for s in (
         CASES,
+        SIGN_ONS,
+        COMPLETIONS,
         RECORD_EDITS,
         FLOATING,
         CARE_SUBJECTS,

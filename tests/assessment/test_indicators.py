@@ -112,4 +112,4 @@ def test_it_names_the_rows_not_counted(world: World) -> None:
     missing = queries.drill(
         INDICATORS["case_on_time"], "grid", world.home.code, NOVEMBER, queries.everything, "missing"
     )
-    assert list(missing) == [world.cases["c2"]]
+    assert [row.case for row in missing] == [world.cases["c2"]]
