@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from outpost.accounts.lockout import LockedOut
 from outpost.accounts.tokens import BearerToken, SecondFactorNeeded, issue_token
 from outpost.areas.api import router as geo_router
+from outpost.assessment.api import router as assessment_router
 from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
@@ -197,3 +198,4 @@ api.add_router("/", inbox_router)
 api.add_router("/fieldwork", fieldwork_router)
 api.add_router("/stations", stations_router)
 api.add_router("/guides", guides_router)
+api.add_router("/assessment", assessment_router)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("guides/", include("outpost.guides.urls")),
     path("knowledge/", include("outpost.knowledge.urls")),
     path("academy/", include("outpost.academy.urls")),
+    path("assessment/", include("outpost.assessment.urls")),
     path("status/", include(public_urlpatterns)),
     path("open311/", include("outpost.open311.urls")),
     path("portal/", include("outpost.portal.urls")),

@@ -59,6 +59,9 @@ QUERY_NAMES = (
     "new",
     "step",
     "case",
+    "period",
+    "unit",
+    "part",
 )
 
 

@@ -199,6 +199,13 @@ COURSE_EDITORS = rule("COURSE_EDITORS", "admin commander")
 TEAM_LEADERS = rule("TEAM_LEADERS", "admin commander")
 # One member's progress (the worker): their team's leaders; nobody else finds them (404).
 TEAM_MEMBER = rule("TEAM_MEMBER", "admin commander", "worker outsider officer handler reporter")
+# Indicators (警网双考): whoever sees the rows of some source (not the 8大员 reporter). One
+# indicator's page: who is assessed on a unit kind of it (the department handler on none, so 404);
+# a unit's rows: those whose area holds the whole home grid (the officer is assessed on beats,
+# the outsider on their own grid).
+ASSESSORS = rule("ASSESSORS", "admin commander worker outsider officer handler")
+ASSESSED = rule("ASSESSED", "admin commander worker outsider officer", "handler")
+ASSESSED_UNIT = rule("ASSESSED_UNIT", "admin commander worker", "outsider officer handler")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -876,6 +883,14 @@ CHECKS: list[Check] = [
         "/academy/desk/c/{course}/question/{question}/remove/",
         ok=302,
     ),
+    # --- indicators (assessment) ---------------------------------------------------------------
+    Check("GET /assessment/", ASSESSORS, "/assessment/?period=2026-11"),
+    Check("GET /assessment/<slug:code>/", ASSESSED, "/assessment/case_closure/?period=2026-Q4"),
+    Check(
+        "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/",
+        ASSESSED_UNIT,
+        "/assessment/case_closure/grid/{grid}/?part=den",
+    ),
     # --- service guides (一网通办) ---------------------------------------------------------------
     Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),
     Check("GET /guides/m/<slug:code>/", PUBLIC, "/guides/m/{matter}/"),
@@ -1261,6 +1276,13 @@ CHECKS: list[Check] = [
         ok=201,
         data=WINDOW_ENTRY,
         json=True,
+    ),
+    # --- API: indicators ----------------------------------------------------------------------
+    Check("GET /api/v1/assessment/indicators", ASSESSORS, "/api/v1/assessment/indicators"),
+    Check(
+        "GET /api/v1/assessment/indicators/{code}/values",
+        ASSESSED,
+        "/api/v1/assessment/indicators/case_closure/values?period=2026-11",
     ),
     # --- API: service guides (public) ----------------------------------------------------------
     Check("GET /api/v1/guides/matters", PUBLIC, "/api/v1/guides/matters?q=居住证"),

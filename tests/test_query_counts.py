@@ -204,6 +204,9 @@ BASELINE: dict[str, int] = {
     "GET /ogc/collections/<str:collection_id>": 5,
     "GET /ogc/collections/<str:collection_id>/items": 7,
     "GET /ogc/collections/<str:collection_id>/items/<str:feature_id>": 5,
+    "GET /assessment/": 7,  # the scopes of each source's action
+    "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
+    "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -246,6 +249,8 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
+    "GET /api/v1/assessment/indicators": 5,
+    "GET /api/v1/assessment/indicators/{code}/values": 6,
     "GET /api/v1/guides/matters": 6,
 }
 
