@@ -82,6 +82,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"打(?:人|我|了我|伤|他|她|孩子|小孩|老婆|老公|老人|死)",
         rf"被{_GAP}{{0,3}}打(?!扰|扫|电话|印|听)",
         r"闹事|滋事|寻衅|耍酒疯|撒酒疯|醉汉|持械|聚众",
+        r"砍(?!树|价|枝)",  # 要砍人, 砍他 (not felling a tree or haggling)
     ),
     # Injury, illness and hazards to people (falling objects, cries for help, an ambulance).
     "伤病险情": (

@@ -104,7 +104,8 @@ def _divert(call: Call, to_label: str, subtypes: dict[str, SubType], actor: User
     incoming = IncomingCall(
         call_id=call.call_id,
         received_at=call.received_at,
-        caller_phone=call.caller_phone or "",
+        # The number goes from the call to its case, as on the first diversion; no one sees it.
+        caller_phone=call.caller_phone.reveal(),
         location_text=call.location_text,
         content=call.content,
     )

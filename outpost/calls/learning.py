@@ -74,7 +74,7 @@ def current_classifier() -> tuple[Classifier, int]:
 def _store_default() -> CallModel:
     examples = default_examples()
     classifier = default_classifier()  # trained once per process
-    scores = {"sample": score_model(read_rows(SAMPLE_FILE), classifier).as_dict()}
+    scores = {name: score_model(rows, classifier).as_dict() for name, rows in _sets(UNSEEN).items()}
     try:
         with transaction.atomic():
             record = CallModel.objects.create(
