@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls.corrections import do_correct
-from outpost.calls.learning import current_model
+from outpost.calls.learning import model_in_use
 from outpost.calls.models import Call
 from outpost.calls.queries import get_call, may_divert, subtype_names, why_shown
 from outpost.calls.services import divert_calls
@@ -76,8 +76,8 @@ class CorrectionIn(Schema):
 
 
 class ModelOut(Schema):
-    version: int
-    trained_at: dt.datetime
+    version: int | None = Field(..., description="None until the first call trains the default")
+    trained_at: dt.datetime | None
     counts: dict[str, int] = Field(..., description="Training examples by source")
     scores: dict[str, dict[str, Any]] = Field(..., description="Scores by set: sample, unseen")
     verdict: str
@@ -96,10 +96,12 @@ def divert(request: SignedInRequest, calls: list[CallIn]) -> list[dict[str, Any]
 
 
 @router.get("/calls/model", response=ModelOut, summary="The call model in use and its scores")
-def model_in_use(request: SignedInRequest) -> dict[str, Any]:
+def call_model(request: SignedInRequest) -> dict[str, Any]:
     if not may_divert(request.user):
         raise PermissionDenied
-    model = current_model()
+    model = model_in_use()
+    if model is None:
+        return {"version": None, "trained_at": None, "counts": {}, "scores": {}, "verdict": ""}
     return {
         "version": model.version,
         "trained_at": model.trained_at,

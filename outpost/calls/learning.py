@@ -53,12 +53,16 @@ VERDICTS = {
 _LOADED: dict[tuple[int, Any], Classifier] = {}
 
 
+def model_in_use() -> CallModel | None:
+    """The adopted model with the highest version as stored, or None before the first call
+    (read only: showing the desk trains nothing)."""
+    return CallModel.objects.filter(adopted=True).defer("blob").first()
+
+
 def current_model() -> CallModel:
     """The model in use; the default one trained and stored when there is none yet."""
-    found = CallModel.objects.filter(adopted=True).defer("blob").first()
-    if found is not None:
-        return found
-    return _store_default()
+    found = model_in_use()
+    return found if found is not None else _store_default()
 
 
 def current_classifier() -> tuple[Classifier, int]:

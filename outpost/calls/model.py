@@ -81,14 +81,18 @@ class Classifier:
         from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
         from sklearn.svm import LinearSVC
 
-        texts = [prepared(e.text) for e in examples]
+        # One example per text, the last word on it winning (an operator's correction comes after
+        # the sample): the sample repeats its wordings, and twelve copies of one call should not
+        # outweigh a dozen different ones.
+        latest = {prepared(e.text): e.label for e in examples}
+        texts, labels = list(latest), list(latest.values())
         grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
         cues = CountVectorizer(analyzer=situation_features, binary=True)
         grams.fit(texts)
         cues.fit(texts)
         svm = LinearSVC(C=C, class_weight="balanced", random_state=RANDOM_STATE)
         model = CalibratedClassifierCV(svm, cv=FOLDS, method="sigmoid")
-        model.fit(_features(grams, cues, texts), [e.label for e in examples])
+        model.fit(_features(grams, cues, texts), labels)
         return cls(grams, cues, model)
 
     def suggest_one(self, text: str) -> Suggestion:

@@ -18,7 +18,7 @@ from outpost.calls import queries
 from outpost.calls.corrections import do_correct
 from outpost.calls.forms import CorrectionForm, DivertForm
 from outpost.calls.intake import read_calls
-from outpost.calls.learning import current_model
+from outpost.calls.learning import model_in_use
 from outpost.calls.models import Call
 from outpost.calls.outcomes import Outcome, summarise, write_outcomes
 from outpost.calls.services import divert_calls
@@ -45,7 +45,7 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "page": calls,
         "rows": [(call, names.get(call.subtype, "")) for call in calls],
         "outcome_rows": _with_grid_names(outcomes or []),
-        "model": current_model(),
+        "model": model_in_use(),
     }
     return render(request, "calls/desk.html", context)
 

@@ -140,3 +140,10 @@ def test_it_lets_only_the_dispatchers_of_the_calls_area_correct_it(
     assert model["version"] == 1 and model["scores"]["sample"]["police_diverted"] == 0
     assert not Correction.objects.exists()
     assert Call.objects.get(call_id="110-C-5").subtype == "0901"
+
+
+def test_it_says_no_model_is_trained_before_the_first_call(commander: Persona) -> None:
+    """Showing the desk trains nothing: the default model comes with the first call."""
+    desk = commander.client.get("/calls/").content.decode()
+    assert "尚未训练模型" in desk
+    assert commander.client.get("/api/v1/calls/model").json()["version"] is None

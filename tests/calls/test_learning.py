@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 COLUMNS = ("call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id")
 # A police matter in words the danger rule does not know: only a model can divert it.
 QUIET_POLICE = "我要报案，有人在网上造谣诋毁我"
+MUMBLED = "嗯……那个……算了"
 
 
 class Oracle:
@@ -42,6 +43,7 @@ def unseen(tmp_path: Path) -> Path:
     """A small unseen set of our own: the paraphrases and one quiet police call."""
     rows = [{"content": c, "label": s} for c, s in DIVERTED.items()]
     rows.append({"content": QUIET_POLICE, "label": POLICE_LABEL})
+    rows.append({"content": MUMBLED, "label": "0905"})  # no model can tell; only the oracle
     path = tmp_path / "unseen.csv"
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="")
@@ -119,7 +121,7 @@ def test_it_reports_the_scores_of_both_sets_from_the_command(unseen: Path) -> No
     printed = io.StringIO()
     call_command("calls", "retrain", "--unseen", str(unseen), stdout=printed)
     said = printed.getvalue()
-    assert said.startswith("模型 v2：") and "sample：240 条" in said and "unseen：41 条" in said
+    assert said.startswith("模型 v2：") and "sample：240 条" in said and "unseen：42 条" in said
     printed = io.StringIO()
     call_command("calls", "retrain", "--unseen", str(unseen.with_name("x.csv")), stdout=printed)
     assert "仅在样本上评分" in printed.getvalue()
