@@ -64,7 +64,8 @@ def do_correct(call_id: str, to_label: str, *, actor: User) -> Call:
     if to_label == before:
         raise refusal(UNCHANGED)
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("case", "address").get(pk=call.pk)
+        locked = Call.objects.select_for_update(of=("self",))
+        call = locked.select_related("case", "address").get(pk=call.pk)
         if call.case is not None:
             _withdraw(call.case, call, to_label, actor)
         case = None if to_label == POLICE_LABEL else _divert(call, to_label, subtypes, actor)
