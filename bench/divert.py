@@ -96,7 +96,7 @@ def address_share(rows: Sequence[dict[str, str]], matcher: AddressMatcher) -> fl
     misses = [
         (row, found.addr_id)
         for row, found in zip(rows, results, strict=True)
-        if found.addr_id != row["addr_id"]
+        if (found.addr_id or "") != row["addr_id"]
     ]
     share = 1 - len(misses) / max(len(rows), 1)
     right = len(rows) - len(misses)
