@@ -600,6 +600,13 @@ CHECKS: list[Check] = [
     Check("GET /calls/", DISPATCHERS, "/calls/"),
     Check("GET /calls/<str:call_id>/", CALL, "/calls/{call}/"),
     Check(
+        "POST /calls/<str:call_id>/correct/",
+        CALL,
+        "/calls/{call}/correct/",
+        data={"to": ""},
+        note="no label: the form back with its error, after the check",
+    ),
+    Check(
         "GET /command/",
         DISPATCHERS,
         "/command/",
@@ -1163,7 +1170,17 @@ CHECKS: list[Check] = [
         data=[],
         json=True,
     ),
+    Check("GET /api/v1/calls/model", DISPATCHERS, "/api/v1/calls/model"),
     Check("GET /api/v1/calls/{call_id}", CALL, "/api/v1/calls/{call}"),
+    Check(
+        "POST /api/v1/calls/{call_id}/correct",
+        CALL,
+        "/api/v1/calls/{call}/correct",
+        ok=422,
+        data={"to": "0999"},
+        json=True,
+        note="not a sub-type in use: 422 after the check",
+    ),
     # --- API: field work ---------------------------------------------------------------------
     Check("GET /api/v1/fieldwork/plans", SIGNED_IN, "/api/v1/fieldwork/plans"),
     Check(

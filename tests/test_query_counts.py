@@ -133,8 +133,8 @@ BASELINE: dict[str, int] = {
     "GET /instructions/work/": 19,
     "GET /instructions/work/<int:pk>/": 13,
     # pages: 110 calls, command room
-    "GET /calls/": 10,
-    "GET /calls/<str:call_id>/": 12,  # + the grid's and the beat's names
+    "GET /calls/": 11,  # + the model in use
+    "GET /calls/<str:call_id>/": 14,  # + the grid's and the beat's names; + corrections, sub-types
     "GET /command/": 6,
     "GET /command/<str:station>/board/": 20,  # + the grids to filter by; +2: a second route
     "GET /command/<str:station>/board.json": 15,  # +2: a second route (see below)
@@ -239,6 +239,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/instructions": 7,
     "GET /api/v1/instructions/{pk}": 10,
     "GET /api/v1/instructions/{pk}/progress": 10,
+    "GET /api/v1/calls/model": 5,
     "GET /api/v1/calls/{call_id}": 7,
     "GET /api/v1/fieldwork/plans": 8,
     "GET /api/v1/fieldwork/patrols/{patrol_id}": 9,

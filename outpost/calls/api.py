@@ -1,13 +1,18 @@
-"""110 diversion API: divert a list of calls, read one call (scoped)."""
+"""110 diversion API: divert a list of calls, read one call and correct it (scoped); the model
+in use."""
 
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.calls.queries import get_call, subtype_names
+from outpost.calls.corrections import do_correct
+from outpost.calls.learning import model_in_use
+from outpost.calls.models import Call
+from outpost.calls.queries import get_call, may_divert, subtype_names, why_shown
 from outpost.calls.services import divert_calls
 from outpost.core.refusals import refusal
 from outpost.registry.tabular import TableRow
@@ -57,6 +62,25 @@ class CallOut(Schema):
     reason: str
     case_number: str
     imported_at: dt.datetime
+    suggested: str = Field(
+        ..., description="The model's class: POLICE or a sub-type; '' if not asked"
+    )
+    confidence: float | None = Field(..., description="The model's probability for it")
+    why: list[str] = Field(..., description="The features that weighed most, largest first")
+    marked: bool = Field(..., description="Kept only because the model could not tell")
+    model_version: int | None
+
+
+class CorrectionIn(Schema):
+    to: str = Field(..., max_length=8, description="POLICE, or the 09xx sub-type to divert to")
+
+
+class ModelOut(Schema):
+    version: int | None = Field(..., description="None until the first call trains the default")
+    trained_at: dt.datetime | None
+    counts: dict[str, int] = Field(..., description="Training examples by source")
+    scores: dict[str, dict[str, Any]] = Field(..., description="Scores by set: sample, unseen")
+    verdict: str
 
 
 @router.post(
@@ -71,9 +95,37 @@ def divert(request: SignedInRequest, calls: list[CallIn]) -> list[dict[str, Any]
     return [o.as_dict() for o in divert_calls(rows, actor=request.user)]
 
 
+@router.get("/calls/model", response=ModelOut, summary="The call model in use and its scores")
+def call_model(request: SignedInRequest) -> dict[str, Any]:
+    if not may_divert(request.user):
+        raise PermissionDenied
+    model = model_in_use()
+    if model is None:
+        return {"version": None, "trained_at": None, "counts": {}, "scores": {}, "verdict": ""}
+    return {
+        "version": model.version,
+        "trained_at": model.trained_at,
+        "counts": model.counts,
+        "scores": model.scores,
+        "verdict": model.verdict_text,
+    }
+
+
 @router.get("/calls/{call_id}", response=CallOut, summary="One 110 call in your area")
 def call_detail(request: SignedInRequest, call_id: str) -> dict[str, Any]:
-    call = get_call(request.user, call_id)
+    return _call(get_call(request.user, call_id))
+
+
+@router.post(
+    "/calls/{call_id}/correct",
+    response=CallOut,
+    summary="Correct a call: divert it to another sub-type, keep it with the police, or divert it",
+)
+def correct(request: SignedInRequest, call_id: str, body: CorrectionIn) -> dict[str, Any]:
+    return _call(do_correct(call_id, body.to, actor=request.user))
+
+
+def _call(call: Call) -> dict[str, Any]:
     address = call.address
     return {
         "call_id": call.call_id,
@@ -91,4 +143,9 @@ def call_detail(request: SignedInRequest, call_id: str) -> dict[str, Any]:
         "reason": call.reason_text,
         "case_number": call.case.number if call.case else "",
         "imported_at": call.imported_at,
+        "suggested": call.suggested,
+        "confidence": call.confidence,
+        "why": why_shown(call.why),
+        "marked": call.marked,
+        "model_version": call.model_version,
     }

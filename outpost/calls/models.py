@@ -45,6 +45,13 @@ class Call(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     reason_code = models.CharField(_("reason code"), max_length=16, blank=True)
     reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
+    # What the model said (`classify.Decision`): its class, probability and the features that
+    # weighed most; `marked` when the call was kept only because the model could not tell.
+    suggested = models.CharField(_("suggested"), max_length=8, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    why = models.JSONField(_("why"), default=list, blank=True)
+    marked = models.BooleanField(_("for the operator"), default=False)
+    model_version = models.PositiveIntegerField(_("model version"), null=True, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),
@@ -92,3 +99,54 @@ class Call(models.Model):
         A call that matched no address has neither and is seen only by those who see all."""
         civil = prefix_q("grid_code", scope.civil) & models.Q(decision="divert")
         return civil | prefix_q("beat_code", scope.police)
+
+
+class CallModel(models.Model):
+    """A trained call model (`calls.model.Classifier`, pickled): what it learnt from, its scores
+    on the sample and the unseen set, and whether it was adopted. The model in use is the
+    adopted one with the highest version."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    trained_at = models.DateTimeField(_("trained at"))
+    counts = models.JSONField(_("training counts"), default=dict)  # source → examples
+    scores = models.JSONField(_("scores"), default=dict)  # set → Scores.as_dict()
+    adopted = models.BooleanField(_("adopted"), default=False)
+    # Why it was adopted or refused: a code of calls.learning.VERDICTS and its parameters.
+    verdict = models.CharField(_("verdict"), max_length=20, blank=True)
+    verdict_params = models.JSONField(_("verdict parameters"), default=dict, blank=True)
+    blob = models.BinaryField(_("model"))
+
+    class Meta:
+        verbose_name = _("call model")
+        verbose_name_plural = _("call models")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @property
+    def verdict_text(self) -> str:
+        from outpost.calls.learning import verdict_text
+
+        return verdict_text(self.verdict, self.verdict_params)
+
+
+class Correction(models.Model):
+    """An operator's correction of a call's decision: from what to what, by whom and when. The
+    call's text with `to_label` becomes training data."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="corrections")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("corrected at"))
+    from_label = models.CharField(_("from"), max_length=8)  # POLICE or a sub-type
+    to_label = models.CharField(_("to"), max_length=8)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.from_label} → {self.to_label}"

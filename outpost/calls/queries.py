@@ -2,10 +2,14 @@
 area; the diversion desk is for those who may dispatch cases there."""
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user, restrict, scope_for
-from outpost.calls.models import Call
+from outpost.calls.classify import POLICE_LABEL
+from outpost.calls.model import CUE_PREFIX
+from outpost.calls.models import Call, Correction
 from outpost.calls.services import call_namespace
 from outpost.cases.models import SubType
 
@@ -32,3 +36,26 @@ def get_call(user: User, call_id: str) -> Call:
 
 def subtype_names() -> dict[str, str]:
     return dict(SubType.objects.filter(code__startswith="09").values_list("code", "name"))
+
+
+def correction_choices() -> list[tuple[str, str]]:
+    """What an operator may correct a call to: the police, or an active 09xx sub-type."""
+    subtypes = SubType.objects.filter(code__startswith="09", active=True).order_by("code")
+    police = [(POLICE_LABEL, str(_("Keep with the police")))]
+    return police + [(s.code, f"{s.code} {s.name}") for s in subtypes]
+
+
+def why_shown(why: list[list[object]]) -> list[str]:
+    """The features that decided, as the desk shows them: 「n-gram」, a situation by its name."""
+    shown = []
+    for feature, _weight in why:
+        name = str(feature)
+        if name.startswith(CUE_PREFIX):
+            shown.append(gettext("situation %(name)s") % {"name": name[len(CUE_PREFIX) :]})
+        else:
+            shown.append(f"「{name}」")
+    return shown
+
+
+def corrections_of(call: Call) -> QuerySet[Correction]:
+    return call.corrections.select_related("actor").order_by("-at", "-id")

@@ -23,6 +23,14 @@ REASONS = {
     "subtype_off": _("Case type %(subtype)s is not in use"),
     "case_refused": _("No case could be opened (%(errors)s)"),
     "kept": _("%(why)s, left with the police (%(first)s)"),
+    "model": _("%(subtype)s (model, confidence %(confidence)s)"),
+    "model_police": _("The model says police matter (confidence %(confidence)s)"),
+    "unsure": _(
+        "Cannot tell (the model suggests %(subtype)s, confidence %(confidence)s); left with "
+        "the police for the operator"
+    ),
+    "corrected": _("Diverted by the operator to %(subtype)s"),
+    "corrected_police": _("Kept with the police by the operator"),
 }
 
 

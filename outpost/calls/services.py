@@ -1,6 +1,7 @@
 """110 non-police diversion (非警务警情分流): calls in, decisions and cases out.
 
-`divert_calls` classifies each call (`classify.classify_call`), matches its location to a
+`divert_calls` classifies each call (`classify.classify_call`: the danger rule, then the model
+in use, `learning.current_classifier`), matches its location to a
 standard address, and turns a call it may divert into a case (source 110) that is accepted and
 dispatched on its sub-type's suggested route at once, so it lands in the right grid's queue.
 
@@ -35,7 +36,10 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
 from outpost.calls.classify import DIVERT, POLICE, classify_call
+from outpost.calls.classify import Decision as Verdict
 from outpost.calls.intake import IncomingCall, RowError, parse_call
+from outpost.calls.learning import current_classifier
+from outpost.calls.model import Classifier
 from outpost.calls.models import Call
 from outpost.calls.outcomes import Outcome
 from outpost.calls.reasons import Reason
@@ -92,6 +96,11 @@ class Batch:
         stored calls does not wait for it."""
         return address_matcher()
 
+    @cached_property
+    def model(self) -> tuple[Classifier, int]:
+        """The call model in use and its version, loaded when a new call needs it."""
+        return current_classifier()
+
     @property
     def acting(self) -> Any:
         return self.actor if self.actor is not None else DESK_110
@@ -103,6 +112,8 @@ class Plan:
     subtype: str
     reason: Reason
     address: StandardAddress | None
+    verdict: Verdict | None = None  # what the classifier said, model's suggestion included
+    model_version: int | None = None
 
     def kept(self, why: Reason) -> "Plan":
         """Back to the police, saying why and what the classifier had said."""
@@ -171,9 +182,11 @@ def _divert_new(incoming: IncomingCall, batch: Batch) -> Call:
 
 
 def _plan(incoming: IncomingCall, batch: Batch) -> Plan:
-    verdict = classify_call(incoming.content)
+    classifier, version = batch.model
+    verdict = classify_call(incoming.content, classifier)
     address = _address(incoming.location_text, batch.matcher)
-    plan = Plan(verdict.decision, verdict.subtype, verdict.reason, address)
+    asked = version if verdict.suggested else None
+    plan = Plan(verdict.decision, verdict.subtype, verdict.reason, address, verdict, asked)
     if verdict.decision != DIVERT:
         return plan
     doubt = _doubt(plan, batch)
@@ -251,11 +264,25 @@ def _call_fields(
         "address": address,
         "grid_code": address.grid_code if address else "",
         "beat_code": address.beat_code if address else "",
+        **suggestion_fields(plan.verdict, plan.model_version),
         "reason_code": plan.reason.code,
         "reason_params": plan.reason.stored(),
         "case": case,
         "imported_by": stored_user(batch.actor),
         "imported_at": timezone.now(),
+    }
+
+
+def suggestion_fields(verdict: Verdict | None, version: int | None) -> dict[str, Any]:
+    """The model's suggestion as the call keeps it (nothing when the model was not asked)."""
+    if verdict is None or not verdict.suggested:
+        return {}
+    return {
+        "suggested": verdict.suggested,
+        "confidence": verdict.confidence,
+        "why": [list(pair) for pair in verdict.why],
+        "marked": verdict.marked,
+        "model_version": version,
     }
 
 

@@ -6,4 +6,5 @@ app_name = "calls"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("<str:call_id>/", views.detail, name="detail"),
+    path("<str:call_id>/correct/", views.correct, name="correct"),
 ]

@@ -1,19 +1,25 @@
 """The diversion desk (/calls/): upload 110 calls, see each decision and download the outcome
-file; the calls of one's area, newest first; one call."""
+file; the calls of one's area, newest first, and the model in use; one call, with the model's
+suggestion, its confidence and why, and the operator's correction."""
 
 import base64
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls import queries
-from outpost.calls.forms import DivertForm
+from outpost.calls.corrections import do_correct
+from outpost.calls.forms import CorrectionForm, DivertForm
 from outpost.calls.intake import read_calls
+from outpost.calls.learning import model_in_use
+from outpost.calls.models import Call
 from outpost.calls.outcomes import Outcome, summarise, write_outcomes
 from outpost.calls.services import divert_calls
 from outpost.geo.models import Grid
@@ -39,6 +45,7 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "page": calls,
         "rows": [(call, names.get(call.subtype, "")) for call in calls],
         "outcome_rows": _with_grid_names(outcomes or []),
+        "model": model_in_use(),
     }
     return render(request, "calls/desk.html", context)
 
@@ -73,5 +80,36 @@ def _data_url(outcomes: list[Outcome]) -> str:
 @login_required
 def detail(request: SignedInRequest, call_id: str) -> HttpResponse:
     call = queries.get_call(request.user, call_id)
-    name = queries.subtype_names().get(call.subtype, "")
-    return render(request, "calls/detail.html", {"call": call, "subtype_name": name})
+    form = CorrectionForm(choices=queries.correction_choices())
+    return _detail(request, call, form)
+
+
+@login_required
+@require_POST
+def correct(request: SignedInRequest, call_id: str) -> HttpResponse:
+    """The operator's correction: back to the call, saying what became of it."""
+    call = queries.get_call(request.user, call_id)
+    form = CorrectionForm(request.POST, choices=queries.correction_choices())
+    if not form.is_valid():
+        return _detail(request, call, form)
+    try:
+        do_correct(call.call_id, form.cleaned_data["to"], actor=request.user)
+    except ValidationError as error:
+        form.add_error("to", error)
+        return _detail(request, call, form)
+    messages.success(request, _("Corrected; the next model learns from it."))
+    return redirect("calls:detail", call_id=call.call_id)
+
+
+def _detail(request: SignedInRequest, call: Call, form: CorrectionForm) -> HttpResponse:
+    names = queries.subtype_names()
+    context = {
+        "call": call,
+        "subtype_name": names.get(call.subtype, ""),
+        "suggested_name": names.get(call.suggested, ""),
+        "why": queries.why_shown(call.why),
+        "form": form,
+        "corrections": queries.corrections_of(call),
+        "names": names,
+    }
+    return render(request, "calls/detail.html", context)

@@ -1,0 +1,143 @@
+"""Training data for the call model and its scores, from files; no Django.
+
+The training side is the district's labelled sample (data/gulou/calls_110_sample.csv), the
+sub-types' descriptions (calls/data/subtypes.json: what each 09xx sub-type means and phrasings
+of it) and, in the database, the operators' corrections (`calls.learning`). The unseen set
+(data/eval/calls_110_unseen.csv by default) is only ever scored, never trained on.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from outpost.calls.classify import DIVERT, POLICE_LABEL, Decision, classify_call
+from outpost.calls.model import Classifier, Example
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "gulou" / "calls_110_sample.csv"
+UNSEEN = ROOT / "data" / "eval" / "calls_110_unseen.csv"
+DESCRIPTIONS = Path(__file__).resolve().parent / "data" / "subtypes.json"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def sample_examples(path: Path = SAMPLE) -> list[Example]:
+    return [Example(r["content"], r["label"], "sample") for r in read_rows(path)]
+
+
+def description_examples(path: Path = DESCRIPTIONS) -> list[Example]:
+    """Each sub-type's meaning and phrasings, labelled with its code."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    examples = []
+    for code, entry in data.items():
+        if code.startswith("_"):
+            continue
+        texts = [entry["meaning"], *entry["phrases"]]
+        examples += [Example(t, code, "descriptions") for t in texts]
+    return examples
+
+
+def default_examples() -> list[Example]:
+    return sample_examples() + description_examples()
+
+
+@cache
+def default_classifier() -> Classifier:
+    """The model from the shipped files alone, trained once per process."""
+    return Classifier.train(default_examples())
+
+
+@dataclass
+class Scores:
+    """A model's answers on one labelled set: the goals' counts and the confusion matrix
+    (label × answer, the answer POLICE or the sub-type diverted to)."""
+
+    rows: int = 0
+    police: int = 0
+    police_diverted: int = 0
+    right: int = 0
+    kept: int = 0
+    wrong: int = 0
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def others(self) -> int:
+        return self.rows - self.police
+
+    @property
+    def right_share(self) -> float:
+        return self.right / self.others if self.others else 0.0
+
+    def add(self, label: str, answer: str) -> None:
+        self.rows += 1
+        self.confusion[label, answer] += 1
+        if label == POLICE_LABEL:
+            self.police += 1
+            self.police_diverted += answer != POLICE_LABEL
+        elif answer == label:
+            self.right += 1
+        elif answer == POLICE_LABEL:
+            self.kept += 1
+        else:
+            self.wrong += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "police": self.police,
+            "police_diverted": self.police_diverted,
+            "others": self.others,
+            "right": self.right,
+            "kept": self.kept,
+            "wrong": self.wrong,
+            "right_share": round(self.right_share, 4),
+        }
+
+
+def answer_of(decision: Decision) -> str:
+    return decision.subtype if decision.decision == DIVERT else POLICE_LABEL
+
+
+def score(
+    rows: Sequence[dict[str, str]], decide: Callable[[str], Decision]
+) -> tuple[Scores, list[tuple[dict[str, str], Decision]]]:
+    """Scores of `decide` (content → decision) on labelled rows, and the rows it got wrong."""
+    scores, mistakes = Scores(), []
+    for row in rows:
+        decision = decide(row["content"])
+        answer = answer_of(decision)
+        scores.add(row["label"], answer)
+        if answer != row["label"]:
+            mistakes.append((row, decision))
+    return scores, mistakes
+
+
+def score_model(rows: Sequence[dict[str, str]], model: Classifier) -> Scores:
+    return score(rows, lambda text: classify_call(text, model))[0]
+
+
+def cross_validated(examples: Sequence[Example], rows: Sequence[dict[str, str]]) -> Scores:
+    """Scores on `rows` (the sample) with each row answered by a model trained without its
+    fold: FOLDS models, each on the other examples. Deterministic: row i is in fold i % FOLDS."""
+    folds = 5
+    scores = Scores()
+    for fold in range(folds):
+        held = [r for i, r in enumerate(rows) if i % folds == fold]
+        held_texts = {r["content"] for r in held}
+        # A text that also occurs in another fold is left out of training too: the sample
+        # repeats its wordings, and a model that saw the very words would score itself.
+        train = [e for e in examples if e.text not in held_texts]
+        model = Classifier.train(train)
+        for row in held:
+            scores.add(row["label"], answer_of(classify_call(row["content"], model)))
+    return scores

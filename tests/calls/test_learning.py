@@ -1,0 +1,127 @@
+"""Retraining: a candidate is kept as a new model version with its scores on the sample and on
+the unseen set, and adopted only if it diverts no police call and scores no worse than the model
+in use; the model in use is the default one, trained at first use, until one is adopted."""
+
+import csv
+import io
+import pickle
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from outpost.calls.classify import POLICE_LABEL
+from outpost.calls.learning import consider, correction_examples, current_model, retrain
+from outpost.calls.model import Suggestion
+from outpost.calls.models import Call, CallModel, Correction
+from outpost.calls.training import SAMPLE, description_examples, read_rows
+from outpost.core.models import ChangeRecord
+from tests.calls.test_classify import DIVERTED
+
+pytestmark = pytest.mark.django_db
+COLUMNS = ("call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id")
+# A police matter in words the danger rule does not know: only a model can divert it.
+QUIET_POLICE = "我要报案，有人在网上造谣诋毁我"
+MUMBLED = "嗯……那个……算了"
+
+
+class Oracle:
+    """A candidate that answers from a table, `otherwise` for texts it does not hold."""
+
+    def __init__(self, answers: dict[str, str], otherwise: str = POLICE_LABEL) -> None:
+        self.answers, self.otherwise = answers, otherwise
+
+    def suggest(self, text: str) -> Suggestion:
+        return Suggestion(self.answers.get(text, self.otherwise), 0.99, ())
+
+    def to_bytes(self) -> bytes:
+        return pickle.dumps(self)
+
+
+@pytest.fixture
+def unseen(tmp_path: Path) -> Path:
+    """A small unseen set of our own: the paraphrases and one quiet police call."""
+    rows = [{"content": c, "label": s} for c, s in DIVERTED.items()]
+    rows.append({"content": QUIET_POLICE, "label": POLICE_LABEL})
+    rows.append({"content": MUMBLED, "label": "0905"})  # no model can tell; only the oracle
+    path = tmp_path / "unseen.csv"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def labels(unseen: Path) -> dict[str, str]:
+    return {r["content"]: r["label"] for r in read_rows(SAMPLE) + read_rows(unseen)}
+
+
+def test_it_trains_the_default_model_at_first_use_and_keeps_it() -> None:
+    assert not CallModel.objects.exists()
+    model = current_model()
+    assert (model.version, model.adopted, model.verdict) == (1, True, "first")
+    assert model.counts == {"sample": 240, "descriptions": len(description_examples())}
+    assert model.counts["descriptions"] > 8 * 12  # a dozen phrasings and more per sub-type
+    assert model.scores["sample"]["police_diverted"] == 0
+    assert current_model().pk == model.pk
+
+
+def test_it_refuses_a_candidate_that_diverts_a_police_call(unseen: Path) -> None:
+    answers = labels(unseen)
+    answers[QUIET_POLICE] = "0905"  # right on everything else, but this police call leaves
+    record = consider(Oracle(answers), [], unseen=unseen)  # type: ignore[arg-type]
+    assert (record.version, record.adopted, record.verdict) == (2, False, "refused_police")
+    assert record.scores["unseen"]["police_diverted"] == 1
+    assert record.verdict_text == "未采用：会分流 1 条警务警情"
+    assert current_model().version == 1
+    audit = ChangeRecord.objects.get(action="retrain_calls", object_key="2")
+    assert audit.after["adopted"] is False
+
+
+def test_it_refuses_a_candidate_that_scores_worse(unseen: Path) -> None:
+    record = consider(Oracle({}), [], unseen=unseen)  # type: ignore[arg-type]
+    assert (record.adopted, record.verdict) == (False, "refused_worse")
+    assert record.scores["unseen"]["right"] == 0 and record.scores["unseen"]["police_diverted"] == 0
+    assert record.verdict_params["basis"] == "unseen"
+    assert current_model().version == 1
+
+
+def test_it_adopts_a_better_candidate(unseen: Path) -> None:
+    record = consider(Oracle(labels(unseen)), [], unseen=unseen)  # type: ignore[arg-type]
+    assert (record.adopted, record.verdict) == (True, "adopted")
+    assert record.scores["unseen"]["right_share"] == 1.0
+    assert float(record.verdict_params["new"].rstrip("%")) > float(
+        record.verdict_params["old"].rstrip("%")
+    )
+    assert current_model().version == 2
+    assert set(CallModel.objects.values_list("version", "adopted")) == {(1, True), (2, True)}
+
+
+def test_it_retrains_on_corrections_and_scores_on_the_sample_when_there_is_no_unseen_set(
+    tmp_path: Path,
+) -> None:
+    call = Call.objects.create(
+        call_id="110-L-1",
+        received_at="2026-11-20T21:30:00+08:00",
+        content="小区里的共享单车堆成了山，没人管",
+        decision="police",
+        imported_at="2026-11-20T21:31:00+08:00",
+    )
+    Correction.objects.create(call=call, at=call.imported_at, from_label="POLICE", to_label="0906")
+    assert [(e.text, e.label) for e in correction_examples()] == [(call.content, "0906")]
+    record = retrain(unseen=tmp_path / "none.csv")
+    assert record.counts["correction"] == 1
+    assert set(record.scores) == {"sample"}
+    assert record.scores["sample"]["police_diverted"] == 0
+    assert record.adopted, record.verdict_text  # no worse on the sample: adopted
+
+
+def test_it_reports_the_scores_of_both_sets_from_the_command(unseen: Path) -> None:
+    printed = io.StringIO()
+    call_command("calls", "retrain", "--unseen", str(unseen), stdout=printed)
+    said = printed.getvalue()
+    assert said.startswith("模型 v2：") and "sample：240 条" in said and "unseen：42 条" in said
+    printed = io.StringIO()
+    call_command("calls", "retrain", "--unseen", str(unseen.with_name("x.csv")), stdout=printed)
+    assert "仅在样本上评分" in printed.getvalue()
