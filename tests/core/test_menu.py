@@ -85,6 +85,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "instructions",
         "command",
         "calls",
+        "assessment",
         "audit",
         "users",
         "open311_keys",
