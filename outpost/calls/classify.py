@@ -8,9 +8,14 @@ category-09 sub-type. The order of questions is fixed and errs towards the polic
    missing people, people trapped): police. Before looking, a few *defusers* blank out phrases
    that only look dangerous ("没人被困", "受伤的猫", "走失后已经找到了"). This is a hard rule:
    no model is asked about a call it keeps.
-3. The model (`model.Classifier`): a sub-type at THRESHOLD or above is diverted; its POLICE
-   class, or a sub-type below the threshold, stays with the police (the latter marked for the
-   operator, "cannot tell").
+3. The model (`model.Classifier`): a sub-type at THRESHOLD or above is diverted only while the
+   model's POLICE probability is below POLICE_CAP; its POLICE class, a sub-type below the
+   threshold or one the model finds police-like too stays with the police (all but a sure POLICE
+   marked for the operator, "cannot tell").
+
+The danger signs are written by kind as callers describe things (the act: 一拳, 按在地上; the
+state: 叫不醒, 喘不过气; the loss: 电瓶车早上没了), not as offences, and checked against our own
+development set (tests/calls/data/dev_calls.csv) — never against the evaluation set.
 
 Situations (a sub-type, a name and cue regexes; `find_situations`, `resolve`) are the rule
 vocabulary of before the model: the model reads the situations found as features beside the
