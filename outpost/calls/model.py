@@ -27,6 +27,9 @@ RANDOM_STATE = 0
 FOLDS = 5
 C = 1.0
 WHY = 5  # n-grams shown as the reason for a suggestion
+# Examples from a source weigh this much (others 1): our police phrasings teach the POLICE class
+# new wording without outweighing the sample's own calls of everyday matters.
+SOURCE_WEIGHTS: dict[str, float] = {"police_phrases": 0.5}
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Suggestion:
     label: str
     confidence: float
     why: tuple[tuple[str, float], ...] = ()
+    police: float = 0.0  # the model's probability of the POLICE class, whatever `label` is
 
 
 def prepared(text: str) -> str:
@@ -84,15 +88,16 @@ class Classifier:
         # One example per text, the last word on it winning (an operator's correction comes after
         # the sample): the sample repeats its wordings, and twelve copies of one call should not
         # outweigh a dozen different ones.
-        latest = {prepared(e.text): e.label for e in examples}
-        texts, labels = list(latest), list(latest.values())
+        latest = {prepared(e.text): e for e in examples}
+        texts, labels = list(latest), [e.label for e in latest.values()]
+        weights = [SOURCE_WEIGHTS.get(e.source, 1.0) for e in latest.values()]
         grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
         cues = CountVectorizer(analyzer=situation_features, binary=True)
         grams.fit(texts)
         cues.fit(texts)
         svm = LinearSVC(C=C, class_weight="balanced", random_state=RANDOM_STATE)
         model = CalibratedClassifierCV(svm, cv=FOLDS, method="sigmoid")
-        model.fit(_features(grams, cues, texts), labels)
+        model.fit(_features(grams, cues, texts), labels, sample_weight=weights)
         return cls(grams, cues, model)
 
     def suggest_one(self, text: str) -> Suggestion:
@@ -169,7 +174,9 @@ class Classifier:
             merged[name] = merged.get(name, 0.0) + float(v * self.coef[best][j])
         top = sorted((w for w in merged.items() if w[1] > 0), key=lambda w: (-w[1], w[0]))
         why = tuple((name, round(w, 3)) for name, w in top[:WHY])
-        return Suggestion(self.classes[best], float(probabilities[best]), why)
+        police = self.classes.index(POLICE_LABEL) if POLICE_LABEL in self.classes else None
+        risk = float(probabilities[police]) if police is not None else 0.0
+        return Suggestion(self.classes[best], float(probabilities[best]), why, risk)
 
     def to_bytes(self) -> bytes:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "gulou" / "calls_110_sample.csv"
 UNSEEN = ROOT / "data" / "eval" / "calls_110_unseen.csv"
 DESCRIPTIONS = Path(__file__).resolve().parent / "data" / "subtypes.json"
+POLICE_PHRASES = Path(__file__).resolve().parent / "data" / "police_phrases.json"
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -47,8 +48,15 @@ def description_examples(path: Path = DESCRIPTIONS) -> list[Example]:
     return examples
 
 
+def police_examples(path: Path = POLICE_PHRASES) -> list[Example]:
+    """Police calls in callers' words (by danger kind), labelled POLICE: what the model's POLICE
+    class knows beyond the sample's few wordings."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return [Example(t, POLICE_LABEL, "police_phrases") for t in data["phrases"]]
+
+
 def default_examples() -> list[Example]:
-    return sample_examples() + description_examples()
+    return sample_examples() + description_examples() + police_examples()
 
 
 @cache

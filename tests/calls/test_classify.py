@@ -141,12 +141,13 @@ def test_it_uses_the_vendored_copy_of_the_shared_sample() -> None:
 
 
 def test_it_diverts_paraphrased_situations_to_their_subtype() -> None:
-    """The model is statistical: at least 95% of our paraphrases reach their sub-type, and the
-    rest stay with the police (marked for the operator) rather than reach a wrong one."""
+    """The model is statistical: at least 90% of our paraphrases reach their sub-type, and the
+    rest stay with the police (marked for the operator) rather than reach a wrong one. (95%
+    before the POLICE cap: a call the model finds a little police-like now stays, marked.)"""
     decisions = {content: classify_call(content) for content in DIVERTED}
     right = [c for c, d in decisions.items() if (d.decision, d.subtype) == (DIVERT, DIVERTED[c])]
     wrong = [c for c, d in decisions.items() if d.decision == DIVERT and d.subtype != DIVERTED[c]]
-    assert len(right) / len(DIVERTED) >= 0.95, set(DIVERTED) - set(right)
+    assert len(right) / len(DIVERTED) >= 0.90, set(DIVERTED) - set(right)
     assert wrong == []
     kept = [decisions[c] for c in DIVERTED if c not in right]
     assert all(d.marked and d.reason.code == "unsure" for d in kept)

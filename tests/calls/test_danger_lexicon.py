@@ -1,0 +1,155 @@
+"""The danger lexicon in callers' words: each kind of danger, said the way people call 110, keeps
+the call with the police; each defuser lets through only the harmless phrase it names; and on
+our own development set (tests/calls/data/dev_calls.csv, never the evaluation set) no police
+call leaves the police."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from outpost.calls.classify import (
+    DIVERT,
+    POLICE,
+    POLICE_LABEL,
+    classify_call,
+    find_danger,
+    normalise,
+)
+
+DEV = Path(__file__).resolve().parent / "data" / "dev_calls.csv"
+
+# By kind, as callers describe it: the act, not the offence.
+SAID: dict[str, tuple[str, ...]] = {
+    "violence": (
+        "他一拳打过来",
+        "把我按在地上",
+        "扇了我一巴掌",
+        "他先上手的",
+        "几个人围殴一个",
+        "拿凳子砸过来",
+        "踢了我肚子",
+        "掐住我脖子",
+        "两个人干起来了",
+        "楼下在打捶",
+    ),
+    "injury": (
+        "头上在流血",
+        "人叫不醒了",
+        "好像没呼吸了",
+        "他晕倒了",
+        "孩子在抽搐",
+        "喘不过气来",
+        "老人跶倒了起不来",
+    ),
+    "weapon_threat": ("他手里有把刀", "说要弄死我", "找人收拾我", "门上被泼了油漆"),
+    "theft": ("电瓶车停在楼下，早上没了", "抽屉里钱少了三千", "手机被扒了", "有人翻窗进来"),
+    "fraud": ("让我把钱转到安全账户", "刷单被骗", "验证码告诉对方了", "自称公安局的"),
+    "self_harm": ("她说想不开", "要跳楼", "割腕了", "吃了一瓶安眠药", "说不想活了"),
+    "traffic": ("被车刮倒了", "两车追尾", "货车侧翻了", "车轮碾到脚", "撞了人跑了"),
+    "fire_gas": (
+        "厨房着火了",
+        "房子烧起来了",
+        "楼道冒烟",
+        "车自燃了",
+        "好像爆炸了",
+        "一股煤气味",
+        "燃气味很重",
+        "液化气罐漏了",
+        "电线冒火花",
+    ),
+    "missing": ("孩子没回家", "老人走丢了", "我女儿联系不上", "小伢子不见了"),
+    "trapped": ("人困在电梯里", "孩子被锁在车里", "我们出不来了", "小孩手卡住了", "被压住了"),
+    "spiking": ("有人往我杯子里放东西", "被人下药了", "喝了一杯就头晕"),
+    "abuse_harassment": ("孩子天天挨打", "老公打我", "有人摸我", "一直跟着我", "被偷拍了"),
+    "animal_bite": ("被狗咬伤了", "狗追着人咬", "腿上被咬得流血"),
+    "body": ("楼道里躺着一个人", "河里漂着个人", "人好像死了"),
+    "drunk_mad": ("醉汉在拦车", "精神病人拿砖头", "喝醉了在闹事"),
+    "crowd": ("一群人要打起来", "好多人推推搡搡", "聚众闹事"),
+    "child_lure": ("有人拉小孩", "往车上带孩子", "孩子被不认识的人领走了"),
+    "traditional": ("樓下有人打架", "老人暈倒了", "我兒子聯繫不上", "有人闖進我家"),
+}
+PHRASES = tuple(p for phrases in SAID.values() for p in phrases)
+
+
+@pytest.mark.parametrize("kind", sorted(SAID))
+def test_it_reads_each_kind_of_danger_as_callers_say_it(kind: str) -> None:
+    missed = [p for p in SAID[kind] if find_danger(normalise(p)) is None]
+    assert missed == []
+
+
+# Each defuser: the harmless phrase passes, the dangerous one next to it does not.
+DEFUSED: tuple[tuple[str, str], ...] = (
+    ("电梯坏了，没人被困", "电梯坏了，有人被困"),
+    ("路边有只受伤的小鸟", "路边有个受伤的老人"),
+    ("树上的猫被困住了", "孩子被困在树上了"),
+    ("楼下两只猫打架", "楼下两个人打架"),
+    ("走失的老人已经找到了", "走失的老人还没找到"),
+    ("钥匙丢了", "孩子丢了"),
+    ("我家的狗跑丢了", "我家孩子走丢了"),
+    ("邻居家烧菜的烟味飘过来", "楼道里一股烟味"),
+    ("以为钱包被偷了，后来发现是忘拿了", "钱包被偷了"),
+    ("小区停电了，电梯停了，没人被困", "小区停电了，有人困在电梯里"),
+    ("燃气灶打不着火", "燃气灶着火了"),
+    ("水管爆了", "煤气罐爆了"),
+    ("前面车把我堵死了", "前面那个人好像死了"),
+)
+
+
+@pytest.mark.parametrize(("harmless", "dangerous"), DEFUSED)
+def test_it_lets_only_the_named_harmless_phrase_through(harmless: str, dangerous: str) -> None:
+    assert find_danger(normalise(harmless)) is None, find_danger(normalise(harmless))
+    assert find_danger(normalise(dangerous)) is not None
+
+
+# Everyday words that share characters with the lexicon: the look-aheads exempt them.
+EVERYDAY: tuple[str, ...] = (
+    "孩子刚睡着了楼上就开始吵",
+    "楼下打掼蛋太吵",
+    "有辆车堵门口了",
+    "想请人把马蜂窝捅掉",
+    "燃气灶打火打不着",
+    "楼道灭火器过期了",
+    "楼上手机铃声一直响",
+    "楼下小孩踢球砰砰响",
+    "电扇声音太大",
+    "楼下烧烤店排风机太吵",
+    "老人想问血压计哪里修",
+    "隔壁吵死了",
+    "流浪狗追着人叫",
+)
+
+
+@pytest.mark.parametrize("content", EVERYDAY)
+def test_it_does_not_read_everyday_words_as_danger(content: str) -> None:
+    assert find_danger(normalise(content)) is None
+
+
+def dev_rows() -> list[dict[str, str]]:
+    with DEV.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_it_has_a_development_set_of_both_kinds_in_many_voices() -> None:
+    rows = dev_rows()
+    police = [r for r in rows if r["label"] == POLICE_LABEL]
+    assert len(rows) >= 200 and len(police) >= 100 and len(rows) - len(police) >= 100
+    assert {r["label"] for r in rows} == {POLICE_LABEL} | {f"090{i}" for i in range(1, 9)}
+
+
+def test_it_keeps_every_police_call_of_the_development_set_by_the_danger_rule() -> None:
+    police = [r["content"] for r in dev_rows() if r["label"] == POLICE_LABEL]
+    assert [c for c in police if find_danger(normalise(c)) is None] == []
+
+
+def test_it_diverts_most_other_calls_of_the_development_set_and_none_to_the_police_wrongly() -> (
+    None
+):
+    """Measured when the cap was chosen: 84 of 103 right, 16 kept, 3 to a wrong sub-type."""
+    rows = [r for r in dev_rows() if r["label"] != POLICE_LABEL]
+    decisions = [(r["label"], classify_call(r["content"])) for r in rows]
+    right = [label for label, d in decisions if (d.decision, d.subtype) == (DIVERT, label)]
+    wrong = [label for label, d in decisions if d.decision == DIVERT and d.subtype != label]
+    assert len(right) / len(rows) >= 0.78
+    assert len(wrong) <= 5
+    assert all(d.decision in (DIVERT, POLICE) for _, d in decisions)
