@@ -9,6 +9,7 @@ rounded point, so a small box cannot find the unrounded one."""
 import datetime as dt
 import json
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,19 +53,21 @@ def iso(moment: dt.datetime | dt.date | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Collection:
+class Collection(ABC):
+    """One OGC collection: what every kind (areas, divisions, case points) must answer."""
+
     id: str
     title: str
     description: str
 
-    def items(self, user: Viewer, query: ItemsQuery) -> Page:
-        raise NotImplementedError
+    @abstractmethod
+    def items(self, user: Viewer, query: ItemsQuery) -> Page: ...
 
-    def item(self, user: Viewer, feature_id: str) -> Feature | None:
-        raise NotImplementedError
+    @abstractmethod
+    def item(self, user: Viewer, feature_id: str) -> Feature | None: ...
 
-    def extent(self, user: Viewer) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def extent(self, user: Viewer) -> dict[str, Any]: ...
 
 
 def _paged(rows: QuerySet[Any], query: ItemsQuery, make: Callable[[Any], Feature]) -> Page:
