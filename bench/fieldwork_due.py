@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import argparse
 import lzma
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
+
+from bench.throwaway import throwaway_database  # noqa: E402
 
 DATA = ROOT / "data" / "gulou"
 GOAL_MS = 200.0
@@ -41,40 +40,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--pg-dsn", default=DEFAULT_DSN, help="a database to connect to first")
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds; the best counts")
     return parser.parse_args(argv)
-
-
-@contextmanager
-def throwaway_database(admin_dsn: str) -> Iterator[None]:
-    """Create BENCH_DB, point Django at it, migrate; drop it afterwards whatever happened."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
-
-    with (
-        tempfile.TemporaryDirectory(prefix="outpost-bench-") as var,
-        psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin,
-    ):
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        try:
-            info = conninfo_to_dict(admin_dsn)
-            user, host = info.get("user", "postgres"), info.get("host", "127.0.0.1")
-            os.environ["DATABASE_URL"] = (
-                f"postgres://{user}@{host}:{info.get('port', 5432)}/{BENCH_DB}"
-            )
-            os.environ["OUTPOST_VAR_DIR"] = var
-            os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
-            os.environ.setdefault("OUTPOST_DEBUG", "false")  # no per-query log
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            call_command("migrate", verbosity=0)
-            yield
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def load_demo() -> dict[str, int]:
@@ -163,7 +128,7 @@ def measure(label: str, user: Any, repeat: int) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with throwaway_database(args.pg_dsn):
+    with throwaway_database(args.pg_dsn, BENCH_DB):
         started = time.monotonic()
         made = load_demo()
         print(f"demo data loaded in {time.monotonic() - started:.0f} s: {made}")

@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
+
+from bench.throwaway import throwaway_database  # noqa: E402
 
 DATA = ROOT / "data" / "gulou"
 GOAL_S = 60.0
@@ -44,40 +43,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases to write")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds; the best counts")
     return parser.parse_args(argv)
-
-
-@contextmanager
-def throwaway_database(admin_dsn: str) -> Iterator[None]:
-    """Create BENCH_DB, point Django at it, migrate; drop it afterwards whatever happened."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
-
-    with (
-        tempfile.TemporaryDirectory(prefix="outpost-bench-") as var,
-        psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin,
-    ):
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        try:
-            info = conninfo_to_dict(admin_dsn)
-            user, host = info.get("user", "postgres"), info.get("host", "127.0.0.1")
-            os.environ["DATABASE_URL"] = (
-                f"postgres://{user}@{host}:{info.get('port', 5432)}/{BENCH_DB}"
-            )
-            os.environ["OUTPOST_VAR_DIR"] = var
-            os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
-            os.environ.setdefault("OUTPOST_DEBUG", "false")  # no per-query log
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            call_command("migrate", verbosity=0)
-            yield
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def write_cases(total: int) -> int:
@@ -178,7 +143,7 @@ def anchor() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with throwaway_database(args.pg_dsn):
+    with throwaway_database(args.pg_dsn, BENCH_DB):
         started = time.perf_counter()
         write_cases(args.cases)
         from django.db import connection

@@ -1,0 +1,41 @@
+"""A PostgreSQL database for one benchmark run: created, Django pointed at it and migrated,
+dropped afterwards whatever happened. Shared by the benchmarks that need Django on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def throwaway_database(admin_dsn: str, name: str) -> Iterator[None]:
+    """Create database `name` through `admin_dsn`, set Django up on it, migrate; drop it after."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    with (
+        tempfile.TemporaryDirectory(prefix="outpost-bench-") as var,
+        psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin,
+    ):
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            info = conninfo_to_dict(admin_dsn)
+            user, host = info.get("user", "postgres"), info.get("host", "127.0.0.1")
+            os.environ["DATABASE_URL"] = f"postgres://{user}@{host}:{info.get('port', 5432)}/{name}"
+            os.environ["OUTPOST_VAR_DIR"] = var
+            os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
+            os.environ.setdefault("OUTPOST_DEBUG", "false")  # no per-query log
+            import django
+            from django.core.management import call_command
+
+            django.setup()
+            call_command("migrate", verbosity=0)
+            yield
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
