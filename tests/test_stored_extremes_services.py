@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 
+from outpost.academy import services as academy
 from outpost.cases.taxonomy import load_taxonomy, public_subtypes
 from outpost.fieldwork import services as field
 from outpost.fieldwork.services.visits import NewVisit, record_visit
@@ -45,6 +46,19 @@ def _store_knowledge(author: Persona, reviewer: Persona, title: str, body: str) 
     )
     knowledge.submit_version(draft, actor=author.user)
     return knowledge.approve_version(draft, actor=reviewer.user).article_id
+
+
+def _store_course(editor: Persona, article: int, short: str, long: str) -> int:
+    """An open course for grid workers: the longest title and summary, an article lesson, a
+    question whose text, choices and explanation are all markup."""
+    from outpost.knowledge.models import Article
+
+    text = academy.CourseText(short, long[:300], ("grid_worker",), 100, True)
+    course = academy.create_course(text, actor=editor.user)
+    academy.add_article_lesson(course, Article.objects.get(pk=article), actor=editor.user)
+    question = academy.QuestionText(short, (short, long[:300]), 0, long[:500])
+    academy.add_question(course, question, actor=editor.user)
+    return course.pk
 
 
 def _store_request(grid: Grid, name: str, address: str, note: str) -> Any:
@@ -119,6 +133,7 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
     station = _store_window(home_grid, grid_worker, short[:32], short, long[:200])
     patrol, person = _store_field_work(home_grid, grid_worker, commander, short, long)
     token = _store_report(long, home_grid)
+    course = _store_course(commander, article, short, long)
 
     staff_pages = [
         "/",
@@ -136,6 +151,12 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
         f"/fieldwork/visits/care/{person}/",
         "/fieldwork/app/",
         "/cases/",
+        "/academy/",
+        f"/academy/c/{course}/",
+        f"/academy/c/{course}/quiz/",
+        "/academy/desk/",
+        "/academy/team/",
+        "/assessment/",
     ]
     apis = [
         f"/api/v1/stations/{station}",
