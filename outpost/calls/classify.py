@@ -71,13 +71,13 @@ _PERSON = (
 )
 _ANIMAL = "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼|天鹅|鸭|鹅|鸡|乌龟|蛇|羊|松鼠"
 _GAP = r"[^，。！？；,.!?;]"  # a character inside the same clause
-_CALM = rf"(?:(?!{_PERSON}|我){_GAP})"  # same, but not the start of a person
 _ANY = r"[^。！？!?]"  # a character inside the same sentence (commas allowed)
 # A character inside the same clause for the defusers: narrower than _GAP (an enumeration comma
 # ends it too), so that a defuser never reaches into a phrase said as a clause of its own.
 _CLAUSE = r"[^，。！？；,.!?;、]"
 # Inside an animal's clause, up to its state: no person and no act on someone (咬, 扑, 抓...),
 # so that "被狗咬伤了" stays a danger sign while "狗腿受伤了" does not.
+_CALM = rf"(?:(?!{_PERSON}|我){_CLAUSE})"  # a defuser's clause, without a person
 _ANIMAL_CALM = rf"(?:(?!{_PERSON}|我|咬|扑|抓|追|撞|蛰|蜇|叮|啄|踢|顶|挠){_CLAUSE})"
 # Words that deny what follows: "没有人受伤", "没闻到煤气味", "不是着火". Not after 有/还
 # ("有没有人受伤" asks, "还没动手" waits).
@@ -91,7 +91,9 @@ _DENIABLE = (
 )
 
 # Phrases blanked out before looking for danger, each with why it is safe. Kept narrow: a
-# defuser that swallows a real danger sign would divert a police call. Each one has a test in
+# defuser that swallows a real danger sign would divert a police call. What a defuser blanks
+# lies inside one clause (_CLAUSE, _CALM: no comma, full stop or enumeration comma), so that it
+# can never swallow a danger phrase said as a clause of its own; a look-ahead may look further. Each one has a test in
 # tests/calls/test_danger_lexicon.py.
 DEFUSERS: tuple[tuple[str, str], ...] = (
     # "没人被困 / 没有人受伤 / 没闻到煤气味 / 不是着火 / 里面没人" deny the danger, in the same
@@ -115,7 +117,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
         "动物打架",
     ),
     # Someone who went missing and has been found: the caller wants paperwork, not a search.
-    (rf"(?:走失|走丢|失踪|失联|不见了?){_GAP}{{0,6}}(?:已经|已|终于|后来|又)找(?:到|回)", "已找到"),
+    (rf"(?:走失|走丢|失踪|失联|不见了?){_CLAUSE}{{0,6}}(?:已经|已|终于|后来|又)找(?:到|回)", "已找到"),
     (r"(?:已经|已|终于)找(?:到|回)了?", "已找到"),
     # Lost keys and runaway pets are not missing people or thefts.
     (rf"钥匙{_CALM}{{0,3}}(?:不见了|丢了|找不到)", "钥匙丢失"),
@@ -124,7 +126,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     (r"(?:烧菜|炒菜|做饭|烧饭|油烟|抽烟|吸烟|香烟|二手烟)的?烟?味", "烧菜的烟"),
     # "以为被偷了，后来发现是忘拿了": the caller took the theft back in the same call.
     (
-        r"以为[^。！？!?]{0,8}(?:被偷|偷了|丢了)[^。！？!?]{0,12}(?:忘拿|忘带|落在|放在|找到)",
+        rf"以为{_CLAUSE}{{0,8}}(?:被偷|偷了|丢了)(?=[^。！？!?]{{0,12}}(?:忘拿|忘带|落在|放在|找到))",
         "没被偷",
     ),
     # A telephone that is dialled or not answered is not a blow nor a missing person: 打他电话,

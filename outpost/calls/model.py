@@ -38,7 +38,8 @@ class Example:
 
     text: str
     label: str
-    source: str = ""  # sample, descriptions, correction
+    source: str = ""  # sample, descriptions, police_phrases, written, correction
+    group: str = ""  # the written corpus's group: its voices of one call are held out together
 
 
 @dataclass(frozen=True)
