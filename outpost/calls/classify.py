@@ -38,17 +38,17 @@ DIVERT = "divert"
 POLICE_LABEL = "POLICE"  # the model's class (and the files' label) for a police call
 POLICE_NAME = "警务警情"  # the POLICE class as the desk names it in a reason
 # Below this probability the model's sub-type is only a suggestion: the call stays with the
-# police, marked for the operator. Chosen on our own paraphrases (tests/calls/test_classify.py
-# and a few dozen more in other voices), never on the unseen evaluation set.
-THRESHOLD = 0.4
-# A sub-type is diverted only while the model's POLICE probability stays below this cap: a call
-# the model finds somewhat like a police matter stays (marked for the operator). Chosen with the
-# danger rule switched off, so that the model alone is judged, on our own development set
-# (tests/calls/data/dev_calls.csv, 121 police and 103 other calls; police calls the model alone
-# would divert: no cap 10, 0.3 → 8, 0.2 → 6, 0.15 → 2; other calls placed right 88, 86, 85, 84)
-# and on the sample cross-validated five-fold (police diverted 0 of 85 at any cap; right 152 of
-# 155 down to 146 at 0.15). Safety first: 0.15.
-POLICE_CAP = 0.15
+# police, marked for the operator. A sub-type is diverted only while the model's POLICE
+# probability stays below POLICE_CAP. Both chosen by five-fold cross-validation on the sample and
+# the written corpus's training part (calls/data/training_written.csv; a written call's voices
+# held out together), never on the unseen evaluation set (bench/divert.py --cv --written prints
+# the figures). Of 922 non-police calls, right: threshold 0.4 / cap 0.15 (before) 75%, 0.3/0.2
+# 80%, 0.3/0.25 82%, 0.3/0.3 84%, 0.25/0.4 87%; police calls diverted 0 of 197 at each, the
+# danger rule keeping them all. With the rule switched off, so that the model alone is judged,
+# it would divert 21 of the 197 police calls at cap 0.15, 22 at 0.2, 26 at 0.25, 31 at 0.3:
+# the cap is the second net below the rule, so it stays at 0.25, not higher.
+THRESHOLD = 0.3
+POLICE_CAP = 0.25
 
 SUBTYPE_NAMES: dict[str, str] = {
     "0901": "噪音扰民",
@@ -107,7 +107,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
         r"出不来|下不来|掉进|掉下|掉到|掉在|晕|不动了|躺着|趴着|死了|被车(?:轧|撞|碾)(?:了|死|伤)?)",
         "动物受伤",
     ),
-    (rf"(?:躺着|趴着|困着|卡着|掉下来)(?:一|只|条|个|两|几)*(?:小)?(?:{_ANIMAL})", "动物受伤"),
+    (rf"(?:躺着|趴着|困着|卡着|掉下来)(?:一|只|条|个|两|几)*{_CALM}{{0,5}}?(?:{_ANIMAL})", "动物受伤"),
     # An injured or trapped animal is an animal matter; stop at any person in between.
     (rf"受伤的(?:小)?(?:{_ANIMAL})", "动物受伤"),
     (rf"(?:{_ANIMAL}){_CALM}{{0,3}}(?:受伤|受了伤|腿断了|被困|困在)", "动物受伤"),
@@ -174,7 +174,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"(?:好几天|几天|两天|三天)没(?:动静|出门|见到人|看到人|开门)",
         r"没有?呼吸|(?:人|他|她|已经|好像|快)没气|断气|喘不过气|透不过气|呼吸困难|发紫|口吐白沫",
         r"心脏病|中风|犯病|发病|高烧|误(?:喝|食|吃|服)|消毒水|洗洁精",
-        r"摔倒|跌倒|跌了一跤|跶倒|摔了一跤|摔下|掉下|掉(?:水|河|湖|江|井)|掉进|坠|抛物",
+        r"扑倒|撞倒|绊倒|撞翻|摔倒|跌倒|跌了一跤|跶倒|摔了一跤|摔下|掉下|掉(?:水|河|湖|江|井)|掉进|坠|抛物",
         r"往下(?:扔|丢|砸)|扔下|砸(?:到|中|伤)",
         rf"哭喊|呼喊|尖叫|惨叫|一动不动|(?:{_PERSON}){_GAP}{{0,4}}不动了|躺在地上|躺着|漂着|浮着",
         r"死了人|有人死|死亡|尸|去世|(?<![吵烦热累气笑臭冷饿困忙吓难堵急])死(?:了|人)",
