@@ -14,6 +14,7 @@ from outpost.calls.classify import (
     DIVERT,
     POLICE,
     POLICE_LABEL,
+    POLICE_SURE,
     THRESHOLD,
     classify_call,
     find_danger,
@@ -132,6 +133,13 @@ def test_it_keeps_a_call_the_model_calls_police_matter_unmarked() -> None:
         False,
         "model_police",
     )
+
+
+def test_it_marks_a_weak_police_guess_for_the_operator_and_keeps_it_either_way() -> None:
+    weak = classify_call("楼上装修电钻太吵", ForcedModel(POLICE_LABEL, POLICE_SURE - 0.01))
+    assert (weak.decision, weak.marked, weak.reason.code) == (POLICE, True, "unsure")
+    sure = classify_call("楼上装修电钻太吵", ForcedModel(POLICE_LABEL, POLICE_SURE))
+    assert (sure.decision, sure.marked, sure.reason.code) == (POLICE, False, "model_police")
 
 
 def test_it_keeps_a_class_it_does_not_know_with_the_police() -> None:
