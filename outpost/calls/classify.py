@@ -97,8 +97,8 @@ _DENIABLE = (
 # Phrases blanked out before looking for danger, each with why it is safe. Kept narrow: a
 # defuser that swallows a real danger sign would divert a police call. What a defuser blanks
 # lies inside one clause (_CLAUSE, _CALM: no comma, full stop or enumeration comma), so that it
-# can never swallow a danger phrase said as a clause of its own; a look-ahead may look further. Each one has a test in
-# tests/calls/test_danger_lexicon.py.
+# can never swallow a danger phrase said as a clause of its own; a look-ahead may look further.
+# Each one has a test in tests/calls/test_danger_lexicon.py.
 DEFUSERS: tuple[tuple[str, str], ...] = (
     # "没人被困 / 没有人受伤 / 没闻到煤气味 / 不是着火 / 里面没人" deny the danger, in the same
     # clause and right before the word; "有没有人受伤" and "还没动手" do not.
@@ -111,7 +111,10 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
         r"出不来|下不来|掉进|掉下|掉到|掉在|晕|不动了|躺着|趴着|死了|被车(?:轧|撞|碾)(?:了|死|伤)?)",
         "动物受伤",
     ),
-    (rf"(?:躺着|趴着|困着|卡着|掉下来)(?:一|只|条|个|两|几)*{_CALM}{{0,5}}?(?:{_ANIMAL})", "动物受伤"),
+    (
+        rf"(?:躺着|趴着|困着|卡着|掉下来)(?:一|只|条|个|两|几)*{_CALM}{{0,5}}?(?:{_ANIMAL})",
+        "动物受伤",
+    ),
     # An injured or trapped animal is an animal matter; stop at any person in between.
     (rf"受伤的(?:小)?(?:{_ANIMAL})", "动物受伤"),
     (rf"(?:{_ANIMAL}){_CALM}{{0,3}}(?:受伤|受了伤|腿断了|被困|困在)", "动物受伤"),
@@ -121,7 +124,10 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
         "动物打架",
     ),
     # Someone who went missing and has been found: the caller wants paperwork, not a search.
-    (rf"(?:走失|走丢|失踪|失联|不见了?){_CLAUSE}{{0,6}}(?:已经|已|终于|后来|又)找(?:到|回)", "已找到"),
+    (
+        rf"(?:走失|走丢|失踪|失联|不见了?){_CLAUSE}{{0,6}}(?:已经|已|终于|后来|又)找(?:到|回)",
+        "已找到",
+    ),
     (r"(?:已经|已|终于)找(?:到|回)了?", "已找到"),
     # Lost keys and runaway pets are not missing people or thefts.
     (rf"钥匙{_CALM}{{0,3}}(?:不见了|丢了|找不到)", "钥匙丢失"),
@@ -144,8 +150,14 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     # A shop owner who disappeared with the prepaid cards is a consumer matter.
     (r"(?:老板|店主|商家|中介|店家|培训班|健身房)(?:人)?(?:跑了|不见了|联系不上|失联)", "老板跑了"),
     # Things that share a character with the lexicon.
-    (r"水枪|僵尸车|防走失|闹翻了|一瘸一拐|主人|(?:电池|手机|电脑|冰箱|空调|机器)(?:就|也|都)?不行了", "词义"),
-    (r"(?:我的?|我家的?)车子?(?:开)?出不(?:来|去)|被(?:别的|旁边的|两边的|前后的?)?车夹住", "车出不来"),
+    (
+        r"水枪|僵尸车|防走失|闹翻了|一瘸一拐|主人|(?:电池|手机|电脑|冰箱|空调|机器)(?:就|也|都)?不行了",
+        "词义",
+    ),
+    (
+        r"(?:我的?|我家的?)车子?(?:开)?出不(?:来|去)|被(?:别的|旁边的|两边的|前后的?)?车夹住",
+        "车出不来",
+    ),
     (r"锤子砸(?:了|个)?(?:一|半|整)?(?:上午|下午|天|晚上?|夜)", "装修"),
 )
 # A smoke alarm beeping for its battery: the device's name is not a sign of smoke when the call

@@ -71,7 +71,11 @@ TYPOS = (
     ("下水道", "下水到"),
     ("广场舞", "光场舞"),
 )
-OPENINGS = ("喂，喂，是110吗？我跟你讲啊，", "哎，同志啊，我老太婆不会讲话，就是", "你好你好，我家老头子让我打的，")
+OPENINGS = (
+    "喂，喂，是110吗？我跟你讲啊，",
+    "哎，同志啊，我老太婆不会讲话，就是",
+    "你好你好，我家老头子让我打的，",
+)
 CLOSINGS = ("，你们帮帮忙啊，我年纪大了搞不清楚", "，唉，我讲了半天你听懂了吧", "，麻烦你们了啊")
 SECONDS = ("，还有就是想问一下社区电话多少", "，别的倒也没什么", "，就这个事情")
 
@@ -146,7 +150,9 @@ def corpus_rows() -> list[dict[str, str]]:
             if said in seen:
                 continue
             seen.add(said)
-            rows.append({"content": said, "label": label, "voice": voice, "group": group, "part": part})
+            rows.append(
+                {"content": said, "label": label, "voice": voice, "group": group, "part": part}
+            )
     return rows
 
 
