@@ -5,6 +5,7 @@ screen and runs under the CSP; each correction is shown and stored with who made
 
 import csv
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -93,7 +94,7 @@ def test_it_lets_the_commander_correct_the_desk_on_a_phone(desk: District, peopl
     # The suggestion, its confidence and why, before correcting.
     opens_on_a_phone(commander, desk.at("/calls/110-P-1/"), 200)
     expect(commander.locator("#suggested")).to_contain_text("噪音扰民")
-    expect(commander.locator("#confidence")).to_have_text(r"^0\.\d\d")
+    expect(commander.locator("#confidence")).to_have_text(re.compile(r"^0\.\d\d"))
     expect(commander.locator("#why")).not_to_have_text("—")
     started = timezone.now()
 
