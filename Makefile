@@ -20,7 +20,8 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/outpost migrate --verbosity 0
 
-# The demo serves as a deployment does: residents see our Chinese error pages, never Django's
+# The demo serves as a deployment does (with the sweep and the 110 call model's retraining, every
+# 15 minutes here, beside it): residents see our Chinese error pages, never Django's
 # debug pages, and static files are collected and sent by WhiteNoise.
 DEMO_ENV := OUTPOST_DEBUG=false
 
@@ -29,7 +30,9 @@ demo: migrate
 	env $(DEMO_ENV) $(BIN)/outpost collectstatic --noinput --verbosity 0
 	env $(DEMO_ENV) $(BIN)/outpost db_worker & worker=$$!; \
 	env $(DEMO_ENV) $(BIN)/outpost cases sweep --loop 300 & sweeper=$$!; \
-	trap 'kill $$worker $$sweeper' EXIT INT TERM; env $(DEMO_ENV) $(BIN)/outpost runserver $(HOST)
+	env $(DEMO_ENV) $(BIN)/outpost calls retrain --loop 900 & retrainer=$$!; \
+	trap 'kill $$worker $$sweeper $$retrainer' EXIT INT TERM; \
+	env $(DEMO_ENV) $(BIN)/outpost runserver $(HOST)
 
 system-packages:
 	bash .ci/system-packages

@@ -26,6 +26,8 @@ CUE_WEIGHT = 0.6  # a situation feature against the unit-length n-gram vector
 RANDOM_STATE = 0
 FOLDS = 5
 C = 1.0
+ANALYZER = "char_wb"
+NGRAMS = (1, 3)
 WHY = 5  # n-grams shown as the reason for a suggestion
 # Examples from a source weigh this much (others 1): our police phrasings teach the POLICE class
 # new wording without outweighing the sample's own calls of everyday matters.
@@ -38,7 +40,8 @@ class Example:
 
     text: str
     label: str
-    source: str = ""  # sample, descriptions, correction
+    source: str = ""  # sample, descriptions, police_phrases, written, correction
+    group: str = ""  # the written corpus's group: its voices of one call are held out together
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class Classifier:
         latest = {prepared(e.text): e for e in examples}
         texts, labels = list(latest), [e.label for e in latest.values()]
         weights = [SOURCE_WEIGHTS.get(e.source, 1.0) for e in latest.values()]
-        grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
+        grams = TfidfVectorizer(analyzer=ANALYZER, ngram_range=NGRAMS, sublinear_tf=True)
         cues = CountVectorizer(analyzer=situation_features, binary=True)
         grams.fit(texts)
         cues.fit(texts)

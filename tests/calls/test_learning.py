@@ -14,7 +14,13 @@ from outpost.calls.classify import POLICE_LABEL
 from outpost.calls.learning import consider, correction_examples, current_model, retrain
 from outpost.calls.model import Suggestion
 from outpost.calls.models import Call, CallModel, Correction
-from outpost.calls.training import SAMPLE, description_examples, police_examples, read_rows
+from outpost.calls.training import (
+    SAMPLE,
+    description_examples,
+    police_examples,
+    read_rows,
+    written_examples,
+)
 from outpost.core.models import ChangeRecord
 from tests.calls.test_classify import DIVERTED
 
@@ -65,6 +71,7 @@ def test_it_trains_the_default_model_at_first_use_and_keeps_it() -> None:
         "sample": 240,
         "descriptions": len(description_examples()),
         "police_phrases": len(police_examples()),
+        "written": len(written_examples()),
     }
     assert model.counts["descriptions"] > 8 * 12  # a dozen phrasings and more per sub-type
     assert model.scores["sample"]["police_diverted"] == 0

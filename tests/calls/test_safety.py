@@ -14,13 +14,15 @@ from outpost.calls.classify import (
     DIVERT,
     POLICE,
     POLICE_LABEL,
+    POLICE_SURE,
     THRESHOLD,
     classify_call,
     find_danger,
     normalise,
 )
 from outpost.calls.model import Suggestion
-from outpost.calls.training import description_examples, sample_examples
+from outpost.calls.training import WRITTEN as WRITTEN_CORPUS
+from outpost.calls.training import description_examples, read_rows, sample_examples
 from tests.calls.test_classify import DIVERTED
 from tests.calls.test_danger_lexicon import PHRASES as LEXICON_PHRASES
 from tests.calls.test_danger_lexicon import dev_rows
@@ -76,10 +78,22 @@ OUR_PHRASES = (
 DEV_POLICE = tuple(r["content"] for r in dev_rows() if r["label"] == POLICE_LABEL)
 # The rule's own words, our phrases, the lexicon's phrases by kind and the development set's
 # police calls (each a whole call inserted into another).
-DANGER = tuple(rule_words()) + OUR_PHRASES + LEXICON_PHRASES + DEV_POLICE
+# The written corpus's police calls the rule keeps by itself (each is a test of the lexicon in
+# tests/calls/test_danger_lexicon.py's sense; the rest are for the model).
+WRITTEN_POLICE = tuple(
+    r["content"]
+    for r in read_rows(WRITTEN_CORPUS)
+    if r["label"] == POLICE_LABEL and find_danger(normalise(r["content"]))
+)
+DANGER = tuple(rule_words()) + OUR_PHRASES + LEXICON_PHRASES + DEV_POLICE + WRITTEN_POLICE
+# The calls a phrase is inserted into include the written corpus's non-police calls, many of
+# them with a denied danger word ("没有人受伤", "没闻到煤气味"): a denial must never reach an
+# inserted phrase.
+WRITTEN = read_rows(WRITTEN_CORPUS)
 CALLS = tuple(
     sorted({e.text for e in sample_examples() if e.label != POLICE_LABEL} | set(DIVERTED))
     + [e.text for e in description_examples()]
+    + [r["content"] for r in WRITTEN if r["label"] != POLICE_LABEL]
 )
 SEPARATORS = ("，", "。", "！", "；", " ", ",", "、", "\n")
 
@@ -96,7 +110,7 @@ def test_it_diverts_a_plain_call_when_the_stub_says_so() -> None:
     assert (decision.decision, decision.subtype, decision.confidence) == (DIVERT, "0901", 0.99)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=3000)
 @given(
     st.sampled_from(CALLS),
     st.sampled_from(DANGER),
@@ -132,6 +146,13 @@ def test_it_keeps_a_call_the_model_calls_police_matter_unmarked() -> None:
         False,
         "model_police",
     )
+
+
+def test_it_marks_a_weak_police_guess_for_the_operator_and_keeps_it_either_way() -> None:
+    weak = classify_call("楼上装修电钻太吵", ForcedModel(POLICE_LABEL, POLICE_SURE - 0.01))
+    assert (weak.decision, weak.marked, weak.reason.code) == (POLICE, True, "unsure")
+    sure = classify_call("楼上装修电钻太吵", ForcedModel(POLICE_LABEL, POLICE_SURE))
+    assert (sure.decision, sure.marked, sure.reason.code) == (POLICE, False, "model_police")
 
 
 def test_it_keeps_a_class_it_does_not_know_with_the_police() -> None:

@@ -46,6 +46,18 @@ def test_it_writes_services_that_restart_and_run_this_installation(
         assert program.is_file(), program  # the virtualenv's own gunicorn / outpost
         assert f"ReadWritePaths={Path(settings.VAR_DIR).resolve()}" in text
     assert "OnCalendar=" in (conf / "outpost-backup.timer").read_text()
+
+
+def test_it_schedules_the_call_models_retraining_every_night(tmp_path: Path) -> None:
+    """The 110 call model is retrained from the operators' corrections by a timer, as this
+    installation's own `outpost calls retrain` (adopted only when no worse: calls.learning)."""
+    conf = _render(tmp_path)
+    timer = (conf / "outpost-calls-retrain.timer").read_text()
+    assert "OnCalendar=*-*-* 03:30:00" in timer and "Persistent=true" in timer
+    service = (conf / "outpost-calls-retrain.service").read_text()
+    command = service.split("ExecStart=")[1].split("\n")[0].split()
+    assert Path(command[0]).is_file() and command[1:] == ["calls", "retrain"]
+    assert "Type=oneshot" in service
     assert "@" not in "".join(p.read_text().replace("#", "") for p in conf.glob("*.service"))
 
 

@@ -18,6 +18,8 @@ UNITS = (
     "outpost-sweep.service",
     "outpost-backup.service",
     "outpost-backup.timer",
+    "outpost-calls-retrain.service",
+    "outpost-calls-retrain.timer",
 )
 
 
