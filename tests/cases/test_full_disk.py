@@ -7,6 +7,7 @@ bytes written first); everything of ours runs as it does in production."""
 import errno
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from outpost.cases.models import Attachment, Case
@@ -108,3 +110,19 @@ def test_it_refuses_a_report_with_photos_on_a_full_disk_with_a_chinese_page(
     assert "存放上传文件的磁盘已满" in html and "Traceback" not in html
     assert not Case.objects.filter(title="磁盘满时上报").exists()  # the report is not half filed
     assert not Attachment.objects.exists() and files_on_disk() == []
+
+
+def test_it_removes_the_temporary_files_of_writers_killed_mid_write_after_an_hour(
+    settings: Any,
+) -> None:
+    """A process killed while writing leaves its temporary file (never a file under a real
+    name); the sweep removes it once it is an hour old, and leaves a write in progress alone."""
+    kept = default_storage.save("cases/ab/photo.jpg", ContentFile(b"x" * 1000))
+    partial = Path(settings.MEDIA_ROOT) / ".partial"
+    stale, fresh = partial / ".partial-killed", partial / ".partial-writing"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(stale, (time.time() - 3700, time.time() - 3700))
+    call_command("cases", "sweep")
+    assert not stale.exists() and fresh.exists()
+    assert (Path(settings.MEDIA_ROOT) / kept).read_bytes() == b"x" * 1000
