@@ -20,8 +20,9 @@ from outpost.assessment.api import router as assessment_router
 from outpost.calls.api import router as calls_router
 from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
-from outpost.core.errors import RETRY_AFTER_SECONDS
+from outpost.core.errors import RETRY_AFTER_SECONDS, STORAGE_FULL
 from outpost.core.i18n import Text, TextList, api_detail
+from outpost.core.storage import StorageFull
 from outpost.fieldwork.api import router as fieldwork_router
 from outpost.guides.api import router as guides_router
 from outpost.instructions.api import router as instructions_router
@@ -124,6 +125,11 @@ def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     response = _error(request, 503, _("The records cannot be reached right now; try again soon"))
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@api.exception_handler(StorageFull)
+def storage_full(request: HttpRequest, exc: StorageFull) -> HttpResponse:
+    return _error(request, 507, STORAGE_FULL)
 
 
 @api.exception_handler(CaseConflict)

@@ -206,7 +206,8 @@ OUTPOST_MAX_ATTACHMENTS = env_int("OUTPOST_MAX_ATTACHMENTS", 9)
 # A standard address counts as passed by a patrol when a check-in lies this close (metres).
 OUTPOST_PATROL_PASS_METRES = env_int("OUTPOST_PATROL_PASS_METRES", 50)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Written to a temporary name, fsynced, then named: a full disk leaves no half file behind.
+    "default": {"BACKEND": "outpost.core.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -31,14 +31,17 @@ def may_import(user: User, kind: str) -> bool:
     return not scope_for(user, IMPORT_ACTION[kind]).empty
 
 
+@transaction.atomic
 def start_import(*, user: User, kind: str, filename: str, data: bytes, dry_run: bool) -> ImportJob:
-    """Store the upload and queue it; the worker picks it up after this transaction commits."""
+    """Store the upload and queue it in one transaction: the queue lives in the same database,
+    so a web process killed half-way leaves both or neither, never a job queued with no task
+    behind it (which nothing would ever run). The worker sees the task once this commits."""
     if not may_import(user, kind):
         raise PermissionDenied
     job = ImportJob.objects.create(
         kind=kind, filename=filename[:200], data=data, dry_run=dry_run, created_by=user
     )
-    transaction.on_commit(lambda: import_file_task.enqueue(job.pk))
+    import_file_task.enqueue(job.pk)
     return job
 
 

@@ -4,8 +4,10 @@ shipped taxonomy."""
 import datetime as dt
 import logging
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from outpost.cases import pending
@@ -15,6 +17,7 @@ from outpost.cases.webhooks import deliver_due
 from outpost.core.context import request_context
 from outpost.core.i18n import CommandBase
 from outpost.core.loops import run_every
+from outpost.core.storage import remove_stale_partials
 from outpost.registry.jobs import recover_stalled_imports
 
 log = logging.getLogger("outpost.cases")
@@ -56,16 +59,14 @@ class Command(CommandBase):
     def _sweep(self, now: dt.datetime | None) -> None:
         report = sweep(now)
         pending.purge_all()  # photos kept for a report form that never came back
+        remove_stale_partials(Path(settings.MEDIA_ROOT))  # files of writers killed mid-write
         recover_stalled_imports()  # jobs whose background worker died: again, or failed
-        log.info(
-            "sweep yellow=%s red=%s escalated=%s",
-            report.cards["yellow"],
-            report.cards["red"],
-            report.escalated,
-        )
+        # A Counter: a colour not issued this round is 0 when asked, but absent when unpacked.
+        yellow, red = report.cards["yellow"], report.cards["red"]
+        log.info("sweep yellow=%s red=%s escalated=%s", yellow, red, report.escalated)
         self.stdout.write(
             _("Supervision: %(yellow)s yellow cards, %(red)s red cards, %(escalated)s escalated")
-            % {**report.cards, "escalated": report.escalated}
+            % {"yellow": yellow, "red": red, "escalated": report.escalated}
         )
 
     def _deliver(self) -> None:
