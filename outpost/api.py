@@ -22,6 +22,7 @@ from outpost.cases.api import router as cases_router
 from outpost.cases.services import CaseConflict
 from outpost.core.errors import RETRY_AFTER_SECONDS
 from outpost.core.i18n import Text, TextList, api_detail
+from outpost.dashboard.api import router as dashboard_router
 from outpost.fieldwork.api import router as fieldwork_router
 from outpost.guides.api import router as guides_router
 from outpost.instructions.api import router as instructions_router
@@ -199,3 +200,4 @@ api.add_router("/fieldwork", fieldwork_router)
 api.add_router("/stations", stations_router)
 api.add_router("/guides", guides_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/dashboard", dashboard_router)
