@@ -109,7 +109,9 @@ def test_it_links_every_figure_to_exactly_its_rows(
     client = commander.client
     figures = [t for k, t in tiles(client, period).items() if k != "satisfaction"]
     for path in ("categories", "sources", "workload"):
-        figures += [{"value": b["count"], "url": b["url"]} for b in bars(client, path, period).values()]
+        figures += [
+            {"value": b["count"], "url": b["url"]} for b in bars(client, path, period).values()
+        ]
     trend = answer(client, "summary", period=period)["trend"]
     figures += [{"value": n, "url": u} for n, u in zip(trend["new"], trend["urls"], strict=True)]
     for figure in figures:
