@@ -80,7 +80,7 @@ class CaseFilter(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     card = forms.ChoiceField(label=_("Card"), required=False, choices=CARDS)
     # A handling unit as kind:code (the dashboards' workload chart links here).
-    unit = forms.CharField(label=_("Unit"), required=False, max_length=45)
+    unit = forms.CharField(label=_("Handling unit"), required=False, max_length=45)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
