@@ -32,6 +32,15 @@
   }
 
   const text = { color: ink };
+  // Names are stored text: a tooltip is HTML, so every name is escaped before it is shown.
+  const escape = echarts.format.encodeHTML;
+  const itemTip = (p) => `${escape(p.name)}: ${escape(String(p.value))}`;
+  const empty = (shown) => ({
+    text: shown ? "" : data.none,
+    left: "center",
+    top: "middle",
+    textStyle: { color: "#94a3b8", fontSize: 14, fontWeight: "normal" },
+  });
   const grid = { left: 8, right: 16, top: 24, bottom: 8, containLabel: true };
 
   function showTiles(summary) {
@@ -48,14 +57,17 @@
     const series = (name, values, color) => ({
       name,
       type: "line",
-      smooth: true,
+      smooth: false,
       symbolSize: 6,
       itemStyle: { color },
       data: values.map((value, i) => ({ value, url: trend.urls[i] })),
     });
     charts.trend.setOption({
       textStyle: text,
-      tooltip: { trigger: "axis" },
+      tooltip: {
+        trigger: "axis",
+        formatter: (ps) => [escape(ps[0].name), ...ps.map((p) => `${escape(p.seriesName)}: ${p.value}`)].join("<br>"),
+      },
       legend: { textStyle: text, top: 0 },
       grid: { ...grid, top: 32 },
       xAxis: { type: "category", data: trend.days.map((d) => d.slice(5)), axisLabel: text },
@@ -71,10 +83,15 @@
     const rows = bars.slice().reverse();
     chart.setOption({
       textStyle: text,
-      tooltip: { trigger: "item" },
+      title: empty(bars.length),
+      tooltip: { trigger: "item", formatter: itemTip },
       grid,
       xAxis: { type: "value", minInterval: 1, axisLabel: text },
-      yAxis: { type: "category", data: rows.map((b) => b.name), axisLabel: { ...text, width: 110, overflow: "truncate" } },
+      yAxis: {
+        type: "category",
+        data: rows.map((b) => b.name),
+        axisLabel: { ...text, width: 110, overflow: "truncate" },
+      },
       series: [{
         type: "bar",
         itemStyle: { color },
@@ -100,7 +117,7 @@
       textStyle: text,
       tooltip: {
         trigger: "item",
-        formatter: (p) => (p.data ? `${p.data.label}: ${p.data.shown}` : p.name),
+        formatter: (p) => escape(p.data ? `${p.data.label}: ${p.data.shown}` : p.name),
       },
       visualMap: {
         min: values.length ? Math.min(...values) : 0,
