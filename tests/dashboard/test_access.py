@@ -32,9 +32,7 @@ def test_it_counts_only_the_commanders_street(
     assert units == []  # the home grid's units are not the far commander's
 
 
-def test_it_shows_a_station_leader_their_station(
-    world: World, duty_officer: Persona
-) -> None:
+def test_it_shows_a_station_leader_their_station(world: World, duty_officer: Persona) -> None:
     assert new_today(duty_officer.client) == 3  # a b f: the home grid's beat is in the station
     found = duty_officer.client.get(f"{API}/areas", {"period": "7d"}).json()
     # The station's grids (its street's, through the overlay): the home grid, not the other.
