@@ -67,6 +67,7 @@ class IndicatorOut(Schema):
     code: str
     name: str
     higher_is_better: bool
+    rate: bool  # a share 0..1; otherwise hours
 
 
 class AreasOut(Schema):
@@ -130,7 +131,10 @@ def dashboard_workload(request: SignedInRequest, params: Query[PeriodQuery]) -> 
 
 def _indicator_out(indicator: queries.Indicator) -> IndicatorOut:
     return IndicatorOut(
-        code=indicator.code, name=str(indicator.name), higher_is_better=indicator.higher_is_better
+        code=indicator.code,
+        name=str(indicator.name),
+        higher_is_better=indicator.higher_is_better,
+        rate=indicator.is_rate,
     )
 
 

@@ -61,6 +61,7 @@ def test_it_takes_a_street_commander_from_a_figure_to_its_rows(page: Page, gulou
     open_dashboard(page, gulou, "commander")
     assert tile(page, "new") == 3 and tile(page, "overdue") == 1
     expect(page.locator("#dash-worst li a").first).to_be_visible()
+    page.screenshot(path="/tmp/outpost_dashboard_commander.png", full_page=True)
     click_through(page, "open")
 
 
@@ -80,6 +81,7 @@ def test_it_stacks_the_charts_on_a_phone(page: Page, gulou: District) -> None:
     )
     assert widths and all(w <= 390 for w in widths)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/outpost_dashboard_phone.png", full_page=True)
 
 
 def test_it_refreshes_the_wall_without_reloading(page: Page, gulou: District) -> None:

@@ -94,6 +94,7 @@
       },
       series: [{
         type: "bar",
+        barMaxWidth: 28,
         itemStyle: { color },
         label: { show: true, position: "right", color: ink },
         data: rows.map((b) => ({ value: b.count, url: b.url, name: b.name })),
@@ -113,6 +114,9 @@
   function showAreas(answer) {
     const values = answer.areas.filter((a) => a.value !== null).map((a) => a.value);
     const high = answer.indicator.higher_is_better;
+    const rate = answer.indicator.rate;
+    const low = rate || !values.length ? 0 : Math.min(...values);
+    const top = rate || !values.length ? 1 : Math.max(...values, low + 1);
     charts.map.setOption({
       textStyle: text,
       tooltip: {
@@ -120,13 +124,13 @@
         formatter: (p) => escape(p.data ? `${p.data.label}: ${p.data.shown}` : p.name),
       },
       visualMap: {
-        min: values.length ? Math.min(...values) : 0,
-        max: values.length ? Math.max(...values, Math.min(...values) + 1e-9) : 1,
+        min: low,
+        max: top,
         calculable: true,
+        formatter: (v) => (rate ? `${Math.round(100 * v)}%` : `${v.toFixed(1)} h`),
         orient: "horizontal",
         left: "center",
         bottom: 0,
-        text: ["", ""],
         textStyle: text,
         inRange: { color: high ? ["#dc2626", "#facc15", "#16a34a"] : ["#16a34a", "#facc15", "#dc2626"] },
       },
