@@ -31,10 +31,22 @@ def tile(page: Page, key: str) -> int:
     return int(page.locator(f"[data-tile={key}] .dash-value").inner_text())
 
 
+def watch_console(page: Page) -> None:
+    """Console errors (a style or script the Content-Security-Policy refused) are problems too."""
+    page.on(
+        "console",
+        lambda m: page.problems.append(f"console: {m.text}") if m.type == "error" else None,
+    )
+
+
 def charts_drawn(page: Page) -> None:
     expect(page.locator("#dashboard")).to_have_attribute("data-loaded", NUMBER)
     for chart in ("trend", "categories", "sources", "workload", "map"):
         expect(page.locator(f"[data-chart={chart}] canvas")).to_have_count(1)
+    # A tooltip is drawn without a style the policy refuses.
+    page.locator("[data-chart=categories]").hover()
+    page.locator("[data-chart=trend]").hover()
+    page.wait_for_timeout(300)
     loaded_cleanly(page)
 
 
@@ -50,6 +62,7 @@ def click_through(page: Page, key: str) -> None:
 
 
 def open_dashboard(page: Page, gulou: District, username: str) -> None:
+    watch_console(page)
     sign_in(page, gulou, username, gulou.password)
     page.locator("header.top nav a[href$='/dashboard/']").click()
     expect(page.locator("h1")).to_have_text("数据看板")
@@ -88,6 +101,7 @@ def test_it_refreshes_the_wall_without_reloading(page: Page, gulou: District) ->
     grid = first_grid()
     some_cases(grid)
     page.set_viewport_size({"width": 1920, "height": 1080})
+    watch_console(page)
     sign_in(page, gulou, "commander", gulou.password)
     page.goto(gulou.at("/dashboard/wall/?every=2"))
     charts_drawn(page)
