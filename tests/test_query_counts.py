@@ -207,8 +207,8 @@ BASELINE: dict[str, int] = {
     "GET /assessment/": 7,  # the scopes of each source's action
     "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
-    "GET /dashboard/": 9,  # the tiles (one count, satisfaction grouped), the menu
-    "GET /dashboard/wall/": 6,  # the tiles; no menu
+    "GET /dashboard/": 10,  # the areas' names, the tiles (a count, satisfaction), the menu
+    "GET /dashboard/wall/": 7,  # the areas' names, the tiles; no menu
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,

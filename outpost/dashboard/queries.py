@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from outpost.accounts.models import User
+from outpost.accounts.roles import roles_granting
 from outpost.accounts.scope import scope_for
 from outpost.accounts.units import kind_of
 from outpost.assessment import queries as assessment
@@ -42,6 +43,12 @@ UNITS = 15  # units in the workload chart
 def may_view(user: Any) -> bool:
     """Who commands a street or a station's command room (the `heat` action), or the district."""
     return bool(getattr(user, "is_authenticated", False)) and not scope_for(user, "heat").empty
+
+
+def areas_of(user: User) -> list[str]:
+    """The names of the areas the viewer commands (a street, a station, the district)."""
+    held = user.assignments.filter(role__in=roles_granting("heat"))
+    return sorted(set(held.values_list("scope_name", flat=True)))
 
 
 def check(user: User) -> None:

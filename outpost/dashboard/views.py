@@ -38,6 +38,7 @@ def _context(request: SignedInRequest, default: str) -> dict[str, Any]:
     mapped = queries.mapped_indicators(request.user)
     return {
         "window": window,
+        "areas": queries.areas_of(request.user),
         "bad_period": bad,
         "choices": windows.choices(),
         "tiles": [(t, LABELS[t.key]) for t in queries.summary(request.user, window)],

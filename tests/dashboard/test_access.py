@@ -83,6 +83,7 @@ def test_it_counts_a_police_only_case_but_never_shows_it(world: World, commander
 def test_it_writes_the_figures_into_the_page(world: World, commander: Persona) -> None:
     page = commander.client.get("/dashboard/", {"period": "today"})
     assert page.status_code == 200
+    assert page.context["areas"] == [commander.user.assignments.get().scope_name]
     tiles = {t.key: t for t, _label in page.context["tiles"]}
     assert tiles["new"].value == 3
     assert f'href="{tiles["new"].url.replace("&", "&amp;")}"' in page.content.decode()
