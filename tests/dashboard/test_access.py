@@ -90,6 +90,7 @@ def test_it_writes_the_figures_into_the_page(world: World, commander: Persona) -
     wall = commander.client.get("/dashboard/wall/", {"every": "1"})
     assert wall.status_code == 200 and wall.context["every"] == 2  # no faster than 2 s
     assert 'data-every="2"' in wall.content.decode()
+    assert commander.client.get("/dashboard/wall/", {"every": "soon"}).context["every"] == 30
 
 
 def test_it_falls_back_to_the_default_for_a_bad_period(world: World, commander: Persona) -> None:
