@@ -100,8 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             worst = max(worst, p)
             print(f"  {name:20} median {m:6.0f} ms  p95 {p:6.0f} ms  ({p / p95:.1f}× anchor)")
         verdict = "PASS" if worst < GOAL_MS else "FAIL"
+        if args.cases < 5_000_000:
+            verdict = "not judged below 5M cases"
         print(f"slowest chart p95 {worst:.0f} ms at {args.cases} cases (goal < {GOAL_MS:.0f} ms "
-              f"at 5M cases) {verdict}")  # fmt: skip
+              f"at 5M cases): {verdict}")  # fmt: skip
     return 0
 
 
