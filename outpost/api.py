@@ -23,6 +23,7 @@ from outpost.cases.services import CaseConflict
 from outpost.core.errors import RETRY_AFTER_SECONDS, STORAGE_FULL
 from outpost.core.i18n import Text, TextList, api_detail
 from outpost.core.storage import StorageFull
+from outpost.dashboard.api import router as dashboard_router
 from outpost.fieldwork.api import router as fieldwork_router
 from outpost.guides.api import router as guides_router
 from outpost.instructions.api import router as instructions_router
@@ -205,3 +206,4 @@ api.add_router("/fieldwork", fieldwork_router)
 api.add_router("/stations", stations_router)
 api.add_router("/guides", guides_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/dashboard", dashboard_router)

@@ -898,6 +898,9 @@ CHECKS: list[Check] = [
         ASSESSED_UNIT,
         "/assessment/case_closure/grid/{grid}/?part=den",
     ),
+    # --- dashboards: who commands a street or a station's room (`heat`) -------------------------
+    Check("GET /dashboard/", HEAT, "/dashboard/?period=7d"),
+    Check("GET /dashboard/wall/", HEAT, "/dashboard/wall/?period=today&every=30"),
     # --- service guides (一网通办) ---------------------------------------------------------------
     Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),
     Check("GET /guides/m/<slug:code>/", PUBLIC, "/guides/m/{matter}/"),
@@ -1300,6 +1303,16 @@ CHECKS: list[Check] = [
         "GET /api/v1/assessment/indicators/{code}/values",
         ASSESSED,
         "/api/v1/assessment/indicators/case_closure/values?period=2026-11",
+    ),
+    # --- API: dashboards ------------------------------------------------------------------------
+    Check("GET /api/v1/dashboard/summary", HEAT, "/api/v1/dashboard/summary?period=30d"),
+    Check("GET /api/v1/dashboard/categories", HEAT, "/api/v1/dashboard/categories?period=7d"),
+    Check("GET /api/v1/dashboard/sources", HEAT, "/api/v1/dashboard/sources?period=today"),
+    Check("GET /api/v1/dashboard/workload", HEAT, "/api/v1/dashboard/workload?period=90d"),
+    Check(
+        "GET /api/v1/dashboard/areas",
+        HEAT,
+        "/api/v1/dashboard/areas?period=30d&indicator=satisfaction",
     ),
     # --- API: service guides (public) ----------------------------------------------------------
     Check("GET /api/v1/guides/matters", PUBLIC, "/api/v1/guides/matters?q=居住证"),

@@ -207,6 +207,8 @@ BASELINE: dict[str, int] = {
     "GET /assessment/": 7,  # the scopes of each source's action
     "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
+    "GET /dashboard/": 10,  # the areas' names, the tiles (a count, satisfaction), the menu
+    "GET /dashboard/wall/": 7,  # the areas' names, the tiles; no menu
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -252,6 +254,11 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
     "GET /api/v1/assessment/indicators": 5,
     "GET /api/v1/assessment/indicators/{code}/values": 6,
+    "GET /api/v1/dashboard/summary": 7,  # one count, satisfaction, the days grouped
+    "GET /api/v1/dashboard/categories": 5,  # one GROUP BY per chart
+    "GET /api/v1/dashboard/sources": 5,
+    "GET /api/v1/dashboard/workload": 5,
+    "GET /api/v1/dashboard/areas": 5,  # the indicator per grid, the grids' names
     "GET /api/v1/guides/matters": 6,
 }
 

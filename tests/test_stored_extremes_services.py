@@ -157,8 +157,15 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
         "/academy/desk/",
         "/academy/team/",
         "/assessment/",
+        "/dashboard/",
+        "/dashboard/wall/",
     ]
     apis = [
+        "/api/v1/dashboard/summary",
+        "/api/v1/dashboard/categories",
+        "/api/v1/dashboard/sources",
+        "/api/v1/dashboard/workload",
+        "/api/v1/dashboard/areas",
         f"/api/v1/stations/{station}",
         "/api/v1/fieldwork/plans",
         f"/api/v1/fieldwork/patrols/{patrol}",

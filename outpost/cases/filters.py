@@ -1,6 +1,7 @@
 """The work queue's filters (GET parameters): state, case type, grid, source, period, overdue,
-a search by number, title and address, and the order. The same `CaseFilter` narrows the queue's
-list and the start page's counts (`outpost.workbench`), so a count and the list it links to agree.
+a red card, the unit a case is with, a search by number, title and address, and the order. The
+same `CaseFilter` narrows the queue's list and the start page's counts (`outpost.workbench`), so a
+count and the list it links to agree.
 
 Every filter narrows a list that already went through the scope function; a grid is looked up
 among the grids the user sees, and the text search reads a case's title and address only where
@@ -8,6 +9,7 @@ the viewer may see them (`presenter.sees_details`: a police-only case's title is
 for a civil role)."""
 
 import datetime as dt
+import re
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -19,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
+from outpost.accounts.units import SPELLINGS
 from outpost.cases.labels import STATE_LABELS
-from outpost.cases.models import Case, CaseAssignment, Sensitivity, Source, SubType
+from outpost.cases.models import Card, Case, CaseAssignment, Sensitivity, Source, SubType
 from outpost.cases.presenter import POLICE_ROLES
 from outpost.cases.workflow import State
 from outpost.core.bounds import DayField
@@ -35,6 +38,8 @@ PERIODS = (
 )
 OPEN = "open"
 SORTS = (("", _("Newest first")), ("deadline", _("Deadline first")))
+CARDS = (("", _("Any card")), ("red", _("Red card")))
+UNIT = re.compile(r"^([a-z]{1,12}):([0-9A-Za-z-]{1,32})$", re.ASCII)
 
 
 def _states() -> list[tuple[str, Any]]:
@@ -73,6 +78,9 @@ class CaseFilter(forms.Form):
         choices=(("", _("Any deadline")), ("today", _("Due today"))),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    card = forms.ChoiceField(label=_("Card"), required=False, choices=CARDS)
+    # A handling unit as kind:code (the dashboards' workload chart links here).
+    unit = forms.CharField(label=_("Handling unit"), required=False, max_length=45)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -93,6 +101,12 @@ class CaseFilter(forms.Form):
                 raise forms.ValidationError(
                     _("There is no grid called “%(grid)s” in your area"), params={"grid": wanted}
                 )
+        return wanted
+
+    def clean_unit(self) -> str:
+        wanted = self.cleaned_data["unit"].strip()
+        if wanted and (not UNIT.match(wanted) or wanted.split(":")[0] not in SPELLINGS):
+            raise forms.ValidationError(_("That is not a unit"))
         return wanted
 
     def clean(self) -> dict[str, Any]:
@@ -139,6 +153,10 @@ def narrowed(
         cases = cases.filter(overdue_q(now))
     if data.get("due") == "today":
         cases = cases.filter(due_today_q(now))
+    if data.get("card") == "red":
+        cases = cases.filter(red_card_q())
+    if data.get("unit"):
+        cases = cases.filter(with_unit_q(data["unit"]))
     if text := (data.get("q") or "").strip():
         cases = cases.filter(search_q(text, user))
     if data.get("sort") == "deadline":
@@ -172,6 +190,20 @@ def overdue_q(now: dt.datetime) -> Q:
     return Q(state=State.DISPATCHED, sign_on_due__lte=now) | Q(
         state=State.HANDLING, handle_due__lte=now
     )
+
+
+def red_card_q() -> Q:
+    """The cases that were given a red card (a deadline passed: `supervision.card_color`)."""
+    return Q(pk__in=Card.objects.filter(color="red").values("case_id"))
+
+
+def with_unit_q(unit: str) -> Q:
+    """The cases with an active assignment to the unit (`kind:code`, any spelling of the kind)."""
+    kind, code = unit.split(":", 1)
+    active = CaseAssignment.objects.filter(
+        active=True, unit_kind__in=SPELLINGS[kind], unit_code=code
+    )
+    return Q(pk__in=active.values("case_id"))
 
 
 def due_today_q(now: dt.datetime) -> Q:

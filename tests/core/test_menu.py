@@ -84,6 +84,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "academy",
         "instructions",
         "command",
+        "dashboard",
         "calls",
         "assessment",
         "audit",
