@@ -38,17 +38,17 @@ DIVERT = "divert"
 POLICE_LABEL = "POLICE"  # the model's class (and the files' label) for a police call
 POLICE_NAME = "警务警情"  # the POLICE class as the desk names it in a reason
 # Below this probability the model's sub-type is only a suggestion: the call stays with the
-# police, marked for the operator. A sub-type is diverted only while the model's POLICE
-# probability stays below POLICE_CAP. Both chosen by five-fold cross-validation on the sample and
-# the written corpus's training part (calls/data/training_written.csv; a written call's voices
-# held out together), never on the unseen evaluation set (bench/divert.py --cv --written prints
-# the figures). Of 922 non-police calls, right: threshold 0.4 / cap 0.15 (before) 75%, 0.3/0.2
-# 80%, 0.3/0.25 82%, 0.3/0.3 84%, 0.25/0.4 87%; police calls diverted 0 of 197 at each, the
-# danger rule keeping them all. With the rule switched off, so that the model alone is judged,
-# it would divert 21 of the 197 police calls at cap 0.15, 22 at 0.2, 26 at 0.25, 31 at 0.3:
-# the cap is the second net below the rule, so it stays at 0.25, not higher.
-THRESHOLD = 0.3
-POLICE_CAP = 0.25
+# police, marked for the operator. Chosen on our own paraphrases (tests/calls/test_classify.py
+# and a few dozen more in other voices), never on the unseen evaluation set.
+THRESHOLD = 0.4
+# A sub-type is diverted only while the model's POLICE probability stays below this cap: a call
+# the model finds somewhat like a police matter stays (marked for the operator). Chosen with the
+# danger rule switched off, so that the model alone is judged, on our own development set
+# (tests/calls/data/dev_calls.csv, 121 police and 103 other calls; police calls the model alone
+# would divert: no cap 10, 0.3 → 8, 0.2 → 6, 0.15 → 2; other calls placed right 88, 86, 85, 84)
+# and on the sample cross-validated five-fold (police diverted 0 of 85 at any cap; right 152 of
+# 155 down to 146 at 0.15). Safety first: 0.15.
+POLICE_CAP = 0.15
 # A POLICE suggestion keeps the call unmarked only from this probability on; below it the model is
 # as unsure as with a weak sub-type ("你好" scores POLICE about 0.3) and the operator should look.
 # Either way the call stays with the police.
@@ -73,47 +73,22 @@ _PERSON = (
     "丫头|闺女|姑娘|小伙子?|男的|女的|老头|老太|同学|室友|朋友|同事|工人|保姆|我们|我爸|我妈|"
     "婆婆|公公|岳父|岳母|丈母娘|老丈人|阿姨|叔叔|大爷|大妈|孕妇|病人|人"
 )
-_ANIMAL = "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼|天鹅|鸭|鹅|鸡|乌龟|蛇|羊|松鼠"
+_ANIMAL = "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼"
 _GAP = r"[^，。！？；,.!?;]"  # a character inside the same clause
+_CALM = rf"(?:(?!{_PERSON}|我){_GAP})"  # same, but not the start of a person
 _ANY = r"[^。！？!?]"  # a character inside the same sentence (commas allowed)
 # A character inside the same clause for the defusers: narrower than _GAP (an enumeration comma
 # ends it too), so that a defuser never reaches into a phrase said as a clause of its own.
 _CLAUSE = r"[^，。！？；,.!?;、]"
-# Inside an animal's clause, up to its state: no person and no act on someone (咬, 扑, 抓...),
-# so that "被狗咬伤了" stays a danger sign while "狗腿受伤了" does not.
-_CALM = rf"(?:(?!{_PERSON}|我){_CLAUSE})"  # a defuser's clause, without a person
-_ANIMAL_CALM = rf"(?:(?!{_PERSON}|我|咬|扑|抓|追|撞|蛰|蜇|叮|啄|踢|顶|挠){_CLAUSE})"
-# Words that deny what follows: "没有人受伤", "没闻到煤气味", "不是着火". Not after 有/还
-# ("有没有人受伤" asks, "还没动手" waits).
-_DENY = r"(?<![有还])(?:没有|没得|没|并没有|并没|不是|又不是|也不是|无|未)"
-_DENY_SENSE = r"(?:闻到|看到|看见|发现|听到|见到)?(?:有)?"
-# Danger words a denial can take back: said as denied, they describe what did NOT happen.
-_DENIABLE = (
-    r"受伤|受了伤|伤到|伤着|伤人|伤亡|流血|出血|被困|困在|困住|困人|在里面|关在里面|动手|打架|"
-    r"打起来|打人|咬人|咬到人|咬到|咬着人|着火|起火|失火|火灾|冒烟|冒火|火花|火星|明火|烟味|焦味|"
-    r"煤气味|燃气味|天然气味|煤气|燃气|漏气|异味|爆炸|威胁|危险|生病|掉进去|掉下去|出事|烟(?!头)"
-)
 
 # Phrases blanked out before looking for danger, each with why it is safe. Kept narrow: a
-# defuser that swallows a real danger sign would divert a police call. What a defuser blanks
-# lies inside one clause (_CLAUSE, _CALM: no comma, full stop or enumeration comma), so that it
-# can never swallow a danger phrase said as a clause of its own; a look-ahead may look further.
-# Each one has a test in tests/calls/test_danger_lexicon.py.
+# defuser that swallows a real danger sign would divert a police call. Each one has a test in
+# tests/calls/test_danger_lexicon.py.
 DEFUSERS: tuple[tuple[str, str], ...] = (
-    # "没人被困 / 没有人受伤 / 没闻到煤气味 / 不是着火 / 里面没人" deny the danger, in the same
-    # clause and right before the word; "有没有人受伤" and "还没动手" do not.
-    (rf"{_DENY}{_DENY_SENSE}人?(?:{_DENIABLE})", "否定"),
-    (r"(?:里面|里头|电梯里|车里|屋里)(?:是空的|没有?人|没得人)", "里面没人"),
-    # An injured, trapped or dead animal is an animal matter; stop at any person in between,
-    # and never on a word that acts on someone (咬, 扑, 撞倒 are not listed).
+    # "没人被困 / 没有人受伤" deny the danger; "有没有人受伤" and "还没动手" do not.
     (
-        rf"(?:{_ANIMAL}){_ANIMAL_CALM}{{0,8}}(?:受伤|受了伤|伤了|腿断了|被困|困了|困在|卡在|卡住|"
-        r"出不来|下不来|掉进|掉下|掉到|掉在|晕|不动了|躺着|趴着|死了|被车(?:轧|撞|碾)(?:了|死|伤)?)",
-        "动物受伤",
-    ),
-    (
-        rf"(?:躺着|趴着|困着|卡着|掉下来)(?:一|只|条|个|两|几)*{_CALM}{{0,5}}?(?:{_ANIMAL})",
-        "动物受伤",
+        r"(?<![有还])(?:没有?人?|无人|未)(?:被困|困在|受伤|伤亡|伤到|流血|出血|动手)",
+        "否定",
     ),
     # An injured or trapped animal is an animal matter; stop at any person in between.
     (rf"受伤的(?:小)?(?:{_ANIMAL})", "动物受伤"),
@@ -139,37 +114,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
         rf"以为{_CLAUSE}{{0,8}}(?:被偷|偷了|丢了)(?=[^。！？!?]{{0,12}}(?:忘拿|忘带|落在|放在|找到))",
         "没被偷",
     ),
-    # A telephone that is dialled or not answered is not a blow nor a missing person: 打他电话,
-    # 物业电话打不通, 车主不接电话.
-    (r"打(?:了)?(?:他|她|你|你们|我|我们)?(?:的)?电话", "打电话"),
-    (
-        r"(?:物业|客服|商家|老板|店家|供电所|供电局|自来水公司|燃气公司|房东|中介|社区|车主|热线|售后|"
-        r"销售)(?:的人)?的?(?:电话|手机)?(?:也|都|一直|还是)?(?:打不通|没人接|不接电话|不接|关机|联系不上)",
-        "电话打不通",
-    ),
-    # A shop owner who disappeared with the prepaid cards is a consumer matter.
-    (r"(?:老板|店主|商家|中介|店家|培训班|健身房)(?:人)?(?:跑了|不见了|联系不上|失联)", "老板跑了"),
-    # Things that share a character with the lexicon.
-    (
-        r"水枪|僵尸车|防走失|闹翻了|一瘸一拐|主人|(?:电池|手机|电脑|冰箱|空调|机器)(?:就|也|都)?不行了",
-        "词义",
-    ),
-    (
-        r"(?:我的?|我家的?)车子?(?:开)?出不(?:来|去)|被(?:别的|旁边的|两边的|前后的?)?车夹住",
-        "车出不来",
-    ),
-    (r"锤子砸(?:了|个)?(?:一|半|整)?(?:上午|下午|天|晚上?|夜)", "装修"),
-    # A lost document is paperwork (疫苗本丢了); tap water smelling of disinfectant, a supply fault.
-    (
-        r"的?(?:疫苗本|户口本|身份证|证件|准考证|学生证|社保卡|医保卡|结婚证|护照|出生证明?)(?:也|都)?丢了",
-        "证件丢失",
-    ),
-    (r"消毒水的?(?:味道?|气味)", "水有消毒水味"),
 )
-# A smoke alarm beeping for its battery: the device's name is not a sign of smoke when the call
-# says why it beeps. (A call with real smoke still says 冒烟, 有烟, 烟味 or 着火.)
-_ALARM = re.compile(r"烟雾报警器|烟雾探测器|烟感报警器|烟感")
-_ALARM_REASON = re.compile(r"没电|电池|低电|误报|换电")
 
 # Danger signs by kind. Any match keeps the call with the police. Single characters (刀, 偷, 骗,
 # 撞, 血) are deliberate: a false alarm costs a police visit, a miss costs much more. Callers
@@ -215,7 +160,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"杀(?!虫|毒|菌|价)",
     ),
     "违法犯罪": (
-        r"偷|(?<!防)盗|抢(?!车位|停车位|位置|座|修|购|票)|撬|入室|闯入|闯进|冲进|破门|扒|贼|溜门|翻窗",
+        r"偷|(?<!防)盗|抢(?!车位|停车位|位置|座)|撬|入室|闯入|闯进|冲进|破门|扒|贼|溜门|翻窗",
         r"强奸|猥亵|性侵|非礼|偷拍|跟踪|尾随|拐(?!角|弯|杖)|毒品|吸毒|贩毒|赌博|卖淫|嫖|传销",
         r"纵火|放火|砸(?!墙|地)|陌生|可疑|不认识的人|鬼鬼祟祟|形迹|踩点|徘徊|拉车门",
         rf"(?:{_PERSON}){_GAP}{{0,8}}转(?:悠|了好几圈|来转去)|拍我家",
@@ -235,11 +180,11 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
     "自伤": (
         r"跳楼|跳河|跳江|跳湖|跳桥|跳下|往下跳|轻生|自杀|割腕|寻死|不想活|想死|活不下去",
         r"安眠药|服毒|农药|上吊|自残|遗书|结束生命|想不开|没意思|不想过了|烧炭|割(?:手|脉)|划手",
-        r"吃了{_GAP}{{0,6}}药|一(?:整)?瓶(?:药|安眠)|药吃多|栏杆外|楼顶上?(?:坐|站|有人|有个(?!很?大?的?(?:蜂|鸟|马蜂|水箱|太阳能)))",
+        r"吃了{_GAP}{{0,6}}药|一(?:整)?瓶(?:药|安眠)|药吃多|栏杆外|楼顶上?(?:坐|站|有人|有个)",
         r"站在{_GAP}{{0,6}}(?:边上|边缘|外面|栏杆|桥上|窗台)|腿搭在外面",
     ),
     "交通事故": (
-        r"车祸|撞|追尾|刮蹭|剐蹭|碰瓷|肇事|逃逸|碾|轧|翻车|(?<![闹吵])翻了|侧翻|酒驾|事故",
+        r"车祸|撞|追尾|刮蹭|剐蹭|碰瓷|肇事|逃逸|碾|轧|翻车|翻了|侧翻|酒驾|事故",
         r"刮(?:倒|了|到)|剐|带倒|带了一下|蹭倒|拦车|马路中间",
     ),
     "火灾燃气": (
@@ -247,12 +192,12 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"烧起来|烧着|(?<![睡找])着了|烧(?:了起来|到|焦|死|毁|伤)|自燃|冒烟|冒黑烟|黑烟|浓烟|烟雾|烟味|焦味|糊味",
         r"煤气|液化气|漏气|泄漏|(?:燃气|天然气)(?:味|漏|泄|爆)|漏了?(?:燃气|天然气)|臭鸡蛋味",
         r"爆炸|炸了|炸开|(?<![管胎])爆了|响了一声|短路|打火花",
-        r"(?:插座|插头|电线|线路|电箱|电表箱|开关)[^，。]{0,3}(?:打火|冒火|冒烟|烧|着火|着了)",
+        r"(?:插座|插头|电线|线路|电箱|电表箱|开关)[^，。]{0,3}(?:打火|冒火|冒烟|烧|着)",
         r"(?:有|全是|都是|好多|很多|好大的?|很大的?)烟(?!味|头|瘾|灰|囱|花|酒|草|感)",
     ),
     # Missing people: a person word near 找不到/丢了; keys and pets were defused above.
     "走失": (
-        r"(?<!防)走失|失踪|失联|被拐|拐走|抱走|不见了|离家出走|迷路|没得了",
+        r"走失|失踪|失联|被拐|拐走|抱走|不见了|离家出走|迷路|没得了",
         rf"(?:{_PERSON}){_GAP}{{0,6}}(?:找不到|走丢|丢了|没回家|没回来|联系不上)",
         rf"(?:{_PERSON}){_ANY}{{0,20}}(?:关机|打不通|不接电话|联系不上|没回家|没回来|找不到|找不着)",
         rf"(?:找不到|联系不上){_GAP}{{0,4}}(?:{_PERSON})",
@@ -403,8 +348,6 @@ def normalise(content: str) -> str:
 def find_danger(text: str) -> tuple[str, str] | None:
     """The first danger sign as (kind, matched text), after blanking out defused phrases."""
     defused = _DEFUSE.sub("，", text)
-    if _ALARM_REASON.search(defused):
-        defused = _ALARM.sub("，", defused)
     for kind, pattern in _DANGER:
         hit = pattern.search(defused)
         if hit:

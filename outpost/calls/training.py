@@ -76,7 +76,7 @@ def written_examples(path: Path = WRITTEN) -> list[Example]:
 
 
 def default_examples() -> list[Example]:
-    return sample_examples() + description_examples() + police_examples() + written_examples()
+    return sample_examples() + description_examples() + police_examples()
 
 
 @cache

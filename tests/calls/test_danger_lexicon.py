@@ -157,19 +157,24 @@ def test_it_diverts_most_other_calls_of_the_development_set_and_none_to_the_poli
 
 # Denials and resolved states: the danger word is said as what did NOT happen. Each pair: the
 # denied call passes the rule; the same call with a real danger sign in another clause does not.
+# Broader denials (没闻到煤气味, 不是着火, 没打架, 没咬人, a beeping smoke alarm, an animal lying
+# hurt) were tried and withdrawn: with them the rule let more police calls of the unseen sets
+# through (see outpost/calls/data/README.md). Such calls stay with the police, marked.
 DENIED: tuple[tuple[str, str], ...] = (
     ("跟邻居为了漏水吵了几句，没有人受伤", "跟邻居为了漏水吵了几句，没有人受伤，他手里拿着刀"),
-    ("燃气灶打不着，没闻到煤气味，应该是停气了", "没闻到煤气味，但是厨房冒烟了"),
     ("电梯停在两层中间，里面没人", "电梯停在两层中间，里面没人，楼道里着火了"),
-    ("两个老太太吵起来了，没打架", "两个老太太吵起来了，没打架，一个晕倒了"),
-    ("楼道的烟感一直响，没有冒烟，是电池没电了", "烟感一直响，是电池没电了，屋里全是烟"),
-    ("楼下烧烤的烟飘过来，不是着火", "不是着火，是有人把煤气罐打开了"),
     ("电梯坏了，没人困在里面", "电梯坏了，没人困在里面，但是有个孩子卡在门缝"),
     ("走失的老人已经找到了，想问怎么登记", "走失的老人已经找到了，可是孙子又不见了"),
-    ("有只大狗没拴绳，它没咬人", "有只大狗没拴绳，它没咬人，把老人扑倒了"),
-    ("楼道里躺着一只腿受伤的小猫", "楼道里躺着一个腿受伤的老人"),
     ("有只猫卡在防盗窗里出不来", "有个小孩卡在防盗窗里出不来"),
     ("打车主电话打不通，车挡着我家门", "车主电话打不通，我儿子一夜没回家，电话也打不通"),
+)
+WITHDRAWN: tuple[str, ...] = (
+    "没闻到煤气味，但是厨房冒烟了",
+    "两个老太太吵起来了，没打架，一个晕倒了",
+    "烟感一直响，是电池没电了，屋里全是烟",
+    "不是着火，是有人把煤气罐打开了",
+    "有只大狗没拴绳，它没咬人，把老人扑倒了",
+    "楼道里躺着一个腿受伤的老人",
 )
 
 
@@ -178,6 +183,11 @@ def test_it_reads_a_denied_danger_word_as_no_danger_but_a_real_sign_beside_it_as
     denied: str, dangerous: str
 ) -> None:
     assert find_danger(normalise(denied)) is None, find_danger(normalise(denied))
+    assert find_danger(normalise(dangerous)) is not None
+
+
+@pytest.mark.parametrize("dangerous", WITHDRAWN)
+def test_it_keeps_a_real_danger_sign_said_beside_a_denial(dangerous: str) -> None:
     assert find_danger(normalise(dangerous)) is not None
 
 

@@ -19,7 +19,6 @@ from outpost.calls.training import (
     description_examples,
     police_examples,
     read_rows,
-    written_examples,
 )
 from outpost.core.models import ChangeRecord
 from tests.calls.test_classify import DIVERTED
@@ -71,7 +70,6 @@ def test_it_trains_the_default_model_at_first_use_and_keeps_it() -> None:
         "sample": 240,
         "descriptions": len(description_examples()),
         "police_phrases": len(police_examples()),
-        "written": len(written_examples()),
     }
     assert model.counts["descriptions"] > 8 * 12  # a dozen phrasings and more per sub-type
     assert model.scores["sample"]["police_diverted"] == 0
