@@ -99,6 +99,22 @@ def do_compute(scheme: Scheme, key: str, *, actor: User | None) -> Period:
     return period
 
 
+def compute_all(
+    key: str, *, scheme_id: int | None = None, actor: User | None = None
+) -> list[tuple[Scheme, Period | None, str]]:
+    """The job: compute the period of every active scheme (or of one). Each in its own
+    transaction; a locked one is refused and reported, not changed (BadPeriod for no period)."""
+    periods.assessed(key)
+    found = Scheme.objects.filter(pk=scheme_id) if scheme_id else Scheme.objects.filter(active=True)
+    done: list[tuple[Scheme, Period | None, str]] = []
+    for scheme in found:
+        try:
+            done.append((scheme, do_compute(scheme, key, actor=actor), ""))
+        except ValidationError as refused:
+            done.append((scheme, None, " ".join(refused.messages)))
+    return done
+
+
 def _compute_kind(period: Period, span: periods.Period, items: list[SchemeItem]) -> None:
     kind = items[0].unit_kind
     found = {item.indicator: snapshot.figures(item, span, period.scheme) for item in items}
