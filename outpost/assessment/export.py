@@ -27,18 +27,6 @@ def title(period: Period) -> str:
     return f"{period.scheme.area_name}{periods.worded(period.key)}警网双考考核结果"
 
 
-def change_text(result: Result) -> str:
-    """↑3, ↓1, — (no change) or 新 (not ranked the period before)."""
-    change = result.change
-    if change is None:
-        return _("new") if result.rank is not None else "—"
-    return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—"
-
-
-def target_text(score: Score) -> str:
-    return f"{100 * score.target:g}%" if score.rate else f"{score.target:g} h"
-
-
 def workbook(period: Period, results: Sequence[Result]) -> bytes:
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
@@ -75,7 +63,7 @@ def _headers(sheet: Worksheet, figures: list[Score], width: int) -> None:
     for s in figures:
         names += [str(INDICATORS[s.indicator].name), ""]
         weights += [s.weight, ""]
-        targets += [target_text(s), ""]
+        targets += [s.target_shown, ""]
         under += [_("Value"), _("Points")]
     names += [_("Total"), _("Rank"), _("Change")]
     for row in (names, weights, targets, under):
@@ -103,4 +91,4 @@ def _row(result: Result) -> list[object]:
             None if s.value is None else round(100 * s.value, 1) if s.rate else round(s.value, 1)
         )
         cells += [value, None if s.points is None else round(s.points, 2)]
-    return [*cells, result.total, result.rank, change_text(result)]
+    return [*cells, result.total, result.rank, result.change_shown]

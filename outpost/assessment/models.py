@@ -177,6 +177,14 @@ class Result(models.Model):
             return None
         return self.previous_rank - self.rank
 
+    @property
+    def change_shown(self) -> str:
+        """↑3, ↓1, — (no change or unranked) or 新 (not ranked the period before)."""
+        change = self.change
+        if change is None:
+            return str(_("new")) if self.rank is not None else "—"
+        return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—"
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return unit_in_area_q(scope, "unit_kind", "head")
@@ -211,9 +219,28 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.result}:{self.indicator}"
 
+    @property
+    def shown(self) -> str:
+        return _shown(self.value, self.rate)
+
+    @property
+    def computed_shown(self) -> str:
+        return _shown(self.computed_value, self.rate)
+
+    @property
+    def target_shown(self) -> str:
+        return f"{100 * self.target:g}%" if self.rate else f"{self.target:g} h"
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return unit_in_area_q(scope, "result__unit_kind", "result__head")
+
+
+def _shown(value: float | None, rate: bool) -> str:
+    """83.2% for a rate, 12.5 h for a duration, — without rows."""
+    if value is None:
+        return "—"
+    return f"{100 * value:.1f}%" if rate else f"{value:.1f} h"
 
 
 class AppealState(models.TextChoices):

@@ -144,7 +144,7 @@ def period_export(request: SignedInRequest, pk: int) -> HttpResponse:
 def result_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     result = results.result_for(request.user, pk)
     figures = [(s, INDICATORS[s.indicator]) for s in result.scores.all()]
-    context = {"result": result, "figures": figures, "change": export.change_text(result)}
+    context = {"result": result, "figures": figures, "change": result.change_shown}
     return render(request, "assessment/result.html", context)
 
 
