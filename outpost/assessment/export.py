@@ -57,9 +57,10 @@ def _sheet(sheet: Worksheet, period: Period, rows: Sequence[Result]) -> None:
 
 
 def _headers(sheet: Worksheet, figures: list[Score], width: int) -> None:
-    names = [_("Unit code"), _("Unit")]
-    weights, targets = [_("Weight"), ""], [_("Target"), ""]
-    under = ["", ""]
+    names: list[object] = [_("Unit code"), _("Unit")]
+    weights: list[object] = [_("Weight"), ""]
+    targets: list[object] = [_("Target"), ""]
+    under: list[object] = ["", ""]
     for s in figures:
         names += [str(INDICATORS[s.indicator].name), ""]
         weights += [s.weight, ""]

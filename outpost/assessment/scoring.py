@@ -41,7 +41,7 @@ def total(scored: Iterable[tuple[float, float | None]]) -> float | None:
 def ranks(totals: Sequence[float | None]) -> list[int | None]:
     """Competition ranks of the totals, highest first (None: unranked)."""
     ranked = sorted((t for t in totals if t is not None), reverse=True)
-    first = {}
+    first: dict[float, int] = {}
     for place, t in enumerate(ranked, start=1):
         first.setdefault(t, place)
     return [None if t is None else first[t] for t in totals]

@@ -5,6 +5,9 @@ is pooled from the figures of the grids it covers (`pooled`)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from outpost.assessment import queries, units
 from outpost.assessment.catalogue import INDICATORS
@@ -27,13 +30,15 @@ Figures = dict[str, Value]  # unit code → its figure
 def area_units(scheme: Scheme, kind: str) -> list[tuple[str, str]]:
     """(code, name) of every unit of the kind lying in the scheme's area."""
     civil, police = scheme.civil_prefix, scheme.police_prefix
-    rows = {
-        "grid": lambda: Grid.objects.filter(code__startswith=civil),
-        "community": lambda: Division.objects.filter(level="community", code__startswith=civil),
-        "street": lambda: Division.objects.filter(level="street", code__startswith=civil),
-        "beat": lambda: PoliceBeat.objects.filter(code__startswith=police),
-        "station": lambda: PoliceUnit.objects.filter(level="station", code__startswith=police),
-    }[kind]()
+    rows: QuerySet[Any]
+    if kind == "grid":
+        rows = Grid.objects.filter(code__startswith=civil)
+    elif kind in ("community", "street"):
+        rows = Division.objects.filter(level=kind, code__startswith=civil)
+    elif kind == "beat":
+        rows = PoliceBeat.objects.filter(code__startswith=police)
+    else:
+        rows = PoliceUnit.objects.filter(level="station", code__startswith=police)
     return list(rows.order_by("code").values_list("code", "name"))
 
 
