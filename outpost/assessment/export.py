@@ -35,7 +35,7 @@ def workbook(period: Period, results: Sequence[Result]) -> bytes:
         if rows:
             _sheet(book.create_sheet(str(units.KINDS[kind])), period, rows)
     if not book.sheetnames:
-        _sheet(book.create_sheet(_("Results")), period, [])
+        _sheet(book.create_sheet(_("Assessment results")), period, [])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -66,7 +66,7 @@ def _headers(sheet: Worksheet, figures: list[Score], width: int) -> None:
         weights += [s.weight, ""]
         targets += [s.target_shown, ""]
         under += [_("Value"), _("Points")]
-    names += [_("Total"), _("Rank"), _("Change")]
+    names += [_("Total score"), _("Rank"), _("Change from last period")]
     for row in (names, weights, targets, under):
         sheet.append([*row, *[""] * (width - len(row))])
     for n in range(len(figures)):

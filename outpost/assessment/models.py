@@ -246,7 +246,7 @@ def _shown(value: float | None, rate: bool) -> str:
 class AppealState(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
     UPHELD = "upheld", _("Upheld")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Not upheld")
 
 
 class Appeal(models.Model):

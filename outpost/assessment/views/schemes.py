@@ -31,8 +31,8 @@ class AppealForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(AppealState.UPHELD, _("Upheld")), (AppealState.REJECTED, _("Rejected"))],
+        label=_("Decision on the appeal"),
+        choices=[(AppealState.UPHELD, _("Upheld")), (AppealState.REJECTED, _("Not upheld"))],
         widget=forms.RadioSelect,
     )
     corrected_value = forms.FloatField(
