@@ -3,6 +3,7 @@ compute a period (a snapshot of every unit's figures and score), approve it (the
 appeal on one figure and decide it. A locked (approved) period is refused by every verb: nothing
 changes it, whatever happens to the records afterwards."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from outpost.core.audit import record_change
 from outpost.geo.models import Division, PoliceUnit
 
 EVIDENCE_MAX = 4000
+NAME_MAX, AREA_MAX = 200, 64
 REASON_MAX = 2000
 
 
@@ -35,38 +37,49 @@ class PeriodLocked(ValidationError):
         super().__init__(_("This period is approved and locked: nothing changes it."))
 
 
+@dataclass(frozen=True)
+class SchemeText:
+    name: str
+    area_name: str  # the title of its exports: 鼓楼区, 宁海路街道
+    civil_prefix: str
+    police_prefix: str
+
+
 @transaction.atomic
-def do_create_default_scheme(division_code: str, *, actor: User | None) -> Scheme:
-    """The default scheme over a street and its police station (or a district and its bureau)."""
-    division = Division.objects.get(code=division_code, level__in=("street", "district"))
-    station = PoliceUnit.objects.filter(street=division).first()
-    police = station.prefix if station else division.prefix
+def do_create_scheme(
+    text: SchemeText, items: dict[str, tuple[schemes.Item, ...]], *, actor: User | None
+) -> Scheme:
+    """A scheme over an area: per unit kind, its indicators with weights and targets."""
+    name, area = text.name.strip(), text.area_name.strip()
+    if not name or len(name) > NAME_MAX or not area or len(area) > AREA_MAX:
+        raise ValidationError(_("Name the scheme and its area."))
     scheme = Scheme.objects.create(
-        name=schemes.DEFAULT_NAME,
-        area_name=division.name,
-        civil_prefix=division.prefix,
-        police_prefix=police,
+        name=name, area_name=area, civil_prefix=text.civil_prefix, police_prefix=text.police_prefix
     )
-    for kind, items in schemes.DEFAULT.items():
-        for n, item in enumerate(items):
+    for kind, kind_items in items.items():
+        for n, item in enumerate(kind_items):
             schemes.check(kind, item)
             SchemeItem.objects.create(
-                scheme=scheme,
-                unit_kind=kind,
-                indicator=item.indicator,
-                weight=item.weight,
-                target=item.target,
-                joint=item.joint,
-                position=n,
-            )
+                scheme=scheme, unit_kind=kind, indicator=item.indicator, weight=item.weight,
+                target=item.target, joint=item.joint, position=n,
+            )  # fmt: skip
     record_change(
         actor=actor,
         action="assessment_scheme_create",
         object_type="assessment_scheme",
         object_key=str(scheme.pk),
-        after={"name": scheme.name, "civil": scheme.civil_prefix, "police": police},
+        after={"name": name, "civil": text.civil_prefix, "police": text.police_prefix},
     )
     return scheme
+
+
+def do_create_default_scheme(division_code: str, *, actor: User | None) -> Scheme:
+    """The default scheme over a street and its police station (or a district and its bureau)."""
+    division = Division.objects.get(code=division_code, level__in=("street", "district"))
+    station = PoliceUnit.objects.filter(street=division).first()
+    police = station.prefix if station else division.prefix
+    text = SchemeText(schemes.DEFAULT_NAME, division.name, division.prefix, police)
+    return do_create_scheme(text, schemes.DEFAULT, actor=actor)
 
 
 # --- computing ---------------------------------------------------------------------------------
