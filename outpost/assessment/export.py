@@ -24,7 +24,8 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def title(period: Period) -> str:
-    return f"{period.scheme.area_name}{periods.worded(period.key)}警网双考考核结果"
+    words = _("%(area)s %(period)s: joint police and grid assessment results")
+    return words % {"area": period.scheme.area_name, "period": periods.worded(period.key)}
 
 
 def workbook(period: Period, results: Sequence[Result]) -> bytes:

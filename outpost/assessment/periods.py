@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.ASCII)
@@ -126,7 +127,7 @@ def previous(key: str) -> str:
 def worded(key: str) -> str:
     """2026-11 → 2026年11月, 2026-Q4 → 2026年第4季度, 2026 → 2026年 (titles of exports)."""
     if m := MONTH.match(key):
-        return f"{m[1]}年{int(m[2])}月"
+        return gettext("%(year)s, month %(month)s") % {"year": m[1], "month": int(m[2])}
     if m := QUARTER.match(key):
-        return f"{m[1]}年第{m[2]}季度"
-    return f"{key}年"
+        return gettext("%(year)s, quarter %(quarter)s") % {"year": m[1], "quarter": m[2]}
+    return gettext("year %(year)s") % {"year": key}
