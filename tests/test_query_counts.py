@@ -29,6 +29,8 @@ from outpost.accounts.models import BreakGlassGrant, Department, User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.accounts.signin import SEEN
+from outpost.assessment import services as assessment
+from outpost.assessment.models import Result, Scheme
 from outpost.calls.models import Call
 from outpost.cases import services as cases
 from outpost.cases.models import Case, SubType, WebhookSubscription
@@ -207,6 +209,13 @@ BASELINE: dict[str, int] = {
     "GET /assessment/": 7,  # the scopes of each source's action
     "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
+    "GET /assessment/schemes/": 99,
+    "GET /assessment/schemes/<int:pk>/": 99,
+    "GET /assessment/periods/<int:pk>/": 99,
+    "GET /assessment/periods/<int:pk>/export/": 99,
+    "GET /assessment/results/<int:pk>/": 99,
+    "GET /assessment/scores/<int:pk>/appeal/": 99,
+    "GET /assessment/appeals/<int:pk>/": 99,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -252,6 +261,8 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
     "GET /api/v1/assessment/indicators": 5,
     "GET /api/v1/assessment/indicators/{code}/values": 6,
+    "GET /api/v1/assessment/schemes": 99,
+    "GET /api/v1/assessment/periods/{pk}": 99,
     "GET /api/v1/guides/matters": 6,
 }
 
@@ -338,6 +349,7 @@ def grow(world: World, n: int) -> None:
     room = CommandRoom.objects.get(station__code=world.station)
     subtype = SubType.objects.select_related("category").get(code="0101")
     deadline = timezone.now() + dt.timedelta(days=2)
+    _assessment(world, worker, commander, n)
     for i in range(n):
         # Cases at the world's address in several states, with units, files and messages.
         reported = _case(worker, subtype, world, f"占道经营{i}")
@@ -530,6 +542,23 @@ def _knowledge(author: User, reviewer: User, i: int) -> None:
             knowledge.submit_version(version, actor=author)
         if step == "approve":
             knowledge.approve_version(version, actor=reviewer)
+
+
+ASSESSED_MONTHS = iter(range(1, 13))
+
+
+def _assessment(world: World, worker: User, commander: User, n: int) -> None:
+    """More periods of the world's scheme (months of 2025), and appeals decided on more of the
+    home grid's figures in its November."""
+    scheme = Scheme.objects.get(pk=world.scheme)
+    result = Result.objects.get(pk=world.result)
+    free = result.scores.exclude(indicator="satisfaction").filter(appeals__isnull=True)
+    for _i in range(n):
+        assessment.do_compute(scheme, f"2025-{next(ASSESSED_MONTHS):02d}", actor=None)
+        appeal = assessment.do_file_appeal(free.first(), "记录有误", actor=worker)  # type: ignore[arg-type]
+        assessment.do_decide_appeal(
+            appeal, upheld=False, reason="无误", corrected=None, actor=commander
+        )
 
 
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:

@@ -8,7 +8,7 @@ area compute, approve and decide appeals. Outside the area: 404; seen but not th
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import get_for_user, restrict, scope_for
@@ -64,7 +64,8 @@ def periods_of(scheme: Scheme) -> QuerySet[Period]:
 def results_for(user: User, period: Period) -> QuerySet[Result]:
     """The period's results the viewer sees, by kind and rank (unranked last)."""
     found = restrict(Result.objects.filter(period=period), user, READ)
-    return found.order_by("unit_kind", "rank", "unit_code").prefetch_related("scores")
+    ranked = found.order_by("unit_kind", F("rank").asc(nulls_last=True), "unit_code")
+    return ranked.prefetch_related("scores")
 
 
 def result_for(user: User, pk: int) -> Result:
