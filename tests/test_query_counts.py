@@ -209,13 +209,13 @@ BASELINE: dict[str, int] = {
     "GET /assessment/": 7,  # the scopes of each source's action
     "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
-    "GET /assessment/schemes/": 99,
-    "GET /assessment/schemes/<int:pk>/": 99,
-    "GET /assessment/periods/<int:pk>/": 99,
-    "GET /assessment/periods/<int:pk>/export/": 99,
-    "GET /assessment/results/<int:pk>/": 99,
-    "GET /assessment/scores/<int:pk>/appeal/": 99,
-    "GET /assessment/appeals/<int:pk>/": 99,
+    "GET /assessment/schemes/": 9,  # the schemes with their periods
+    "GET /assessment/schemes/<int:pk>/": 11,  # items, periods, the `assess` scope
+    "GET /assessment/periods/<int:pk>/": 12,  # results with scores, appeals
+    "GET /assessment/periods/<int:pk>/export/": 13,  # +access-log row
+    "GET /assessment/results/<int:pk>/": 10,
+    "GET /assessment/scores/<int:pk>/appeal/": 7,
+    "GET /assessment/appeals/<int:pk>/": 9,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -261,8 +261,8 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
     "GET /api/v1/assessment/indicators": 5,
     "GET /api/v1/assessment/indicators/{code}/values": 6,
-    "GET /api/v1/assessment/schemes": 99,
-    "GET /api/v1/assessment/periods/{pk}": 99,
+    "GET /api/v1/assessment/schemes": 7,
+    "GET /api/v1/assessment/periods/{pk}": 8,
     "GET /api/v1/guides/matters": 6,
 }
 
