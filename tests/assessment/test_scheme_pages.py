@@ -125,3 +125,29 @@ def test_it_computes_from_the_scheme_page_for_leaders_only(
     assert answer["Location"] == f"/assessment/periods/{period.pk}/"
     page = commander.client.get(f"/assessment/schemes/{scheme.pk}/").content.decode()
     assert 'id="compute-form"' in page and "办结率" in page
+
+
+def test_it_lets_the_stations_duty_officer_lead_and_the_beats_officer_appeal(
+    november: Period, world: World, duty_officer: Persona, officer: Persona
+) -> None:
+    beat = world.home.main_beat
+    assert beat is not None
+    figure = Score.objects.get(
+        result__period=november, result__unit_code=beat.code, indicator="diversion_110"
+    )
+    filed = officer.client.post(
+        f"/api/v1/assessment/scores/{figure.pk}/appeals",
+        {"evidence": "两起警情实为非警务"}, content_type="application/json",
+    )  # fmt: skip
+    assert filed.status_code == 201
+    decided = duty_officer.client.post(
+        f"/api/v1/assessment/appeals/{filed.json()['id']}/decision",
+        {"decision": "upheld", "corrected_value": 1.0, "reason": "核实属实"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert decided.json()["state"] == "upheld"
+    figure.refresh_from_db()
+    assert figure.value == 1.0
+    home = Score.objects.get(result__period=november, result__unit_code=world.home.code,
+                             indicator="case_closure")  # fmt: skip
+    assert officer.client.get(f"/assessment/scores/{home.pk}/appeal/").status_code == 404
