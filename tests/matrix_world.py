@@ -31,6 +31,7 @@ from outpost.cases import services as cases
 from outpost.cases.models import SubType, WebhookSubscription
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.core.crypto import encrypt
+from outpost.core.files import clean_upload
 from outpost.fieldwork import checklists
 from outpost.fieldwork import services as fieldwork
 from outpost.fieldwork.models import Checklist
@@ -123,7 +124,7 @@ class World:
     period: int  # its November 2026, computed (not approved)
     result: int  # the home grid's result in it
     score: int  # the home grid's 办结率 in it (no appeal)
-    appeal: int  # the worker's pending appeal on the home grid's 满意率
+    appeal: int  # the worker's pending appeal on the home grid's 满意率, with a photo
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -324,7 +325,10 @@ def build_world(media: str) -> World:
     period = assessment.do_compute(scheme, "2026-11", actor=None)
     result = period.results.get(unit_kind="grid", unit_code=HOME_GRID)
     appeal = assessment.do_file_appeal(
-        result.scores.get(indicator="satisfaction"), "回访记录有误", actor=worker
+        result.scores.get(indicator="satisfaction"),
+        "回访记录有误",
+        actor=worker,
+        upload=clean_upload("evidence.jpg", jpeg()),
     )
 
     return World(

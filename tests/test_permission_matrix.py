@@ -945,6 +945,11 @@ CHECKS: list[Check] = [
     ),
     Check("GET /assessment/appeals/<int:pk>/", ASSESSED_UNIT, "/assessment/appeals/{appeal}/"),
     Check(
+        "GET /assessment/appeals/<int:pk>/file/",
+        ASSESSED_UNIT,
+        "/assessment/appeals/{appeal}/file/",
+    ),
+    Check(
         "POST /assessment/appeals/<int:pk>/decide/",
         ASSESSMENT_DECIDERS,
         "/assessment/appeals/{appeal}/decide/",

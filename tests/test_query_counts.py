@@ -215,7 +215,8 @@ BASELINE: dict[str, int] = {
     "GET /assessment/periods/<int:pk>/export/": 13,  # +access-log row
     "GET /assessment/results/<int:pk>/": 10,
     "GET /assessment/scores/<int:pk>/appeal/": 7,
-    "GET /assessment/appeals/<int:pk>/": 9,
+    "GET /assessment/appeals/<int:pk>/": 10,  # its file
+    "GET /assessment/appeals/<int:pk>/file/": 9,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,

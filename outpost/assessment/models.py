@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from outpost.core.models import StoredFile
 from outpost.core.scoping import NOTHING, Scope, prefix_q
 
 CIVIL_KINDS = ("grid", "community", "street")
@@ -279,3 +280,18 @@ class Appeal(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return unit_in_area_q(scope, "score__result__unit_kind", "score__result__head")
+
+
+class AppealFile(StoredFile):
+    """A photo or PDF with an appeal's evidence: checked by content, without EXIF, kept by
+    SHA-256 (`core.files`)."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, related_name="file")
+    file = models.FileField(_("file"), upload_to="assessment/", max_length=200)
+
+    class Meta:
+        verbose_name = _("appeal file")
+        verbose_name_plural = _("appeal files")
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,6 +16,7 @@ from outpost.assessment import periods, schemes, scoring, snapshot
 from outpost.assessment.catalogue import INDICATORS
 from outpost.assessment.models import (
     Appeal,
+    AppealFile,
     AppealState,
     Period,
     PeriodState,
@@ -25,6 +26,7 @@ from outpost.assessment.models import (
     Score,
 )
 from outpost.core.audit import record_change
+from outpost.core.files import CleanFile, keep_file
 from outpost.geo.models import Division, PoliceUnit
 
 EVIDENCE_MAX = 4000
@@ -217,7 +219,10 @@ def _locked_for_update(score: Score) -> Score:
 
 
 @transaction.atomic
-def do_file_appeal(score: Score, evidence: str, *, actor: User) -> Appeal:
+def do_file_appeal(
+    score: Score, evidence: str, *, actor: User, upload: CleanFile | None = None
+) -> Appeal:
+    """File an appeal on one figure with evidence (and a checked photo or PDF)."""
     score = _locked_for_update(score)
     evidence = evidence.strip()
     if not evidence or len(evidence) > EVIDENCE_MAX:
@@ -227,12 +232,19 @@ def do_file_appeal(score: Score, evidence: str, *, actor: User) -> Appeal:
     appeal = Appeal.objects.create(
         score=score, filed_by=actor, filed_at=timezone.now(), evidence=evidence
     )
+    if upload is not None:
+        keep_file(AppealFile(appeal=appeal), "assessment", upload)
     record_change(
         actor=actor,
         action="assessment_appeal_file",
         object_type="assessment_appeal",
         object_key=str(appeal.pk),
-        after={"score": score.pk, "indicator": score.indicator, "value": score.value},
+        after={
+            "score": score.pk,
+            "indicator": score.indicator,
+            "value": score.value,
+            "file": upload.name if upload else "",
+        },
     )
     return appeal
 

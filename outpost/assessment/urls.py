@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/<int:pk>/", schemes.result_detail, name="result"),
     path("scores/<int:pk>/appeal/", schemes.appeal_form, name="appeal_form"),
     path("appeals/<int:pk>/", schemes.appeal_detail, name="appeal"),
+    path("appeals/<int:pk>/file/", schemes.appeal_file, name="appeal_file"),
     path("appeals/<int:pk>/decide/", schemes.decide, name="decide"),
     path("", views.index, name="index"),
     path("<slug:code>/", views.indicator, name="indicator"),

@@ -3,9 +3,12 @@ filed by the grid's worker and decided by the street commander, the approval tha
 the xlsx in the offices' layout (opened with openpyxl, cell by cell)."""
 
 import io
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
+from PIL import Image
 
 from outpost.assessment import services
 from outpost.assessment.models import Appeal, Period, Score
@@ -151,3 +154,27 @@ def test_it_lets_the_stations_duty_officer_lead_and_the_beats_officer_appeal(
     home = Score.objects.get(result__period=november, result__unit_code=world.home.code,
                              indicator="case_closure")  # fmt: skip
     assert officer.client.get(f"/assessment/scores/{home.pk}/appeal/").status_code == 404
+
+
+def test_it_keeps_a_photo_with_the_appeal_for_those_who_see_the_unit(
+    november: Period, world: World, commander: Persona, grid_worker: Persona,
+    outsider: Persona, tmp_path: Any,
+) -> None:  # fmt: skip
+    figure = home_score(november, world, "case_closure")
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(photo, "JPEG")
+    upload = SimpleUploadedFile("现场.jpg", photo.getvalue(), content_type="image/jpeg")
+    grid_worker.client.post(
+        f"/assessment/scores/{figure.pk}/appeal/", {"evidence": "见照片", "attachment": upload}
+    )
+    appeal = Appeal.objects.get()
+    page = commander.client.get(f"/assessment/appeals/{appeal.pk}/").content.decode()
+    assert 'id="appeal-file"' in page
+    answer = commander.client.get(f"/assessment/appeals/{appeal.pk}/file/")
+    assert answer["Content-Type"] == "image/jpeg" and "attachment" in answer["Content-Disposition"]
+    assert outsider.client.get(f"/assessment/appeals/{appeal.pk}/file/").status_code == 404
+    refused = grid_worker.client.post(
+        f"/assessment/scores/{home_score(november, world, 'satisfaction').pk}/appeal/",
+        {"evidence": "见附件", "attachment": SimpleUploadedFile("x.jpg", b"<script>")},
+    )
+    assert refused.status_code == 200 and Appeal.objects.count() == 1  # not a photo: refused

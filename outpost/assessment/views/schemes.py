@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.assessment import export, periods, results, services, units
 from outpost.assessment.catalogue import INDICATORS
-from outpost.assessment.models import AppealState
+from outpost.assessment.models import AppealFile, AppealState
 from outpost.core.access import log_access
+from outpost.core.files import CleanFile, clean_upload, file_response, read_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +28,15 @@ class AppealForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence"), max_length=services.EVIDENCE_MAX, widget=forms.Textarea
     )
+    attachment = forms.FileField(
+        label=_("Photo or PDF"), required=False, help_text=_("Optional: one photo or PDF.")
+    )
+
+    def clean_attachment(self) -> CleanFile | None:
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        return clean_upload(*read_upload(upload))
 
 
 class DecisionForm(forms.Form):
@@ -152,11 +162,14 @@ def result_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_form(request: SignedInRequest, pk: int) -> HttpResponse:
     score = results.score_to_appeal(request.user, pk)
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             appeal = services.do_file_appeal(
-                score, form.cleaned_data["evidence"], actor=request.user
+                score,
+                form.cleaned_data["evidence"],
+                actor=request.user,
+                upload=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -176,8 +189,19 @@ def appeal_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "appeal": appeal,
         "indicator": INDICATORS[appeal.score.indicator],
         "form": DecisionForm() if may_decide else None,
+        "file": AppealFile.objects.filter(appeal=appeal).first(),
     }
     return render(request, "assessment/appeal.html", context)
+
+
+@login_required
+@require_GET
+def appeal_file(request: SignedInRequest, pk: int) -> FileResponse:
+    appeal = results.appeal_for(request.user, pk)
+    stored = AppealFile.objects.filter(appeal=appeal).first()
+    if stored is None:
+        raise Http404
+    return file_response(stored)
 
 
 @login_required
@@ -198,7 +222,12 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("assessment:appeal", appeal.pk)
-    context = {"appeal": appeal, "indicator": INDICATORS[appeal.score.indicator], "form": form}
+    context = {
+        "appeal": appeal,
+        "indicator": INDICATORS[appeal.score.indicator],
+        "form": form,
+        "file": AppealFile.objects.filter(appeal=appeal).first(),
+    }
     return render(request, "assessment/appeal.html", context)
 
 
