@@ -25,11 +25,13 @@ from outpost.academy import services as academy
 from outpost.accounts.models import Department, User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
+from outpost.assessment import services as assessment
 from outpost.calls.models import Call
 from outpost.cases import services as cases
 from outpost.cases.models import SubType, WebhookSubscription
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.core.crypto import encrypt
+from outpost.core.files import clean_upload
 from outpost.fieldwork import checklists
 from outpost.fieldwork import services as fieldwork
 from outpost.fieldwork.models import Checklist
@@ -118,6 +120,11 @@ class World:
     lesson: int  # its one lesson
     question: int  # its one question
     member: int  # the worker's user id (in the commander's and administrator's team)
+    scheme: int  # the home street's default 警网双考 scheme
+    period: int  # its November 2026, computed (not approved)
+    result: int  # the home grid's result in it
+    score: int  # the home grid's 办结率 in it (no appeal)
+    appeal: int  # the worker's pending appeal on the home grid's 满意率, with a photo
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -313,6 +320,17 @@ def build_world(media: str) -> World:
         course, academy.QuestionText("先做什么？", ("报警", "调解"), 1), actor=commander
     )
 
+    # 警网双考: the home street's default scheme, November computed, an appeal pending.
+    scheme = assessment.do_create_default_scheme(street, actor=None)
+    period = assessment.do_compute(scheme, "2026-11", actor=None)
+    result = period.results.get(unit_kind="grid", unit_code=HOME_GRID)
+    appeal = assessment.do_file_appeal(
+        result.scores.get(indicator="satisfaction"),
+        "回访记录有误",
+        actor=worker,
+        upload=clean_upload("evidence.jpg", jpeg()),
+    )
+
     return World(
         sessions={persona: _session(user) for persona, user in users.items()},
         managed_user=worker.username,
@@ -365,6 +383,11 @@ def build_world(media: str) -> World:
         lesson=lesson.pk,
         question=question.pk,
         member=worker.pk,
+        scheme=scheme.pk,
+        period=period.pk,
+        result=result.pk,
+        score=result.scores.get(indicator="case_closure").pk,
+        appeal=appeal.pk,
     )
 
 

@@ -206,6 +206,15 @@ TEAM_MEMBER = rule("TEAM_MEMBER", "admin commander", "worker outsider officer ha
 ASSESSORS = rule("ASSESSORS", "admin commander worker outsider officer handler")
 ASSESSED = rule("ASSESSED", "admin commander worker outsider officer", "handler")
 ASSESSED_UNIT = rule("ASSESSED_UNIT", "admin commander worker", "outsider officer handler")
+# 警网双考: a scheme of the home street and its periods, seen where the area overlaps (the
+# officer through the station's beats); its leaders (`assess`: administrator, commander)
+# compute, approve and decide appeals; exports for `export`; appeals by the assessed grid's
+# worker (`handle` over the grid).
+ASSESSMENT_AREA = rule("ASSESSMENT_AREA", "admin commander worker officer", "outsider handler")
+ASSESSMENT_LEADERS = rule("ASSESSMENT_LEADERS", "admin commander", "outsider handler")
+ASSESSMENT_EXPORTERS = rule("ASSESSMENT_EXPORTERS", "admin commander officer", "outsider handler")
+ASSESSMENT_APPELLANT = rule("ASSESSMENT_APPELLANT", "worker", "outsider officer handler")
+ASSESSMENT_DECIDERS = rule("ASSESSMENT_DECIDERS", "admin commander", "outsider officer handler")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -901,6 +910,55 @@ CHECKS: list[Check] = [
     # --- dashboards: who commands a street or a station's room (`heat`) -------------------------
     Check("GET /dashboard/", HEAT, "/dashboard/?period=7d"),
     Check("GET /dashboard/wall/", HEAT, "/dashboard/wall/?period=today&every=30"),
+    # --- 警网双考 (assessment schemes) ------------------------------------------------------------
+    Check("GET /assessment/schemes/", ASSESSORS, "/assessment/schemes/"),
+    Check("GET /assessment/schemes/<int:pk>/", ASSESSMENT_AREA, "/assessment/schemes/{scheme}/"),
+    Check(
+        "POST /assessment/schemes/<int:pk>/compute/",
+        ASSESSMENT_LEADERS,
+        "/assessment/schemes/{scheme}/compute/",
+        ok=302,
+        data={"period": "2026-10"},
+    ),
+    Check("GET /assessment/periods/<int:pk>/", ASSESSMENT_AREA, "/assessment/periods/{period}/"),
+    Check(
+        "POST /assessment/periods/<int:pk>/approve/",
+        ASSESSMENT_LEADERS,
+        "/assessment/periods/{period}/approve/",
+        ok=302,
+        note="refused while the worker's appeal is pending: back to the period with the reason",
+    ),
+    Check(
+        "GET /assessment/periods/<int:pk>/export/",
+        ASSESSMENT_EXPORTERS,
+        "/assessment/periods/{period}/export/",
+    ),
+    Check("GET /assessment/results/<int:pk>/", ASSESSED_UNIT, "/assessment/results/{result}/"),
+    Check(
+        "GET /assessment/scores/<int:pk>/appeal/",
+        ASSESSMENT_APPELLANT,
+        "/assessment/scores/{score}/appeal/",
+    ),
+    Check(
+        "POST /assessment/scores/<int:pk>/appeal/",
+        ASSESSMENT_APPELLANT,
+        "/assessment/scores/{score}/appeal/",
+        ok=302,
+        data={"evidence": "有一件已办结未计入"},
+    ),
+    Check("GET /assessment/appeals/<int:pk>/", ASSESSED_UNIT, "/assessment/appeals/{appeal}/"),
+    Check(
+        "GET /assessment/appeals/<int:pk>/file/",
+        ASSESSED_UNIT,
+        "/assessment/appeals/{appeal}/file/",
+    ),
+    Check(
+        "POST /assessment/appeals/<int:pk>/decide/",
+        ASSESSMENT_DECIDERS,
+        "/assessment/appeals/{appeal}/decide/",
+        ok=302,
+        data={"decision": "rejected", "reason": "系统记录无误"},
+    ),
     # --- service guides (一网通办) ---------------------------------------------------------------
     Check("GET /guides/", PUBLIC, "/guides/?q=老人乘车卡"),
     Check("GET /guides/m/<slug:code>/", PUBLIC, "/guides/m/{matter}/"),
@@ -1299,6 +1357,41 @@ CHECKS: list[Check] = [
     ),
     # --- API: indicators ----------------------------------------------------------------------
     Check("GET /api/v1/assessment/indicators", ASSESSORS, "/api/v1/assessment/indicators"),
+    Check("GET /api/v1/assessment/schemes", ASSESSORS, "/api/v1/assessment/schemes"),
+    Check(
+        "GET /api/v1/assessment/periods/{pk}",
+        ASSESSMENT_AREA,
+        "/api/v1/assessment/periods/{period}",
+    ),
+    Check(
+        "POST /api/v1/assessment/schemes/{pk}/compute",
+        ASSESSMENT_LEADERS,
+        "/api/v1/assessment/schemes/{scheme}/compute",
+        data={"period": "2026-10"},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/assessment/periods/{pk}/approve",
+        ASSESSMENT_LEADERS,
+        "/api/v1/assessment/periods/{period}/approve",
+        ok=422,
+        note="refused while the worker's appeal is pending",
+    ),
+    Check(
+        "POST /api/v1/assessment/scores/{pk}/appeals",
+        ASSESSMENT_APPELLANT,
+        "/api/v1/assessment/scores/{score}/appeals",
+        ok=201,
+        data={"evidence": "有一件已办结未计入"},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/assessment/appeals/{pk}/decision",
+        ASSESSMENT_DECIDERS,
+        "/api/v1/assessment/appeals/{appeal}/decision",
+        data={"decision": "rejected", "reason": "系统记录无误"},
+        json=True,
+    ),
     Check(
         "GET /api/v1/assessment/indicators/{code}/values",
         ASSESSED,

@@ -29,6 +29,8 @@ from outpost.accounts.models import BreakGlassGrant, Department, User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.accounts.signin import SEEN
+from outpost.assessment import services as assessment
+from outpost.assessment.models import Result, Scheme
 from outpost.calls.models import Call
 from outpost.cases import services as cases
 from outpost.cases.models import Case, SubType, WebhookSubscription
@@ -209,6 +211,14 @@ BASELINE: dict[str, int] = {
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
     "GET /dashboard/": 10,  # the areas' names, the tiles (a count, satisfaction), the menu
     "GET /dashboard/wall/": 7,  # the areas' names, the tiles; no menu
+    "GET /assessment/schemes/": 9,  # the schemes with their periods
+    "GET /assessment/schemes/<int:pk>/": 11,  # items, periods, the `assess` scope
+    "GET /assessment/periods/<int:pk>/": 12,  # results with scores, appeals
+    "GET /assessment/periods/<int:pk>/export/": 13,  # +access-log row
+    "GET /assessment/results/<int:pk>/": 10,
+    "GET /assessment/scores/<int:pk>/appeal/": 7,
+    "GET /assessment/appeals/<int:pk>/": 10,  # its file
+    "GET /assessment/appeals/<int:pk>/file/": 9,
     # API
     "GET /api/v1/openapi.json": 3,
     "GET /api/v1/docs": 3,
@@ -259,6 +269,8 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/dashboard/sources": 5,
     "GET /api/v1/dashboard/workload": 5,
     "GET /api/v1/dashboard/areas": 5,  # the indicator per grid, the grids' names
+    "GET /api/v1/assessment/schemes": 7,
+    "GET /api/v1/assessment/periods/{pk}": 8,
     "GET /api/v1/guides/matters": 6,
 }
 
@@ -345,6 +357,7 @@ def grow(world: World, n: int) -> None:
     room = CommandRoom.objects.get(station__code=world.station)
     subtype = SubType.objects.select_related("category").get(code="0101")
     deadline = timezone.now() + dt.timedelta(days=2)
+    _assessment(world, worker, commander, n)
     for i in range(n):
         # Cases at the world's address in several states, with units, files and messages.
         reported = _case(worker, subtype, world, f"占道经营{i}")
@@ -537,6 +550,23 @@ def _knowledge(author: User, reviewer: User, i: int) -> None:
             knowledge.submit_version(version, actor=author)
         if step == "approve":
             knowledge.approve_version(version, actor=reviewer)
+
+
+ASSESSED_MONTHS = iter(range(1, 13))
+
+
+def _assessment(world: World, worker: User, commander: User, n: int) -> None:
+    """More periods of the world's scheme (months of 2025), and appeals decided on more of the
+    home grid's figures in its November."""
+    scheme = Scheme.objects.get(pk=world.scheme)
+    result = Result.objects.get(pk=world.result)
+    free = result.scores.exclude(indicator="satisfaction").filter(appeals__isnull=True)
+    for _i in range(n):
+        assessment.do_compute(scheme, f"2025-{next(ASSESSED_MONTHS):02d}", actor=None)
+        appeal = assessment.do_file_appeal(free.first(), "记录有误", actor=worker)  # type: ignore[arg-type]
+        assessment.do_decide_appeal(
+            appeal, upheld=False, reason="无误", corrected=None, actor=commander
+        )
 
 
 def _case(actor: User, subtype: SubType, world: World, title: str) -> Case:

@@ -16,6 +16,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 
 from outpost.academy import services as academy
+from outpost.assessment import schemes as assessment_schemes
+from outpost.assessment import services as assessment
 from outpost.cases.taxonomy import load_taxonomy, public_subtypes
 from outpost.fieldwork import services as field
 from outpost.fieldwork.services.visits import NewVisit, record_visit
@@ -189,3 +191,48 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
         html = [p for p in staff_pages if p != "/fieldwork/app/"]
         assert not _markup_unescaped(grid_worker.client, html, tag)
         assert not _markup_unescaped(Client(), public[:3], tag)
+
+
+@given(name=text_of(200), area=text_of(64), evidence=text_of(4000), reason=text_of(2000))
+@settings(
+    max_examples=2,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_it_renders_the_assessment_pages_showing_extreme_stored_values(
+    home_grid: Grid, commander: Persona, grid_worker: Persona,
+    name: str, area: str, evidence: str, reason: str,
+) -> None:  # fmt: skip
+    """警网双考: a scheme's name and area, an appeal's evidence and its decision's reason, at
+    their longest and full of markup, shown as text on every page, in the xlsx and the API."""
+    street = home_grid.code[:9]
+    beat = home_grid.main_beat
+    assert beat is not None
+    text = assessment.SchemeText(name, area, street, beat.code[:9])
+    items = {"grid": (assessment_schemes.Item("case_closure", 100, 0.95),)}
+    scheme = assessment.do_create_scheme(text, items, actor=commander.user)
+    period = assessment.do_compute(scheme, "2026-11", actor=commander.user)
+    result = period.results.get(unit_code=home_grid.code)
+    appeal = assessment.do_file_appeal(result.scores.get(), evidence, actor=grid_worker.user)
+    assessment.do_decide_appeal(
+        appeal, upheld=True, reason=reason, corrected=0.5, actor=commander.user
+    )
+    pages = [
+        "/assessment/schemes/",
+        f"/assessment/schemes/{scheme.pk}/",
+        f"/assessment/periods/{period.pk}/",
+        f"/assessment/results/{result.pk}/",
+        f"/assessment/appeals/{appeal.pk}/",
+    ]
+    others = [
+        f"/assessment/periods/{period.pk}/export/",
+        "/api/v1/assessment/schemes",
+        f"/api/v1/assessment/periods/{period.pk}",
+    ]
+    failures = _no_5xx(commander.client, pages + others) + _no_5xx(grid_worker.client, pages)
+    assert not failures, failures
+    tag = next(m for m in MARKUP if name.startswith(m))
+    if "<" in tag:
+        assert not _markup_unescaped(commander.client, pages, tag)
+        assert not _markup_unescaped(grid_worker.client, pages, tag)

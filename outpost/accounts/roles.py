@@ -40,7 +40,9 @@ class RoleRule:
 # (work cases dispatched to one's unit), audit (read the access log of the area, review
 # emergency openings), break_glass (open one person's record outside the area for a few hours,
 # stating a reason: sworn officers who may already unmask, not auxiliary police or civil staff),
-# heat (the map's case heat map: those who command a street or a station's command room).
+# heat (the map's case heat map: those who command a street or a station's command room),
+# assess (警网双考: compute and approve assessment periods of the area, decide appeals: the
+# street's and the station's leaders and the administrator).
 # Reporters (8大员) see areas, never the registry, and only the cases they reported. Auditors
 # see the log, not the records themselves.
 def _acts(*names: str) -> frozenset[str]:
@@ -57,15 +59,24 @@ _DIVISION, _GRID, _UNIT, _BEAT = (
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.ADMIN: RoleRule(
-        _acts("view", "view_registry", "change", "export", "view_cases", "audit", "heat"),
+        _acts("view", "view_registry", "change", "export", "view_cases", "audit", "heat", "assess"),
         _DIVISION | _UNIT,
     ),
     Role.STREET_COMMANDER: RoleRule(
-        _acts("view", "view_registry", "change", "export", *_CASES, "dispatch", "heat"), _DIVISION
+        _acts("view", "view_registry", "change", "export", *_CASES, "dispatch", "heat", "assess"),
+        _DIVISION,
     ),
     Role.DUTY_OFFICER: RoleRule(
         _acts(
-            "view", "view_registry", "unmask", "export", *_CASES, "dispatch", "break_glass", "heat"
+            "view",
+            "view_registry",
+            "unmask",
+            "export",
+            *_CASES,
+            "dispatch",
+            "break_glass",
+            "heat",
+            "assess",
         ),
         _UNIT,
     ),

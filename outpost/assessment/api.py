@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.assessment import periods, queries
 from outpost.assessment.catalogue import INDICATORS
+from outpost.assessment.scheme_api import router as scheme_router
 
 router = Router(tags=["assessment"])
 
@@ -102,3 +103,6 @@ def indicator_values(request: SignedInRequest, code: str, params: Query[ValuesQu
             for f in figures
         ],
     )
+
+
+router.add_router("", scheme_router)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.ASCII)
@@ -97,3 +98,36 @@ def choices(today: dt.date | None = None) -> list[str]:
         index = today.year * 4 + quarter - n
         quarters.append(f"{index // 4}-Q{index % 4 + 1}")
     return months + quarters + [str(today.year), str(today.year - 1)]
+
+
+ASSESSED = (MONTH, QUARTER, YEAR)  # the periods a scheme is assessed over (not day ranges)
+
+
+def assessed(text: str) -> Period:
+    """A month, quarter or year (BadPeriod for a range of days or no period at all)."""
+    text = text.strip()
+    if not any(p.match(text) for p in ASSESSED):
+        raise BadPeriod(text)
+    return parse(text)
+
+
+def previous(key: str) -> str:
+    """The period before a month, quarter or year of the same length: 2026-01 → 2025-12,
+    2026-Q1 → 2025-Q4, 2026 → 2025."""
+    if m := MONTH.match(key):
+        return f"{_add_months(dt.date(int(m[1]), int(m[2]), 1), -1):%Y-%m}"
+    if m := QUARTER.match(key):
+        index = int(m[1]) * 4 + int(m[2]) - 2
+        return f"{index // 4}-Q{index % 4 + 1}"
+    if m := YEAR.match(key):
+        return str(int(m[1]) - 1)
+    raise BadPeriod(key)
+
+
+def worded(key: str) -> str:
+    """2026-11 → 2026年11月, 2026-Q4 → 2026年第4季度, 2026 → 2026年 (titles of exports)."""
+    if m := MONTH.match(key):
+        return gettext("%(year)s, month %(month)s") % {"year": m[1], "month": int(m[2])}
+    if m := QUARTER.match(key):
+        return gettext("%(year)s, quarter %(quarter)s") % {"year": m[1], "quarter": m[2]}
+    return gettext("year %(year)s") % {"year": key}

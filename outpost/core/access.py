@@ -58,6 +58,7 @@ OBJECT_TYPES = {
     "api": _("People list (API)"),
     "queue": _("Verification queue"),
     "service_request": _("Service request"),
+    "assessment": _("Assessment results"),
 }
 # The machine-written purposes (a read's row count, an import's outcome counts, a sign-in through
 # the API), worded when shown; what a person typed is shown as typed.
