@@ -10,8 +10,8 @@ class WarningsConfig(AppConfig):
     def ready(self) -> None:
         from outpost.core.menu import register
         from outpost.notifications import subjects
-        from outpost.warnings import notices
+        from outpost.warnings import notices, services
         from outpost.warnings.queries import may_see
 
-        subjects.register(notices.KIND, notices.worded)
+        subjects.register(services.KIND, notices.worded)
         register("warnings", _("Early warnings"), "warnings:list", order=72, shown_to=may_see)

@@ -6,7 +6,7 @@ live: the visit interval (`fieldwork.schedule`), the 群租 flag (`registry.chec
 
 import datetime as dt
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -82,11 +82,13 @@ def recurring_disputes(now: dt.datetime, days: int, least: int) -> list[Found]:
         for pk, rows in by_address.items()
         if len(rows) >= least
     ]
-    parties = Case.parties.through.objects.filter(case__in=recent)
-    crowded = parties.values("person_id").annotate(n=Count("case_id")).filter(n__gte=least)
-    for person_id in crowded.values_list("person_id", flat=True):
-        rows = list(recent.filter(parties=person_id))
-        found.append(_from_cases("person", person_id, rows, days=days))
+    per_party = Counter(
+        Case.parties.through.objects.filter(case__in=recent).values_list("person_id", flat=True)
+    )
+    for person_id, n in sorted(per_party.items()):
+        if n >= least:
+            rows = list(recent.filter(parties=person_id))
+            found.append(_from_cases("person", person_id, rows, days=days))
     return found
 
 

@@ -140,8 +140,8 @@ def do_close(warning: EarlyWarning, *, actor: User, version: int, note: str) -> 
     return warning
 
 
-def _step(warning: EarlyWarning, version: int, state: str, **changes: object) -> None:
-    updated = EarlyWarning.objects.filter(pk=warning.pk, state=state, version=version).update(
+def _step(warning: EarlyWarning, version: int, current: str, **changes: object) -> None:
+    updated = EarlyWarning.objects.filter(pk=warning.pk, state=current, version=version).update(
         version=F("version") + 1, **changes
     )
     if updated != 1:
