@@ -118,6 +118,7 @@ class World:
     lesson: int  # its one lesson
     question: int  # its one question
     member: int  # the worker's user id (in the commander's and administrator's team)
+    warning: int  # an open early warning about the world's case, assigned to the home grid
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -365,6 +366,7 @@ def build_world(media: str) -> World:
         lesson=lesson.pk,
         question=question.pk,
         member=worker.pk,
+        warning=_warning(case).pk,
     )
 
 
@@ -413,3 +415,18 @@ def jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (32, 24), (40, 120, 200)).save(out, format="JPEG")
     return out.getvalue()
+
+
+def _warning(case: Any) -> Any:
+    """An open early warning (预警) about the case, for the home grid (the worker's unit)."""
+    from outpost.warnings.evidence import Found
+    from outpost.warnings.rules import RULES
+    from outpost.warnings.services import do_raise
+
+    found = Found(
+        "case", case.pk, "", case.grid_code, case.beat_code, [{"kind": "case", "id": case.pk}],
+        {"reworks": 2},
+    )  # fmt: skip
+    warning = do_raise(RULES["reworked_case"], found, timezone.now())
+    assert warning is not None
+    return warning

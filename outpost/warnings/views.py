@@ -105,7 +105,8 @@ def _version(request: SignedInRequest) -> int:
 
 
 def _in_view(request: SignedInRequest, kind: str, code: str) -> bool:
-    """The unit lies in what the viewer sees (outside it is 404, like any record)."""
+    """The unit lies in the viewer's area (outside it, and with none of its warnings seen
+    through the overlay, is 404 like any record)."""
     scope = queries.seen_scope(request.user)
     return scope.contains(code, None) if kind in CIVIL else scope.contains("", code)
 
@@ -114,9 +115,11 @@ def _in_view(request: SignedInRequest, kind: str, code: str) -> bool:
 @require_GET
 def reminder(request: SignedInRequest, kind: str, code: str) -> HttpResponse:
     """提醒单: a unit's open warnings with their evidence and a line to sign, for printing."""
-    if kind not in UNIT_KINDS or not _in_view(request, kind, code):
+    if kind not in UNIT_KINDS:
         raise Http404
     rows = queries.warnings_for(request.user).filter(unit_kind=kind, unit_code=code)
+    if not (_in_view(request, kind, code) or rows.exists()):
+        raise Http404
     open_rows = list(rows.exclude(state=WarningState.CLOSED).order_by("created_at", "id"))
     names = queries.unit_names(open_rows)
     items = [

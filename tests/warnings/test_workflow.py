@@ -90,7 +90,9 @@ def test_it_hides_a_warning_outside_the_area_and_refuses_who_only_reads(
     assert status == 200
 
 
-def test_it_tells_the_assigned_unit(home_grid: Grid, grid_worker: Persona, officer: Persona) -> None:
+def test_it_tells_the_assigned_unit(
+    home_grid: Grid, grid_worker: Persona, officer: Persona
+) -> None:
     warning = _warning(home_grid)
     told = Notification.objects.filter(subject_kind="warning", subject_id=warning.pk)
     assert set(told.values_list("user_id", flat=True)) == {grid_worker.user.pk}
