@@ -12,7 +12,7 @@ from outpost.notifications.models import Notification
 from outpost.warnings.models import EarlyWarning
 from outpost.warnings.scan import scan
 from tests.conftest import Persona
-from tests.warnings.conftest import NOW, days_ago, make_case
+from tests.warnings.conftest import NOW, days_ago, make_address, make_case
 
 pytestmark = pytest.mark.django_db
 SECRET = "线人举报某处藏毒"
@@ -139,3 +139,29 @@ def test_it_prints_a_units_open_warnings_with_a_signature_line(
     text = page.content.decode()
     assert f'data-id="{warning.pk}"' in text and "signature" in text
     assert outsider.client.get(f"/warnings/reminder/grid/{home_grid.code}/").status_code == 404
+
+
+def test_it_puts_open_warnings_on_the_map_for_who_sees_them(
+    home_grid: Grid, grid_worker: Persona, outsider: Persona
+) -> None:
+    here = make_address(home_grid, "m1")
+    for d in (1, 2, 3):
+        make_case(home_grid, days_ago(d), address=here)
+    scan(NOW)
+    warning = EarlyWarning.objects.get(rule="recurring_dispute")
+    page = grid_worker.client.get("/areas/map/").content.decode()
+    assert "data-warnings-url" in page and "map-warnings.js" in page
+    points = grid_worker.client.get("/api/v1/warnings/map").json()
+    assert [(p["id"], p["lon"], p["lat"]) for p in points] == [(warning.pk, 118.77, 32.06)]
+    assert outsider.client.get("/api/v1/warnings/map").json() == []
+
+
+def test_it_keeps_a_police_only_warning_off_a_civil_readers_map(
+    home_grid: Grid, grid_worker: Persona, officer: Persona
+) -> None:
+    here = make_address(home_grid, "m2")
+    for d in (1, 2, 3):
+        make_case(home_grid, days_ago(d), address=here, sensitivity="police")
+    scan(NOW)
+    assert grid_worker.client.get("/api/v1/warnings/map").json() == []
+    assert len(officer.client.get("/api/v1/warnings/map").json()) == 1
