@@ -35,7 +35,8 @@ def place(grid: Grid) -> dict[str, str]:
 def make_address(grid: Grid, key: str) -> StandardAddress:
     return StandardAddress.objects.create(
         code=f"WA-{key}", level=AddressLevel.ROOM, community_code=grid.code[:12], road="中山路",
-        door_no="1号", room=key, full_text=f"中山路1号{key}室", lon=118.77, lat=32.06, **place(grid),
+        door_no="1号", room=key, full_text=f"中山路1号{key}室", lon=118.77, lat=32.06,
+        **place(grid),
     )  # fmt: skip
 
 
