@@ -115,16 +115,26 @@ class EvidenceRow:
 
 
 def evidence_of(warning: EarlyWarning, viewer: User) -> list[EvidenceRow]:
-    """The warning's evidence as this viewer may see it (one query per kind)."""
-    ids: dict[str, list[int]] = {}
-    for row in warning.evidence:
-        ids.setdefault(str(row["kind"]), []).append(int(row["id"]))
-    seen = {kind: READERS[kind](viewer, pks) for kind, pks in ids.items() if kind in READERS}
-    return [
-        seen.get(str(r["kind"]), {}).get(int(r["id"]))
-        or EvidenceRow(str(r["kind"]), str(HIDDEN.get(str(r["kind"]), HIDDEN_PLACE)), "")
-        for r in warning.evidence
-    ]
+    return evidence_for([warning], viewer)[warning.pk]
+
+
+def evidence_for(warnings: list[EarlyWarning], viewer: User) -> dict[int, list[EvidenceRow]]:
+    """Each warning's evidence as this viewer may see it: one query per kind of record, however
+    many warnings (a row the viewer may not open is named only by its kind)."""
+    ids: dict[str, set[int]] = {}
+    for w in warnings:
+        for row in w.evidence:
+            ids.setdefault(str(row["kind"]), set()).add(int(row["id"]))
+    seen = {
+        kind: READERS[kind](viewer, sorted(pks)) for kind, pks in ids.items() if kind in READERS
+    }
+    return {w.pk: [_shown(seen, r) for r in w.evidence] for w in warnings}
+
+
+def _shown(seen: dict[str, dict[int, EvidenceRow]], row: dict[str, Any]) -> EvidenceRow:
+    kind = str(row["kind"])
+    found = seen.get(kind, {}).get(int(row["id"]))
+    return found or EvidenceRow(kind, str(HIDDEN.get(kind, HIDDEN_PLACE)), "")
 
 
 def _cases(viewer: User, pks: list[int]) -> dict[int, EvidenceRow]:

@@ -122,10 +122,8 @@ def reminder(request: SignedInRequest, kind: str, code: str) -> HttpResponse:
         raise Http404
     open_rows = list(rows.exclude(state=WarningState.CLOSED).order_by("created_at", "id"))
     names = queries.unit_names(open_rows)
-    items = [
-        {**row, "evidence": queries.evidence_of(row["warning"], request.user)}
-        for row in _rows(open_rows)
-    ]
+    evidence = queries.evidence_for(open_rows, request.user)
+    items = [{**row, "evidence": evidence[row["warning"].pk]} for row in _rows(open_rows)]
     context = {
         "items": items,
         "unit_kind": UNIT_KINDS[kind],

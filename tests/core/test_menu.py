@@ -86,6 +86,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "command",
         "calls",
         "assessment",
+        "warnings",
         "audit",
         "users",
         "open311_keys",
