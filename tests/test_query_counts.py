@@ -205,9 +205,9 @@ BASELINE: dict[str, int] = {
     "GET /ogc/collections/<str:collection_id>/items": 7,
     "GET /ogc/collections/<str:collection_id>/items/<str:feature_id>": 5,
     "GET /assessment/": 7,  # the scopes of each source's action
-    "GET /warnings/": 20,
-    "GET /warnings/<int:pk>/": 20,
-    "GET /warnings/reminder/<slug:kind>/<str:code>/": 20,
+    "GET /warnings/": 10,
+    "GET /warnings/<int:pk>/": 11,  # one read per kind of evidence, who may act
+    "GET /warnings/reminder/<slug:kind>/<str:code>/": 14,  # evidence per kind, not per row
     "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
     # API
@@ -254,9 +254,9 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
     "GET /api/v1/assessment/indicators": 5,
-    "GET /api/v1/warnings": 10,
-    "GET /api/v1/warnings/map": 10,
-    "GET /api/v1/warnings/{pk}": 10,
+    "GET /api/v1/warnings": 7,  # the page of warnings, their units' names
+    "GET /api/v1/warnings/map": 5,
+    "GET /api/v1/warnings/{pk}": 7,  # one read per kind of evidence
     "GET /api/v1/assessment/indicators/{code}/values": 6,
     "GET /api/v1/guides/matters": 6,
 }

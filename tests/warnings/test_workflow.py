@@ -11,8 +11,8 @@ from outpost.geo.models import Grid
 from outpost.notifications.models import Notification
 from outpost.warnings.models import EarlyWarning
 from outpost.warnings.scan import scan
-from tests.conftest import Persona
-from tests.warnings.conftest import NOW, days_ago, make_address, make_case
+from tests.conftest import OTHER_GRID, Persona
+from tests.warnings.conftest import NOW, days_ago, make_address, make_case, make_person
 
 pytestmark = pytest.mark.django_db
 SECRET = "线人举报某处藏毒"
@@ -165,3 +165,25 @@ def test_it_keeps_a_police_only_warning_off_a_civil_readers_map(
     scan(NOW)
     assert grid_worker.client.get("/api/v1/warnings/map").json() == []
     assert len(officer.client.get("/api/v1/warnings/map").json()) == 1
+
+
+def test_it_names_evidence_outside_the_readers_area_only_by_its_kind(
+    home_grid: Grid, grid_worker: Persona, admin: Persona
+) -> None:
+    other = Grid.objects.get(code=OTHER_GRID)
+    party = make_person(home_grid, "e1", name="张某某")
+    far = [make_case(other, days_ago(d), title=f"外区纠纷{d}") for d in (5, 6)]
+    near = make_case(home_grid, days_ago(1), title="本网格纠纷")
+    for case in (*far, near):
+        case.parties.add(party)
+    scan(NOW)
+    warning = EarlyWarning.objects.get(rule="recurring_dispute")
+    assert warning.grid_code == home_grid.code  # placed at the newest
+    page = grid_worker.client.get(f"/warnings/{warning.pk}/").content.decode()
+    assert "本网格纠纷" in page and near.number in page
+    for case in far:
+        assert case.title not in page and case.number not in page
+    assert page.count('data-kind="case"') == 3
+    assert "张某某" not in page  # the party is the subject, never named by the warning
+    whole = admin.client.get(f"/api/v1/warnings/{warning.pk}").json()["evidence"]
+    assert {e["label"].split()[0] for e in whole} == {c.number for c in (*far, near)}
