@@ -425,7 +425,7 @@ def _warning(case: Any) -> Any:
 
     found = Found(
         "case", case.pk, "", case.grid_code, case.beat_code, [{"kind": "case", "id": case.pk}],
-        {"reworks": 2},
+        {"reworks": 2}, case.address.lon, case.address.lat,
     )  # fmt: skip
     warning = do_raise(RULES["reworked_case"], found, timezone.now())
     assert warning is not None

@@ -41,3 +41,13 @@ def test_it_prints_the_reminder_list_without_the_header(
     assert not page.locator("header.top").is_visible()
     assert page.locator(".reminder .signature").is_visible()
     assert page.locator(f'.reminder-items li[data-id="{world.warning}"]').is_visible()
+
+
+def test_it_draws_the_warnings_layer_on_the_map(gulou: District, world: World, people: Any) -> None:
+    page = _signed_in(people, gulou, world, "worker", SCREENS["desk"])
+    page.goto(gulou.at("/areas/map/"))
+    page.wait_for_selector('#map[data-warnings="1"]')
+    page.locator("path.outpost-warning").first.click(force=True)
+    link = page.locator(".warning-popup a")
+    assert link.get_attribute("href") == f"/warnings/{world.warning}/"
+    assert page.console_errors == []  # type: ignore[attr-defined]
