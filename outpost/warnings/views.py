@@ -50,8 +50,16 @@ def warning_list(request: SignedInRequest) -> HttpResponse:
             "states": WarningState.choices,
             "unit_kinds": UNIT_KINDS.items(),
             "chosen": request.GET,
+            "query": _without_page(request),
         },
     )
+
+
+def _without_page(request: SignedInRequest) -> str:
+    """The list's filters as a query string, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required

@@ -12,7 +12,14 @@ from outpost.notifications.models import Notification
 from outpost.warnings.models import EarlyWarning
 from outpost.warnings.scan import scan
 from tests.conftest import OTHER_GRID, Persona
-from tests.warnings.conftest import NOW, days_ago, make_address, make_case, make_person
+from tests.warnings.conftest import (
+    NOW,
+    days_ago,
+    make_address,
+    make_case,
+    make_person,
+    red_card,
+)
 
 pytestmark = pytest.mark.django_db
 SECRET = "线人举报某处藏毒"
@@ -187,3 +194,24 @@ def test_it_names_evidence_outside_the_readers_area_only_by_its_kind(
     assert "张某某" not in page  # the party is the subject, never named by the warning
     whole = admin.client.get(f"/api/v1/warnings/{warning.pk}").json()["evidence"]
     assert {e["label"].split()[0] for e in whole} == {c.number for c in (*far, near)}
+
+
+def test_it_filters_the_list_by_rule_state_and_unit(home_grid: Grid, commander: Persona) -> None:
+    reworked = _warning(home_grid)
+    red_card(make_case(home_grid, days_ago(9)), days_ago(1))
+    scan(NOW)
+    carded = EarlyWarning.objects.get(rule="red_card")
+    client = commander.client
+
+    def listed(query: str) -> set[int]:
+        return {w["id"] for w in client.get(f"/api/v1/warnings?{query}").json()}
+
+    assert listed("") == {reworked.pk, carded.pk}
+    assert listed("rule=red_card") == {carded.pk}
+    assert listed("unit_kind=grid") == {reworked.pk}
+    assert listed(f"unit={home_grid.code}") == {reworked.pk}
+    client.post(f"/warnings/{carded.pk}/sign-off/", {"version": 0})
+    assert listed("state=signed") == {carded.pk}
+    assert listed("state=nonsense") == {reworked.pk, carded.pk}  # unknown values are ignored
+    page = client.get("/warnings/?rule=reworked_case").content.decode()
+    assert f'data-id="{reworked.pk}"' in page and f'data-id="{carded.pk}"' not in page
