@@ -105,7 +105,7 @@ BASELINE: dict[str, int] = {
     # pages: cases
     "GET /cases/": 16,  # +the filter's case types, +each tab's count filtered
     "GET /cases/report/": 9,
-    "GET /inbox/": 11,
+    "GET /inbox/": 13,  # +2: early-warning messages (the warnings seen, their units' names)
     "GET /inbox/<int:pk>/": 8,  # the message, marking it read, its page if the reader sees it
     "GET /cases/address-point/": 6,
     "GET /cases/<str:number>/": 23,
@@ -229,7 +229,7 @@ BASELINE: dict[str, int] = {
     # 200); the caller's relations to each now come with the page (`services.with_relations`).
     "GET /api/v1/cases": 6,
     "GET /api/v1/notifications": 7,  # the messages, then their cases (a generic subject)
-    "GET /api/v1/inbox": 9,
+    "GET /api/v1/inbox": 11,  # +2: early-warning messages (as the page)
     "GET /api/v1/cases/{number}": 11,
     "GET /api/v1/webhooks": 4,
     "GET /api/v1/webhooks/{pk}/deliveries": 5,
