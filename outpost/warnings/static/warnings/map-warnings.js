@@ -2,13 +2,13 @@
 // its page. An overlay of the map (map.js: window.OutpostMap); names are set as text only.
 (function () {
   "use strict";
-  const { map, el, control, label, node, load, status } = window.OutpostMap;
+  const { map, el, control, label, node, load, escapeHtml, status } = window.OutpostMap;
   const url = el.dataset.warningsUrl;
   if (!url) return;
   const COLOURS = { yellow: "#eab308", orange: "#f97316", red: "#dc2626" };
   const layer = L.layerGroup();
 
-  function popup(point) {
+  function popupNode(point) {
     const box = node("div", "warning-popup");
     const link = node("a", null, point.rule);
     link.href = point.url;
@@ -24,16 +24,14 @@
         className: `outpost-warning warning-${p.level}`, radius: 9, weight: 3,
         color: COLOURS[p.level] || "#eab308", fillOpacity: 0.25,
       });
-      marker.bindPopup(popup(p));
+      marker.bindPopup(popupNode(p));
       layer.addLayer(marker);
     }
     el.dataset.warnings = String(points.length);
   }
 
   el.addEventListener("outpost:areas", () => {
-    const name = document.createElement("span");
-    name.textContent = label("Warnings");
-    control.addOverlay(layer, name.outerHTML);
+    control.addOverlay(layer, escapeHtml(label("Warnings")));
     layer.addTo(map);
     draw().catch((error) => { status.textContent = String(error); });
   });
