@@ -9,7 +9,9 @@ from django.test import Client
 from outpost.core.models import ChangeRecord
 from outpost.geo.models import Grid
 from outpost.notifications.models import Notification
+from outpost.registry.models import Person
 from outpost.warnings.models import EarlyWarning
+from outpost.warnings.queries import evidence_of
 from outpost.warnings.scan import scan
 from tests.conftest import OTHER_GRID, Persona
 from tests.warnings.conftest import (
@@ -215,3 +217,18 @@ def test_it_filters_the_list_by_rule_state_and_unit(home_grid: Grid, commander: 
     assert listed("state=nonsense") == {reworked.pk, carded.pk}  # unknown values are ignored
     page = client.get("/warnings/?rule=reworked_case").content.decode()
     assert f'data-id="{reworked.pk}"' in page and f'data-id="{carded.pk}"' not in page
+
+
+def test_it_names_a_care_subject_only_to_who_reads_the_registry(
+    home_grid: Grid, grid_worker: Persona, nobody: Persona
+) -> None:
+    subject = make_person(home_grid, "care1", name="李阿婆", care_tags="残疾人")
+    Person.objects.filter(pk=subject.pk).update(created_at=days_ago(60))
+    scan(NOW)
+    warning = EarlyWarning.objects.get(rule="unvisited_care")
+    page = grid_worker.client.get(f"/warnings/{warning.pk}/").content.decode()
+    assert "李阿婆" in page and f"/registry/people/{subject.person_no}/" in page
+    assert "李阿婆" not in str(warning.params) + str(warning.evidence) + warning.key
+    # Someone without the registry (here: no role at all) gets the row by its kind only.
+    (row,) = evidence_of(warning, nobody.user)
+    assert row.label != "李阿婆" and row.url == ""
