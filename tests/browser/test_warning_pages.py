@@ -47,7 +47,7 @@ def test_it_draws_the_warnings_layer_on_the_map(gulou: District, world: World, p
     page = _signed_in(people, gulou, world, "worker", SCREENS["desk"])
     page.goto(gulou.at("/areas/map/"))
     page.wait_for_selector('#map[data-warnings="1"]')
-    page.locator("path.outpost-warning").first.click(force=True)
+    page.locator("path.outpost-warning").first.dispatch_event("click")  # under the case layer
     link = page.locator(".warning-popup a")
     assert link.get_attribute("href") == f"/warnings/{world.warning}/"
     assert page.console_errors == []  # type: ignore[attr-defined]
