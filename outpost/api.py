@@ -31,6 +31,7 @@ from outpost.notifications.api import router as inbox_router
 from outpost.registry.api import router as registry_router
 from outpost.registry.lookups import TooManyLookups
 from outpost.stations.api import router as stations_router
+from outpost.warnings.api import router as warnings_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -207,3 +208,4 @@ api.add_router("/stations", stations_router)
 api.add_router("/guides", guides_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/dashboard", dashboard_router)
+api.add_router("/", warnings_router)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "outpost.academy",  # 网格学院: courses from articles and closed cases, quizzes, progress
     "outpost.assessment",  # indicators computed from the records (警网双考)
     "outpost.dashboard",  # leaders' dashboards and the wall screen (ECharts)
+    "outpost.warnings",  # early warnings (预警): rules over cases, field work and the registry
     "outpost.workbench",  # the start page: reads every app below it
     "outpost.demo",  # last: the demo drives every other app
 ]

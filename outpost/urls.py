@@ -28,6 +28,7 @@ urlpatterns = [
     path("academy/", include("outpost.academy.urls")),
     path("assessment/", include("outpost.assessment.urls")),
     path("dashboard/", include("outpost.dashboard.urls")),
+    path("warnings/", include("outpost.warnings.urls")),
     path("status/", include(public_urlpatterns)),
     path("open311/", include("outpost.open311.urls")),
     path("portal/", include("outpost.portal.urls")),

@@ -125,6 +125,7 @@ class World:
     result: int  # the home grid's result in it
     score: int  # the home grid's 办结率 in it (no appeal)
     appeal: int  # the worker's pending appeal on the home grid's 满意率, with a photo
+    warning: int  # an open early warning about the world's case, assigned to the home grid
 
     def client(self, persona: str) -> Client:
         """A fresh client signed in as the persona (or anonymous): no cookie survives a request."""
@@ -388,6 +389,7 @@ def build_world(media: str) -> World:
         result=result.pk,
         score=result.scores.get(indicator="case_closure").pk,
         appeal=appeal.pk,
+        warning=_warning(case).pk,
     )
 
 
@@ -436,3 +438,18 @@ def jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (32, 24), (40, 120, 200)).save(out, format="JPEG")
     return out.getvalue()
+
+
+def _warning(case: Any) -> Any:
+    """An open early warning (预警) about the case, for the home grid (the worker's unit)."""
+    from outpost.warnings.evidence import Found
+    from outpost.warnings.rules import RULES
+    from outpost.warnings.services import do_raise
+
+    found = Found(
+        "case", case.pk, "", case.grid_code, case.beat_code, [{"kind": "case", "id": case.pk}],
+        {"reworks": 2}, case.address.lon, case.address.lat,
+    )  # fmt: skip
+    warning = do_raise(RULES["reworked_case"], found, timezone.now())
+    assert warning is not None
+    return warning

@@ -215,6 +215,12 @@ ASSESSMENT_LEADERS = rule("ASSESSMENT_LEADERS", "admin commander", "outsider han
 ASSESSMENT_EXPORTERS = rule("ASSESSMENT_EXPORTERS", "admin commander officer", "outsider handler")
 ASSESSMENT_APPELLANT = rule("ASSESSMENT_APPELLANT", "worker", "outsider officer handler")
 ASSESSMENT_DECIDERS = rule("ASSESSMENT_DECIDERS", "admin commander", "outsider officer handler")
+# Early warnings: who sees cases over an area reads them (not department handlers, not reporters);
+# one lying in the home grid is hidden from the outsider; its unit (the home grid) is acted for
+# by the grid's worker and the street's commander.
+WARNING_READERS = rule("WARNING_READERS", "admin commander worker outsider officer")
+WARNING_SEEN = rule("WARNING_SEEN", "admin commander worker officer", "outsider")
+WARNING_UNIT = rule("WARNING_UNIT", "commander worker", "outsider")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -899,6 +905,29 @@ CHECKS: list[Check] = [
         "/academy/desk/c/{course}/question/{question}/remove/",
         ok=302,
     ),
+    # --- early warnings ---------------------------------------------------------------------
+    Check("GET /warnings/", WARNING_READERS, "/warnings/?rule=reworked_case"),
+    Check("GET /warnings/<int:pk>/", WARNING_SEEN, "/warnings/{warning}/"),
+    Check(
+        "POST /warnings/<int:pk>/sign-off/",
+        WARNING_UNIT,
+        "/warnings/{warning}/sign-off/",
+        ok=302,
+        data={"version": "0"},
+    ),
+    Check(
+        "POST /warnings/<int:pk>/close/",
+        WARNING_UNIT,
+        "/warnings/{warning}/close/",
+        ok=302,
+        data={"version": "0", "note": "已处置"},
+        note="not yet signed off: back to the page",
+    ),
+    Check(
+        "GET /warnings/reminder/<slug:kind>/<str:code>/",
+        WARNING_SEEN,
+        "/warnings/reminder/grid/{grid}/",
+    ),
     # --- indicators (assessment) ---------------------------------------------------------------
     Check("GET /assessment/", ASSESSORS, "/assessment/?period=2026-11"),
     Check("GET /assessment/<slug:code>/", ASSESSED, "/assessment/case_closure/?period=2026-Q4"),
@@ -1354,6 +1383,26 @@ CHECKS: list[Check] = [
         ok=201,
         data=WINDOW_ENTRY,
         json=True,
+    ),
+    # --- API: early warnings --------------------------------------------------------------------
+    Check("GET /api/v1/warnings", WARNING_READERS, "/api/v1/warnings?state=open"),
+    Check("GET /api/v1/warnings/map", WARNING_READERS, "/api/v1/warnings/map"),
+    Check("GET /api/v1/warnings/{pk}", WARNING_SEEN, "/api/v1/warnings/{warning}"),
+    Check(
+        "POST /api/v1/warnings/{pk}/sign-off",
+        WARNING_UNIT,
+        "/api/v1/warnings/{warning}/sign-off",
+        data={"version": 0},
+        json=True,
+    ),
+    Check(
+        "POST /api/v1/warnings/{pk}/close",
+        WARNING_UNIT,
+        "/api/v1/warnings/{warning}/close",
+        ok=409,
+        data={"version": 0, "note": "已处置"},
+        json=True,
+        note="an open warning is signed off before it is closed: the unit's people get 409",
     ),
     # --- API: indicators ----------------------------------------------------------------------
     Check("GET /api/v1/assessment/indicators", ASSESSORS, "/api/v1/assessment/indicators"),

@@ -107,7 +107,7 @@ BASELINE: dict[str, int] = {
     # pages: cases
     "GET /cases/": 16,  # +the filter's case types, +each tab's count filtered
     "GET /cases/report/": 9,
-    "GET /inbox/": 11,
+    "GET /inbox/": 13,  # +2: early-warning messages (the warnings seen, their units' names)
     "GET /inbox/<int:pk>/": 8,  # the message, marking it read, its page if the reader sees it
     "GET /cases/address-point/": 6,
     "GET /cases/<str:number>/": 23,
@@ -207,6 +207,9 @@ BASELINE: dict[str, int] = {
     "GET /ogc/collections/<str:collection_id>/items": 7,
     "GET /ogc/collections/<str:collection_id>/items/<str:feature_id>": 5,
     "GET /assessment/": 7,  # the scopes of each source's action
+    "GET /warnings/": 10,
+    "GET /warnings/<int:pk>/": 11,  # one read per kind of evidence, who may act
+    "GET /warnings/reminder/<slug:kind>/<str:code>/": 14,  # evidence per kind, not per row
     "GET /assessment/<slug:code>/": 9,  # one grouped count for all units, their names
     "GET /assessment/<slug:code>/<slug:kind>/<str:unit>/": 11,  # the figure, a page of rows
     "GET /dashboard/": 10,  # the areas' names, the tiles (a count, satisfaction), the menu
@@ -238,7 +241,7 @@ BASELINE: dict[str, int] = {
     # 200); the caller's relations to each now come with the page (`services.with_relations`).
     "GET /api/v1/cases": 6,
     "GET /api/v1/notifications": 7,  # the messages, then their cases (a generic subject)
-    "GET /api/v1/inbox": 9,
+    "GET /api/v1/inbox": 11,  # +2: early-warning messages (as the page)
     "GET /api/v1/cases/{number}": 11,
     "GET /api/v1/webhooks": 4,
     "GET /api/v1/webhooks/{pk}/deliveries": 5,
@@ -263,6 +266,9 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)
     "GET /api/v1/assessment/indicators": 5,
+    "GET /api/v1/warnings": 7,  # the page of warnings, their units' names
+    "GET /api/v1/warnings/map": 5,
+    "GET /api/v1/warnings/{pk}": 7,  # one read per kind of evidence
     "GET /api/v1/assessment/indicators/{code}/values": 6,
     "GET /api/v1/dashboard/summary": 7,  # one count, satisfaction, the days grouped
     "GET /api/v1/dashboard/categories": 5,  # one GROUP BY per chart
@@ -434,10 +440,31 @@ def grow(world: World, n: int) -> None:
         _station(world, extra, commander, i)
         _guides(world, worker, i)
         _knowledge(user["commander"], user["admin"], i)
+        _warnings(world, f"{n}-{i}")
     opened = BreakGlassGrant.objects.values("object_id")
     elsewhere = Person.objects.exclude(beat_code=world.beat).exclude(pk__in=opened)
     for person in elsewhere.order_by("person_no")[:n]:
         registry.break_glass(person, actor=officer, reason="走失老人身份核查，家属报警求助")
+
+
+def _warnings(world: World, tag: str) -> None:
+    """Early warnings in the home grid with evidence of every kind (cases, a person, an address,
+    an inspection), each one new (a window of its own)."""
+    from outpost.warnings.evidence import Found
+    from outpost.warnings.rules import RULES
+    from outpost.warnings.services import do_raise
+
+    home = Case.objects.filter(grid_code=world.grid).order_by("-id")
+    person = Person.objects.get(person_no=world.care_person)
+    room = StandardAddress.objects.get(code=world.room_address)
+    hazard = Hazard.objects.select_related("inspection").get(pk=world.hazard)
+    evidence: list[dict[str, object]] = [{"kind": "case", "id": c.pk} for c in home[:3]]
+    evidence += [{"kind": "person", "id": person.pk}, {"kind": "address", "id": room.pk}]
+    evidence += [{"kind": "inspection", "id": hazard.inspection_id}]
+    for code in ("recurring_dispute", "overdue_rectification"):
+        found = Found("address", room.pk, tag, world.grid, world.beat, evidence, {"n": 3})
+        found.lon, found.lat = world.lon, world.lat
+        do_raise(RULES[code], found, timezone.now())
 
 
 def _field_work(world: World, worker: User, officer: User, tag: str) -> None:

@@ -41,6 +41,23 @@ def _markup_unescaped(client: Client, paths: list[str], markup: str) -> list[str
     return [p for p in paths if markup.encode() in client.get(p).content]
 
 
+def _store_warning(grid: Grid, worker: Persona, title: str, note: str) -> int:
+    """A warning about a case titled with markup (reworked twice), signed off and closed with
+    the longest note full of markup."""
+    from outpost.warnings import services as warnings
+    from outpost.warnings.models import EarlyWarning
+    from outpost.warnings.scan import scan
+    from tests.warnings.conftest import make_case
+
+    make_case(grid, dt.datetime.now(dt.UTC), title=title, rework_count=2)
+    scan()
+    warning = EarlyWarning.objects.filter(rule="reworked_case").latest("id")
+    warning = warnings.do_sign_off(warning, actor=worker.user, version=warning.version)
+    closed = warnings.do_close(warning, actor=worker.user, version=warning.version, note=note)
+    assert closed.close_note == note.strip()
+    return closed.pk
+
+
 def _store_knowledge(author: Persona, reviewer: Persona, title: str, body: str) -> int:
     draft = knowledge.write_article(
         knowledge.Text(kind="procedure", title=title, body=body, tags=title[:200]),
@@ -136,6 +153,7 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
     patrol, person = _store_field_work(home_grid, grid_worker, commander, short, long)
     token = _store_report(long, home_grid)
     course = _store_course(commander, article, short, long)
+    warning = _store_warning(home_grid, grid_worker, short, long)
 
     staff_pages = [
         "/",
@@ -161,6 +179,9 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
         "/assessment/",
         "/dashboard/",
         "/dashboard/wall/",
+        "/warnings/",
+        f"/warnings/{warning}/",
+        f"/warnings/reminder/grid/{home_grid.code}/",
     ]
     apis = [
         "/api/v1/dashboard/summary",
@@ -168,6 +189,8 @@ def test_it_renders_the_residents_and_field_pages_showing_extreme_stored_values(
         "/api/v1/dashboard/sources",
         "/api/v1/dashboard/workload",
         "/api/v1/dashboard/areas",
+        "/api/v1/warnings",
+        f"/api/v1/warnings/{warning}",
         f"/api/v1/stations/{station}",
         "/api/v1/fieldwork/plans",
         f"/api/v1/fieldwork/patrols/{patrol}",

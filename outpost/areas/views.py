@@ -97,9 +97,13 @@ def area_map(request: SignedInRequest) -> HttpResponse:
 def map_layers(user: User) -> dict[str, bool]:
     """Which of the map's layers the user's roles give: roads for whoever sees an area,
     organisations with the registry, cases with any case of their own or their area, the
-    heat map for who commands a street or a station, and patrol coverage with the registry."""
+    heat map for who commands a street or a station, patrol coverage with the registry, and
+    the early warnings (预警图) for who sees cases over an area."""
     seen = {action: not scope_for(user, action).empty for action in MAP_ACTIONS}
+    cases = scope_for(user, "view_cases")
     return {
+        # 预警图: who sees cases over an area (warnings.queries.may_see, the same rule)
+        "warnings": bool(cases.everything or cases.civil or cases.police),
         "roads": seen["view"],
         "organisations": seen["view_registry"],
         "cases": seen["view_cases"] or seen["report"],

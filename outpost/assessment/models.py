@@ -258,7 +258,7 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     filed_at = models.DateTimeField(_("filed at"))
-    evidence = models.TextField(_("evidence"), max_length=4000)
+    evidence = models.TextField(_("appeal evidence"), max_length=4000)
     state = models.CharField(
         _("state"), max_length=16, choices=AppealState.choices, default=AppealState.PENDING
     )

@@ -97,6 +97,11 @@ def _escalate(case: Case, color: str) -> int:
 # registers its roster here at start-up, so cases need not know how rooms are staffed.
 ROOM_DUTY: list[Callable[[str, Any], set[int]]] = []
 
+# Periodic work of higher apps run in each round of the sweep loop (`outpost cases sweep
+# --loop`, not the one-off sweep), after the cards and webhooks: the early warnings register
+# their scan (`warnings.scan.scan`, taking the sweep's `now`, answering what it raised per rule).
+AFTER_SWEEP: list[Callable[[Any], dict[str, int]]] = []
+
 
 def notify_case_units(case: Case, event: str, now: Any) -> int:
     """An inbox message (an event code; its words are rendered when read) to everyone who acts

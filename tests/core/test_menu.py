@@ -87,6 +87,7 @@ def test_it_registers_every_apps_items_in_order() -> None:
         "dashboard",
         "calls",
         "assessment",
+        "warnings",
         "audit",
         "users",
         "open311_keys",

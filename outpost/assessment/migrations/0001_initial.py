@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('filed_at', models.DateTimeField(verbose_name='filed at')),
-                ('evidence', models.TextField(max_length=4000, verbose_name='evidence')),
+                ('evidence', models.TextField(max_length=4000, verbose_name='appeal evidence')),
                 ('state', models.CharField(choices=[('pending', 'Awaiting decision'), ('upheld', 'Upheld'), ('rejected', 'Not upheld')], default='pending', max_length=16, verbose_name='state')),
                 ('corrected_value', models.FloatField(blank=True, null=True, verbose_name='corrected value')),
                 ('reason', models.TextField(blank=True, max_length=2000, verbose_name='reason')),

@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class AppealForm(forms.Form):
     evidence = forms.CharField(
-        label=_("Evidence"), max_length=services.EVIDENCE_MAX, widget=forms.Textarea
+        label=_("Appeal evidence"), max_length=services.EVIDENCE_MAX, widget=forms.Textarea
     )
     attachment = forms.FileField(
         label=_("Photo or PDF"), required=False, help_text=_("Optional: one photo or PDF.")

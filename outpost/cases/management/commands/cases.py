@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from outpost.cases import pending
-from outpost.cases.supervision import sweep
+from outpost.cases.supervision import AFTER_SWEEP, sweep
 from outpost.cases.taxonomy import load_taxonomy
 from outpost.cases.webhooks import deliver_due
 from outpost.core.context import request_context
@@ -55,6 +55,8 @@ class Command(CommandBase):
     def _round(self, now: dt.datetime | None) -> None:
         self._sweep(now)
         self._deliver()  # the worker's loop also retries webhooks that failed
+        for periodic in AFTER_SWEEP:  # the higher apps' rounds (early warnings)
+            log.info("after sweep %s=%s", periodic.__module__, periodic(now))
 
     def _sweep(self, now: dt.datetime | None) -> None:
         report = sweep(now)

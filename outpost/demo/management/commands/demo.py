@@ -53,6 +53,7 @@ class Command(CommandBase):
             self._load_stations()
             self._load_fieldwork()
             self._load_academy()
+            self._load_warnings()
         self._print_accounts(accounts)
 
     def _load_registry(self, folder: Path) -> None:
@@ -144,6 +145,12 @@ class Command(CommandBase):
 
         made = create_demo_courses()
         self.stdout.write(_("Grid academy: %(n)s courses") % {"n": made})
+
+    def _load_warnings(self) -> None:
+        """预警: the rules run once over what the demo made."""
+        from outpost.warnings.demo import raise_demo_warnings
+
+        self.stdout.write(_("Early warnings raised: %(n)s") % {"n": raise_demo_warnings()})
 
     def _print_accounts(self, accounts: list[Any]) -> None:
         from outpost.accounts.models import RoleAssignment
