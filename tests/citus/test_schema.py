@@ -43,7 +43,7 @@ def test_it_keeps_every_table_of_a_district_together_on_one_worker(live: None, s
 
 def test_the_two_districts_are_two_distributed_schemas(live: None) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT schema_name::text FROM citus_schemas ORDER BY 1")
+        cursor.execute("SELECT schema_name::text FROM public.citus_schemas ORDER BY 1")
         schemas = [r[0] for r in cursor.fetchall()]
     assert {HOME, OTHER} <= set(schemas)
     assert _placement(HOME)[2:4] == _placement(OTHER)[2:4]  # same shape, each its own group
