@@ -12,10 +12,10 @@ Then --ops requests in one fixed random mix, from --threads threads, through the
 as signed-in staff (Django's test client, in process): a case by number, the worker's case
 list, a case reported, a person's page (which appends to the access log's hash chain) and an
 indicator per street over 90 days. Prints, per target, throughput and p50/p95 per kind, and the
-anchor measured in the same run: a `SELECT 1` round trip. On Citus each kind's statements are
-then EXPLAINed on the coordinator: a statement whose plan has more than one task went
-multi-shard. Needs the cluster up: `OUTPOST_CITUS_KEEP=1 make test-citus` leaves it running
-(`../shared/vendor/citus/cluster.sh stop` stops it).
+anchors measured in the same run: a `SELECT 1` round trip and one case read by key. On Citus
+each kind's statements are then EXPLAINed on the coordinator: a statement whose plan has more
+than one task went multi-shard. Needs the cluster up: `OUTPOST_CITUS_KEEP=1 make test-citus`
+leaves it running (`../shared/vendor/citus/cluster.sh stop` stops it).
 
 On one machine the three Citus servers share the cores the single server has alone: this
 measures what routing through the coordinator costs per request, not what more machines gain.
@@ -204,7 +204,11 @@ def timed_run(work: Load, ops: int, threads: int) -> dict[str, Any]:
         clients, rng = work.clients(), random.Random(seed)
         for kind in kinds:
             started = time.perf_counter()
-            status = work.run(kind, clients, rng)
+            try:
+                status = work.run(kind, clients, rng)
+            except Exception as error:  # a request that raised: counted, shown, not timed
+                failures.append(f"{kind}: {error!r}"[:300])
+                continue
             seconds[kind].append(time.perf_counter() - started)
             if status >= 400:
                 failures.append(f"{kind}: {status}")
@@ -220,18 +224,28 @@ def timed_run(work: Load, ops: int, threads: int) -> dict[str, Any]:
     return {"wall": wall, "seconds": dict(seconds), "failures": failures[:5]}
 
 
-def anchor() -> float:
-    """The median of 200 `SELECT 1` round trips, in ms."""
+def anchors() -> dict[str, float]:
+    """Medians of 200 round trips, in ms: `SELECT 1` (answered where the client connects) and
+    one case by primary key (on Citus: routed to the worker holding the district)."""
     from django.db import connection
 
-    times = []
+    from outpost.cases.models import Case
+
+    ids = list(Case.objects.values_list("pk", flat=True)[:200])
+    found = {}
     with connection.cursor() as cursor:
-        for _ in range(200):
-            started = time.perf_counter()
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-            times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        for name, sql in (
+            ("select_1", "SELECT 1"),
+            ("by_key", "SELECT id FROM cases_case WHERE id = %s"),
+        ):
+            times = []
+            for pk in ids:
+                started = time.perf_counter()
+                cursor.execute(sql, [pk] if "%s" in sql else None)
+                cursor.fetchone()
+                times.append(time.perf_counter() - started)
+            found[name] = statistics.median(times) * 1000
+    return found
 
 
 TASKS = re.compile(r"Task Count: (\d+)")
@@ -277,7 +291,7 @@ def measure(target: str, args: argparse.Namespace) -> dict[str, Any]:
         work = Load()
         result = {
             "load_s": loaded,
-            "anchor_ms": anchor(),
+            **anchors(),
             **timed_run(work, args.ops, args.threads),
         }
         if target == "citus":
@@ -295,8 +309,8 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
     for target, r in results.items():
         total = sum(len(v) for v in r["seconds"].values())
         print(
-            f"\n{target}: load {r['load_s']:.0f} s; SELECT 1 {r['anchor_ms']:.2f} ms (anchor); "
-            f"{total / r['wall']:.1f} requests/s"
+            f"\n{target}: load {r['load_s']:.0f} s; anchors: SELECT 1 {r['select_1']:.2f} ms, "
+            f"a case by key {r['by_key']:.2f} ms; {total / r['wall']:.1f} requests/s"
         )
         for kind, values in r["seconds"].items():
             print(
