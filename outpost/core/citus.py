@@ -12,9 +12,11 @@ On SQLite, on plain PostgreSQL and on a Citus coordinator whose schema is `publi
 cannot distribute) nothing changes.
 """
 
+import sys
 from typing import Any
 
 from django.db import connections
+from django.utils.translation import gettext as _
 
 DISTRIBUTE = "SELECT citus_schema_distribute(%s::regnamespace)"
 
@@ -65,10 +67,16 @@ def after_migrate(sender: Any, using: str = "default", verbosity: int = 1, **kwa
     Tables that later migrations add to a distributed schema are distributed by Citus as they
     are created, so this runs only once per district."""
     done = distribute_district_schema(using)
+    out = kwargs.get("stdout") or sys.stdout
     if verbosity and done == "distributed":
-        print(f"Citus: schema {district_schema(using)} distributed (one shard group, one worker)")
+        schema = district_schema(using)
+        out.write(_("Citus: schema %(schema)s distributed (one shard group)") % {"schema": schema})
+        out.write("\n")
     elif verbosity and done == "public":
-        print(
-            "Citus: the tables are in schema public, which Citus cannot distribute; they stay "
-            "on the coordinator. Give the district a schema of its own (docs/scale.md)."
+        out.write(
+            _(
+                "Citus: the tables are in schema public, which Citus cannot distribute; they "
+                "stay on the coordinator. Give the district a schema of its own (docs/scale.md)."
+            )
+            + "\n"
         )
