@@ -19,6 +19,8 @@ leaves it running (`../shared/vendor/citus/cluster.sh stop` stops it).
 
 On one machine the three Citus servers share the cores the single server has alone: this
 measures what routing through the coordinator costs per request, not what more machines gain.
+A request that raises is listed among the failures; Django's test client hears exceptions
+through a process-wide signal, so one thread's may surface in the other's next request.
 """
 
 from __future__ import annotations
