@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from outpost.core.citus import distribute_district_schema
-from tests.citus.conftest import HOME, OTHER
+from tests.citus.conftest import HOME, OTHER, in_schema
 
 pytestmark = pytest.mark.citus
 
@@ -77,3 +77,14 @@ def test_a_table_a_later_migration_adds_is_distributed_with_the_others(live: Non
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def test_it_leaves_tables_in_the_public_schema_on_the_coordinator(live: None) -> None:
+    """Citus cannot distribute `public`: a deployment left there is told so, nothing moves."""
+    with in_schema("public"):
+        assert distribute_district_schema() == "public"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_dist_schema WHERE schemaid = %s::regnamespace", ["public"]
+        )
+        assert cursor.fetchone() == (0,)
