@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
-# The production-stack test (nginx, gunicorn on PostgreSQL) runs in .ci/run, after the suites.
-PYTEST_ARGS ?= -m "not deploy"
+# The production-stack test (nginx, gunicorn on PostgreSQL) and the Citus cluster's tests
+# (`make test-citus`) run in .ci/run, after the suites.
+PYTEST_ARGS ?= -m "not deploy and not citus"
 
-.PHONY: demo test install system-packages lint migrate messages bench clean
+.PHONY: demo test test-citus install system-packages lint migrate messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,10 @@ test: install system-packages
 	$(BIN)/mypy
 	$(BIN)/outpost makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Outpost on a 3-node Citus cluster built from ../shared/vendor/citus (docs/scale.md); as root.
+test-citus: install
+	bash .ci/citus
 
 lint: install
 	$(BIN)/ruff check outpost tests bench

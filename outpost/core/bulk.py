@@ -50,6 +50,27 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])
 
 
+def reset_sequences(models: Sequence[type[Model]]) -> None:
+    """Move PostgreSQL's key sequences past the largest key given explicitly (SQLite follows by
+    itself). Two statements per table rather than Django's `sequence_reset_sql` (one `SELECT
+    setval(…) FROM table`): on Citus that one is sent whole to the worker holding the table,
+    where neither the table's name nor its sequence resolves; here the `max` goes to the worker
+    and `setval` stays on the coordinator, which owns the sequence."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            table, pk = quote(model._meta.db_table), _column(model._meta.pk)
+            cursor.execute(f"SELECT max({quote(pk)}) FROM {table}")
+            row = cursor.fetchone()
+            largest = row[0] if row else None
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
+                [table, pk, largest or 1, largest is not None],
+            )
+
+
 def _adapted(rows: Sequence[Sequence[Any]], adapters: list[Any]) -> list[list[Any]]:
     """The rows with each column's adapter applied to its values."""
     fixes = [(i, adapt) for i, adapt in enumerate(adapters) if adapt]

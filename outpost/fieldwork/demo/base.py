@@ -9,15 +9,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection
 from django.db.models import Max, Model
 from django.utils import timezone
 
 from outpost.accounts.models import RoleAssignment, User
 from outpost.accounts.roles import Role
 from outpost.core.access import chained_fields, row_digest
-from outpost.core.bulk import insert_rows
+from outpost.core.bulk import insert_rows, reset_sequences
 from outpost.core.context import current_context
 from outpost.core.models import AccessLogEntry, AccessLogHead, ChangeRecord
 
@@ -129,7 +127,4 @@ class Ids:
 
     def done(self) -> None:
         """Move PostgreSQL's sequences past the ids given (SQLite follows by itself)."""
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self.models))
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+        reset_sequences(self.models)
