@@ -53,6 +53,7 @@ class Command(CommandBase):
             self._load_stations()
             self._load_fieldwork()
             self._load_academy()
+            self._load_assessment()
             self._load_warnings()
         self._print_accounts(accounts)
 
@@ -145,6 +146,13 @@ class Command(CommandBase):
 
         made = create_demo_courses()
         self.stdout.write(_("Grid academy: %(n)s courses") % {"n": made})
+
+    def _load_assessment(self) -> None:
+        """警网双考: the default scheme over the commander's street, last month approved."""
+        from outpost.assessment.demo import create_demo_scheme
+
+        made = create_demo_scheme()
+        self.stdout.write(_("Assessment: %(n)s units assessed this month") % {"n": made})
 
     def _load_warnings(self) -> None:
         """预警: the rules run once over what the demo made."""
