@@ -474,7 +474,11 @@ def write_access_log(o: Output, d: District, n: int, rng: random.Random, c: Coun
     c.access += n
 
 
-def generate(out: Path, scale: float, fraction: float, seed: int) -> dict[str, Any]:
+def generate(
+    out: Path, scale: float, fraction: float, seed: int, boundaries_only: bool = False
+) -> dict[str, Any]:
+    """Write the data set into `out`; `boundaries_only` writes the shapes and no addresses,
+    people or access-log rows (for the point benchmark)."""
     plan = Plan.of(scale, fraction)
     o = Output(out)
     o.divisions.writerow(["province", PROVINCE[0] + "000000", PROVINCE[1], ""])
@@ -490,6 +494,8 @@ def generate(out: Path, scale: float, fraction: float, seed: int) -> dict[str, A
             max(1, plan.share("beats", i)), rng, names,
         )
         write_boundaries(o, d, cities)
+        if boundaries_only:
+            continue
         write_addresses(o, d, plan.share("addresses", i), people, rng, c, names)
         write_access_log(o, d, plan.share("access_log", i), random.Random(f"{seed}-log-{i}"), c)
     o.close()
