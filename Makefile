@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # The production-stack test (nginx, gunicorn on PostgreSQL) runs in .ci/run, after the suites.
 PYTEST_ARGS ?= -m "not deploy"
 
-.PHONY: demo test install system-packages lint migrate messages bench clean
+.PHONY: demo test install system-packages lint migrate messages bench jiangsu clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ bench: install
 	$(BIN)/python bench/divert.py
 	$(BIN)/python bench/fieldwork_sync.py
 	$(BIN)/python bench/fieldwork_due.py
+
+# 1/10 江苏 (bench/jiangsu): generate, load through the importers, and the scale benchmarks.
+# FRACTION=1 is the whole 1/10 province (hours on this machine); 0.01 takes about a minute each.
+FRACTION ?= 0.01
+jiangsu: install
+	$(BIN)/python bench/jiangsu/load.py --fraction $(FRACTION)
+	$(BIN)/python bench/jiangsu/point_locate.py --fraction $(FRACTION)
+	$(BIN)/python bench/jiangsu/persons_import.py --fraction $(FRACTION)
+	$(BIN)/python bench/jiangsu/address_scale.py --fraction $(FRACTION)
 
 clean:
 	rm -rf $(VENV) var

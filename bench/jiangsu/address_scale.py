@@ -112,8 +112,12 @@ class Writer:
         }
 
 
-def queries(records: list[AddressRecord], names: dict[str, str], n: int, seed: int,
-            ) -> list[tuple[str, str, str]]:
+def queries(
+    records: list[AddressRecord],
+    names: dict[str, str],
+    n: int,
+    seed: int,
+) -> list[tuple[str, str, str]]:
     """(text, kind, expected id or '') for n/10 rooms drawn with the seed."""
     rooms = [r for r in records if r.level == "户室"]
     writer, rng, out = Writer(names), random.Random(seed), []
@@ -167,22 +171,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_million = (after_index - base) / n * 1e6
     full = TARGET["addresses"] * args.scale
     print(f"{n:,} standard addresses in {len(names):,} divisions (fraction {args.fraction})")
-    print(f"read in {read_s:.1f} s; index built in {build_s:.1f} s "
-          f"(projected to {full:,.0f}: {build_s * full / n:.0f} s)")
-    print(f"memory: records {after_records - base:,.0f} MB + index {after_index - after_records:,.0f}"
-          f" MB = {per_million:,.0f} MB per million addresses; projected to {full:,.0f}: "
-          f"{per_million * full / 1e6 / 1024:.1f} GB per process")
+    print(
+        f"read in {read_s:.1f} s; index built in {build_s:.1f} s "
+        f"(projected to {full:,.0f}: {build_s * full / n:.0f} s)"
+    )
+    print(
+        f"memory: records {after_records - base:,.0f} MB + index {after_index - after_records:,.0f}"
+        f" MB = {per_million:,.0f} MB per million addresses; projected to {full:,.0f}: "
+        f"{per_million * full / 1e6 / 1024:.1f} GB per process"
+    )
     rows = queries(records, names, args.queries, args.seed)
     texts = [t for t, _, _ in rows]
     got = [m.addr_id for m in matcher.match_many(texts)]
     right, wrong = score(rows, got)
     qps = best_rate(matcher.match_many, texts)
-    lookup = {"".join(unicodedata.normalize("NFKC", r.full_text).split()): r.addr_id for r in records}
+    lookup = {
+        "".join(unicodedata.normalize("NFKC", r.full_text).split()): r.addr_id for r in records
+    }
     base_qps = best_rate(
-        lambda ts: [lookup.get("".join(unicodedata.normalize("NFKC", t).split())) for t in ts], texts
+        lambda ts: [lookup.get("".join(unicodedata.normalize("NFKC", t).split())) for t in ts],
+        texts,
     )
-    print(f"matcher: {qps:,.0f} queries/s on one thread; anchor dict lookup of the NFKC full text"
-          f" {base_qps:,.0f} queries/s")
+    print(
+        f"matcher: {qps:,.0f} queries/s on one thread; anchor dict lookup of the NFKC full text"
+        f" {base_qps:,.0f} queries/s"
+    )
     goals = [
         (f"matchable rows right >= {GOAL_RIGHT:.0%} ({right:.2%})", right >= GOAL_RIGHT),
         (f"all rows wrong <= {GOAL_WRONG:.0%} ({wrong:.2%})", wrong <= GOAL_WRONG),

@@ -43,7 +43,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a plain script
 
-from bench.jiangsu.places import (  # noqa: E402
+from bench.jiangsu.places import (
     COMPOUND_WORDS,
     ELSEWHERE,
     GIVEN,
@@ -53,7 +53,7 @@ from bench.jiangsu.places import (  # noqa: E402
     SYLLABLES,
     districts,
 )
-from outpost.registry.validators import id_check_digit  # noqa: E402
+from outpost.registry.validators import id_check_digit
 
 # 1/10 江苏 at --scale 1.
 TARGET = {
@@ -69,13 +69,34 @@ GRIDS_PER_COMMUNITY = 6  # as in 鼓楼区 (734 grids, 123 communities)
 COMMUNITIES_PER_STREET = 9
 JIANGSU_BOX = (116.4, 31.0, 121.9, 35.0)  # lon/lat
 BOX_COLUMNS = 10
-ADDRESS_COLUMNS = (
-    "addr_id,level,parent_id,community_code,road,door_no,compound,building,unit,floor,room,"
-    "full_text,lon,lat"
-).split(",")
-PERSON_COLUMNS = (
-    "person_id,name,id_number,gender,birth_date,phone,pop_type,hukou_region,addr_id,care_tags"
-).split(",")
+ADDRESS_COLUMNS = [
+    "addr_id",
+    "level",
+    "parent_id",
+    "community_code",
+    "road",
+    "door_no",
+    "compound",
+    "building",
+    "unit",
+    "floor",
+    "room",
+    "full_text",
+    "lon",
+    "lat",
+]
+PERSON_COLUMNS = [
+    "person_id",
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "pop_type",
+    "hukou_region",
+    "addr_id",
+    "care_tags",
+]
 ACCESS_COLUMNS = "at,actor_name,action,object_type,object_key,purpose,civil_code,police_code"
 ACCESS_ACTIONS = (("view_person", 70), ("unmask", 10), ("list_people", 15), ("export", 5))
 
@@ -250,8 +271,12 @@ class District:
 
 
 def build_district(
-    entry: tuple[str, str, str, str], box: tuple[float, float, float, float], n_grids: int,
-    n_beats: int, rng: np.random.Generator, names: Names,
+    entry: tuple[str, str, str, str],
+    box: tuple[float, float, float, float],
+    n_grids: int,
+    n_beats: int,
+    rng: np.random.Generator,
+    names: Names,
 ) -> District:
     code, name, city, city_name = entry
     cells, seeds = voronoi(box, n_grids, rng)
@@ -274,8 +299,11 @@ def build_district(
     ]
     beat_cells, _ = voronoi(box, n_beats, rng)
     beats = [
-        (f"{stations[b * len(stations) // n_beats][0][:9]}{b + 1:03d}",
-         stations[b * len(stations) // n_beats][0], beat_cells[b])
+        (
+            f"{stations[b * len(stations) // n_beats][0][:9]}{b + 1:03d}",
+            stations[b * len(stations) // n_beats][0],
+            beat_cells[b],
+        )
         for b in range(n_beats)
     ]
     return District(code, name, city, city_name, box, streets, communities, grids, stations, beats)
@@ -327,7 +355,7 @@ def write_boundaries(o: Output, d: District, cities_done: set[str]) -> None:
     for code, name, street in d.stations:
         o.units.writerow(["station", code, name, sub_bureau, street])
     community_names = {c: n for c, n, _ in d.communities}
-    for n, g in enumerate(d.grids, start=1):
+    for g in d.grids:
         props = {
             "code": g.code,
             "name": f"{community_names[g.community].removesuffix('社区')}第{int(g.code[-3:])}网格",
@@ -386,16 +414,31 @@ class PersonMaker:
                 self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2)))
             )
             phone = f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
-            w.writerow([
-                f"P{k + 1:08d}", name, number, "男" if male else "女", born.isoformat(), phone,
-                "户籍人口" if local else "流动人口", number[:6], room, tags,
-            ])
+            w.writerow(
+                [
+                    f"P{k + 1:08d}",
+                    name,
+                    number,
+                    "男" if male else "女",
+                    born.isoformat(),
+                    phone,
+                    "户籍人口" if local else "流动人口",
+                    number[:6],
+                    room,
+                    tags,
+                ]
+            )
         return n
 
 
 def write_addresses(
-    o: Output, d: District, n_addresses: int, people: PersonMaker, rng: np.random.Generator,
-    c: Counters, names: Names,
+    o: Output,
+    d: District,
+    n_addresses: int,
+    people: PersonMaker,
+    rng: np.random.Generator,
+    c: Counters,
+    names: Names,
 ) -> None:
     """Door plates, buildings and rooms (about 25 addresses a door), and the people in rooms."""
     with (
@@ -417,28 +460,58 @@ def write_addresses(
             road = roads[(d.grids.index(g) + people.rng.randrange(2)) % len(roads)]
             next_door[road] = next_door.get(road, 0) + people.rng.randrange(1, 4)
             door_no = f"{next_door[road]}号"
-            compound = names.fresh(people.rng.choice(COMPOUND_WORDS)) if people.rng.random() < 0.7 else ""
+            compound = (
+                names.fresh(people.rng.choice(COMPOUND_WORDS)) if people.rng.random() < 0.7 else ""
+            )
             head = region + places[g.community[:9] + "000"] + places[g.community]
-            written += write_door(aw, pw, d, g, (lon, lat), road, door_no, compound, head, people, c)
+            written += write_door(
+                aw, pw, d, g, (lon, lat), road, door_no, compound, head, people, c
+            )
 
 
 def write_door(
-    aw: Any, pw: Any, d: District, g: Grid, point: tuple[float, float], road: str, door_no: str,
-    compound: str, head: str, people: PersonMaker, c: Counters,
+    aw: Any,
+    pw: Any,
+    d: District,
+    g: Grid,
+    point: tuple[float, float],
+    road: str,
+    door_no: str,
+    compound: str,
+    head: str,
+    people: PersonMaker,
+    c: Counters,
 ) -> int:
     """One door plate with its buildings and rooms; returns the addresses written."""
     rng = people.rng
     start = c.addresses
 
-    def row(level: str, parent: str, building: str = "", unit: str = "", floor: str = "",
-            room: str = "") -> str:
+    def row(
+        level: str, parent: str, building: str = "", unit: str = "", floor: str = "", room: str = ""
+    ) -> str:
         c.addresses += 1
         code = f"J{c.addresses:09d}"
         text = head + road + door_no + compound + building + unit + room
         lon = point[0] + (rng.uniform(-2e-5, 2e-5) if level != "门牌" else 0)
         lat = point[1] + (rng.uniform(-2e-5, 2e-5) if level != "门牌" else 0)
-        aw.writerow([code, level, parent, g.community, road, door_no, compound, building, unit,
-                     floor, room, text, f"{lon:.6f}", f"{lat:.6f}"])
+        aw.writerow(
+            [
+                code,
+                level,
+                parent,
+                g.community,
+                road,
+                door_no,
+                compound,
+                building,
+                unit,
+                floor,
+                room,
+                text,
+                f"{lon:.6f}",
+                f"{lat:.6f}",
+            ]
+        )
         return code
 
     door = row("门牌", "")
@@ -484,14 +557,20 @@ def generate(
     o.divisions.writerow(["province", PROVINCE[0] + "000000", PROVINCE[1], ""])
     areas = [d[0] for d in districts()] + list(ELSEWHERE)
     per_room = plan.counts["persons"] / (plan.counts["addresses"] * 0.84)  # rooms ≈ 84%
-    people = PersonMaker(IdMaker(areas, plan.counts["persons"], seed), random.Random(seed), per_room)
+    people = PersonMaker(
+        IdMaker(areas, plan.counts["persons"], seed), random.Random(seed), per_room
+    )
     c, cities = Counters(), set[str]()
     for i, entry in enumerate(plan.districts):
         rng = np.random.default_rng([seed, i])
         names = Names(random.Random(f"{seed}-{entry[0]}"))
         d = build_district(
-            entry, district_box(plan.places[i], len(districts())), plan.share("grids", i),
-            max(1, plan.share("beats", i)), rng, names,
+            entry,
+            district_box(plan.places[i], len(districts())),
+            plan.share("grids", i),
+            max(1, plan.share("beats", i)),
+            rng,
+            names,
         )
         write_boundaries(o, d, cities)
         if boundaries_only:
@@ -500,11 +579,17 @@ def generate(
         write_access_log(o, d, plan.share("access_log", i), random.Random(f"{seed}-log-{i}"), c)
     o.close()
     manifest = {
-        "seed": seed, "scale": scale, "fraction": fraction,
+        "seed": seed,
+        "scale": scale,
+        "fraction": fraction,
         "districts": [d[0] for d in plan.districts],
-        "grids": plan.counts["grids"], "beats": plan.counts["beats"],
-        "addresses": c.addresses, "rooms": c.rooms, "persons": c.persons,
-        "cases": plan.counts["cases"], "access_log": c.access,
+        "grids": plan.counts["grids"],
+        "beats": plan.counts["beats"],
+        "addresses": c.addresses,
+        "rooms": c.rooms,
+        "persons": c.persons,
+        "cases": plan.counts["cases"],
+        "access_log": c.access,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest

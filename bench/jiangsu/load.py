@@ -71,8 +71,11 @@ class Steps:
         took = time.perf_counter() - started
         self.rows.append((name, rows, took, rejected))
         rate = rows / took if took else 0
-        print(f"  {name:<28}{rows:>11,} rows {took:8.1f} s {rate:>10,.0f} rows/s"
-              f"  rejected {rejected}", flush=True)
+        print(
+            f"  {name:<28}{rows:>11,} rows {took:8.1f} s {rate:>10,.0f} rows/s"
+            f"  rejected {rejected}",
+            flush=True,
+        )
 
 
 def load_boundaries(folder: Path, steps: Steps) -> None:
@@ -138,16 +141,30 @@ def load_access_log(folder: Path, steps: Steps) -> None:
     from outpost.core.models import AccessLogEntry, AccessLogHead
 
     started, n = time.perf_counter(), 0
-    columns = ["at", "actor_name", "action", "object_type", "object_key", "purpose",
-               "request_id", "civil_code", "police_code", "prev_hash", "row_hash"]
+    columns = [
+        "at",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_key",
+        "purpose",
+        "request_id",
+        "civil_code",
+        "police_code",
+        "prev_hash",
+        "row_hash",
+    ]
     with transaction.atomic():
         head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
         last, batch = head.last_hash, []
         for row in access_rows(folder / "access_log.csv"):
             entry = AccessLogEntry(
-                at=dt.datetime.fromisoformat(row["at"]), request_id=f"gen-{n}", prev_hash=last,
+                at=dt.datetime.fromisoformat(row["at"]),
+                request_id=f"gen-{n}",
+                prev_hash=last,
                 **{k: row[k] for k in columns[1:6] if k in row},
-                civil_code=row["civil_code"], police_code=row["police_code"],
+                civil_code=row["civil_code"],
+                police_code=row["police_code"],
             )
             entry.row_hash = last = row_digest(last, chained_fields(entry))
             batch.append([getattr(entry, c) for c in columns])
@@ -185,12 +202,22 @@ def sizes(manifest: dict[str, Any]) -> list[dict[str, Any]]:
             if province is None and cases:
                 province = round(10_000_000 * rows / cases)  # the same rows per case
             per_row = size / rows if rows else 0
-            found.append({"table": table, "rows": rows, "bytes": size, "per_row": per_row,
-                          "province_rows": province, "province_gb": per_row * (province or 0) / 1e9})
+            found.append(
+                {
+                    "table": table,
+                    "rows": rows,
+                    "bytes": size,
+                    "per_row": per_row,
+                    "province_rows": province,
+                    "province_gb": per_row * (province or 0) / 1e9,
+                }
+            )
     print("\nsizes (pg_total_relation_size / rows; projected to the province):")
     for s in found:
-        print(f"  {s['table']:<28}{s['rows']:>10,} rows {s['per_row']:>7,.0f} B/row"
-              f"  → {s['province_rows'] or 0:>12,} rows ≈ {s['province_gb']:7.1f} GB")
+        print(
+            f"  {s['table']:<28}{s['rows']:>10,} rows {s['per_row']:>7,.0f} B/row"
+            f"  → {s['province_rows'] or 0:>12,} rows ≈ {s['province_gb']:7.1f} GB"
+        )
     print(f"  total projected: {sum(s['province_gb'] for s in found):.0f} GB")
     return found
 
@@ -212,8 +239,10 @@ def run(folder: Path, args: argparse.Namespace) -> None:
         found = sizes(manifest)
     total = sum(s[2] for s in steps.rows)
     rejected = sum(s[3] for s in steps.rows)
-    print(f"\nload total {total:.1f} s, {rejected} rows rejected"
-          f" ({os.getloadavg()[0]:.2f} load average at end)")
+    print(
+        f"\nload total {total:.1f} s, {rejected} rows rejected"
+        f" ({os.getloadavg()[0]:.2f} load average at end)"
+    )
     print("RESULT " + json.dumps({"steps": steps.rows, "sizes": found, "manifest": manifest}))
     print(f"GOAL every generated row accepted: {'PASS' if rejected == 0 else 'FAIL'}")
 
@@ -226,9 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="jiangsu-") as tmp:
         started = time.perf_counter()
         manifest = generate(Path(tmp), args.scale, args.fraction, args.seed)
-        print(f"generated fraction {args.fraction} of scale {args.scale} in "
-              f"{time.perf_counter() - started:.1f} s: {manifest['addresses']:,} addresses, "
-              f"{manifest['persons']:,} people, {manifest['grids']:,} grids")
+        print(
+            f"generated fraction {args.fraction} of scale {args.scale} in "
+            f"{time.perf_counter() - started:.1f} s: {manifest['addresses']:,} addresses, "
+            f"{manifest['persons']:,} people, {manifest['grids']:,} grids"
+        )
         run(Path(tmp), args)
     return 0
 

@@ -19,7 +19,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a plain script
@@ -69,14 +71,18 @@ def measure(folder: Path, repeat: int) -> tuple[int, Timing, Timing]:
     import_boundaries(folder / "boundaries")
     started = time.perf_counter()
     import_all(folder, "addresses")
-    print(f"setup: boundaries and addresses imported ({time.perf_counter() - started:.1f} s "
-          "for the addresses)", flush=True)
-    best_import, best_raw, written = Timing(), Timing(), None
+    print(
+        f"setup: boundaries and addresses imported ({time.perf_counter() - started:.1f} s "
+        "for the addresses)",
+        flush=True,
+    )
+    best_import, best_raw = Timing(), Timing()
+    written: tuple[list[str], list[tuple[Any, ...]]] | None = None
     for _ in range(max(repeat, 1)):
         done = timed(lambda: import_all(folder, "persons"), empty_person_tables)
         rows = Person.objects.count()
         written = written or person_rows()
-        raw = timed(lambda: raw_insert(*written), empty_person_tables)
+        raw = timed(partial(raw_insert, *written), empty_person_tables)
         if Person.objects.count() != rows:
             raise SystemExit("raw COPY: row count differs from the import's")
         best_import, best_raw = faster(best_import, done), faster(best_raw, raw)
@@ -89,16 +95,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="jiangsu-") as tmp:
         manifest = generate(Path(tmp), args.scale, args.fraction, args.seed)
-        print(f"fraction {args.fraction}: {manifest['persons']:,} people on "
-              f"{manifest['addresses']:,} addresses in {len(manifest['districts'])} districts")
+        print(
+            f"fraction {args.fraction}: {manifest['persons']:,} people on "
+            f"{manifest['addresses']:,} addresses in {len(manifest['districts'])} districts"
+        )
         with throwaway_database(args.pg_dsn, DB_NAME):
             from outpost.core.context import request_context
 
             with request_context("command"):
                 rows, done, raw = measure(Path(tmp), args.repeat)
     ratio = raw.wall / done.wall
-    print(f"persons import: {rows:,} rows in {done.wall:.2f} s = {rows / done.wall:,.0f} rows/s"
-          f" (CPU here {done.cpu:.2f} s)")
+    print(
+        f"persons import: {rows:,} rows in {done.wall:.2f} s = {rows / done.wall:,.0f} rows/s"
+        f" (CPU here {done.cpu:.2f} s)"
+    )
     print(f"anchor raw COPY: {rows:,} rows in {raw.wall:.2f} s = {rows / raw.wall:,.0f} rows/s")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     verdict = "PASS" if ratio >= GOAL_RATIO else "FAIL"

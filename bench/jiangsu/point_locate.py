@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -98,7 +97,9 @@ def ensure_postgis(admin_dsn: str) -> str:
     done = subprocess.run(
         ["apt-get", "install", "-y", "-q", POSTGIS_PACKAGE],
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return "" if done.returncode == 0 else f"apt-get failed: {done.stderr[-300:]}"
 
@@ -117,15 +118,21 @@ def query(conn: object, lons: np.ndarray, lats: np.ndarray, batch: int) -> np.nd
     found = np.full((lons.size, 2), -1, dtype=np.int64)
     for start in range(0, lons.size, batch):
         stop = min(start + batch, lons.size)
-        params = {"ids": list(range(start, stop)), "lons": lons[start:stop].tolist(),
-                  "lats": lats[start:stop].tolist()}
+        params = {
+            "ids": list(range(start, stop)),
+            "lons": lons[start:stop].tolist(),
+            "lats": lats[start:stop].tolist(),
+        }
         for i, grid, beat in conn.execute(LOOKUP_SQL, params).fetchall():  # type: ignore[attr-defined]
             found[i] = (-1 if grid is None else grid, -1 if beat is None else beat)
     return found
 
 
 def run_postgis(
-    args: argparse.Namespace, grids: PolygonIndex, beats: PolygonIndex, lons: np.ndarray,
+    args: argparse.Namespace,
+    grids: PolygonIndex,
+    beats: PolygonIndex,
+    lons: np.ndarray,
     lats: np.ndarray,
 ) -> tuple[float, np.ndarray] | str:
     import psycopg
@@ -158,10 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Only the boundaries are needed: the fewest addresses the generator makes.
         manifest = generate(Path(tmp), args.scale, args.fraction, args.seed, boundaries_only=True)
         grids, build_g = timed(lambda: read_index(Path(tmp) / "boundaries" / "grids.geojson"))
-        beats, build_b = timed(lambda: read_index(Path(tmp) / "boundaries" / "police_beats.geojson"))
-    print(f"fraction {args.fraction} of 1/10 江苏: {len(grids):,} grids, {len(beats):,} beats "
-          f"in {len(manifest['districts'])} districts (read + index built in "
-          f"{build_g + build_b:.1f} s)")
+        beats, build_b = timed(
+            lambda: read_index(Path(tmp) / "boundaries" / "police_beats.geojson")
+        )
+    print(
+        f"fraction {args.fraction} of 1/10 江苏: {len(grids):,} grids, {len(beats):,} beats "
+        f"in {len(manifest['districts'])} districts (read + index built in "
+        f"{build_g + build_b:.1f} s)"
+    )
     lons, lats = points(grids, args.points, np.random.default_rng(args.seed))
 
     def both() -> np.ndarray:
@@ -169,8 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ours, took, cpu = timed_cpu(both, args.repeat)
     rate = lons.size / took
-    print(f"in-process PolygonIndex, grid + beat: {lons.size:,} points in {took:.2f} s = "
-          f"{rate:,.0f} points/s (best of {args.repeat}; {lons.size / cpu:,.0f} per CPU-second)")
+    print(
+        f"in-process PolygonIndex, grid + beat: {lons.size:,} points in {took:.2f} s = "
+        f"{rate:,.0f} points/s (best of {args.repeat}; {lons.size / cpu:,.0f} per CPU-second)"
+    )
     print(f"  {(ours >= 0).all(axis=1).sum():,} points got both a grid and a beat")
     sample = slice(0, min(args.pg_sample, lons.size))
     pg = run_postgis(args, grids, beats, lons[sample], lats[sample])
@@ -180,8 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if args.strict else 0
     pg_rate, theirs = pg
     agree = int((theirs == ours[sample]).all(axis=1).sum())
-    print(f"anchor PostGIS ST_Contains (GiST), grid + beat: {theirs.shape[0]:,} points = "
-          f"{pg_rate:,.0f} points/s; {agree:,}/{theirs.shape[0]:,} answers identical")
+    print(
+        f"anchor PostGIS ST_Contains (GiST), grid + beat: {theirs.shape[0]:,} points = "
+        f"{pg_rate:,.0f} points/s; {agree:,}/{theirs.shape[0]:,} answers identical"
+    )
     ratio = rate / pg_rate
     verdict = "PASS" if ratio >= GOAL_RATIO else "FAIL"
     print(f"GOAL >= {GOAL_RATIO:g}x PostGIS ({ratio:.1f}x): {verdict}")
