@@ -548,15 +548,20 @@ def write_access_log(o: Output, d: District, n: int, rng: random.Random, c: Coun
 
 
 def generate(
-    out: Path, scale: float, fraction: float, seed: int, boundaries_only: bool = False
+    out: Path,
+    scale: float,
+    fraction: float,
+    seed: int,
+    boundaries_only: bool = False,
+    people: bool = True,
 ) -> dict[str, Any]:
     """Write the data set into `out`; `boundaries_only` writes the shapes and no addresses,
-    people or access-log rows (for the point benchmark)."""
+    people or access-log rows (for the point benchmark), `people=False` no people."""
     plan = Plan.of(scale, fraction)
     o = Output(out)
     o.divisions.writerow(["province", PROVINCE[0] + "000000", PROVINCE[1], ""])
     areas = [d[0] for d in districts()] + list(ELSEWHERE)
-    per_room = plan.counts["persons"] / (plan.counts["addresses"] * 0.84)  # rooms ≈ 84%
+    per_room = plan.counts["persons"] / (plan.counts["addresses"] * 0.84) if people else 0.0
     people = PersonMaker(
         IdMaker(areas, plan.counts["persons"], seed), random.Random(seed), per_room
     )
