@@ -197,6 +197,9 @@ def report(csv_prefix: Path, cases: int, args: argparse.Namespace) -> bool:
             f"{'PASS' if passed else 'FAIL'}"
         )
     failures = int(stats["Aggregated"]["Failure Count"])
+    with open(f"{csv_prefix}_failures.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            print(f"  failed {row['Occurrences']}× {row['Name']}: {row['Error'][:200]}")
     print(f"GOAL no errors ({failures}): {'PASS' if failures == 0 else 'FAIL'}")
     return ok and failures == 0
 
