@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pg-dsn", default=DEFAULT_DSN)
+    parser.add_argument("--server-log", default="/tmp/jiangsu_mixed_gunicorn.log")
     parser.add_argument("--strict", action="store_true", help="exit 1 unless every goal is PASS")
     return parser.parse_args(argv)
 
@@ -227,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 server.terminate()
                 server.wait(30)
+                shutil.copy(folder / "gunicorn.log", args.server_log)
             ok = report(folder / "locust", manifest["cases"], args)
+            print(f"gunicorn's log (errors and tracebacks): {args.server_log}")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     return 1 if args.strict and not ok else 0
 
