@@ -113,7 +113,9 @@ def workers_and_codes(out: Path) -> int:
         workers.append({"token": token, "point": points[grid]})
     tracking = list(Case.objects.order_by("?").values_list("tracking_code", flat=True)[:2000])
     subtypes = list(
-        SubType.objects.filter(active=True, default_owner="grid").values_list("code", flat=True)
+        SubType.objects.filter(
+            active=True, default_owner="grid", category__restricted=False
+        ).values_list("code", flat=True)
     )
     data = {"workers": workers, "tracking": tracking, "subtypes": subtypes[:20]}
     out.write_text(json.dumps(data))
