@@ -319,9 +319,10 @@ class Output:
         for folder in ("boundaries", "addresses", "persons"):
             (out / folder).mkdir(parents=True, exist_ok=True)
         self.out = out
-        self.divisions = csv.writer((out / "boundaries" / "divisions.csv").open("w", newline=""))
+        divisions = (out / "boundaries" / "divisions.csv").open("w", newline="", encoding="utf-8")
+        self.divisions = csv.writer(divisions)
         self.divisions.writerow(["level", "code", "name", "parent_code"])
-        units = (out / "boundaries" / "police_units.csv").open("w", newline="")
+        units = (out / "boundaries" / "police_units.csv").open("w", newline="", encoding="utf-8")
         self.units = csv.writer(units)
         self.units.writerow(["level", "code", "name", "parent_code", "street_code"])
         self.grids = FeatureWriter(out / "boundaries" / "grids.geojson", "grids")
@@ -329,7 +330,7 @@ class Output:
         self.access = (out / "access_log.csv").open("w", newline="", encoding="utf-8")
         self.access_csv = csv.writer(self.access)
         self.access_csv.writerow(ACCESS_COLUMNS.split(","))
-        self._files: list[IO[str]] = [units, self.access]
+        self._files: list[IO[str]] = [divisions, units, self.access]
 
     def close(self) -> None:
         self.grids.close()
@@ -375,7 +376,6 @@ class Counters:
     persons: int = 0
     rooms: int = 0
     access: int = 0
-    person_keys: list[str] = field(default_factory=list)  # a sample, for the access log
 
 
 def door_points(d: District, rng: np.random.Generator) -> Iterator[tuple[Grid, float, float]]:
