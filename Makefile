@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # (`make test-citus`) run in .ci/run, after the suites.
 PYTEST_ARGS ?= -m "not deploy and not citus"
 
-.PHONY: demo test test-citus install system-packages lint migrate messages bench clean
+.PHONY: demo test test-citus install system-packages lint migrate messages bench jiangsu clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,15 @@ bench: install
 	$(BIN)/python bench/divert.py
 	$(BIN)/python bench/fieldwork_sync.py
 	$(BIN)/python bench/fieldwork_due.py
+
+# 1/10 江苏 (bench/jiangsu): generate, load through the importers, and the scale benchmarks.
+# FRACTION=1 is the whole 1/10 province (hours on this machine); 0.01 takes about a minute each.
+FRACTION ?= 0.01
+jiangsu: install
+	$(BIN)/python bench/jiangsu/load.py --fraction $(FRACTION)
+	$(BIN)/python bench/jiangsu/point_locate.py --fraction $(FRACTION)
+	$(BIN)/python bench/jiangsu/persons_import.py --fraction $(FRACTION)
+	$(BIN)/python bench/jiangsu/address_scale.py --fraction $(FRACTION)
 
 clean:
 	rm -rf $(VENV) var

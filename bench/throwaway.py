@@ -10,8 +10,9 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def throwaway_database(admin_dsn: str, name: str) -> Iterator[None]:
-    """Create database `name` through `admin_dsn`, set Django up on it, migrate; drop it after."""
+def throwaway_database(admin_dsn: str, name: str, keep: bool = False) -> Iterator[None]:
+    """Create database `name` through `admin_dsn`, set Django up on it, migrate; drop it after
+    (unless `keep`)."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
@@ -38,4 +39,5 @@ def throwaway_database(admin_dsn: str, name: str) -> Iterator[None]:
             from django.db import connections
 
             connections.close_all()
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if not keep:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -29,7 +29,7 @@ from outpost.cases.models import (
     TimelineEntry,
 )
 from outpost.cases.notices import tell_reporter
-from outpost.cases.numbering import next_case_number
+from outpost.cases.numbering import create_numbered
 from outpost.cases.sensitivity import for_subtype
 from outpost.cases.workflow import (
     TERMINAL,
@@ -122,8 +122,9 @@ def _file_case(new: NewCase, actor: User, parties: list[Person]) -> Case:
     if new.subtype.category.restricted and not can_report_restricted(actor):
         raise PermissionDenied
     now = timezone.now()
-    case = Case.objects.create(
-        number=next_case_number(place.grid_code[:6], now),
+    case = create_numbered(
+        place.grid_code[:6],
+        now,
         tracking_code=_tracking_code(),
         source=new.source,
         subtype=new.subtype,

@@ -1,0 +1,242 @@
+"""Benchmark: a city's mixed load (Locust, headless, loopback) against gunicorn + PostgreSQL.
+
+    python bench/jiangsu/mixed_load.py [--fraction 0.01] [--users 200] [--seconds 60]
+                                       [--pg-dsn DSN] [--strict]
+
+Generates 1/10 江苏 at --fraction and loads boundaries, standard addresses and a year of cases
+(the fraction of 2M) into a throwaway database (`jiangsu_mixed`, dropped after) through the
+product's importers; gives every grid its grid worker with an API token; starts gunicorn as
+deployed (outpost/core/deploy/gunicorn.conf.py: 2×cores+1 workers, production settings) with one
+extra URL, a bare Django JSON view (the anchor); then runs Locust for --seconds with --users:
+grid workers reporting (POST /api/v1/cases) and listing (GET /api/v1/cases), residents opening
+their case's status page, and the anchor. Prints p50/p95/p99 and requests/s per kind and
+PASS/FAIL against the goals (intake p95 < 100 ms, list p95 < 150 ms, no errors), which are set
+for 2M cases: at a smaller fraction it says how many cases the figures were measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a plain script
+
+from bench.jiangsu.generate import generate  # noqa: E402
+from bench.throwaway import throwaway_database  # noqa: E402
+
+BIN = Path(sys.executable).parent
+DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+DB_NAME = "jiangsu_mixed"
+GOALS = {"intake": 100.0, "list": 150.0}  # p95 in ms
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--fraction", type=float, default=0.01)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pg-dsn", default=DEFAULT_DSN)
+    parser.add_argument("--server-log", default="/tmp/jiangsu_mixed_gunicorn.log")
+    parser.add_argument("--strict", action="store_true", help="exit 1 unless every goal is PASS")
+    return parser.parse_args(argv)
+
+
+def production_env(var: Path) -> dict[str, str]:
+    """Production settings, as docs/deploy.md sets them; plain HTTP on loopback (no nginx)."""
+    return {
+        "OUTPOST_ENV": "production",
+        "OUTPOST_SECRET_KEY": secrets.token_urlsafe(48),
+        "OUTPOST_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "OUTPOST_VAR_DIR": str(var),
+        "OUTPOST_ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "OUTPOST_REQUIRE_TOTP": "false",
+        "OUTPOST_SSL_REDIRECT": "false",
+        "OUTPOST_TRUSTED_PROXIES": "1",  # residents' addresses arrive as nginx would send them
+        "OUTPOST_LANGUAGE": "zh-hans",
+    }
+
+
+def load(folder: Path, manifest: dict[str, Any]) -> None:
+    from bench.jiangsu.load import Steps, load_boundaries, load_cases, load_registry
+
+    steps = Steps()
+    load_boundaries(folder, steps)
+    load_registry(folder, "addresses", steps)
+    load_cases(manifest["districts"], manifest["cases"], manifest["seed"], steps)
+
+
+def workers_and_codes(out: Path) -> int:
+    """A grid worker with a token for every grid; tracking codes and sub-types for Locust."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from outpost.accounts.demo import create_staff_roster
+    from outpost.accounts.models import ApiToken, User
+    from outpost.cases.models import Case, SubType
+    from outpost.core.crypto import keyed_hash
+    from outpost.registry.models import StandardAddress
+
+    call_command("collectstatic", "--noinput", verbosity=0)  # production pages need the manifest
+    create_staff_roster()
+    expires = timezone.now() + dt.timedelta(days=1)
+    workers = []
+    doors = dict(StandardAddress.objects.filter(level="door").values_list("grid_code", "id"))
+    points = {
+        a.grid_code: (a.lon, a.lat) for a in StandardAddress.objects.filter(id__in=doors.values())
+    }
+    for user in User.objects.filter(username__startswith="gw"):
+        grid = user.username[2:]
+        if grid not in points:
+            continue
+        token = secrets.token_urlsafe(32)
+        ApiToken.objects.create(
+            user=user, token_hash=keyed_hash(token, purpose="api_token"), expires_at=expires
+        )
+        workers.append({"token": token, "point": points[grid]})
+    tracking = list(Case.objects.order_by("?").values_list("tracking_code", flat=True)[:2000])
+    subtypes = list(
+        SubType.objects.filter(
+            active=True, default_owner="grid", category__restricted=False
+        ).values_list("code", flat=True)
+    )
+    data = {"workers": workers, "tracking": tracking, "subtypes": subtypes[:20]}
+    out.write_text(json.dumps(data))
+    return len(workers)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    command = [
+        str(BIN / "gunicorn"),
+        "-c",
+        str(ROOT / "outpost/core/deploy/gunicorn.conf.py"),
+        "--access-logfile",
+        "/dev/null",
+        "outpost.wsgi",
+    ]
+    env = {
+        **env,
+        "OUTPOST_BIND": f"127.0.0.1:{port}",
+        "DJANGO_SETTINGS_MODULE": "bench.jiangsu.anchor_settings",
+    }
+    with log.open("wb") as handle:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=handle, stderr=handle)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/anchor.json", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
+
+
+def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, csv_prefix: Path) -> None:
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench/jiangsu/locustfile.py"),
+        "--headless",
+        "-u",
+        str(args.users),
+        "-r",
+        str(args.spawn_rate),
+        "-t",
+        f"{args.seconds}s",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(csv_prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True)
+
+
+def report(csv_prefix: Path, cases: int, args: argparse.Namespace) -> bool:
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8", newline="") as f:
+        stats = {row["Name"]: row for row in csv.DictReader(f)}
+    print(
+        f"\n{args.users} users for {args.seconds} s against gunicorn + PostgreSQL, "
+        f"{cases:,} cases in the database (the goals are set for 2,000,000):"
+    )
+    print(f"{'request':<34}{'count':>8}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}")
+    for name, row in stats.items():
+        print(
+            f"{name:<34}{row['Request Count']:>8}{row['Failure Count']:>6}{row['50%']:>7}"
+            f"{row['95%']:>7}{row['99%']:>7}{float(row['Requests/s']):>8.1f}"
+        )
+    ok = True
+    for kind, goal in GOALS.items():
+        row = next(r for n, r in stats.items() if n.startswith(kind))
+        p95 = float(row["95%"])
+        passed = p95 < goal
+        ok &= passed
+        print(
+            f"GOAL {kind} p95 < {goal:.0f} ms ({p95:.0f} ms at {cases:,} cases): "
+            f"{'PASS' if passed else 'FAIL'}"
+        )
+    failures = int(stats["Aggregated"]["Failure Count"])
+    with open(f"{csv_prefix}_failures.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            print(f"  failed {row['Occurrences']}× {row['Name']}: {row['Error'][:200]}")
+    print(f"GOAL no errors ({failures}): {'PASS' if failures == 0 else 'FAIL'}")
+    return ok and failures == 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory(prefix="jiangsu-") as tmp:
+        folder = Path(tmp)
+        env = production_env(folder / "var")
+        os.environ.update(env)
+        manifest = generate(folder / "data", 1.0, args.fraction, args.seed, people=False)
+        with throwaway_database(args.pg_dsn, DB_NAME):
+            from outpost.core.context import request_context
+
+            with request_context("command"):
+                load(folder / "data", manifest)
+                workers = workers_and_codes(folder / "locust.json")
+            print(f"{workers} grid workers with tokens", flush=True)
+            env = {**os.environ, "JIANGSU_LOCUST_DATA": str(folder / "locust.json")}
+            port = free_port()
+            server = start_gunicorn(env, port, folder / "gunicorn.log")
+            try:
+                run_locust(env, port, args, folder / "locust")
+            finally:
+                server.terminate()
+                server.wait(30)
+                shutil.copy(folder / "gunicorn.log", args.server_log)
+            ok = report(folder / "locust", manifest["cases"], args)
+            print(f"gunicorn's log (errors and tracebacks): {args.server_log}")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    return 1 if args.strict and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
