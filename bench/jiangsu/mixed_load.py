@@ -154,7 +154,15 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
     raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
 
 
+def ensure_locust() -> None:
+    """Locust is a benchmark tool, not a dependency of the app: the `bench` extra installs it."""
+    if not (BIN / "locust").exists():
+        pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[bench]"]
+        subprocess.run(pip, check=True)
+
+
 def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, csv_prefix: Path) -> None:
+    ensure_locust()
     command = [
         str(BIN / "locust"),
         "-f",
