@@ -75,7 +75,7 @@ class AppealIn(Schema):
     evidence: str = Field(..., min_length=1, max_length=services.EVIDENCE_MAX)
 
 
-class DecisionIn(Schema):
+class AppealDecisionIn(Schema):
     decision: Literal["upheld", "rejected"]
     corrected_value: float | None = Field(None, description="a share 0..1, or hours")
     reason: str = Field(..., min_length=1, max_length=services.REASON_MAX)
@@ -168,7 +168,7 @@ def file_appeal(request: SignedInRequest, pk: int, body: AppealIn) -> tuple[int,
 
 
 @router.post("/appeals/{pk}/decision", response=AppealOut)
-def decide_appeal(request: SignedInRequest, pk: int, body: DecisionIn) -> AppealOut:
+def decide_appeal(request: SignedInRequest, pk: int, body: AppealDecisionIn) -> AppealOut:
     appeal = results.appeal_for(request.user, pk)
     results.require_approver(request.user, appeal.score.result.period.scheme)
     decided = services.do_decide_appeal(

@@ -35,7 +35,7 @@ class TrendOut(Schema):
     urls: list[str]
 
 
-class SummaryOut(Schema):
+class DashboardSummaryOut(Schema):
     window: WindowOut
     tiles: list[TileOut]
     trend: TrendOut
@@ -63,7 +63,7 @@ class AreaOut(Schema):
     url: str
 
 
-class IndicatorOut(Schema):
+class MapIndicatorOut(Schema):
     code: str
     name: str
     higher_is_better: bool
@@ -72,9 +72,9 @@ class IndicatorOut(Schema):
 
 class AreasOut(Schema):
     window: WindowOut
-    indicator: IndicatorOut
+    indicator: MapIndicatorOut
     kind: str  # grid or beat
-    indicators: list[IndicatorOut]  # the others the map can show
+    indicators: list[MapIndicatorOut]  # the others the map can show
     areas: list[AreaOut]  # worst first
     worst: list[AreaOut]  # the worst with a figure
 
@@ -99,12 +99,14 @@ def _window_out(window: Window) -> WindowOut:
     return WindowOut(key=window.key, first=window.first, last=window.last)
 
 
-@router.get("/summary", response=SummaryOut, summary="New, open, overdue, red cards, satisfaction")
-def dashboard_summary(request: SignedInRequest, params: Query[PeriodQuery]) -> SummaryOut:
+@router.get(
+    "/summary", response=DashboardSummaryOut, summary="New, open, overdue, red cards, satisfaction"
+)
+def dashboard_summary(request: SignedInRequest, params: Query[PeriodQuery]) -> DashboardSummaryOut:
     window = _window(request, params.period)
     tiles = [TileOut(**vars(t)) for t in queries.summary(request.user, window)]
     trend = TrendOut(**queries.trend(request.user, window))
-    return SummaryOut(window=_window_out(window), tiles=tiles, trend=trend)
+    return DashboardSummaryOut(window=_window_out(window), tiles=tiles, trend=trend)
 
 
 def _bars(window: Window, bars: list[queries.Bar]) -> BarsOut:
@@ -129,8 +131,8 @@ def dashboard_workload(request: SignedInRequest, params: Query[PeriodQuery]) -> 
     return _bars(window, queries.workload(request.user, window))
 
 
-def _indicator_out(indicator: queries.Indicator) -> IndicatorOut:
-    return IndicatorOut(
+def _indicator_out(indicator: queries.Indicator) -> MapIndicatorOut:
+    return MapIndicatorOut(
         code=indicator.code,
         name=str(indicator.name),
         higher_is_better=indicator.higher_is_better,
