@@ -34,6 +34,10 @@ POLICE_PHRASES = Path(__file__).resolve().parent / "data" / "police_phrases.json
 # Calls we wrote from the taxonomy in many voices (`calls.written`); its "dev" part is our own
 # development set, never trained on.
 WRITTEN = Path(__file__).resolve().parent / "data" / "training_written.csv"
+# A second author's calls (our development set for the danger rule) and a fourth author's, never
+# trained on: the cross-author measure (bench/divert_authors.py) holds each author out in turn.
+DEV_CALLS = ROOT / "tests" / "calls" / "data" / "dev_calls.csv"
+WRITTEN2 = Path(__file__).resolve().parent / "data" / "written2" / "calls.csv"
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -73,6 +77,15 @@ def written_examples(path: Path = WRITTEN) -> list[Example]:
     """The written corpus's training part, each row with its group (the voices of one call)."""
     rows = written_rows("train", path)
     return [Example(r["content"], r["label"], "written", r["group"]) for r in rows]
+
+
+def author_rows(author: str) -> list[dict[str, str]]:
+    """The labelled calls of one author (`content`, `label`, maybe `group`): sample, dev,
+    written (all parts), phrases (police phrasings, POLICE) or written2."""
+    if author == "phrases":
+        return [{"content": e.text, "label": e.label} for e in police_examples()]
+    paths = {"sample": SAMPLE, "dev": DEV_CALLS, "written": WRITTEN, "written2": WRITTEN2}
+    return read_rows(paths[author])
 
 
 def default_examples() -> list[Example]:
