@@ -71,12 +71,8 @@ def run(config: str) -> None:
     for held in AUTHORS:
         s = score_model(rows[held], Classifier.train(training(config, held, rows)))
         print(line(held, s))
-        total.police += s.police
-        total.police_diverted += s.police_diverted
-        total.rows += s.rows
-        total.right, total.kept, total.wrong = (
-            total.right + s.right, total.kept + s.kept, total.wrong + s.wrong
-        )
+        for key in ("rows", "police", "police_diverted", "right", "kept", "wrong"):
+            setattr(total, key, getattr(total, key) + getattr(s, key))
     print(line("all held", total))
     final = score_model(rows[FINAL], Classifier.train(training(config, FINAL, rows)))
     print(line(FINAL, final) + "   (never trained on)")
