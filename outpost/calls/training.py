@@ -1,8 +1,9 @@
 """Training data for the call model and its scores, from files; no Django.
 
-The training side is the district's labelled sample (data/gulou/calls_110_sample.csv), the
-sub-types' descriptions (calls/data/subtypes.json: what each 09xx sub-type means and phrasings
-of it) and, in the database, the operators' corrections (`calls.learning`). The unseen set
+The training side is every author's labelled calls (`default_examples`: the district's sample
+data/gulou/calls_110_sample.csv, the sub-types' descriptions calls/data/subtypes.json, the police
+phrasings, tests/calls/data/dev_calls.csv, the written corpus) and, in the database, the
+operators' corrections (`calls.learning`); calls/data/written2/ is never trained on. The unseen set
 (data/eval/calls_110_unseen.csv by default) is only ever scored, never trained on.
 """
 
@@ -31,8 +32,8 @@ UNSEEN = Path(
 )
 DESCRIPTIONS = Path(__file__).resolve().parent / "data" / "subtypes.json"
 POLICE_PHRASES = Path(__file__).resolve().parent / "data" / "police_phrases.json"
-# Calls we wrote from the taxonomy in many voices (`calls.written`); its "dev" part is our own
-# development set, never trained on.
+# Calls we wrote from the taxonomy in many voices (`calls.written`); the default model trains on
+# all of it, `written_rows("dev")` remains for bench/divert.py --written.
 WRITTEN = Path(__file__).resolve().parent / "data" / "training_written.csv"
 # A second author's calls (our development set for the danger rule) and a fourth author's, never
 # trained on: the cross-author measure (bench/divert_authors.py) holds each author out in turn.
