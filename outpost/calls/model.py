@@ -25,7 +25,9 @@ CUE_PREFIX = "cue:"
 CUE_WEIGHT = 0.6  # a situation feature against the unit-length n-gram vector
 RANDOM_STATE = 0
 FOLDS = 5
-C = 1.0
+# 2.0 (from 1.0) measured across authors (bench/divert_authors.py): right +1 on dev_calls, +12 on
+# the written corpus, equal elsewhere, the same police calls diverted by the model alone.
+C = 2.0
 ANALYZER = "char_wb"
 NGRAMS = (1, 3)
 WHY = 5  # n-grams shown as the reason for a suggestion
