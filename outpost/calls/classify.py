@@ -47,8 +47,12 @@ THRESHOLD = 0.4
 # (tests/calls/data/dev_calls.csv, 121 police and 103 other calls; police calls the model alone
 # would divert: no cap 10, 0.3 → 8, 0.2 → 6, 0.15 → 2; other calls placed right 88, 86, 85, 84)
 # and on the sample cross-validated five-fold (police diverted 0 of 85 at any cap; right 152 of
-# 155 down to 146 at 0.15). Safety first: 0.15.
-POLICE_CAP = 0.15
+# 155 down to 146 at 0.15). Safety first: 0.15. Since the model trains on every author, 0.10:
+# measured leaving each author out (bench/divert_authors.py) with the rule switched off, the
+# police calls the model alone diverts are then fewer on every held-out author than the model
+# trained on the sample alone diverted at 0.15 (dev 2 vs 3, written 3 vs 11, phrasings 0 vs 27,
+# written2 1 vs 2); at 0.15 the dev author's would be 4.
+POLICE_CAP = 0.10
 # A POLICE suggestion keeps the call unmarked only from this probability on; below it the model is
 # as unsure as with a weak sub-type ("你好" scores POLICE about 0.3) and the operator should look.
 # Either way the call stays with the police.
@@ -131,6 +135,10 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"闹事|滋事|寻衅|耍酒疯|撒酒疯|醉汉|持械|聚众|摔东西",
         r"砍(?!树|价|枝)",  # 要砍人, 砍他 (not felling a tree or haggling)
         r"被(?:人|陌生人|一个男的|一个女的|坏人)?(?:拉|拽)走",
+        # Acts in other words: pinned, surrounded, chased, a table overturned, a weapon picked up.
+        r"勒(?:住|着|死|脖子|紧)|围住|围着(?:我|他|她|人)",
+        r"被(?:人|几个人|一帮人|一群人|几个|一帮|一群)围(?:住|起来)|被(?:几个人?|一帮人?|一群人?)堵|把(?:我|他|她)(?:围|堵)(?:住|在|起来)",
+        rf"追着{_GAP}{{0,2}}(?:打|砍|跑)|掀(?:了|翻)?{_GAP}{{0,2}}桌子|抄起|抡起|操起|举起",
     ),
     # Injury, illness and hazards to people (falling objects, cries for help, an ambulance).
     "伤病险情": (
@@ -143,6 +151,9 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"心脏病|中风|犯病|发病|高烧|误(?:喝|食|吃|服)|消毒水|洗洁精",
         r"扑倒|撞倒|绊倒|撞翻|摔倒|跌倒|跌了一跤|跶倒|摔了一跤|摔下|掉下|掉(?:水|河|湖|江|井)|掉进|坠|抛物",
         r"往下(?:扔|丢|砸)|扔下|砸(?:到|中|伤)",
+        # Cries for help and people lying somewhere, in other words.
+        rf"救救|救我|帮帮我|倒在|趴在{_GAP}{{0,4}}不动|叫不应|喊不应|没人应|没(?:有)?回应|吞(?:了|下)",
+        r"胸口(?:闷|疼|痛)|嘴歪|说不出话|脸色(?:发白|白得|发青|不对)|迷迷糊糊|神志不清",
         rf"哭喊|呼喊|尖叫|惨叫|一动不动|(?:{_PERSON}){_GAP}{{0,4}}不动了|躺在地上|躺着|漂着|浮着",
         r"死了人|有人死|死亡|尸|去世|(?<![吵烦热累气笑臭冷饿困忙吓难堵急])死(?:了|人)",
         r"溺水|落水|触电|漏电|中毒|救命|呼救|求救|急救|抢救|(?<!\d)120(?!\d)|救护车",
@@ -151,7 +162,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
     ),
     "凶器": (
         r"刀|枪|棍|棒子|铁棒|木棒|球棒|斧|匕首|凶器|砖头|钢管|铁管|硫酸|弩|炸药|管制",
-        r"(?:拿|抄|举|抡)(?:着|起|了)?{_GAP}{{0,4}}(?:砸|打|追|戳|捅)|戳|捅(?!马蜂|蜂窝|下水|马桶|开|掉)",
+        rf"(?:拿|抄|举|抡)(?:着|起|了)?{_GAP}{{0,4}}(?:砸|打|追|戳|捅)|戳|捅(?!马蜂|蜂窝|下水|马桶|开|掉)",
     ),
     "威胁": (
         r"威胁|扬言|恐吓|弄死|搞死|报复|勒索|敲诈|绑架|劫持|挟持|人质|同归于尽|放话",
@@ -171,21 +182,25 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"(?:车|电瓶车|电动车|自行车|手机|钱包|包|钱|项链|首饰|金|手表|电脑|现金|东西)"
         rf"{_ANY}{{0,12}}(?:没了|不见了|少了|丢了|被人拿)",
         rf"少了{_GAP}{{0,4}}(?:钱|块|元|万|千|百)",
+        rf"被{_GAP}{{0,3}}(?:拆|卸|搬|顺|弄|敲|砸|撬|划|剪)(?:走|碎|坏|破|开|断)|敲碎|砸碎|车窗{_GAP}{{0,4}}碎",
+        r"女厕|女浴室|女更衣|偷看|冒领|要不要糖|(?:门口|附近|周围|外面)(?:一直|老是)?晃(?!动)",
     ),
     "诈骗": (
         r"先转钱|打钱过去|转钱过去|开通.{0,6}账户|骗|诈|转账|汇款|打款|洗钱|刷单|验证码|冒充|安全账户|中奖|网贷|自称|公安局的|返佣|做任务",
         rf"转了{_GAP}{{0,5}}(?:钱|块|元|万|千|百)|提不了现|提不出|投资|理财|保健品",
-        r"(?:打|转|汇)(?:了|过去)?{_GAP}{{0,4}}(?:钱|块|元|万|千)进去",
+        rf"冻结|解冻|新卡|挪到|拉黑|钱{_GAP}{{0,4}}取不出|客服{_GAP}{{0,8}}(?:转|账户|冻结|下载|软件|链接|验证)|下(?:了|载)?{_GAP}{{0,3}}(?:软件|APP)|炒股|带单",
+        rf"(?:打|转|汇)(?:了|过去)?{_GAP}{{0,4}}(?:钱|块|元|万|千)进去",
     ),
     "自伤": (
         r"跳楼|跳河|跳江|跳湖|跳桥|跳下|往下跳|轻生|自杀|割腕|寻死|不想活|想死|活不下去",
         r"安眠药|服毒|农药|上吊|自残|遗书|结束生命|想不开|没意思|不想过了|烧炭|割(?:手|脉)|划手",
-        r"吃了{_GAP}{{0,6}}药|一(?:整)?瓶(?:药|安眠)|药吃多|栏杆外|楼顶上?(?:坐|站|有人|有个)",
-        r"站在{_GAP}{{0,6}}(?:边上|边缘|外面|栏杆|桥上|窗台)|腿搭在外面",
+        rf"吃了{_GAP}{{0,6}}药|一(?:整)?瓶(?:药|安眠)|药吃多|栏杆外|楼顶上?(?:坐|站|有人|有个)",
+        rf"站在{_GAP}{{0,6}}(?:边上|边缘|外面|栏杆|桥上|窗台)|腿搭在外面",
     ),
     "交通事故": (
         r"车祸|撞|追尾|刮蹭|剐蹭|碰瓷|肇事|逃逸|碾|轧|翻车|翻了|侧翻|酒驾|事故",
         r"刮(?:倒|了|到)|剐|带倒|带了一下|蹭倒|拦车|马路中间",
+        r"冲上(?:人行道|马路|路边|路牙|台阶)|冲(?:向|到)(?:人|人群|路边)",
     ),
     "火灾燃气": (
         r"(?<!不)着火|起火|失火|火灾|火情|冒火|火苗|火光|火花|火星|明火|大火|火势|火越|扑不灭|灭火(?!器)",
@@ -194,6 +209,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         r"爆炸|炸了|炸开|(?<![管胎])爆了|响了一声|短路|打火花",
         r"(?:插座|插头|电线|线路|电箱|电表箱|开关)[^，。]{0,3}(?:打火|冒火|冒烟|烧|着)",
         r"(?:有|全是|都是|好多|很多|好大的?|很大的?)烟(?!味|头|瘾|灰|囱|花|酒|草|感)",
+        rf"嘶嘶|噼里啪啦|噼啪|火星|冒白烟|冒烟|呛人|刺鼻|怪味|电池{_GAP}{{0,6}}(?:响|鼓|胀|味)",
     ),
     # Missing people: a person word near 找不到/丢了; keys and pets were defused above.
     "走失": (
@@ -201,6 +217,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         rf"(?:{_PERSON}){_GAP}{{0,6}}(?:找不到|走丢|丢了|没回家|没回来|联系不上)",
         rf"(?:{_PERSON}){_ANY}{{0,20}}(?:关机|打不通|不接电话|联系不上|没回家|没回来|找不到|找不着)",
         rf"(?:找不到|联系不上){_GAP}{{0,4}}(?:{_PERSON})",
+        rf"(?:{_PERSON}){_ANY}{{0,20}}(?:联系不到|找不见|没消息|没有消息|不回消息|不回信息)",
     ),
     # Trapped people: 困 except 困难/困扰; a person locked, stuck or pinned somewhere.
     "被困": (
@@ -208,6 +225,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
         rf"(?:{_PERSON}){_GAP}{{0,4}}(?:还在里面|在里面出不来)|(?:车里|水里|河里|井里)(?:好像)?(?:还)?有(?:个)?人",
         rf"(?:{_PERSON}|我){_GAP}{{0,6}}(?:锁在|关在|反锁|卡住|卡在|出不来|出不去|下不来)",
         r"被(?:锁|关|困|压)在(?!门外|外面)",
+        rf"里面(?:还|好像)?有(?:个|一个)(?:{_PERSON})|(?:电梯|屋|房间|厕所|卫生间)里面?(?:还|好像)?有人|卡在半空",
     ),
 }
 

@@ -1,8 +1,9 @@
 """Training data for the call model and its scores, from files; no Django.
 
-The training side is the district's labelled sample (data/gulou/calls_110_sample.csv), the
-sub-types' descriptions (calls/data/subtypes.json: what each 09xx sub-type means and phrasings
-of it) and, in the database, the operators' corrections (`calls.learning`). The unseen set
+The training side is every author's labelled calls (`default_examples`: the district's sample
+data/gulou/calls_110_sample.csv, the sub-types' descriptions calls/data/subtypes.json, the police
+phrasings, tests/calls/data/dev_calls.csv, the written corpus) and, in the database, the
+operators' corrections (`calls.learning`); calls/data/written2/ is never trained on. The unseen set
 (data/eval/calls_110_unseen.csv by default) is only ever scored, never trained on.
 """
 
@@ -31,9 +32,13 @@ UNSEEN = Path(
 )
 DESCRIPTIONS = Path(__file__).resolve().parent / "data" / "subtypes.json"
 POLICE_PHRASES = Path(__file__).resolve().parent / "data" / "police_phrases.json"
-# Calls we wrote from the taxonomy in many voices (`calls.written`); its "dev" part is our own
-# development set, never trained on.
+# Calls we wrote from the taxonomy in many voices (`calls.written`); the default model trains on
+# all of it, `written_rows("dev")` remains for bench/divert.py --written.
 WRITTEN = Path(__file__).resolve().parent / "data" / "training_written.csv"
+# A second author's calls (our development set for the danger rule) and a fourth author's, never
+# trained on: the cross-author measure (bench/divert_authors.py) holds each author out in turn.
+DEV_CALLS = ROOT / "tests" / "calls" / "data" / "dev_calls.csv"
+WRITTEN2 = Path(__file__).resolve().parent / "data" / "written2" / "calls.csv"
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -75,8 +80,37 @@ def written_examples(path: Path = WRITTEN) -> list[Example]:
     return [Example(r["content"], r["label"], "written", r["group"]) for r in rows]
 
 
+def author_rows(author: str) -> list[dict[str, str]]:
+    """The labelled calls of one author (`content`, `label`, maybe `group`): sample, dev,
+    written (all parts), phrases (police phrasings, POLICE) or written2."""
+    if author == "phrases":
+        return [{"content": e.text, "label": e.label} for e in police_examples()]
+    paths = {"sample": SAMPLE, "dev": DEV_CALLS, "written": WRITTEN, "written2": WRITTEN2}
+    return read_rows(paths[author])
+
+
+def dev_call_examples(path: Path = DEV_CALLS) -> list[Example]:
+    """A second author's calls (tests/calls/data/dev_calls.csv), police and not."""
+    return [Example(r["content"], r["label"], "dev_calls") for r in read_rows(path)]
+
+
+def all_written_examples(path: Path = WRITTEN) -> list[Example]:
+    """The written corpus, all its parts and voices: a third author's wording of every sub-type."""
+    return [Example(r["content"], r["label"], "written", r["group"]) for r in read_rows(path)]
+
+
 def default_examples() -> list[Example]:
-    return sample_examples() + description_examples() + police_examples()
+    """Every author's labelled calls: the sample, the descriptions, the police phrasings, the
+    second author's calls and the written corpus (measured leaving each author out in turn,
+    bench/divert_authors.py). Calls the danger rule keeps are dropped for the model
+    (`model.Classifier.train`); written2/ is never trained on."""
+    return (
+        sample_examples()
+        + description_examples()
+        + police_examples()
+        + dev_call_examples()
+        + all_written_examples()
+    )
 
 
 @cache
