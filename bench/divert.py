@@ -1,7 +1,7 @@
 """Benchmark: 110 non-police call diversion on the district's labelled sample and on calls in
 wording it has never seen.
 
-    python bench/divert.py [--unseen data/eval/calls_110_unseen.csv] [--sample CSV]
+    python bench/divert.py [--unseen data/eval/calls_110_unseen3.csv ...] [--sample CSV]
                            [--data data/gulou] [--calls 20000] [--rules] [--cv] [--written]
                            [--strict]
 
@@ -14,16 +14,17 @@ address matcher (built from --data's addresses.csv.xz and divisions.csv) matches
 addr_id, and single-thread calls/s over at least --calls calls (the set repeated). Then PASS/FAIL
 per goal. The sample is training data: its scores are resubstitution (`--cv` adds five-fold
 cross-validated ones, on the sample and on the sample with the written corpus's training part;
-`--written` scores the written corpus's dev part, calls/data/training_written.csv); the unseen
-set is skipped when its file is absent (or when --unseen names a path that does not exist: how
-whoever tunes the classifier runs it). Exits 0 unless
---strict is given and a goal fails on the unseen set (on the sample when there is none).
+`--written` scores the written corpus's dev part, calls/data/training_written.csv); each held-out
+set (every data/eval/calls_110_unseen*.csv, or those --unseen names) is printed apart, and one
+whose file is absent is skipped (a path that does not exist: how whoever tunes the classifier
+runs it). Exits 0 unless --strict is given and a goal fails.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -164,7 +165,12 @@ def bench_set(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=Path, default=SAMPLE)
-    parser.add_argument("--unseen", type=Path, default=UNSEEN)
+    parser.add_argument(
+        "--unseen",
+        type=Path,
+        action="append",
+        help="a held-out set (repeatable; default: every data/eval/calls_110_unseen*.csv)",
+    )
     parser.add_argument(
         "--show-unseen-rows",
         action="store_true",
@@ -213,14 +219,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.written and not args.rules:
         print("\n===== written corpus, dev part (never trained on) =====")
         print_scores(score(written_rows("dev"), decide)[0], "written dev part")
-    if args.unseen.exists():
-        unseen = read_rows(args.unseen)
-        ok = bench_set(
-            f"unseen {args.unseen}", unseen, decide, matcher, args.calls, args.show_unseen_rows
-        )
-    else:
-        print(f"\n===== unseen: no file at {args.unseen}; skipped =====")
+    for path in args.unseen or unseen_sets():
+        if not path.exists():
+            print(f"\n===== unseen: no file at {path}; skipped =====")
+            continue
+        rows = read_rows(path)
+        ok &= bench_set(f"unseen {path}", rows, decide, matcher, args.calls, args.show_unseen_rows)
     return 1 if args.strict and not ok else 0
+
+
+def unseen_sets() -> list[Path]:
+    """The held-out sets: OUTPOST_CALLS_UNSEEN alone when it is set (a path that does not exist
+    switches them off), otherwise every calls_110_unseen*.csv beside the first one."""
+    if os.environ.get("OUTPOST_CALLS_UNSEEN"):
+        return [UNSEEN]
+    return sorted(UNSEEN.parent.glob("calls_110_unseen*.csv")) or [UNSEEN]
 
 
 if __name__ == "__main__":

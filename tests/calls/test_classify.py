@@ -140,13 +140,14 @@ def test_it_uses_the_vendored_copy_of_the_shared_sample() -> None:
 
 
 def test_it_diverts_paraphrased_situations_to_their_subtype() -> None:
-    """The model is statistical: at least 90% of our paraphrases reach their sub-type, and the
+    """The model is statistical: at least 85% of our paraphrases reach their sub-type, and the
     rest stay with the police (marked for the operator) rather than reach a wrong one. (95%
-    before the POLICE cap: a call the model finds a little police-like now stays, marked.)"""
+    before the POLICE cap, 90% at cap 0.15; at 0.10, chosen for fewer police calls diverted on
+    the held-out sets, 35 of 40.)"""
     decisions = {content: classify_call(content) for content in DIVERTED}
     right = [c for c, d in decisions.items() if (d.decision, d.subtype) == (DIVERT, DIVERTED[c])]
     wrong = [c for c, d in decisions.items() if d.decision == DIVERT and d.subtype != DIVERTED[c]]
-    assert len(right) / len(DIVERTED) >= 0.90, set(DIVERTED) - set(right)
+    assert len(right) / len(DIVERTED) >= 0.85, set(DIVERTED) - set(right)
     assert wrong == []
     kept = [decisions[c] for c in DIVERTED if c not in right]
     assert all(d.marked and d.reason.code == "unsure" for d in kept)

@@ -145,12 +145,13 @@ def test_it_keeps_every_police_call_of_the_development_set_by_the_danger_rule() 
 def test_it_diverts_most_other_calls_of_the_development_set_and_none_to_the_police_wrongly() -> (
     None
 ):
-    """Measured when the cap was chosen: 84 of 103 right, 16 kept, 3 to a wrong sub-type."""
+    """Measured when the cap was 0.15: 84 of 103 right, 16 kept, 3 to a wrong sub-type; at cap
+    0.10 (fewer police calls diverted on the held-out sets) 77 right."""
     rows = [r for r in dev_rows() if r["label"] != POLICE_LABEL]
     decisions = [(r["label"], classify_call(r["content"])) for r in rows]
     right = [label for label, d in decisions if (d.decision, d.subtype) == (DIVERT, label)]
     wrong = [label for label, d in decisions if d.decision == DIVERT and d.subtype != label]
-    assert len(right) / len(rows) >= 0.78
+    assert len(right) / len(rows) >= 0.72
     assert len(wrong) <= 5
     assert all(d.decision in (DIVERT, POLICE) for _, d in decisions)
 

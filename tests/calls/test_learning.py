@@ -16,9 +16,7 @@ from outpost.calls.model import Suggestion
 from outpost.calls.models import Call, CallModel, Correction
 from outpost.calls.training import (
     SAMPLE,
-    all_written_examples,
     description_examples,
-    dev_call_examples,
     police_examples,
     read_rows,
 )
@@ -72,8 +70,6 @@ def test_it_trains_the_default_model_at_first_use_and_keeps_it() -> None:
         "sample": 240,
         "descriptions": len(description_examples()),
         "police_phrases": len(police_examples()),
-        "dev_calls": len(dev_call_examples()),
-        "written": len(all_written_examples()),
     }
     assert model.counts["descriptions"] > 8 * 12  # a dozen phrasings and more per sub-type
     assert model.scores["sample"]["police_diverted"] == 0
