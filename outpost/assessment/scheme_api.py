@@ -62,7 +62,7 @@ class ResultOut(Schema):
     scores: list[ScoreOut]
 
 
-class PeriodOut(PeriodRef):
+class SchemePeriodOut(PeriodRef):
     scheme: int
     results: list[ResultOut]
 
@@ -90,8 +90,8 @@ class AppealOut(Schema):
     reason: str
 
 
-def _period_out(period: Period, found: list[Result]) -> PeriodOut:
-    return PeriodOut(
+def _period_out(period: Period, found: list[Result]) -> SchemePeriodOut:
+    return SchemePeriodOut(
         id=period.pk,
         key=period.key,
         state=period.state,
@@ -135,15 +135,15 @@ def list_schemes(request: SignedInRequest) -> list[SchemeOut]:
     ]
 
 
-@router.get("/periods/{pk}", response=PeriodOut)
-def get_period(request: SignedInRequest, pk: int) -> PeriodOut:
+@router.get("/periods/{pk}", response=SchemePeriodOut)
+def get_period(request: SignedInRequest, pk: int) -> SchemePeriodOut:
     """The period's results the caller sees, by kind and rank."""
     period = results.period_for(request.user, pk)
     return _period_out(period, list(results.results_for(request.user, period)))
 
 
-@router.post("/schemes/{pk}/compute", response=PeriodOut)
-def compute_period(request: SignedInRequest, pk: int, body: ComputeIn) -> PeriodOut:
+@router.post("/schemes/{pk}/compute", response=SchemePeriodOut)
+def compute_period(request: SignedInRequest, pk: int, body: ComputeIn) -> SchemePeriodOut:
     scheme = results.scheme_for(request.user, pk)
     results.require_approver(request.user, scheme)
     try:
