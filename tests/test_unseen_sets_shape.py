@@ -1,4 +1,5 @@
-"""The third held-out call set (data/eval/calls_110_unseen3.csv): its shape only.
+"""The second and third held-out call sets (data/eval/calls_110_unseen2.csv, …unseen3.csv): their
+shape only. (The first set's shape: tests/calls/test_unseen_set.py.)
 
 Reads no row's content beyond counting and comparing: the set is for measuring, never tuning
 (data/eval/README.md).
@@ -13,14 +14,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SET = ROOT / "data" / "eval" / "calls_110_unseen3.csv"
+# Each set and the month its calls were dated in.
+SETS = {"calls_110_unseen2.csv": "2026-12-", "calls_110_unseen3.csv": "2027-01-"}
 HEADER = ["call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id"]
 MIN_PER_LABEL = {"POLICE": 200} | {f"090{i}": 40 for i in range(1, 9)}
 
 
+@pytest.fixture(scope="module", params=sorted(SETS))
+def held_out(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def rows() -> list[dict[str, str]]:
-    with SET.open(encoding="utf-8", newline="") as fh:
+def rows(held_out: str) -> list[dict[str, str]]:
+    with (ROOT / "data" / "eval" / held_out).open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         assert reader.fieldnames == HEADER
         return list(reader)
@@ -66,9 +73,11 @@ def test_it_points_every_call_at_a_distinct_real_address(rows: list[dict[str, st
     assert len(set(ids)) == len(ids)
 
 
-def test_it_dates_calls_in_january_2027_from_mobile_numbers(rows: list[dict[str, str]]) -> None:
+def test_it_dates_calls_in_its_month_from_mobile_numbers(
+    held_out: str, rows: list[dict[str, str]]
+) -> None:
+    month = SETS[held_out]
     assert all(
-        r["received_at"].startswith("2027-01-") and r["received_at"].endswith("+08:00")
-        for r in rows
+        r["received_at"].startswith(month) and r["received_at"].endswith("+08:00") for r in rows
     )
     assert all(len(r["caller_phone"]) == 11 and r["caller_phone"].startswith("1") for r in rows)
