@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
 
 from bench.indicators import DEFAULT_DSN, write_cases  # noqa: E402
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import analyze, throwaway_database  # noqa: E402
 
 BENCH_DB = "outpost_bench_dashboard"
 MONTH = "2026-09"
@@ -79,15 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with throwaway_database(args.pg_dsn, BENCH_DB):
         started = time.perf_counter()
         write_cases(args.cases)
-        from django.db import connection
-
         from outpost.accounts.models import User
         from outpost.accounts.roles import Role
         from outpost.accounts.services import grant_role
         from outpost.dashboard import windows
 
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyze()
         print(f"wrote {args.cases} cases in {time.perf_counter() - started:.0f} s")
         admin = User.objects.create_user(username="bench_admin", password=None)
         grant_role(admin, Role.ADMIN, "320106000000", actor=None)

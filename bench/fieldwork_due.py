@@ -17,7 +17,6 @@ the goal is missed.
 from __future__ import annotations
 
 import argparse
-import lzma
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
 
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import analyze, load_district_registry, throwaway_database  # noqa: E402
 
 DATA = ROOT / "data" / "gulou"
 GOAL_MS = 200.0
@@ -44,28 +43,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def load_demo() -> dict[str, int]:
     from outpost.accounts.demo import create_staff_roster
-    from outpost.cases.taxonomy import load_taxonomy
     from outpost.core.context import request_context
     from outpost.fieldwork.demo import generate_fieldwork
-    from outpost.geo.boundaries import import_boundaries
-    from outpost.registry.imports import run_import
 
+    load_district_registry(DATA)
     with request_context("command"):
-        import_boundaries(DATA)
-        for kind, name in (
-            ("addresses", "addresses.csv"),
-            ("persons", "persons.csv"),
-            ("houses", "houses.csv"),
-            ("units", "units.csv"),
-        ):
-            run_import(kind, lzma.decompress((DATA / f"{name}.xz").read_bytes()), name)
-        load_taxonomy()
         create_staff_roster()
         made = generate_fieldwork()
-    from django.db import connection
-
-    with connection.cursor() as cursor:  # what autovacuum does soon after a load this size
-        cursor.execute("ANALYZE")
+    analyze()
     return made
 
 

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
 
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import analyze, throwaway_database  # noqa: E402
 
 DATA = ROOT / "data" / "gulou"
 GOAL_S = 60.0
@@ -146,10 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with throwaway_database(args.pg_dsn, BENCH_DB):
         started = time.perf_counter()
         write_cases(args.cases)
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyze()
         print(f"wrote {args.cases} cases in {time.perf_counter() - started:.0f} s")
         anchor_s, grids = best_s(anchor, args.repeat)
         print(f"anchor: GROUP BY grid_code over the quarter: {anchor_s:.2f} s ({grids} grids)")

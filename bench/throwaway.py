@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
@@ -41,3 +42,29 @@ def throwaway_database(admin_dsn: str, name: str, keep: bool = False) -> Iterato
             connections.close_all()
             if not keep:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def load_district_registry(data: Path) -> None:
+    """The district's boundaries and its 一标三实 registry (addresses, people, houses, units)
+    through the product's importers, then the taxonomy. Call inside `throwaway_database`."""
+    import lzma
+
+    from outpost.cases.taxonomy import load_taxonomy
+    from outpost.core.context import request_context
+    from outpost.geo.boundaries import import_boundaries
+    from outpost.registry.imports import run_import
+
+    with request_context("command"):
+        import_boundaries(data)
+        for kind in ("addresses", "persons", "houses", "units"):
+            name = f"{kind}.csv"
+            run_import(kind, lzma.decompress((data / f"{name}.xz").read_bytes()), name)
+        load_taxonomy()
+
+
+def analyze() -> None:
+    """What autovacuum does soon after a load this size: the planner's statistics."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

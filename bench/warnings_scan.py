@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
 
 from bench.fieldwork_due import DATA, DEFAULT_DSN  # noqa: E402
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import analyze, load_district_registry, throwaway_database  # noqa: E402
 
 BENCH_DB = "outpost_bench_warnings"
 
@@ -41,33 +41,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def load_demo() -> int:
     """The demo's district, registry, roster, 90 days of cases, then of field work (the history
     comes first: it is written only into an empty case table)."""
-    import lzma
-
-    from django.db import connection
-
     from outpost.accounts.demo import create_staff_roster
     from outpost.cases.history import generate_history
-    from outpost.cases.taxonomy import load_taxonomy
     from outpost.core.context import request_context
     from outpost.fieldwork.demo import generate_fieldwork
-    from outpost.geo.boundaries import import_boundaries
-    from outpost.registry.imports import run_import
 
+    load_district_registry(DATA)
     with request_context("command"):
-        import_boundaries(DATA)
-        for kind, name in (
-            ("addresses", "addresses.csv"),
-            ("persons", "persons.csv"),
-            ("houses", "houses.csv"),
-            ("units", "units.csv"),
-        ):
-            run_import(kind, lzma.decompress((DATA / f"{name}.xz").read_bytes()), name)
-        load_taxonomy()
         cases = generate_history()
         create_staff_roster()
         generate_fieldwork()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
     return cases
 
 
