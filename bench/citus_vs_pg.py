@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -45,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere
 
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import database_url, django_on, throwaway_database  # noqa: E402
 
 DATA = ROOT / "data" / "gulou"
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -75,32 +73,15 @@ def throwaway_schema(admin_dsn: str, schema: str) -> Iterator[None]:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
-    with (
-        tempfile.TemporaryDirectory(prefix="outpost-bench-") as var,
-        psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin,
-    ):
+    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin:
         admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         admin.execute(f"CREATE SCHEMA {schema}")
+        dbname = conninfo_to_dict(admin_dsn)["dbname"]
+        url = database_url(admin_dsn, dbname, f"?options=-c%20search_path%3D{schema}")
         try:
-            info = conninfo_to_dict(admin_dsn)
-            os.environ["DATABASE_URL"] = (
-                f"postgres://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}:"
-                f"{info.get('port', 5432)}/{info['dbname']}"
-                f"?options=-c%20search_path%3D{schema}"
-            )
-            os.environ["OUTPOST_VAR_DIR"] = var
-            os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
-            os.environ.setdefault("OUTPOST_DEBUG", "false")
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            call_command("migrate", verbosity=0)
-            yield
+            with django_on(url):
+                yield
         finally:
-            from django.db import connections
-
-            connections.close_all()
             admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 

@@ -11,28 +11,18 @@ from pathlib import Path
 
 
 @contextmanager
-def throwaway_database(admin_dsn: str, name: str, keep: bool = False) -> Iterator[None]:
-    """Create database `name` through `admin_dsn`, set Django up on it, migrate; drop it after
-    (unless `keep`)."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
+def django_on(database_url: str) -> Iterator[None]:
+    """Django set up on `database_url` (a scratch var folder, no per-query log) and migrated;
+    its connections closed after."""
+    with tempfile.TemporaryDirectory(prefix="outpost-bench-") as var:
+        os.environ["DATABASE_URL"] = database_url
+        os.environ["OUTPOST_VAR_DIR"] = var
+        os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
+        os.environ.setdefault("OUTPOST_DEBUG", "false")  # no per-query log
+        import django
+        from django.core.management import call_command
 
-    with (
-        tempfile.TemporaryDirectory(prefix="outpost-bench-") as var,
-        psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin,
-    ):
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
         try:
-            info = conninfo_to_dict(admin_dsn)
-            user, host = info.get("user", "postgres"), info.get("host", "127.0.0.1")
-            os.environ["DATABASE_URL"] = f"postgres://{user}@{host}:{info.get('port', 5432)}/{name}"
-            os.environ["OUTPOST_VAR_DIR"] = var
-            os.environ["DJANGO_SETTINGS_MODULE"] = "outpost.settings"
-            os.environ.setdefault("OUTPOST_DEBUG", "false")  # no per-query log
-            import django
-            from django.core.management import call_command
-
             django.setup()
             call_command("migrate", verbosity=0)
             yield
@@ -40,6 +30,30 @@ def throwaway_database(admin_dsn: str, name: str, keep: bool = False) -> Iterato
             from django.db import connections
 
             connections.close_all()
+
+
+def database_url(admin_dsn: str, name: str, options: str = "") -> str:
+    """The URL of database `name` on the server `admin_dsn` reaches, as the same user."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    info = conninfo_to_dict(admin_dsn)
+    user, host = info.get("user", "postgres"), info.get("host", "127.0.0.1")
+    return f"postgres://{user}@{host}:{info.get('port', 5432)}/{name}{options}"
+
+
+@contextmanager
+def throwaway_database(admin_dsn: str, name: str, keep: bool = False) -> Iterator[None]:
+    """Create database `name` through `admin_dsn`, set Django up on it, migrate; drop it after
+    (unless `keep`)."""
+    import psycopg
+
+    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            with django_on(database_url(admin_dsn, name)):
+                yield
+        finally:
             if not keep:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
