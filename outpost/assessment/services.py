@@ -3,6 +3,7 @@ compute a period (a snapshot of every unit's figures and score), approve it (the
 appeal on one figure and decide it. A locked (approved) period is refused by every verb: nothing
 changes it, whatever happens to the records afterwards."""
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -262,7 +263,7 @@ def do_decide_appeal(
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX:
         raise ValidationError(_("State the reason for the decision (at most 2000 characters)."))
-    if upheld and (corrected is None or corrected < 0 or (score.rate and corrected > 1)):
+    if upheld and not _plausible(corrected, score.rate):
         raise ValidationError(_("An upheld appeal needs the corrected value."))
     before: dict[str, Any] = {"value": score.value, "corrected": score.corrected}
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED
@@ -282,3 +283,14 @@ def do_decide_appeal(
         after={"appeal": appeal.pk, "state": appeal.state, "value": score.value},
     )
     return appeal
+
+
+MOST_HOURS = 24 * 366  # a duration figure above a year of hours is a typing error
+
+
+def _plausible(corrected: float | None, rate: bool) -> bool:
+    """A corrected value a figure can hold: a finite share 0..1, or hours 0..a year (JSON's
+    Infinity and NaN reach the API as floats and would break every score and ranking)."""
+    if corrected is None or not math.isfinite(corrected) or corrected < 0:
+        return False
+    return corrected <= (1 if rate else MOST_HOURS)

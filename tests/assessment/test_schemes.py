@@ -2,6 +2,8 @@
 a beat's joint figures, compute → approve → locked, appeals that change a figure only through
 their decision (with the audit row), and the ranking's change from the previous period."""
 
+import math
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -135,10 +137,11 @@ def test_it_changes_a_figure_only_through_the_appeals_decision(
     assert figure.value == 0.5 and not figure.corrected  # filed: nothing changed yet
     with pytest.raises(ValidationError):  # the period is not approved over a pending appeal
         services.do_approve(period, actor=commander.user)
-    with pytest.raises(ValidationError):  # an upheld appeal names the corrected value
-        services.do_decide_appeal(
-            appeal, upheld=True, reason="核实", corrected=None, actor=commander.user
-        )
+    for impossible in (None, -0.1, 1.5, math.inf, math.nan):  # a share 0..1, finite
+        with pytest.raises(ValidationError):  # an upheld appeal names a plausible value
+            services.do_decide_appeal(
+                appeal, upheld=True, reason="核实", corrected=impossible, actor=commander.user
+            )
     services.do_decide_appeal(
         appeal, upheld=True, reason="核实属实", corrected=0.9, actor=commander.user
     )
