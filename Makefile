@@ -73,6 +73,7 @@ jiangsu: install
 	$(BIN)/python bench/jiangsu/point_locate.py --fraction $(FRACTION)
 	$(BIN)/python bench/jiangsu/persons_import.py --fraction $(FRACTION)
 	$(BIN)/python bench/jiangsu/address_scale.py --fraction $(FRACTION)
+	$(BIN)/python bench/access_log_prune.py
 
 clean:
 	rm -rf $(VENV) var

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -170,29 +170,36 @@ class ChainReport:
 
 def verify_chain() -> ChainReport:
     """Walk the rows in id order: each must match its own hash and chain onto the row before
-    (the first onto the anchor), and the head must name the last. The first break is named."""
-    head, last_id = _snapshot()
-    previous, n = head.anchor_hash, 0
-    rows = AccessLogEntry.objects.filter(id__lte=last_id).order_by("id")
-    for entry in rows.iterator(chunk_size=2000):
-        n += 1
-        if entry.row_hash != row_digest(entry.prev_hash, chained_fields(entry)):
-            return ChainReport(n, _changed(n, entry))
-        if entry.prev_hash != previous:
-            return ChainReport(n, _broken_link(n, entry, previous, head.last_hash))
-        previous = entry.row_hash
-    if head.last_hash != previous:
-        return ChainReport(n, _bad_head(head.last_hash))
-    return ChainReport(n, _anchor_problem(head))
+    (the first onto the anchor), and the head must name the last. The first break is named.
 
-
-def _snapshot() -> tuple[AccessLogHead, int]:
-    """The head and the newest row id read together, so rows appended while the walk runs
-    are left for the next one."""
+    The walk reads one snapshot of the log (rows appended or pruned meanwhile are left for the
+    next run) and takes no lock, so appends go on while it runs."""
     with transaction.atomic():
-        head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
-        last = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    return head, last or 0
+        _one_snapshot()
+        head, _ = AccessLogHead.objects.get_or_create(pk=1)
+        last_id = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+        previous, n = head.anchor_hash, 0
+        rows = AccessLogEntry.objects.filter(id__lte=last_id or 0).order_by("id")
+        for entry in rows.iterator(chunk_size=2000):
+            n += 1
+            if entry.row_hash != row_digest(entry.prev_hash, chained_fields(entry)):
+                return ChainReport(n, _changed(n, entry))
+            if entry.prev_hash != previous:
+                return ChainReport(n, _broken_link(n, entry, previous, head.last_hash))
+            previous = entry.row_hash
+        if head.last_hash != previous:
+            return ChainReport(n, _bad_head(head.last_hash))
+        return ChainReport(n, _anchor_problem(head))
+
+
+def _one_snapshot() -> None:
+    """On PostgreSQL, make the transaction just opened read one snapshot throughout
+    (REPEATABLE READ); SQLite's read transactions already do. Inside a transaction begun by a
+    caller, the caller's isolation stands."""
+    outermost = len(connection.atomic_blocks) == 1
+    if connection.vendor == "postgresql" and outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _changed(n: int, entry: AccessLogEntry) -> str:
@@ -269,22 +276,29 @@ def _anchor_problem(head: AccessLogHead) -> str:
 # --- pruning ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def prune_before(cutoff: dt.datetime) -> int:
     """Remove the rows written before `cutoff` (a run of the oldest ids), keep the last removed
-    row's hash as the anchor, and log the prune. Returns how many rows went."""
-    head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+    row's hash as the anchor, and log the prune. Returns how many rows went.
+
+    The head is locked only once the rows are deleted: every append (each person's page
+    opened) waits for it, and deleting a month of a city's log takes seconds
+    (`bench/access_log_prune.py`). Deletes and anchor commit together."""
     last = AccessLogEntry.objects.filter(at__lt=cutoff).order_by("-id").first()
     if last is None:
         return 0
-    removed, _ = AccessLogEntry.objects.filter(id__lte=last.pk).delete()
-    head.anchor_id, head.anchor_hash = last.pk, last.row_hash
-    head.save(update_fields=["anchor_id", "anchor_hash"])
-    log_access(
-        actor=None,
-        action="prune",
-        object_type="access_log",
-        object_key=str(last.pk),
-        purpose=f"anchor={last.row_hash}; removed={removed}; before={cutoff.date().isoformat()}",
-    )
+    with transaction.atomic():
+        removed, _ = AccessLogEntry.objects.filter(id__lte=last.pk).delete()
+        head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+        if head.anchor_id >= last.pk:
+            return removed  # a prune at the same moment reached further: its anchor stands
+        head.anchor_id, head.anchor_hash = last.pk, last.row_hash
+        head.save(update_fields=["anchor_id", "anchor_hash"])
+        log_access(
+            actor=None,
+            action="prune",
+            object_type="access_log",
+            object_key=str(last.pk),
+            purpose=f"anchor={last.row_hash}; removed={removed}; "
+            f"before={cutoff.date().isoformat()}",
+        )
     return removed
