@@ -1,5 +1,5 @@
-"""The second and third held-out call sets (data/eval/calls_110_unseen2.csv, …unseen3.csv): their
-shape only. (The first set's shape: tests/calls/test_unseen_set.py.)
+"""The second, third and fourth held-out call sets (data/eval/calls_110_unseen2.csv, …unseen3.csv,
+…unseen4.csv): their shape only. (The first set's shape: tests/calls/test_unseen_set.py.)
 
 Reads no row's content beyond counting and comparing: the set is for measuring, never tuning
 (data/eval/README.md).
@@ -15,7 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each set and the month its calls were dated in.
-SETS = {"calls_110_unseen2.csv": "2026-12-", "calls_110_unseen3.csv": "2027-01-"}
+SETS = {
+    "calls_110_unseen2.csv": "2026-12-",
+    "calls_110_unseen3.csv": "2027-01-",
+    "calls_110_unseen4.csv": "2027-02-",
+}
 HEADER = ["call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id"]
 MIN_PER_LABEL = {"POLICE": 200} | {f"090{i}": 40 for i in range(1, 9)}
 
