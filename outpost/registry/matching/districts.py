@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from .gazetteer import Gazetteer, division_level
 from .matcher import AMBIGUOUS_SCORE, MAX_CANDIDATES, NO_MATCH, AddressMatcher
-from .parse import parse
+from .parse import ParsedAddress, parse
 from .records import DOOR, AddressRecord, Candidate, MatchResult
 from .text import normalise
 
@@ -94,10 +94,17 @@ class DistrictRouter:
         prefix = code[: min(level, DISTRICT_DIGITS)] if level else code[:DISTRICT_DIGITS]
         return frozenset(d for d in self.districts if d.startswith(prefix))
 
+    def parse(self, text: str) -> ParsedAddress:
+        return parse(self._gazetteer, text)
+
     def route(self, text: str, within: frozenset[str] | None = None) -> frozenset[str]:
         """The districts whose matchers may answer `text` (none: nothing can match)."""
+        return self.route_parsed(self.parse(text), within)
+
+    def route_parsed(
+        self, p: ParsedAddress, within: frozenset[str] | None = None
+    ) -> frozenset[str]:
         allowed = self.districts if within is None else self.districts & within
-        p = parse(self._gazetteer, text)
         if p.areas:
             named = allowed
             for codes in p.areas:
@@ -149,14 +156,15 @@ class RoutedMatcher:
         return self.router.route(text, self.within)
 
     def match(self, text: str) -> MatchResult:
+        """The text is parsed once, by the router (see AddressMatcher.match_parsed)."""
         if not text or not text.strip():
             return NO_MATCH
-        districts = self.districts_for(text)
+        parsed = self.router.parse(text)
+        districts = self.router.route_parsed(parsed, self.within)
         if not districts or (self.max_districts and len(districts) > self.max_districts):
             return NO_MATCH
-        if len(districts) == 1:
-            return self.shard(next(iter(districts))).match(text)
-        return merge([self.shard(d).match(text) for d in sorted(districts)])
+        results = [self.shard(d).match_parsed(parsed) for d in sorted(districts)]
+        return results[0] if len(results) == 1 else merge(results)
 
     def match_many(self, texts: Iterable[str]) -> list[MatchResult]:
         return [self.match(t) for t in texts]
