@@ -74,6 +74,7 @@ class DistrictRouter:
             for compound in compounds:
                 self._compound[normalise(compound)].add(district)
         self._gazetteer = Gazetteer(self._road, self._compound, division_names)
+        self._under: dict[str, frozenset[str]] = {}
 
     @classmethod
     def from_records(
@@ -90,9 +91,13 @@ class DistrictRouter:
 
     def under(self, code: str) -> frozenset[str]:
         """The districts with addresses inside a division (or an area given as a code prefix)."""
-        level = division_level(code)
-        prefix = code[: min(level, DISTRICT_DIGITS)] if level else code[:DISTRICT_DIGITS]
-        return frozenset(d for d in self.districts if d.startswith(prefix))
+        found = self._under.get(code)
+        if found is None:
+            level = division_level(code)
+            prefix = code[: min(level, DISTRICT_DIGITS)] if level else code[:DISTRICT_DIGITS]
+            found = frozenset(d for d in self.districts if d.startswith(prefix))
+            self._under[code] = found
+        return found
 
     def parse(self, text: str) -> ParsedAddress:
         return parse(self._gazetteer, text)
