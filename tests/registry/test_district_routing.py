@@ -102,6 +102,31 @@ def test_it_offers_both_doors_when_the_text_names_no_district(
     assert {c.addr_id for c in found.candidates} == {door.addr_id, "X0000001"}
 
 
+def test_it_matches_no_room_when_its_door_is_in_two_districts_and_none_is_named(
+    gulou: tuple[list[AddressRecord], dict[str, str]],
+) -> None:
+    """The door plate of 玄武区 has no rooms; the room asked for is still not taken as 鼓楼区's:
+    the text may be about 玄武区's door (with a room not on record)."""
+    records, names = gulou
+    by_id = {r.addr_id: r for r in records}
+    room = next(
+        r
+        for r in records
+        if r.level == "户室"
+        and by_id[r.parent_id].level == "楼栋"
+        and not by_id[by_id[r.parent_id].parent_id].compound
+    )
+    door = by_id[by_id[room.parent_id].parent_id]
+    twin = replace(door, addr_id="X0000001", community_code=TWIN + "001001", full_text="twin")
+    two = _routed([*records, twin], {**names, **NAMES})
+    text = f"{door.road}{door.door_no}{room.building}{room.unit}{room.room}"
+
+    assert two.match(f"鼓楼区{text}").addr_id == room.addr_id
+    found = two.match(text)
+    assert found.addr_id is None
+    assert {c.addr_id for c in found.candidates} == {room.addr_id, "X0000001"}
+
+
 def test_it_matches_nothing_when_the_named_divisions_disagree(
     two: RoutedMatcher, door: AddressRecord
 ) -> None:

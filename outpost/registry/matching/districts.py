@@ -12,10 +12,9 @@ goes to:
 
 Every route is cut to `within` first: a caller is never answered from a district outside it, even
 when the text names that district (the answer is then the one for an address that does not
-exist). When more than one district answers, the best match wins only if it is the single best
-(an exact road over another district's road with a typo, as one matcher over both would have
-chosen); two equally good matches are ambiguous, as one matcher would have found them: no match,
-both offered.
+exist). When more than one district is asked, a match stands only if no other district has the
+place the text leads to (the same road and door number in two districts is ambiguous, whatever
+rooms each has, as it was for one matcher over both): else no match, both offered.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from .gazetteer import Gazetteer, division_level
-from .matcher import AMBIGUOUS_SCORE, MAX_CANDIDATES, NO_MATCH, AddressMatcher
+from .matcher import AMBIGUOUS_SCORE, MAX_CANDIDATES, NEIGHBOUR_SCORE, NO_MATCH, AddressMatcher
 from .parse import ParsedAddress, parse
 from .records import DOOR, AddressRecord, Candidate, MatchResult
 from .text import normalise
@@ -124,14 +123,14 @@ class DistrictRouter:
 
 
 def merge(results: list[MatchResult]) -> MatchResult:
-    """One answer from several districts' matchers (see the module's docstring)."""
-    matched = [r for r in results if r.addr_id is not None]
-    if matched:
-        best = max(r.score for r in matched)
-        top = [r for r in matched if r.score == best]
-        if len(top) == 1:
-            return top[0]
-        offered = sorted((c for r in top for c in r.candidates[:1]), key=lambda c: c.addr_id)
+    """One answer from several districts' matchers, as one matcher over all of them would give:
+    a match only when no other district has the place the text names (its door, or the parent
+    of the room asked for); two districts having it is ambiguous: no match, both offered."""
+    found = [r for r in results if _has_place(r)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        offered = sorted((r.candidates[0] for r in found), key=lambda c: c.addr_id)
         cands = tuple(Candidate(c.addr_id, AMBIGUOUS_SCORE, c.full_text) for c in offered)
         return MatchResult(None, AMBIGUOUS_SCORE, cands[:MAX_CANDIDATES])
     offered = sorted(
@@ -140,6 +139,12 @@ def merge(results: list[MatchResult]) -> MatchResult:
     if not offered:
         return NO_MATCH
     return MatchResult(None, offered[0].score, tuple(offered[:MAX_CANDIDATES]))
+
+
+def _has_place(result: MatchResult) -> bool:
+    """A match, or no match offering what the text leads to (a parent, an address other words
+    contradict, equally good readings); not merely door plates nearby on the road."""
+    return result.addr_id is not None or any(c.score > NEIGHBOUR_SCORE for c in result.candidates)
 
 
 class RoutedMatcher:
