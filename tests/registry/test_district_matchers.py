@@ -3,7 +3,9 @@ change in one district rebuilds that district's matcher only, a process keeps at
 OUTPOST_MATCHER_DISTRICTS of them, and a caller is answered from their own districts only.
 
 The session holds 鼓楼区 (320106); each test adds 玄武区 (320102) with one door plate: the same road
-and number as a door plate of the home grid."""
+and number as a door plate of the home grid, and some add 秦淮区 (320104) with one door plate. The
+tests that count builds start as a new process and ask only the small districts (鼓楼区's matcher,
+built once, serves the others: its addresses do not change)."""
 
 from __future__ import annotations
 
@@ -21,11 +23,11 @@ from tests.conftest import HOME_GRID, Persona, _persona
 pytestmark = pytest.mark.django_db
 
 MATCH = "/api/v1/addresses/match"
-GULOU, XUANWU = "320106", "320102"
+GULOU, XUANWU, QINHUAI = "320106", "320102", "320104"
 XUANWU_GRID = "320102001001001"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a new process: no matcher built yet."""
     monkeypatch.setattr(addressing, "_shards", None)
@@ -69,6 +71,24 @@ def twin(door: StandardAddress) -> StandardAddress:
     )
 
 
+@pytest.fixture
+def other(twin: StandardAddress) -> StandardAddress:
+    """秦淮区's one door plate, on the same road too."""
+    nanjing = Division.objects.get(code="320100000000")
+    Division.objects.create(code="320104000000", name="秦淮区", level="district", parent=nanjing)
+    return StandardAddress.objects.create(
+        code="Q0000001",
+        level="door",
+        community_code="320104001001",
+        grid_code="320104001001001",
+        road=twin.road,
+        door_no="8888号",
+        full_text=f"江苏省南京市秦淮区{twin.road}8888号",
+        lon=118.8,
+        lat=32.02,
+    )
+
+
 def _plain(door: StandardAddress) -> str:
     return f"{door.road}{door.door_no}"
 
@@ -96,42 +116,45 @@ def test_it_offers_both_doors_when_the_text_names_no_district(
     assert {c.addr_id for c in found.candidates} == {door.code, twin.code}
 
 
+@pytest.mark.usefixtures("fresh_process")
 def test_it_rebuilds_only_the_district_whose_addresses_changed(
-    door: StandardAddress, twin: StandardAddress
+    twin: StandardAddress, other: StandardAddress
 ) -> None:
-    address_matcher().match_many([f"鼓楼区{_plain(door)}", f"玄武区{_plain(door)}"])
-    assert sorted(shards().builds) == [XUANWU, GULOU]
+    texts = [f"玄武区{_plain(twin)}", f"秦淮区{_plain(other)}"]
+    assert [m.addr_id for m in address_matcher().match_many(texts)] == [twin.code, other.code]
+    assert sorted(shards().builds) == [XUANWU, QINHUAI]
 
     twin.door_no = "9999号"
     twin.save()
     matcher = address_matcher()
 
-    assert matcher.match(f"玄武区{door.road}9999号").addr_id == twin.code
-    assert matcher.match(f"鼓楼区{_plain(door)}").addr_id == door.code
-    assert sorted(shards().builds) == [XUANWU, XUANWU, GULOU]
+    assert matcher.match(f"玄武区{twin.road}9999号").addr_id == twin.code
+    assert matcher.match(f"秦淮区{_plain(other)}").addr_id == other.code
+    assert sorted(shards().builds) == [XUANWU, XUANWU, QINHUAI]
 
 
-def test_it_builds_a_district_only_when_a_text_goes_there(
-    door: StandardAddress, twin: StandardAddress
-) -> None:
-    address_matcher().match(f"玄武区{_plain(door)}")
+@pytest.mark.usefixtures("fresh_process")
+def test_it_builds_a_district_only_when_a_text_goes_there(twin: StandardAddress) -> None:
+    address_matcher().match(f"玄武区{_plain(twin)}")
 
     assert shards().builds == [XUANWU]
 
 
+@pytest.mark.usefixtures("fresh_process")
 def test_it_keeps_at_most_the_districts_it_is_set_to(
-    settings: Any, door: StandardAddress, twin: StandardAddress
+    settings: Any, twin: StandardAddress, other: StandardAddress
 ) -> None:
     settings.OUTPOST_MATCHER_DISTRICTS = 1
     matcher = address_matcher()
 
-    assert matcher.match(f"鼓楼区{_plain(door)}").addr_id == door.code
-    assert matcher.match(f"玄武区{_plain(door)}").addr_id == twin.code
-    assert shards().held() == [XUANWU]
-    assert matcher.match(f"鼓楼区{_plain(door)}").addr_id == door.code
-    assert shards().builds == [GULOU, XUANWU, GULOU]
-    # A text that could be in both districts is not answered by building both in turn.
-    assert matcher.match(_plain(door)).candidates == ()
+    assert matcher.match(f"玄武区{_plain(twin)}").addr_id == twin.code
+    assert matcher.match(f"秦淮区{_plain(other)}").addr_id == other.code
+    assert shards().held() == [QINHUAI]
+    assert matcher.match(f"玄武区{_plain(twin)}").addr_id == twin.code
+    assert shards().builds == [XUANWU, QINHUAI, XUANWU]
+    # A text that could be in either district is not answered by building both in turn.
+    assert matcher.match(f"南京市{twin.road}").candidates == ()
+    assert shards().builds == [XUANWU, QINHUAI, XUANWU]
 
 
 def test_it_answers_a_caller_from_their_own_districts_only(
@@ -149,4 +172,3 @@ def test_it_answers_a_caller_from_their_own_districts_only(
         assert {k: v for k, v in found.items() if k != "q"} == {
             k: v for k, v in nowhere.items() if k != "q"
         }
-    assert shards().builds.count(XUANWU) == 1
