@@ -201,7 +201,9 @@ class Shard:
 
 
 def run_and_score(
-    label: str, match_many: Callable[[list[str]], list[MatchResult]], rows: list[tuple[str, ...]]
+    label: str,
+    match_many: Callable[[list[str]], list[MatchResult]],
+    rows: list[tuple[str, str, str]],
 ) -> tuple[float, float]:
     print(f"-- {label}")
     return score(rows, [m.addr_id for m in match_many([t for t, _, _ in rows])])
