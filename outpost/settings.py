@@ -164,6 +164,10 @@ DATABASE_ROUTERS = ["outpost.core.replica.PrimaryReplicaRouter"]
 OUTPOST_REPLICA_STICKY_SECONDS = env_int("OUTPOST_REPLICA_STICKY_SECONDS", 15)
 # An import job silent this long lost its worker: the sweep queues it again (once) or fails it.
 OUTPOST_IMPORT_STALL_SECONDS = env_int("OUTPOST_IMPORT_STALL_SECONDS", 900)
+# Address matchers (one per district, ~60 MB and ~1 s to build for 37,000 addresses) a process
+# keeps; the least recently used is dropped first. A text that could be in more districts than
+# this is answered no match.
+OUTPOST_MATCHER_DISTRICTS = env_int("OUTPOST_MATCHER_DISTRICTS", 12)
 
 # Background jobs live in the database (django-tasks); `outpost db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

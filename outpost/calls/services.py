@@ -51,7 +51,7 @@ from outpost.core.context import stored_user
 from outpost.core.i18n import Text
 from outpost.registry.addressing import address_matcher
 from outpost.registry.imports.base import text
-from outpost.registry.matching import AddressMatcher
+from outpost.registry.matching.districts import RoutedMatcher
 from outpost.registry.models import StandardAddress
 from outpost.registry.tabular import TableRow
 
@@ -91,10 +91,10 @@ class Batch:
     namespace: str = ""
 
     @cached_property
-    def matcher(self) -> AddressMatcher:
+    def matcher(self) -> RoutedMatcher:
         """Built (or taken from the process's cache) only when a new call needs it: a re-run of
-        stored calls does not wait for it."""
-        return address_matcher()
+        stored calls does not wait for it. It answers from the actor's districts only."""
+        return address_matcher(self.area.scope)
 
     @cached_property
     def model(self) -> tuple[Classifier, int]:
@@ -193,7 +193,7 @@ def _plan(incoming: IncomingCall, batch: Batch) -> Plan:
     return plan.kept(doubt) if doubt else plan
 
 
-def _address(location: str, matcher: AddressMatcher) -> StandardAddress | None:
+def _address(location: str, matcher: RoutedMatcher) -> StandardAddress | None:
     code = matcher.match(location).addr_id if location else None
     return StandardAddress.objects.filter(code=code).first() if code else None
 

@@ -80,9 +80,11 @@ class JobOut(Schema):
 def match_address(
     request: SignedInRequest, q: str = Query(..., min_length=1, max_length=200)
 ) -> dict[str, Any]:
-    if scope_for(request.user, queries.SEEN).empty:
+    scope = scope_for(request.user, queries.SEEN)
+    if scope.empty:
         raise PermissionDenied
-    found = address_matcher().match(q)
+    # Routed to the caller's districts only; the filter below narrows to their own grids.
+    found = address_matcher(scope).match(q)
     # Only addresses in the caller's area are named; the rest of the district is not probed.
     visible = set(
         queries.addresses_for(request.user)

@@ -1,6 +1,7 @@
 """Registry imports (`outpost registry import KIND FILE`): every row checked, valid rows in, the
 rest rejected with a reason, all in one transaction, and re-running the same file a no-op."""
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from outpost.core.audit import record_change
 from outpost.registry.addressing import address_matcher
 from outpost.registry.columns import COLUMNS, REQUIRED
 from outpost.registry.imports.addresses import AddressImporter
-from outpost.registry.imports.base import ImportResult, RowOutcome
+from outpost.registry.imports.base import AreaGuard, ImportResult, RowOutcome
 from outpost.registry.imports.houses import HouseImporter
 from outpost.registry.imports.persons import PersonImporter
 from outpost.registry.imports.units import UnitImporter
@@ -49,7 +50,10 @@ def run_import(
     """Import one file. Raises TableError when the file itself cannot be read."""
     table = read_table(data, filename, COLUMNS[kind], REQUIRED[kind])
     # The matcher is built only if a row needs it (free-text address, no code).
-    importer = IMPORTERS[kind](actor=actor, matcher=address_matcher, today=timezone.localdate())
+    # It answers from the uploader's districts only.
+    area = AreaGuard(actor, kind).scope if actor is not None else None
+    matcher = partial(address_matcher, area)
+    importer = IMPORTERS[kind](actor=actor, matcher=matcher, today=timezone.localdate())
     result = ImportResult(
         kind, dry_run=dry_run, encoding=table.encoding, header_row=table.header_row
     )

@@ -104,6 +104,12 @@ class AddressMatcher:
     def match_many(self, texts: Iterable[str]) -> list[MatchResult]:
         return [self.match(t) for t in texts]
 
+    def match_parsed(self, parsed: ParsedAddress) -> MatchResult:
+        """Resolve text another gazetteer parsed (the district router's, which knows every
+        district's names: a road of another district is then that road, not a typo of one of
+        this district's)."""
+        return self._resolve(parsed)
+
     # -- resolution -----------------------------------------------------------------------------
 
     def _resolve(self, p: ParsedAddress) -> MatchResult:
