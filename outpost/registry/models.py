@@ -88,6 +88,8 @@ class StandardAddress(RegistryRecord):
         verbose_name = _("standard address")
         verbose_name_plural = _("standard addresses")
         ordering = ["code"]
+        # The address matchers' freshness check reads the latest change on every match.
+        indexes = [models.Index(fields=["updated_at"], name="registry_address_updated")]
 
     def __str__(self) -> str:
         return self.full_text
