@@ -1,5 +1,6 @@
 """后端查: the automatic checks run on every registry change, kept as flags on the record."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -89,5 +90,28 @@ def refresh_all_house_flags() -> int:
         if flags != house.flags:
             house.flags = flags
             changed.append(house)
+    House.objects.bulk_update(changed, ["flags"], batch_size=2000)
+    return len(changed)
+
+
+def refresh_house_flags_at(address_ids: Iterable[int | None]) -> int:
+    """Re-run the group-rental check over the houses at these addresses (after an import moved
+    people in or out of them); returns how many houses' flags changed."""
+    wanted = sorted({a for a in address_ids if a is not None})
+    changed = []
+    for start in range(0, len(wanted), 2000):  # within every database's parameter limit
+        chunk = wanted[start : start + 2000]
+        residents = dict(
+            Person.objects.filter(address_id__in=chunk, status=PersonStatus.CURRENT)
+            .values_list("address_id")
+            .annotate(n=Count("id"))
+            .values_list("address_id", "n")
+        )
+        houses = House.objects.filter(address_id__in=chunk)
+        for house in houses.only("id", "address_id", "area_m2", "occupants", "use", "flags"):
+            flags = _crowding_flags(house, residents.get(house.address_id, 0))
+            if flags != house.flags:
+                house.flags = flags
+                changed.append(house)
     House.objects.bulk_update(changed, ["flags"], batch_size=2000)
     return len(changed)

@@ -219,7 +219,7 @@ def test_it_leaves_no_partial_batch_when_interrupted_and_a_rerun_then_works(
 
     writes = _writes()
     if where == "house_flags":
-        monkeypatch.setattr(persons, "refresh_all_house_flags", _fail_refresh)
+        monkeypatch.setattr(persons, "refresh_house_flags_at", _fail_refresh)
     else:
         _fail_second_insert(monkeypatch)
 
