@@ -58,8 +58,11 @@ def run_import(
     # Rows are checked outside the transaction so progress can be reported as it goes; the
     # writes happen in one transaction, so a failure (or a concurrent import of the same
     # records tripping a unique constraint) leaves nothing behind.
-    importer.prepare()
     rows, total = table.rows, len(table.rows)
+    if hasattr(importer, "process_many"):
+        importer.prepare(rows)  # it checks the rows and reads what they name, in one go
+    else:
+        importer.prepare()
     for start in range(0, total, PROGRESS_EVERY):
         batch = rows[start : start + PROGRESS_EVERY]
         result.outcomes += _process(importer, batch)

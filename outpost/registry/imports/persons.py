@@ -1,7 +1,7 @@
 """Importing people (实有人口): validated per GB 11643, merged by ID number, never duplicated."""
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
-from outpost.core.bulk import insert_rows, update_rows
+from outpost.core.bulk import insert_rows, narrowed, update_rows
 from outpost.core.context import stored_user
 from outpost.core.i18n import Text, TextList
 from outpost.registry.checks import refresh_house_flags_at
@@ -62,7 +62,6 @@ COMPARED = (
 # What is read of a standard address the file names, and of a known person's current address.
 PLACED = ("code", "id", "level", "grid_code", "beat_code")
 PLACE = ("address__grid_code", "address__beat_code")
-CHUNK = 2000  # values in one IN (...) query: within every database's parameter limit
 
 # What a merge writes.
 UPDATED = (*COMPARED, "phone_enc", "phone_masked", "state", "grid_code", "beat_code")
@@ -132,22 +131,26 @@ class PersonImporter:
         self.collector = actor.pk if stored_user(actor) else None
         self.id_today = dt.date.today()  # the ID check's own default "today", read once
         self.now = timezone.now()  # one timestamp for every person this import creates
+        self.checks: dict[int, _Checked | Reject] = {}  # row number → its first checks
 
-    def prepare(self) -> None:
-        """Nothing is read up front: each batch of rows reads only the stored people and
-        addresses it names (`process_many`), so an import costs what its file holds, not what
-        the registry holds."""
+    def prepare(self, rows: Sequence[TableRow] = ()) -> None:
+        """Check every row's own fields, then read what the file names, once: the addresses
+        by code, the people by ID number (anywhere in the registry: a person moving districts
+        is recognised, never duplicated) and the person numbers it may reuse. The queries are
+        for the file's keys only, so an import costs what its file holds, not what the
+        registry holds; `process_many` then decides the rows in order."""
+        self.checks = {row.number: self._check(row.values) for row in rows}
+        self._look_up([c for c in self.checks.values() if isinstance(c, _Checked)])
 
     def process(self, row: TableRow) -> RowOutcome:
         return self.process_many([row])[0]
 
     def process_many(self, rows: Sequence[TableRow]) -> list[RowOutcome]:
-        """The rows' outcomes, in order. The people are recognised by ID number across the
-        whole registry, but only the ID numbers, person numbers and addresses these rows name
-        are read (a few indexed queries per batch)."""
-        checked = [self._check(row.values) for row in rows]
-        self._look_up([c for c in checked if isinstance(c, _Checked)])
-        return [self._decide(row, c) for row, c in zip(rows, checked, strict=True)]
+        """The rows' outcomes, in order (rows `prepare` has not seen are read here)."""
+        unseen = [row for row in rows if row.number not in self.checks]
+        if unseen:
+            self.prepare(unseen)
+        return [self._decide(row, self.checks.pop(row.number)) for row in rows]
 
     def _check(self, values: dict[str, Any]) -> "_Checked | Reject":
         try:
@@ -170,23 +173,20 @@ class PersonImporter:
         return self._matcher
 
     def _look_up(self, batch: list[_Checked]) -> None:
-        """Read the addresses, the people (by ID number, anywhere) and the person numbers that
-        these rows name and that earlier batches have not read."""
-        codes = {c.code for c in batch if c.code and c.code not in self.addresses}
-        for chunk in _chunks(codes):
-            rows = StandardAddress.objects.filter(code__in=chunk).values_list(*PLACED)
+        """Read the addresses, the people and the person numbers these rows name."""
+        codes = {c.code for c in batch if c.code} - self.addresses.keys()
+        for places in narrowed(StandardAddress.objects.all(), "code", codes):
+            rows = places.values_list(*PLACED)
             self.addresses.update((row[0], PlacedAddress._make(row[1:])) for row in rows)
         hashes = {c.id_parts["id_number_hash"] for c in batch} - self.known.keys()
-        for chunk in _chunks(hashes):
-            people = Person.objects.filter(id_number_hash__in=chunk)
+        for people in narrowed(Person.objects.all(), "id_number_hash", hashes):
             for row in people.values_list("id_number_hash", "id", *COMPARED, *PLACE):
                 self.known[row[0]] = row[1:-2]
                 self.places[row[1]] = (row[-2] or "", row[-1] or "")
         # A new person's number may be taken already (by anyone, anywhere).
         numbers = {c.person_no for c in batch if c.id_parts["id_number_hash"] not in self.known}
-        for chunk in _chunks(numbers - self.numbers):
-            taken = Person.objects.filter(person_no__in=chunk).values_list("person_no", flat=True)
-            self.numbers.update(taken)
+        for taken in narrowed(Person.objects.all(), "person_no", numbers - self.numbers):
+            self.numbers.update(taken.values_list("person_no", flat=True))
 
     def _decide(self, row: TableRow, checked: "_Checked | Reject") -> RowOutcome:
         try:
@@ -339,25 +339,17 @@ class PersonImporter:
         update_rows(Person, UPDATED, [(pk, *pick(v)) for pk, v in self.changed.items()])
 
     def _record_residences(self, created: list[dict[str, Any]]) -> None:
-        moved = list(dict.fromkeys(pk for pk, _ in self.moves))
-        for chunk in _chunks(moved):
-            Residence.objects.filter(person_id__in=chunk, moved_out__isnull=True).update(
-                moved_out=self.today
-            )
+        moved = dict.fromkeys(pk for pk, _ in self.moves)
+        for lived in narrowed(Residence.objects.filter(moved_out__isnull=True), "person_id", moved):
+            lived.update(moved_out=self.today)
         # The ids of the people created here, found by their ID numbers' hashes (indexed).
         ids: dict[str, int] = {}
-        for chunk in _chunks([v["id_number_hash"] for v in created]):
-            mine = Person.objects.filter(id_number_hash__in=chunk)
+        hashes = [v["id_number_hash"] for v in created]
+        for mine in narrowed(Person.objects.all(), "id_number_hash", hashes):
             ids.update(mine.values_list("id_number_hash", "id"))
         starts = [(ids[v["id_number_hash"]], v["address_id"], self.today) for v in created]
         starts += [(pk, address, self.today) for pk, address in self.moves]
         insert_rows(Residence, ["person_id", "address_id", "moved_in"], starts)
-
-
-def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
-    ordered = list(values)
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
 
 
 def _labels(fields: list[str]) -> list[str]:
