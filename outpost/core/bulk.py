@@ -65,12 +65,13 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
 
 def narrowed(queryset: Q, field: str, values: Collection[Any]) -> Iterator[Q]:
     """The queryset narrowed to the rows whose `field` is one of `values`, as few querysets as
-    the database allows: one on PostgreSQL (`= ANY` of one array parameter, which the planner
-    reads as one set of keys: an index probe per key or one pass over the table, whichever it
-    estimates is cheaper), chunks of IN (...) elsewhere."""
+    the database allows, in no particular order: one on PostgreSQL (`= ANY` of one array
+    parameter, which the planner reads as one set of keys: an index probe per key or one pass
+    over the table, whichever it estimates is cheaper), chunks of IN (...) elsewhere."""
     wanted = list(values)
     if not wanted:
         return
+    queryset = queryset.order_by()  # a lookup: no sort of what may be every row
     if connection.vendor == "postgresql":
         yield queryset.filter(AnyOf(F(field), wanted))
         return
