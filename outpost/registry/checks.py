@@ -1,5 +1,6 @@
 """后端查: the automatic checks run on every registry change, kept as flags on the record."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.scope import scope_for
+from outpost.core.bulk import narrowed
 from outpost.registry.models import House, HouseUse, Person, PersonStatus
 from outpost.registry.validators import FieldProblem, parse_id_number
 
@@ -89,5 +91,25 @@ def refresh_all_house_flags() -> int:
         if flags != house.flags:
             house.flags = flags
             changed.append(house)
+    House.objects.bulk_update(changed, ["flags"], batch_size=2000)
+    return len(changed)
+
+
+def refresh_house_flags_at(address_ids: Collection[int | None]) -> int:
+    """Re-run the group-rental check over the houses at these addresses (after an import moved
+    people in or out of them); returns how many houses' flags changed."""
+    wanted = {a for a in address_ids if a is not None}
+    residents: dict[int, int] = {}
+    current = Person.objects.filter(status=PersonStatus.CURRENT)
+    for people in narrowed(current, "address_id", wanted):
+        counted = people.values_list("address_id").annotate(n=Count("id"))
+        residents.update(counted.values_list("address_id", "n"))
+    changed = []
+    for houses in narrowed(House.objects.all(), "address_id", wanted):
+        for house in houses.only("id", "address_id", "area_m2", "occupants", "use", "flags"):
+            flags = _crowding_flags(house, residents.get(house.address_id, 0))
+            if flags != house.flags:
+                house.flags = flags
+                changed.append(house)
     House.objects.bulk_update(changed, ["flags"], batch_size=2000)
     return len(changed)

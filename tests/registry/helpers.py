@@ -13,7 +13,8 @@ from django.http import HttpResponse
 
 from outpost.core.access import chained_fields, row_digest
 from outpost.core.models import AccessLogEntry, AccessLogHead
-from outpost.registry.models import Person, StandardAddress
+from outpost.registry.models import House, HouseUse, Person, StandardAddress
+from tests.conftest import HOME_GRID
 from tests.registry.data import RegistryData
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -241,3 +242,14 @@ def formula_cells(sheet: Any) -> list[str]:
         for cell in row
         if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
     ]
+
+
+def lightly_used_house(data: RegistryData) -> tuple[House, int]:
+    """A home-grid house (not a business) with one resident and at most one stated occupant."""
+    for house in House.objects.filter(grid_code=HOME_GRID, area_m2__isnull=False).exclude(
+        use=HouseUse.BUSINESS
+    ):
+        residents = len(data.people_at(house.address.code))
+        if residents == 1 and house.occupants <= 1:
+            return house, residents
+    raise AssertionError("no lightly used house in the home grid")

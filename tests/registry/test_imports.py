@@ -22,7 +22,7 @@ from tests.registry.data import (
     dirty_expected,
     dirty_rows,
 )
-from tests.registry.helpers import CJK, DEFECT_FIELDS, classify, kind_counts
+from tests.registry.helpers import CJK, DEFECT_FIELDS, classify, kind_counts, lightly_used_house
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ def test_it_leaves_no_partial_batch_when_interrupted_and_a_rerun_then_works(
 
     writes = _writes()
     if where == "house_flags":
-        monkeypatch.setattr(persons, "refresh_all_house_flags", _fail_refresh)
+        monkeypatch.setattr(persons, "refresh_house_flags_at", _fail_refresh)
     else:
         _fail_second_insert(monkeypatch)
 
@@ -290,3 +290,57 @@ def test_it_keeps_a_known_persons_phone_consistent_when_a_row_leaves_it_empty(
     stored = decrypt(person.phone_enc) if person.phone_enc else ""
     assert person.phone_masked == (mask_phone(stored) if stored else "")
     assert person.phone_hash == (keyed_hash(stored, purpose="phone") if stored else "")
+
+
+def _moved_elsewhere(registry_data: RegistryData) -> tuple[dict[str, str], str]:
+    """A person on record, and a room in another community than the one they live in."""
+    row = next(iter(registry_data.persons.values()))
+    home = registry_data.addresses[row["addr_id"]]["community_code"]
+    room = next(
+        code
+        for code, a in registry_data.addresses.items()
+        if a["level"] == "户室" and a["community_code"] != home
+    )
+    return row, room
+
+
+def test_it_recognises_a_person_on_record_elsewhere_among_new_people_and_a_rerun_adds_nothing(
+    registry_data: RegistryData,
+) -> None:
+    known, room = _moved_elsewhere(registry_data)
+    rows = dirty_rows()
+    kinds = classify(rows, registry_data)
+    new = [r for r, k in zip(rows, kinds, strict=True) if k == "valid" and r["addr_id"]][:5]
+    columns = list(known)
+    upload = as_csv(
+        [*({c: r.get(c, "") for c in columns} for r in new), {**known, "addr_id": room}]
+    )
+
+    result = run_import("persons", upload, "mixed.csv")
+
+    assert [o.outcome for o in result.outcomes] == ["created"] * len(new) + ["merged"]
+    assert result.outcomes[-1].field == "address"
+    person = Person.objects.get(id_number_hash=_hash(known["id_number"]))
+    assert person.address is not None and person.address.code == room
+    assert person.residences.filter(moved_out__isnull=True).count() == 1
+    writes = _writes()
+    again = run_import("persons", upload, "mixed.csv")
+    assert again.counts["unchanged"] == len(new) + 1
+    assert _writes() == writes
+
+
+def test_it_flags_the_house_a_file_crowds_and_clears_it_when_a_file_moves_them_out(
+    registry_data: RegistryData, settings: Any
+) -> None:
+    house, _residents = lightly_used_house(registry_data)
+    settings.OUTPOST_MIN_M2_PER_OCCUPANT = house.area_m2  # two people crowd it
+    room = house.address.code
+    newcomer = next(p for p in registry_data.persons.values() if p["addr_id"] != room)
+
+    run_import("persons", as_csv([{**newcomer, "addr_id": room}]), "in.csv")
+    house.refresh_from_db()
+    assert house.flags == ["possible_group_rental"]
+
+    run_import("persons", as_csv([newcomer]), "out.csv")
+    house.refresh_from_db()
+    assert house.flags == []

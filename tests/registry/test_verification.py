@@ -14,10 +14,17 @@ from django.urls import reverse
 from outpost.core.models import ChangeRecord
 from outpost.registry import services
 from outpost.registry.checks import FLAG_LABELS
-from outpost.registry.models import House, HouseUse, Person, StandardAddress
+from outpost.registry.models import Person, StandardAddress
 from tests.conftest import HOME_GRID, OTHER_GRID, Persona
 from tests.registry.data import RegistryData
-from tests.registry.helpers import CJK, loaded_in_beat, loaded_in_grid, masked_phone, page
+from tests.registry.helpers import (
+    CJK,
+    lightly_used_house,
+    loaded_in_beat,
+    loaded_in_grid,
+    masked_phone,
+    page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -254,22 +261,11 @@ def test_it_refuses_a_building_as_a_persons_address(
         services.update_person(person, actor=grid_worker.user, changes={"address": building})
 
 
-def _lightly_used_house(data: RegistryData) -> tuple[House, int]:
-    """A home-grid house (not a business) with one resident and at most one stated occupant."""
-    for house in House.objects.filter(grid_code=HOME_GRID, area_m2__isnull=False).exclude(
-        use=HouseUse.BUSINESS
-    ):
-        residents = len(data.people_at(house.address.code))
-        if residents == 1 and house.occupants <= 1:
-            return house, residents
-    raise AssertionError("no lightly used house in the home grid")
-
-
 @pytest.mark.parametrize("strict", [True, False])
 def test_it_flags_a_possible_group_rental_when_a_small_house_gets_crowded(
     registry_data: RegistryData, grid_worker: Persona, settings: Any, strict: bool
 ) -> None:
-    house, residents = _lightly_used_house(registry_data)
+    house, residents = lightly_used_house(registry_data)
     area = house.area_m2 or 0
     # Strict: each occupant needs the whole floor area, so two people crowd it.
     settings.OUTPOST_MIN_M2_PER_OCCUPANT = area if strict else 5

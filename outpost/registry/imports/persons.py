@@ -1,28 +1,28 @@
 """Importing people (实有人口): validated per GB 11643, merged by ID number, never duplicated."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
-from outpost.core.bulk import insert_rows, update_rows
+from outpost.core.bulk import insert_rows, narrowed, update_rows
 from outpost.core.context import stored_user
 from outpost.core.i18n import Text, TextList
-from outpost.registry.checks import refresh_all_house_flags
+from outpost.registry.checks import refresh_house_flags_at
 from outpost.registry.imports.base import (
     EMPTY,
     AreaGuard,
     PlacedAddress,
     Reject,
     RowOutcome,
-    address_index,
     text,
 )
-from outpost.registry.models import Person, Residence
+from outpost.registry.models import Person, Residence, StandardAddress
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import (
     FieldProblem,
@@ -59,6 +59,10 @@ COMPARED = (
     "address_id",
 )
 
+# What is read of a standard address the file names, and of a known person's current address.
+PLACED = ("code", "id", "level", "grid_code", "beat_code")
+PLACE = ("address__grid_code", "address__beat_code")
+
 # What a merge writes.
 UPDATED = (*COMPARED, "phone_enc", "phone_masked", "state", "grid_code", "beat_code")
 
@@ -93,35 +97,102 @@ class ParsedPerson:
     person_no: str
 
 
+class _Checked(NamedTuple):
+    """A row past its first checks (name, ID number, birth date, gender, phone), with what the
+    lookups of its batch need: its ID number's derived parts and the address code it names."""
+
+    name: str
+    idn: IdNumber
+    phone: str
+    id_parts: dict[str, str]  # hash, mask and tail of the ID number
+    code: str  # the standard address code given, or the one its free text matched ("" if none)
+    free_text: str  # the address text, when no code was given
+    person_no: str  # the person number the row gives, or the one its ID number gives
+
+
 class PersonImporter:
     kind = "persons"
 
     def __init__(self, *, actor: User, matcher: Any, today: dt.date) -> None:
-        self.actor, self.matcher, self.today = actor, matcher, today
-        self.addresses: dict[str, PlacedAddress] = {}
+        self.actor, self.today = actor, today
+        self._matcher_of, self._matcher = matcher, None
+        self.addresses: dict[str, PlacedAddress] = {}  # the codes the file names, as read
         self.known: dict[str, tuple[Any, ...]] = {}  # id hash → (pk, *COMPARED values)
-        self.numbers: set[str] = set()  # person numbers taken
+        self.places: dict[int, tuple[str, str]] = {}  # known pk → grid and beat of its address
+        self.numbers: set[str] = set()  # person numbers taken (of those the file could use)
         self.new: dict[str, tuple[int, dict[str, Any]]] = {}  # id hash → (first row, values)
         self.changed: dict[int, dict[str, Any]] = {}  # pk → the values a merge writes
         self.moves: list[tuple[int, int]] = []  # (pk, new address id)
+        self.left: set[int] = set()  # the addresses people moved out of
         self.guard = AreaGuard(actor, self.kind)
         self.unmasking = AreaGuard(actor, self.kind, "unmask")  # where stored phones may be read
         self.seen: dict[str, int] = {}  # id hash → the first row of this file with it
         self.held: list[dict[str, int]] = []  # rows of people on record outside the area
-        self._by_pk: dict[int, PlacedAddress] = {}
         self.collector = actor.pk if stored_user(actor) else None
         self.id_today = dt.date.today()  # the ID check's own default "today", read once
         self.now = timezone.now()  # one timestamp for every person this import creates
+        self.checks: dict[int, _Checked | Reject] = {}  # row number → its first checks
 
-    def prepare(self) -> None:
-        self.addresses = address_index()
-        rows = Person.objects.values_list("id_number_hash", "id", *COMPARED)
-        self.known = {row[0]: row[1:] for row in rows.iterator(chunk_size=5000)}
-        self.numbers = set(Person.objects.values_list("person_no", flat=True).iterator(5000))
+    def prepare(self, rows: Sequence[TableRow] = ()) -> None:
+        """Check every row's own fields, then read what the file names, once: the addresses
+        by code, the people by ID number (anywhere in the registry: a person moving districts
+        is recognised, never duplicated) and the person numbers it may reuse. The queries are
+        for the file's keys only, so an import costs what its file holds, not what the
+        registry holds; `process_many` then decides the rows in order."""
+        self.checks = {row.number: self._check(row.values) for row in rows}
+        self._look_up([c for c in self.checks.values() if isinstance(c, _Checked)])
 
     def process(self, row: TableRow) -> RowOutcome:
+        return self.process_many([row])[0]
+
+    def process_many(self, rows: Sequence[TableRow]) -> list[RowOutcome]:
+        """The rows' outcomes, in order (rows `prepare` has not seen are read here)."""
+        unseen = [row for row in rows if row.number not in self.checks]
+        if unseen:
+            self.prepare(unseen)
+        return [self._decide(row, self.checks.pop(row.number)) for row in rows]
+
+    def _check(self, values: dict[str, Any]) -> "_Checked | Reject":
         try:
-            parsed = self._parse(row.values)
+            name, idn, phone = self._checked(values)
+        except FieldProblem as problem:
+            return Reject.of(problem)
+        code, free_text = text(values, "addr_id"), ""
+        if not code:
+            free_text = text(values, "address")
+            if free_text:
+                code = self.matcher().match(free_text).addr_id or ""
+        id_parts = Person.id_number.derived(idn.value)  # hash, mask and tail; sealed on write
+        number = text(values, "person_id") or "X" + id_parts["id_number_hash"][:11].upper()
+        return _Checked(name, idn, phone, id_parts, code, free_text, number)
+
+    def matcher(self) -> Any:
+        """The address matcher, obtained once an import and only for a row that needs it."""
+        if self._matcher is None:
+            self._matcher = self._matcher_of()
+        return self._matcher
+
+    def _look_up(self, batch: list[_Checked]) -> None:
+        """Read the addresses, the people and the person numbers these rows name."""
+        codes = {c.code for c in batch if c.code} - self.addresses.keys()
+        for places in narrowed(StandardAddress.objects.all(), "code", codes):
+            rows = places.values_list(*PLACED)
+            self.addresses.update((row[0], PlacedAddress._make(row[1:])) for row in rows)
+        hashes = {c.id_parts["id_number_hash"] for c in batch} - self.known.keys()
+        for people in narrowed(Person.objects.all(), "id_number_hash", hashes):
+            for row in people.values_list("id_number_hash", "id", *COMPARED, *PLACE):
+                self.known[row[0]] = row[1:-2]
+                self.places[row[1]] = (row[-2] or "", row[-1] or "")
+        # A new person's number may be taken already (by anyone, anywhere).
+        numbers = {c.person_no for c in batch if c.id_parts["id_number_hash"] not in self.known}
+        for taken in narrowed(Person.objects.all(), "person_no", numbers - self.numbers):
+            self.numbers.update(taken.values_list("person_no", flat=True))
+
+    def _decide(self, row: TableRow, checked: "_Checked | Reject") -> RowOutcome:
+        try:
+            if isinstance(checked, Reject):
+                raise checked
+            parsed = self._parse(row.values, checked)
         except Reject as rejected:
             return RowOutcome(row.number, "rejected", rejected.field, rejected.reason)
         key = parsed.fields["id_number_hash"]
@@ -145,30 +216,29 @@ class PersonImporter:
 
     def _place_of(self, known: tuple[Any, ...]) -> tuple[str, str]:
         """The grid and beat a known person now lives in ("" when they have no address)."""
-        if not self._by_pk:
-            self._by_pk = {place.pk: place for place in self.addresses.values()}
-        place = self._by_pk.get(known[1 + COMPARED.index("address_id")])
-        return (place.grid_code, place.beat_code) if place else ("", "")
+        return self.places.get(known[0], ("", ""))
 
     def _merge(self, number: int, known: tuple[Any, ...], parsed: ParsedPerson) -> RowOutcome:
-        pk, fields = known[0], parsed.fields
+        fields = parsed.fields
         differs = [f for f, old in zip(COMPARED, known[1:], strict=True) if old != fields[f]]
         if parsed.phone and not self.unmasking.allows(*self._place_of(known)):
             # Whether the number is the stored one is exactly what must not show: it is
             # written either way, so the report and the record read the same for any guess.
             shown = [f for f in differs if f != "phone_hash"]
-            self._write(pk, parsed, shown)
+            self._write(known, parsed, shown)
             labels = ",".join(_labels([*shown, "phone_hash"]))
             return RowOutcome(number, "submitted", labels, PHONE_SUBMITTED)
         if not differs:
             return RowOutcome(number, "unchanged")
-        self._write(pk, parsed, differs)
+        self._write(known, parsed, differs)
         reason = MERGED
         return RowOutcome(number, "merged", ",".join(_labels(differs)), reason)
 
-    def _write(self, pk: int, parsed: ParsedPerson, differs: list[str]) -> None:
+    def _write(self, known: tuple[Any, ...], parsed: ParsedPerson, differs: list[str]) -> None:
+        pk = known[0]
         if "address_id" in differs:
             self.moves.append((pk, parsed.fields["address_id"]))
+            self.left.add(known[1 + COMPARED.index("address_id")])
         # The encrypted phone follows its hash and mask: a row without one clears all three.
         sealed = Person.phone.sealed(parsed.phone)
         self.changed[pk] = {**parsed.fields, **sealed, "state": self._state(parsed)}
@@ -199,29 +269,23 @@ class PersonImporter:
             "updated_at": self.now,
         }
 
-    def _parse(self, values: dict[str, Any]) -> ParsedPerson:
-        try:
-            name, idn, phone = self._checked(values)
-        except FieldProblem as problem:
-            raise Reject.of(problem) from None
-        address = self._address(values)
-        id_parts = Person.id_number.derived(idn.value)  # hash, mask and tail; sealed on write
-        id_hash = id_parts["id_number_hash"]
+    def _parse(self, values: dict[str, Any], checked: _Checked) -> ParsedPerson:
+        address = self._address(checked)
+        id_parts = checked.id_parts
         fields = {
-            "name": name,
-            "gender": idn.gender,
-            "birth_date": idn.birth_date,
+            "name": checked.name,
+            "gender": checked.idn.gender,
+            "birth_date": checked.idn.birth_date,
             **id_parts,
-            **Person.phone.derived(phone),
+            **Person.phone.derived(checked.phone),
             "pop_type": _pop_type(values),
-            "hukou_region": _hukou(values, idn.area_code),
+            "hukou_region": _hukou(values, checked.idn.area_code),
             "care_tags": _care_tags(values),
             "address_id": address.pk,
             "grid_code": address.grid_code,
             "beat_code": address.beat_code,
         }
-        number = text(values, "person_id") or "X" + id_hash[:11].upper()
-        return ParsedPerson(fields, idn.value, phone, number)
+        return ParsedPerson(fields, checked.idn.value, checked.phone, checked.person_no)
 
     def _checked(self, values: dict[str, Any]) -> tuple[str, IdNumber, str]:
         """Name, ID number, birth date, gender and phone, in this order: FieldProblem at the
@@ -234,10 +298,24 @@ class PersonImporter:
         phone = text(values, "phone")
         return name, idn, normalize_phone(phone) if phone else ""
 
-    def _address(self, values: dict[str, Any]) -> PlacedAddress:
-        code = text(values, "addr_id")
-        if not code:
-            code = self._match(text(values, "address"))
+    def _address(self, checked: _Checked) -> PlacedAddress:
+        code = checked.code
+        if checked.free_text:
+            place = self.addresses.get(code)
+            # An address found outside the area is answered as one not found at all.
+            if place is None or not self.guard.allows(place.grid_code, place.beat_code):
+                raise Reject(
+                    "address",
+                    Text(
+                        _("The address matches no standard address: %(value)s"),
+                        value=checked.free_text,
+                    ),
+                )
+        elif not code:
+            raise Reject(
+                "address",
+                _("No address: both the standard address code and the address text are empty"),
+            )
         found = self.guard.find(self.addresses, code)
         if found.level != "room":
             raise Reject(
@@ -245,30 +323,15 @@ class PersonImporter:
             )
         return found
 
-    def _match(self, free_text: str) -> str:
-        if not free_text:
-            raise Reject(
-                "address",
-                _("No address: both the standard address code and the address text are empty"),
-            )
-        result = self.matcher().match(free_text)
-        place = self.addresses.get(result.addr_id or "")
-        # An address found outside the area is answered as one not found at all.
-        if place is None or not self.guard.allows(place.grid_code, place.beat_code):
-            raise Reject(
-                "address",
-                Text(_("The address matches no standard address: %(value)s"), value=free_text),
-            )
-        return result.addr_id or ""
-
     def flush(self) -> None:
         created = [values for _, values in self.new.values()]
         if created:  # every row's values were built by _build, keys in the same order
             insert_rows(Person, list(created[0]), [tuple(v.values()) for v in created])
         self._update_changed()
         self._record_residences(created)
-        if created or self.moves:  # only these change how many people live in a room
-            refresh_all_house_flags()
+        # Only these change how many people live in a room.
+        moved_in = {v["address_id"] for v in created} | {address for _, address in self.moves}
+        refresh_house_flags_at(moved_in | self.left)
 
     def _update_changed(self) -> None:
         """Write the merged people without reading them first."""
@@ -276,14 +339,14 @@ class PersonImporter:
         update_rows(Person, UPDATED, [(pk, *pick(v)) for pk, v in self.changed.items()])
 
     def _record_residences(self, created: list[dict[str, Any]]) -> None:
-        moved = list(dict.fromkeys(pk for pk, _ in self.moves))
-        for start in range(0, len(moved), 2000):  # within every database's parameter limit
-            Residence.objects.filter(
-                person_id__in=moved[start : start + 2000], moved_out__isnull=True
-            ).update(moved_out=self.today)
-        # The people created here all carry this import's timestamp: their ids, found by it.
-        mine = Person.objects.filter(created_at=self.now) if created else Person.objects.none()
-        ids = dict(mine.values_list("id_number_hash", "id"))
+        moved = dict.fromkeys(pk for pk, _ in self.moves)
+        for lived in narrowed(Residence.objects.filter(moved_out__isnull=True), "person_id", moved):
+            lived.update(moved_out=self.today)
+        # The ids of the people created here, found by their ID numbers' hashes (indexed).
+        ids: dict[str, int] = {}
+        hashes = [v["id_number_hash"] for v in created]
+        for mine in narrowed(Person.objects.all(), "id_number_hash", hashes):
+            ids.update(mine.values_list("id_number_hash", "id"))
         starts = [(ids[v["id_number_hash"]], v["address_id"], self.today) for v in created]
         starts += [(pk, address, self.today) for pk, address in self.moves]
         insert_rows(Residence, ["person_id", "address_id", "moved_in"], starts)
