@@ -144,7 +144,8 @@ def _file_case(new: NewCase, actor: User, parties: list[Person]) -> Case:
         sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,
     )
-    case.parties.set(parties)
+    if parties:  # a new case has none to compare with
+        case.parties.add(*parties)
     if new.files:
         attachments.store(case, new.files, actor=actor, purpose=AttachmentPurpose.REPORT)
     _timeline(case, actor, "report", "", State.REPORTED, new.description[:500], None, now)
