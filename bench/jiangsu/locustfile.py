@@ -1,30 +1,64 @@
-"""The city's request mix for `mixed_load.py` (Locust, headless): grid workers report cases and
-list their grid's cases through the API with their own bearer tokens, residents open their
-case's status page (each from an address of their own, as nginx forwards it), and a bare Django
-JSON view on the same server is the anchor. Reads the tokens, points and tracking codes from the
-JSON file named by JIANGSU_LOCUST_DATA."""
+"""The request mix for `mixed_load.py` (Locust, headless): grid workers report cases and list
+their grid's cases through the API with their own bearer tokens, residents open their case's
+status page (each from an address of their own, as nginx forwards it), and a bare Django JSON
+view on the same server is the anchor. Reads the tokens, points and tracking codes from the JSON
+file named by JIANGSU_LOCUST_DATA; the profile from JIANGSU_PROFILE.
+
+Profile "city" (the default): 200 people with the app open at once, each at the pace of a person
+on a phone, in the proportions of a city's year. From the 1/10 江苏 volumes:
+
+- 2,000,000 cases a year from 24,650 grid workers: 81 reports per worker a year, one every three
+  working days (250 days); reporting is rare beside reading.
+- A grid worker opens the case list to see what is dispatched to the grid and how it stands:
+  assume 20 list views a working day (about two an hour on a ten-hour shift), and reads each page
+  of 20 for 10-40 s (25 s on average) before the next. A report is typed, pinned and sent from the
+  phone in 1-2 minutes. Per worker and day: 20 views x 25 s + 0.33 reports x 90 s ~ 9 minutes of
+  app time; so the list is asked 60 times for each report (20 / 0.33).
+- While the app is open a worker sends a request every ~25 s (a report waits its typing time
+  first): 1 / 25 s = 0.04 requests/s per person.
+- Residents follow their own cases: if a third of the 2M are residents' reports and each is
+  looked up three times, 2M/year in all, or ~0.4/s at the peak hour across 1/10 江苏, against
+  ~14/s of worker list views (24,650 x 20 a day over ten hours, x 2 at the peak): 3 in 100
+  requests. A resident opens the page, reads it (20-60 s), maybe looks again, and leaves; so at
+  any moment about 2 in 100 people with Outpost open are residents: 196 workers and 4 residents
+  of 200.
+- 200 such people ask for ~200 x 0.04 = 8 requests/s (about 1/4 of the workers 1/10 江苏 has on
+  the app at its peak hour: 24,650 x 9 min / 600 min x 2 = 740). Two anchor users (not people:
+  a probe each second on the bare JSON view) run beside them.
+
+Profile "stress" (the earlier runs' rate, kept to find the ceiling): every grid worker sends a
+request every 1-3 s (4 list views per report), residents every 2-6 s, a tenth of the users are
+anchors: ~85 requests/s for 200 users, ten times the city's.
+"""
 
 import json
 import os
 import random
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, task
 
 DATA = json.loads(Path(os.environ["JIANGSU_LOCUST_DATA"]).read_text(encoding="utf-8"))
+CITY = os.environ.get("JIANGSU_PROFILE", "city") == "city"
+ANCHORS = int(os.environ.get("JIANGSU_ANCHORS", "2"))  # the city profile's probes
 
 
 class GridWorker(HttpUser):
-    weight = 6
-    wait_time = between(1, 3)
+    weight = 49 if CITY else 6
+    wait_time = between(10, 40) if CITY else between(1, 3)  # reading the page
 
     def on_start(self) -> None:
+        if CITY:  # people open the app at their own moments, not all in the same second
+            gevent.sleep(random.uniform(0, 25))
         worker = random.choice(DATA["workers"])
         self.client.headers["Authorization"] = f"Bearer {worker['token']}"
         self.point = worker["point"]
 
     @task(1)
     def intake(self) -> None:
+        if CITY:
+            gevent.sleep(random.uniform(60, 120))  # typing the report, pinning the place
         body = {
             "subtype": random.choice(DATA["subtypes"]),
             "title": "楼道堆放杂物",
@@ -33,16 +67,18 @@ class GridWorker(HttpUser):
         }
         self.client.post("/api/v1/cases", json=body, name="intake POST /api/v1/cases")
 
-    @task(4)
+    @task(60 if CITY else 4)
     def list_cases(self) -> None:
         self.client.get("/api/v1/cases?limit=20", name="list GET /api/v1/cases")
 
 
 class Resident(HttpUser):
-    weight = 3
-    wait_time = between(2, 6)
+    weight = 1 if CITY else 3
+    wait_time = between(20, 60) if CITY else between(2, 6)
 
     def on_start(self) -> None:
+        if CITY:
+            gevent.sleep(random.uniform(0, 40))
         n = random.randrange(1, 250)
         self.client.headers["X-Forwarded-For"] = f"10.{n}.{random.randrange(256)}.7"
 
@@ -53,8 +89,12 @@ class Resident(HttpUser):
 
 
 class Anchor(HttpUser):
-    weight = 1
-    wait_time = between(1, 3)
+    if CITY:
+        fixed_count = ANCHORS
+        wait_time = between(0.5, 1.5)
+    else:
+        weight = 1
+        wait_time = between(1, 3)
 
     @task
     def anchor(self) -> None:

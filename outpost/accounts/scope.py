@@ -75,8 +75,14 @@ def _active_grants(user: User) -> tuple[tuple[str, int], ...]:
 
 
 def restrict(
-    queryset: QuerySet[M], user: User | AnonymousUser | None, action: str = "view"
+    queryset: QuerySet[M],
+    user: User | AnonymousUser | None,
+    action: str = "view",
+    *,
+    also: QuerySet[Any] | None = None,
 ) -> QuerySet[M]:
+    """The rows of `queryset` in the user's scope for `action`; with `also` (a queryset of ids,
+    for a model whose `scope_q` takes more ids), those rows too, whatever the scope."""
     scope_q = getattr(queryset.model, "scope_q", None)
     if scope_q is None:
         raise TypeError(f"{queryset.model.__name__} declares no scope rule (scope_q)")
@@ -84,8 +90,8 @@ def restrict(
     if scope.everything:
         return queryset
     if scope.empty:
-        return queryset.none()
-    where = scope_q(scope)
+        return queryset.none() if also is None else queryset.filter(pk__in=also)
+    where = scope_q(scope) if also is None else scope_q(scope, also)
     if granted := scope.granted_ids(queryset.model._meta.label_lower):
         where |= Q(pk__in=granted)
     return queryset.filter(where)

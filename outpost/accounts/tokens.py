@@ -16,6 +16,9 @@ from outpost.core.access import log_access
 from outpost.core.crypto import keyed_hash
 
 LIFETIME = dt.timedelta(hours=12)
+# A token's last use is kept to the minute: a client calling several times a minute writes it
+# once, not on every request (a write and a commit per API call otherwise).
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 class SecondFactorNeeded(Exception):
@@ -57,6 +60,8 @@ class BearerToken(HttpBearer):
         )
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user

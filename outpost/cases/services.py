@@ -27,6 +27,7 @@ from outpost.cases.models import (
     Source,
     SubType,
     TimelineEntry,
+    is_narrow,
 )
 from outpost.cases.notices import tell_reporter
 from outpost.cases.numbering import create_numbered
@@ -143,7 +144,8 @@ def _file_case(new: NewCase, actor: User, parties: list[Person]) -> Case:
         sensitivity=for_subtype(new.subtype, new.sensitivity),
         reported_at=now,
     )
-    case.parties.set(parties)
+    if parties:  # a new case has none to compare with
+        case.parties.add(*parties)
     if new.files:
         attachments.store(case, new.files, actor=actor, purpose=AttachmentPurpose.REPORT)
     _timeline(case, actor, "report", "", State.REPORTED, new.description[:500], None, now)
@@ -433,5 +435,9 @@ def attach(case: Case, files: list[tuple[str, bytes]], *, actor: User, purpose: 
 def visible_cases(actor: User | None) -> Any:
     """Cases in the actor's area or dispatched to them, plus the ones they reported."""
     user = stored_user(actor)
-    own = Case.objects.filter(reporter=user) if user else Case.objects.none()
+    if user is None:
+        return restrict(Case.objects.all(), actor, "view_cases")
+    own = Case.objects.filter(reporter=user)
+    if is_narrow(scope_for(actor, "view_cases")):  # their ids joined in (see Case.scope_q)
+        return restrict(Case.objects.all(), actor, "view_cases", also=own.values("pk"))
     return restrict(Case.objects.all(), actor, "view_cases") | own

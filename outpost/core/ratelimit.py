@@ -2,8 +2,7 @@
 
 import time
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from outpost.core.models import RateBucket
 
@@ -14,13 +13,28 @@ def hit(key: str, *, limit: int, seconds: int = 60, now: float | None = None) ->
     key are dropped when a new one opens."""
     now = time.time() if now is None else now
     window = int(now // seconds)
-    with transaction.atomic():
-        if not RateBucket.objects.filter(key=key, window=window).update(hits=F("hits") + 1):
-            try:
-                with transaction.atomic():
-                    RateBucket.objects.create(key=key, window=window, hits=1)
-            except IntegrityError:  # another process opened the window first
-                RateBucket.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
-            RateBucket.objects.filter(key=key, window__lt=window).delete()
-        hits = RateBucket.objects.get(key=key, window=window).hits
+    hits = _count(key, window)
+    if hits == 1:  # this hit opened the window
+        _drop_before(key, window)
     return 0 if hits <= limit else max(1, int((window + 1) * seconds - now))
+
+
+def _count(key: str, window: int) -> int:
+    """The window's hits after this one, in one statement: the row is created or counted up
+    atomically (two processes opening the same window both count; neither fails)."""
+    table = connection.ops.quote_name(RateBucket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("key", "window", "hits") VALUES (%s, %s, 1) '
+            f'ON CONFLICT ("key", "window") DO UPDATE SET "hits" = {table}."hits" + 1 '
+            'RETURNING "hits"',
+            [key, window],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _drop_before(key: str, window: int) -> None:
+    """The key's older windows, in one statement (no transaction around it: nothing cascades)."""
+    table = connection.ops.quote_name(RateBucket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM {table} WHERE "key" = %s AND "window" < %s', [key, window])

@@ -1,5 +1,6 @@
 """The cases API: tokens, reporting, scoped keyset lists, allowed actions, 404/403/409."""
 
+import datetime as dt
 import json
 import threading
 from typing import Any
@@ -8,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from outpost.accounts.models import User
+from outpost.accounts.models import ApiToken, User
 from outpost.accounts.roles import Role
 from outpost.accounts.services import grant_role
 from outpost.cases import services
@@ -46,6 +47,19 @@ def test_it_issues_a_bearer_token_that_acts_as_its_user(
     case = Case.objects.get(number=created.json()["number"])
     assert case.reporter == grid_worker.user and case.grid_code == home_grid.code
     assert created.json()["allowed_actions"] == []  # a reporter waits for the dispatcher
+
+
+def test_it_keeps_a_tokens_last_use_to_the_minute(grid_worker: Persona) -> None:
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_for(grid_worker.user.username)}"}
+    assert Client().get(f"{API}/cases", **bearer).status_code == 200
+    row = ApiToken.objects.get(user=grid_worker.user)
+    first = row.last_used_at
+    assert first is not None
+    Client().get(f"{API}/cases", **bearer)  # within the minute: no write
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == first
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    Client().get(f"{API}/cases", **bearer)
+    assert ApiToken.objects.get(pk=row.pk).last_used_at > first
 
 
 def test_it_refuses_a_wrong_password_and_a_bad_token(grid_worker: Persona) -> None:

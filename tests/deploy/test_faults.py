@@ -78,6 +78,7 @@ def app() -> Iterator[App]:
         "OUTPOST_LANGUAGE": "en",
         "OUTPOST_BIND": f"127.0.0.1:{web}",
         "OUTPOST_WORKERS": "2",
+        "OUTPOST_DB_CONN_MAX_AGE": "300",  # connections kept between requests, as in production
         "OUTPOST_IMPORT_STALL_SECONDS": "4",  # a silent job is recovered within seconds here
         "OUTPOST_WEBHOOK_ALLOW_PRIVATE": "true",  # the outbox's subscriber: a closed local port
     }
