@@ -64,6 +64,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", choices=[*PROFILES, "both"], default="city")
     parser.add_argument("--pg-dsn", default=DEFAULT_DSN)
     parser.add_argument("--db", default=DB_NAME, help="the database's name")
+    parser.add_argument(
+        "--citus-dsn",
+        help="run against a throwaway district schema on this Citus coordinator instead "
+        "(one district: --fraction 0.01; the cluster from `OUTPOST_CITUS_KEEP=1 make test-citus`)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
     parser.add_argument("--reuse", action="store_true", help="run on the database --keep left")
     parser.add_argument("--server-log", default="/tmp/jiangsu_mixed_gunicorn.log")
@@ -211,7 +216,8 @@ def report(csv_prefix: Path, cases: int, args: argparse.Namespace, profile: str)
         stats = {row["Name"]: row for row in csv.DictReader(f)}
     print(
         f"\nprofile {profile}: {args.users} users for {args.seconds} s against gunicorn + "
-        f"PostgreSQL, {cases:,} cases in the database (the goals are set for 2,000,000):"
+        f"{'Citus (3 nodes)' if args.citus_dsn else 'PostgreSQL'}, {cases:,} cases in the "
+        "database (the goals are set for 2,000,000):"
     )
     print(f"{'request':<34}{'count':>8}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}")
     for name, row in stats.items():
@@ -275,6 +281,18 @@ def reuse(args: argparse.Namespace, folder: Path, state: Path) -> bool:
         return serve_and_run(args, folder, state.with_suffix(".data.json"), cases)
 
 
+def target_database(args: argparse.Namespace, districts: list[Any]) -> Any:
+    """A throwaway database on the single PostgreSQL, or with --citus-dsn a throwaway district
+    schema on the Citus coordinator (a deployment serves one district: docs/scale.md)."""
+    if not args.citus_dsn:
+        return throwaway_database(args.pg_dsn, args.db, keep=args.keep)
+    from bench.citus_vs_pg import throwaway_schema
+
+    if len(districts) != 1 or args.keep:
+        raise SystemExit("--citus-dsn: one district (--fraction 0.01), without --keep")
+    return throwaway_schema(args.citus_dsn, f"d{districts[0]}")
+
+
 def fresh(args: argparse.Namespace, folder: Path, state: Path) -> bool:
     """Generate, load (and with --cases copy the rest in bulk), then run."""
     env = production_env(folder / "var")
@@ -283,7 +301,7 @@ def fresh(args: argparse.Namespace, folder: Path, state: Path) -> bool:
         state.write_text(json.dumps(env))
     data = state.with_suffix(".data.json") if args.keep else folder / "locust.json"
     manifest = generate(folder / "data", 1.0, args.fraction, args.seed, people=False)
-    with throwaway_database(args.pg_dsn, args.db, keep=args.keep):
+    with target_database(args, manifest["districts"]):
         from outpost.core.context import request_context
 
         with request_context("command"):
