@@ -34,7 +34,7 @@ from outpost.cases.services import NewCase, report_case, report_source
 from outpost.core.files import read_upload
 from outpost.core.i18n import Text, TextList, api_detail, in_language, stored, worded
 from outpost.core.refusals import refusal
-from outpost.fieldwork import queries, services
+from outpost.fieldwork import queries, service_desk, services
 from outpost.fieldwork.models import Patrol, SyncedRecord, SyncState, Visit
 
 MAX_RECORDS = 50  # per request; the phone sends its queue in batches
@@ -70,6 +70,13 @@ class PatrolEnd(_OfPatrol):
     kind: Literal["patrol_end"]
 
 
+class ServiceAskRecord(BaseModel):
+    matter: str = Field(..., min_length=1, max_length=40)
+    mode: str = Field(..., min_length=1, max_length=12)
+    phone: str = Field(..., min_length=1, max_length=20)
+    note: str = Field("", max_length=500)
+
+
 class VisitRecord(_Record):
     kind: Literal["visit"]
     subject_kind: Literal["care", "rental", "key_unit"]
@@ -78,6 +85,7 @@ class VisitRecord(_Record):
     found: str = Field("", max_length=2000)
     seen_last: dt.datetime | None = None  # the subject's last visit on the phone's due list
     force: bool = False  # sent again after a conflict, knowing of the other visit
+    service: ServiceAskRecord | None = None  # a service request (代办) the visit opens
 
 
 class CaseRecord(_Record):
@@ -294,9 +302,12 @@ def _visit(record: VisitRecord, files: list[tuple[str, bytes]], send: Send) -> d
     subject = queries.visit_subject(actor, record.subject_kind, record.subject_key)
     if not record.force:
         _no_visit_since(subject, record.seen_last, actor)
-    new = services.NewVisit(record.met, record.found)
+    ask = service_desk.ServiceAsk(**record.service.model_dump()) if record.service else None
+    new = services.NewVisit(record.met, record.found, service=ask)
     visit = services.record_visit(subject, new, actor=actor, at=record.at)
-    return {"visit": visit.pk}
+    if visit.service_request is None:
+        return {"visit": visit.pk}
+    return {"visit": visit.pk, "service_request": visit.service_request.code}
 
 
 def _no_visit_since(subject: Any, seen: dt.datetime | None, actor: User) -> None:

@@ -110,7 +110,10 @@
       row.state = outcome.state;
       row.detail = outcome.detail || "";
       row.ref = outcome.ref || {};
-      if (row.state === "sent") row.photos = []; // kept on the server now
+      if (row.state === "sent") { // kept on the server now: so is the resident's number
+        row.photos = [];
+        if (row.record.service) row.record.service.phone = "";
+      }
       await put("records", row);
     }
   }
@@ -207,6 +210,7 @@
     $("as-of").textContent = today ? `${L.asOf} ${when(today.as_of)}` : L.noTasks;
     drawPatrol();
     drawReportTypes();
+    drawServiceChoices();
     drawDue();
     await drawQueue();
   }
@@ -224,6 +228,11 @@
   function drawReportTypes() {
     const types = today ? today.case_types : [];
     fill($("report-type"), [["", "——"], ...types.map((t) => [t.code, t.name])]);
+  }
+  function drawServiceChoices() {
+    fill($("visit-matter"), [["", L.noService], ...(today ? today.matters || [] : []).map((m) => [m.code, m.name])]);
+    fill($("visit-mode"), (today ? today.service_modes || [] : []).map((m) => [m.code, m.name]));
+    $("visit-service").hidden = !$("visit-matter").value;
   }
   function drawDue() {
     const list = $("due-list");
@@ -385,6 +394,12 @@
       subject_kind: visiting.kind, subject_key: visiting.key, met: met,
       found: $("visit-found").value.trim(), seen_last: today.as_of, // visits after it conflict
     };
+    const matter = $("visit-matter").value;
+    if (matter) { // a service request (代办) for the visited resident, sent with the visit
+      const phone = $("visit-phone").value.trim(), mode = $("visit-mode").value;
+      if (!phone || !mode) { say(L.fillService); return; }
+      fields.service = { matter: matter, mode: mode, phone: phone, note: $("visit-note").value.trim() };
+    }
     await queue("visit", fields, [], `${L.visitOf} · ${visiting.name}`);
     local.visited.push(`${visiting.kind}:${visiting.key}`);
     await keepLocal();
@@ -395,6 +410,7 @@
     visiting = null;
     $("app-visit").reset();
     $("app-visit").hidden = true;
+    drawServiceChoices();
   }
 
   // --- start ---------------------------------------------------------------------------------
@@ -405,6 +421,7 @@
   $("app-report").addEventListener("submit", (event) => guarded(() => report(event)));
   $("app-visit").addEventListener("submit", (event) => guarded(() => saveVisit(event)));
   $("visit-cancel").addEventListener("click", closeVisit);
+  $("visit-matter").addEventListener("change", drawServiceChoices);
   $("app-sync").addEventListener("click", syncNow);
   window.addEventListener("online", () => { render(); syncNow(); });
   window.addEventListener("offline", () => render());
