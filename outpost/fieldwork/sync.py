@@ -93,8 +93,9 @@ class CaseRecord(_Record):
     subtype: str = Field(..., pattern=r"^\d{4}$")
     title: str = Field(..., max_length=100)
     description: str = Field("", max_length=2000)
-    lon: float
-    lat: float
+    # No place: found on the patrol, reported at its last check-in's place with its photos.
+    lon: float | None = None
+    lat: float | None = None
     patrol: str = Field("", max_length=64)  # found on this patrol (optional)
 
 
@@ -333,6 +334,8 @@ def _case(record: CaseRecord, files: list[tuple[str, bytes]], send: Send) -> dic
     if subtype is None or not subtype.active:
         raise refusal(_("No such case type: %(code)s"), code=record.subtype)
     patrol = _patrol(send, record.patrol) if record.patrol else None
+    if record.lon is None or record.lat is None:
+        return _found_on_patrol(record, subtype, patrol, files, actor)
     new = NewCase(
         subtype=subtype,
         title=record.title,
@@ -345,6 +348,23 @@ def _case(record: CaseRecord, files: list[tuple[str, bytes]], send: Send) -> dic
     case = report_case(new, actor=actor)
     if patrol is not None:
         patrol.cases.add(case)
+    return {"case": case.number, "tracking_code": case.tracking_code}
+
+
+def _found_on_patrol(
+    record: CaseRecord,
+    subtype: SubType,
+    patrol: Patrol | None,
+    files: list[tuple[str, bytes]],
+    actor: User,
+) -> dict[str, Any]:
+    """As the patrol page does: the case at the last check-in's place, with its photos."""
+    if patrol is None:
+        raise refusal(_("The report has no place: give its position"))
+    if files:
+        raise refusal(_("A report from a check-in takes the check-in's photos"))
+    finding = services.Finding(subtype, record.title, record.description)
+    case = services.report_found(patrol, finding, actor=actor)
     return {"case": case.number, "tracking_code": case.tracking_code}
 
 

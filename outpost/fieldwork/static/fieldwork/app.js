@@ -219,6 +219,8 @@
     $("patrol-idle").hidden = walking;
     $("patrol-walking").hidden = !walking;
     if (walking) $("patrol-where").textContent = `${L.walking} ${local.patrol.gridName}`;
+    $("report-photo-box").hidden = walking;
+    $("report-where").hidden = !walking;
     const grids = today ? today.grids : [];
     fill($("patrol-grid"), grids.map((g) => [g.code, g.name]));
     const grid = grids.find((g) => g.code === $("patrol-grid").value);
@@ -343,7 +345,7 @@
     const plan = $("patrol-plan").value;
     const fields = { grid: grid.code, ...(plan ? { plan: Number(plan) } : {}) };
     const record = await queue("patrol_start", fields, [], `${L.patrolStart} · ${grid.name}`);
-    local.patrol = { ref: record.key, grid: grid.code, gridName: grid.name };
+    local.patrol = { ref: record.key, grid: grid.code, gridName: grid.name, checkins: 0 };
     await keepLocal();
     await render();
   }
@@ -354,6 +356,8 @@
     const note = $("checkin-note").value.trim();
     const fields = { patrol: local.patrol.ref, lon: where.lon, lat: where.lat, note: note };
     await queue("checkin", fields, photos, `${L.checkin} · ${local.patrol.gridName}`);
+    local.patrol.checkins = (local.patrol.checkins || 0) + 1;
+    await keepLocal();
     $("checkin-note").value = "";
     $("checkin-photo").value = "";
     await render();
@@ -364,10 +368,26 @@
     await keepLocal();
     await render();
   }
+  // On a patrol, a report is made where the worker last checked in, with that check-in's photos
+  // (as the patrol page does): the server takes them from the check-in, sent before it.
+  function fromCheckIn() {
+    return Boolean(local.patrol) && local.patrol.checkins !== 0; // unknown (started elsewhere): yes
+  }
   async function report(event) {
     event.preventDefault();
     const subtype = $("report-type").value, title = $("report-title").value.trim();
     if (!subtype || !title) { say(L.fillTitle); return; }
+    if (local.patrol && !fromCheckIn()) { say(L.checkInFirst); return; }
+    if (fromCheckIn()) {
+      const fields = {
+        subtype: subtype, title: title, description: $("report-description").value.trim(),
+        patrol: local.patrol.ref,
+      };
+      await queue("case", fields, [], `${L.case} · ${title}`);
+      $("app-report").reset();
+      await render();
+      return;
+    }
     say(L.locating);
     const where = await position();
     const photos = await smaller($("report-photo").files);
