@@ -154,7 +154,7 @@ BASELINE: dict[str, int] = {
     "GET /fieldwork/plans/<int:pk>/edit/": 14,  # the plan, its grid right, workers, points
     "GET /fieldwork/coverage/": 13,
     "GET /fieldwork/visits/": 15,  # +5: access-log row (care subjects listed)
-    "GET /fieldwork/visits/<str:kind>/<str:key>/": 16,  # +5: access-log row
+    "GET /fieldwork/visits/<str:kind>/<str:key>/": 17,  # +5: access-log row; +1: matters
     "GET /fieldwork/inspections/": 9,
     "GET /fieldwork/inspections/new/<str:kind>/<str:key>/": 10,
     "GET /fieldwork/inspections/<int:pk>/": 10,
@@ -261,7 +261,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/fieldwork/coverage": 11,
     "GET /api/v1/fieldwork/map/coverage": 11,  # the coverage reading, grid rows only
     "GET /api/v1/fieldwork/visits/due": 13,  # +5: access-log row
-    "GET /api/v1/fieldwork/today": 18,  # the due list (+5: access-log row), plans, types
+    "GET /api/v1/fieldwork/today": 19,  # the due list (+5: access-log row), plans, types, matters
     "GET /api/v1/fieldwork/inspections/checklists": 4,
     "GET /api/v1/fieldwork/inspections/{inspection_id}": 8,
     "GET /api/v1/stations/{station_id}": 21,  # +5: access-log row (care visits due)

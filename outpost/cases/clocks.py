@@ -36,6 +36,9 @@ def _start_handling(case: Any, step: Transition, now: dt.datetime) -> dict[str, 
     if case.paused_at and case.handle_due:
         # The clock was paused: the time spent suspended is added to the deadline.
         return {"paused_at": None, "handle_due": case.handle_due + (now - case.paused_at)}
+    if case.handle_started is None and case.handle_due is not None:
+        # Filed with its own deadline (a hazard's 整改期限): the first handling keeps it.
+        return {"handle_started": now, "paused_at": None}
     return {
         "handle_started": now,
         "handle_due": deadline(now, case.subtype.handle_limit),

@@ -95,6 +95,9 @@ class NewCase:
     parties: list[str] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # A deadline fixed by what files the case (a hazard's rectification date, 整改期限): the
+    # handling clock keeps it when it starts instead of counting the sub-type's limit.
+    handle_by: dt.datetime | None = None
 
 
 def report_source(user: User) -> str:
@@ -142,6 +145,7 @@ def _file_case(new: NewCase, actor: User, parties: list[Person]) -> Case:
         **Case.reporter_phone.columns(new.reporter_phone),
         urgency=new.urgency,
         sensitivity=for_subtype(new.subtype, new.sensitivity),
+        handle_due=new.handle_by,
         reported_at=now,
     )
     if parties:  # a new case has none to compare with

@@ -39,8 +39,16 @@ def passed(
 
 
 def planned(per_week: int, days: int) -> int:
-    """Patrols a plan asks for in a period of `days` days (at least one for any period)."""
+    """Patrols a plan asks of its grid in a period of `days` days (at least one for any
+    period), however many workers share them."""
     return max(1, round(per_week * days / 7)) if per_week else 0
+
+
+def split(total: int, ways: int) -> list[int]:
+    """`total` patrols shared among `ways` workers as evenly as whole patrols go (the first
+    ones take one more), so the parts add up to the plan."""
+    base, extra = divmod(total, ways)
+    return [base + (1 if n < extra else 0) for n in range(ways)]
 
 
 def share(done: int, of: int) -> float | None:

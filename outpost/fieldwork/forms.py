@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.cases.forms import photos_field, subtype_choices
-from outpost.fieldwork import queries, services
+from outpost.fieldwork import queries, service_desk, services
 from outpost.fieldwork.models import PatrolPlan
 from outpost.geo.models import Grid
 
@@ -53,11 +53,35 @@ class VisitForm(forms.Form):
     )
     case_subtype = forms.ChoiceField(label=_("Open a case (optional)"), required=False)
     case_title = forms.CharField(label=_("Case title"), max_length=100, required=False)
+    service_matter = forms.ChoiceField(label=_("Open a service request (optional)"), required=False)
+    service_mode = forms.ChoiceField(label=_("How to help"), required=False)
+    service_phone = forms.CharField(
+        label=_("Phone to call back on"),
+        max_length=20,
+        required=False,
+        help_text=_("The number the resident gives for this request."),
+    )
+    service_note = forms.CharField(label=_("What is needed"), max_length=500, required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["case_subtype"])
         field.choices = [("", _("No case")), *subtype_choices(user)]
+        matters, modes = service_desk.choices()
+        field = cast(forms.ChoiceField, self.fields["service_matter"])
+        field.choices = [("", _("No service request")), *matters]
+        cast(forms.ChoiceField, self.fields["service_mode"]).choices = [("", "——"), *modes]
+
+    def service(self) -> service_desk.ServiceAsk | None:
+        data = self.cleaned_data
+        if not data["service_matter"]:
+            return None
+        return service_desk.ServiceAsk(
+            data["service_matter"],
+            data["service_mode"],
+            data["service_phone"],
+            data["service_note"],
+        )
 
 
 class InspectionForm(forms.Form):
@@ -133,7 +157,11 @@ class PlanForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=64)
     per_week = forms.IntegerField(
-        label=_("Patrols per week"), min_value=1, max_value=services.MAX_PER_WEEK, initial=3
+        label=_("Patrols per week"),
+        min_value=1,
+        max_value=services.MAX_PER_WEEK,
+        initial=3,
+        help_text=_("How often the grid is walked, shared by its workers."),
     )
     workers = forms.MultipleChoiceField(
         label=_("Assigned workers"), widget=forms.CheckboxSelectMultiple

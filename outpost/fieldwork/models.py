@@ -16,14 +16,17 @@ from outpost.registry.models import House, Organisation, Person, StandardAddress
 
 
 class PatrolPlan(TimestampedModel):
-    """How often a grid is walked (times per week), along which standard addresses (none: a
-    free walk), by whom."""
+    """How often a grid is walked (times per week, by any of its workers: two workers on a plan
+    of 3 a week share 3 walks, they do not owe 3 each), along which standard addresses (none:
+    a free walk), by whom."""
 
     grid = models.ForeignKey(
         Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrol_plans"
     )
     name = models.CharField(_("name"), max_length=64)
-    per_week = models.PositiveSmallIntegerField(_("patrols per week"))
+    per_week = models.PositiveSmallIntegerField(
+        _("patrols per week"), help_text=_("How often the grid is walked, shared by its workers.")
+    )
     points = models.ManyToManyField(
         StandardAddress, verbose_name=_("route points"), blank=True, related_name="+"
     )
@@ -144,7 +147,8 @@ class VisitKind(models.TextChoices):
 
 class Visit(models.Model):
     """One visit (走访) to a person, a house or an organisation of the registry: who was met,
-    what was found, and the case it opened, if any. It lies where its subject lies."""
+    what was found, and the case and the service request (代办) it opened, if any. It lies where
+    its subject lies."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=VisitKind.choices)
     person = models.ForeignKey(
@@ -170,6 +174,15 @@ class Visit(models.Model):
     case = models.ForeignKey(
         Case,
         verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Service requests belong to the service guides (an app above this one): named by string.
+    service_request = models.ForeignKey(
+        "guides.ServiceRequest",
+        verbose_name=_("service request"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -85,7 +85,10 @@ def _labels() -> dict[str, str]:
         "walking": _("Patrol under way in"),
         "saved": _("Saved on the phone"),
         "fillTitle": _("Give the report a title and choose its type"),
+        "checkInFirst": _("Check in first, so the case has a place"),
         "fillMet": _("Say who was met (or that nobody was in)"),
+        "noService": _("No service request"),
+        "fillService": _("Choose how to help and give a phone number to call back on"),
         "otherUser": _("Kept for another account: sign in as them to send"),
     }
 

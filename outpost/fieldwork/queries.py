@@ -118,6 +118,7 @@ class CoverageRow:
     done: int
     addresses: int
     passed: int
+    username: str = ""  # the worker's account; "" for the grid as a whole
 
     @property
     def done_share(self) -> float | None:
@@ -141,7 +142,7 @@ def coverage_rows(user: User, days: int, grid_code: str = "") -> list[CoverageRo
     points = _points(user, names, since)
     addresses = _addresses(names)
     workers = {k[1] for k in (*planned, *done)}
-    people = {u.pk: str(u) for u in User.objects.filter(pk__in=workers)}
+    people = {u.pk: (str(u), u.username) for u in User.objects.filter(pk__in=workers)}
     return _rows(names, people, planned, done, points, addresses)
 
 
@@ -149,11 +150,18 @@ Key = tuple[str, int]  # (grid code, worker id)
 
 
 def _planned(user: User, grids: dict[str, str], days: int) -> dict[Key, int]:
+    """Patrols planned per grid and worker: each plan's walks of its grid (`per_week` is how
+    often the grid is walked, whoever walks it) shared among its workers."""
     rows = plans_for(user).filter(active=True, grid__code__in=grids)
-    found: dict[Key, int] = defaultdict(int)
-    for code, per_week, worker in rows.values_list("grid__code", "per_week", "workers"):
+    plans: dict[tuple[int, str, int], list[int]] = defaultdict(list)
+    for pk, code, per_week, worker in rows.values_list("pk", "grid__code", "per_week", "workers"):
         if worker is not None:
-            found[code, worker] += coverage.planned(per_week, days)
+            plans[pk, code, per_week].append(worker)
+    found: dict[Key, int] = defaultdict(int)
+    for (_pk, code, per_week), workers in plans.items():
+        parts = coverage.split(coverage.planned(per_week, days), len(workers))
+        for worker, part in zip(sorted(workers), parts, strict=True):
+            found[code, worker] += part
     return found
 
 
@@ -188,7 +196,7 @@ def _addresses(grids: dict[str, str]) -> dict[str, list[tuple[float, float]]]:
 
 def _rows(
     names: dict[str, str],
-    people: dict[int, str],
+    people: dict[int, tuple[str, str]],
     planned: dict[Key, int],
     done: dict[Key, int],
     points: dict[Key, list[tuple[float, float]]],
@@ -216,11 +224,12 @@ def _rows(
             CoverageRow(
                 code,
                 names[code],
-                people[k[1]],
+                people[k[1]][0],
                 planned.get(k, 0),
                 done.get(k, 0),
                 len(here),
                 coverage.passed(here, points.get(k, []), metres),
+                people[k[1]][1],
             )
             for k in mine
         ]
@@ -343,6 +352,23 @@ def worker_grids(user: User, username: str) -> list[str] | None:
     worker = User.objects.filter(username=username, is_active=True).first()
     if worker is None:
         return None
+    return _grids_of(user, worker)
+
+
+def overseen_worker(user: User, name_or_id: str) -> tuple[User, list[str]]:
+    """A worker named by username (or account number) and their grids the user sees; 404 for
+    no such worker or one with no grid in the user's view (so neither can be probed)."""
+    rows = User.objects.filter(is_active=True)
+    worker = rows.filter(username=name_or_id).first()
+    if worker is None and name_or_id.isdigit():
+        worker = rows.filter(pk=int(name_or_id)).first()
+    grids = _grids_of(user, worker) if worker is not None else []
+    if worker is None or not grids:
+        raise Http404
+    return worker, grids
+
+
+def _grids_of(user: User, worker: User) -> list[str]:
     theirs = restrict(Grid.objects.all(), worker, PATROL_ACTION).values("pk")
     return list(
         restrict(Grid.objects.filter(pk__in=theirs), user, SEEN).values_list("code", flat=True)
@@ -379,7 +405,7 @@ def visit_subject(user: User, kind: str, key: str) -> Any:
 
 def visits_of(user: User, subject: Any) -> QuerySet[Visit]:
     field = {"Person": "person", "House": "house", "Organisation": "organisation"}
-    rows = restrict(Visit.objects.select_related("visitor", "case"), user, SEEN)
+    rows = restrict(Visit.objects.select_related("visitor", "case", "service_request"), user, SEEN)
     return rows.filter(**{field[type(subject).__name__]: subject})
 
 

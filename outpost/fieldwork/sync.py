@@ -34,7 +34,7 @@ from outpost.cases.services import NewCase, report_case, report_source
 from outpost.core.files import read_upload
 from outpost.core.i18n import Text, TextList, api_detail, in_language, stored, worded
 from outpost.core.refusals import refusal
-from outpost.fieldwork import queries, services
+from outpost.fieldwork import queries, service_desk, services
 from outpost.fieldwork.models import Patrol, SyncedRecord, SyncState, Visit
 
 MAX_RECORDS = 50  # per request; the phone sends its queue in batches
@@ -70,6 +70,13 @@ class PatrolEnd(_OfPatrol):
     kind: Literal["patrol_end"]
 
 
+class ServiceAskRecord(BaseModel):
+    matter: str = Field(..., min_length=1, max_length=40)
+    mode: str = Field(..., min_length=1, max_length=12)
+    phone: str = Field(..., min_length=1, max_length=20)
+    note: str = Field("", max_length=500)
+
+
 class VisitRecord(_Record):
     kind: Literal["visit"]
     subject_kind: Literal["care", "rental", "key_unit"]
@@ -78,6 +85,7 @@ class VisitRecord(_Record):
     found: str = Field("", max_length=2000)
     seen_last: dt.datetime | None = None  # the subject's last visit on the phone's due list
     force: bool = False  # sent again after a conflict, knowing of the other visit
+    service: ServiceAskRecord | None = None  # a service request (代办) the visit opens
 
 
 class CaseRecord(_Record):
@@ -85,8 +93,9 @@ class CaseRecord(_Record):
     subtype: str = Field(..., pattern=r"^\d{4}$")
     title: str = Field(..., max_length=100)
     description: str = Field("", max_length=2000)
-    lon: float
-    lat: float
+    # No place: found on the patrol, reported at its last check-in's place with its photos.
+    lon: float | None = None
+    lat: float | None = None
     patrol: str = Field("", max_length=64)  # found on this patrol (optional)
 
 
@@ -294,9 +303,12 @@ def _visit(record: VisitRecord, files: list[tuple[str, bytes]], send: Send) -> d
     subject = queries.visit_subject(actor, record.subject_kind, record.subject_key)
     if not record.force:
         _no_visit_since(subject, record.seen_last, actor)
-    new = services.NewVisit(record.met, record.found)
+    ask = service_desk.ServiceAsk(**record.service.model_dump()) if record.service else None
+    new = services.NewVisit(record.met, record.found, service=ask)
     visit = services.record_visit(subject, new, actor=actor, at=record.at)
-    return {"visit": visit.pk}
+    if visit.service_request is None:
+        return {"visit": visit.pk}
+    return {"visit": visit.pk, "service_request": visit.service_request.code}
 
 
 def _no_visit_since(subject: Any, seen: dt.datetime | None, actor: User) -> None:
@@ -322,6 +334,8 @@ def _case(record: CaseRecord, files: list[tuple[str, bytes]], send: Send) -> dic
     if subtype is None or not subtype.active:
         raise refusal(_("No such case type: %(code)s"), code=record.subtype)
     patrol = _patrol(send, record.patrol) if record.patrol else None
+    if record.lon is None or record.lat is None:
+        return _found_on_patrol(record, subtype, patrol, files, actor)
     new = NewCase(
         subtype=subtype,
         title=record.title,
@@ -334,6 +348,23 @@ def _case(record: CaseRecord, files: list[tuple[str, bytes]], send: Send) -> dic
     case = report_case(new, actor=actor)
     if patrol is not None:
         patrol.cases.add(case)
+    return {"case": case.number, "tracking_code": case.tracking_code}
+
+
+def _found_on_patrol(
+    record: CaseRecord,
+    subtype: SubType,
+    patrol: Patrol | None,
+    files: list[tuple[str, bytes]],
+    actor: User,
+) -> dict[str, Any]:
+    """As the patrol page does: the case at the last check-in's place, with its photos."""
+    if patrol is None:
+        raise refusal(_("The report has no place: give its position"))
+    if files:
+        raise refusal(_("A report from a check-in takes the check-in's photos"))
+    finding = services.Finding(subtype, record.title, record.description)
+    case = services.report_found(patrol, finding, actor=actor)
     return {"case": case.number, "tracking_code": case.tracking_code}
 
 

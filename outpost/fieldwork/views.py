@@ -221,9 +221,12 @@ def visit(request: SignedInRequest, kind: str, key: str) -> HttpResponse:
         try:
             done = services.record_visit(subject, _new_visit(form), actor=request.user)
         except ValidationError as error:
-            show_refusal(form, error)
+            show_refusal(form, error, SERVICE_FIELDS)
         else:
             messages.success(request, _("Visit recorded."))
+            if done.service_request is not None:
+                code = done.service_request.code
+                messages.success(request, _("Service request %(code)s entered.") % {"code": code})
             if done.case is not None:
                 return redirect("cases:detail", number=done.case.number)
             return redirect("fieldwork:visits")
@@ -232,11 +235,22 @@ def visit(request: SignedInRequest, kind: str, key: str) -> HttpResponse:
     return render(request, "fieldwork/visit.html", context)
 
 
+# The service request's problems, next to the form's fields they are about.
+SERVICE_FIELDS = {
+    "matter": "service_matter",
+    "mode": "service_mode",
+    "phone": "service_phone",
+    "service": "service_matter",
+}
+
+
 def _new_visit(form: VisitForm) -> services.NewVisit:
     data = form.cleaned_data
     code = data["case_subtype"]
     subtype = SubType.objects.select_related("category").get(code=code) if code else None
-    return services.NewVisit(data["met"], data["found"], subtype, data["case_title"])
+    return services.NewVisit(
+        data["met"], data["found"], subtype, data["case_title"], service=form.service()
+    )
 
 
 # --- inspections (检查) -------------------------------------------------------------------------

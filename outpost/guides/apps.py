@@ -16,3 +16,8 @@ class GuidesConfig(AppConfig):
             "guides", _("Service requests"), "guides:requests", order=38, shown_to=sees_requests
         )
         worklist.register("services", work_section, order=50)
+        # A visit (走访) may open a service request for the visited resident.
+        from outpost.fieldwork import service_desk
+        from outpost.guides.visits import GuidesDesk
+
+        service_desk.register(GuidesDesk())

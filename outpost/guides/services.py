@@ -51,6 +51,9 @@ class NewServiceRequest:
     address: str
     grid: Grid | None
     note: str = ""
+    # Where it lies for the police when not the grid's main beat: a request a visit opened lies
+    # where the visited subject does, so only who reads the subject reads the request.
+    beat_code: str | None = None
 
 
 def _record(actor: User | None, action: str, request: ServiceRequest, **after: Any) -> None:
@@ -70,15 +73,18 @@ def request_deadline(matter: Matter, mode: str, start: dt.datetime) -> dt.dateti
     return deadline(start, f"{days}d")
 
 
-def route(matter: Matter, grid: Grid) -> tuple[str, User | None]:
-    """Who handles it: police matters the beat's officer, others the grid's worker; the
-    outpost (nobody in particular) when there is no such person."""
+def _beat(grid: Grid, beat_code: str | None = None) -> str:
+    if beat_code is not None:
+        return beat_code
+    return grid.main_beat.code if grid.main_beat else ""
+
+
+def route(matter: Matter, grid: Grid, beat_code: str | None = None) -> tuple[str, User | None]:
+    """Who handles it: police matters the beat's officer (the grid's main beat unless another
+    is given), others the grid's worker; the outpost (nobody in particular) when there is no such
+    person."""
     if matter.police:
-        role, code, kind = (
-            Role.COMMUNITY_OFFICER,
-            grid.main_beat.code if grid.main_beat else "",
-            HandledBy.POLICE,
-        )
+        role, code, kind = Role.COMMUNITY_OFFICER, _beat(grid, beat_code), HandledBy.POLICE
     else:
         role, code, kind = Role.GRID_WORKER, grid.code, HandledBy.GRID
     row = (
@@ -136,7 +142,7 @@ def create_service_request(new: NewServiceRequest, *, actor: User | None) -> Ser
         raise PermissionDenied
     if actor is not None and not queries.entry_grids(actor).filter(pk=grid.pk).exists():
         raise ValidationError({"grid": _("This grid is outside your area")})
-    handled_by, assignee = route(new.matter, grid)
+    handled_by, assignee = route(new.matter, grid, new.beat_code)
     now = timezone.now()
     request = ServiceRequest.objects.create(
         code=_new_code(),
@@ -148,7 +154,7 @@ def create_service_request(new: NewServiceRequest, *, actor: User | None) -> Ser
         note=new.note.strip(),
         grid=grid,
         grid_code=grid.code,
-        beat_code=grid.main_beat.code if grid.main_beat else "",
+        beat_code=_beat(grid, new.beat_code),
         handled_by=handled_by,
         assignee=assignee,
         entered_by=actor,

@@ -11,6 +11,8 @@ from outpost.accounts.models import Department, User
 from outpost.fieldwork import checklists
 from outpost.fieldwork.models import Checklist, Patrol
 from outpost.geo.models import Grid
+from outpost.guides.catalogue import load
+from outpost.guides.models import Matter, MatterTerm, ServiceRequest
 from outpost.registry.models import House, HouseUse
 from tests.browser.conftest import District
 from tests.browser.test_map import sign_in
@@ -93,4 +95,33 @@ def test_it_records_a_visit_and_an_inspection_on_a_phone(gulou: District, people
     fits(page)
     page.click("#results-form button[type=submit]")
     expect(page.locator("#hazards")).to_contain_text("待复查")
+    fits(page)
+
+
+def test_it_opens_a_service_request_from_a_visit_on_a_phone(gulou: District, people: Any) -> None:
+    """The grid worker visits a care subject and asks for help on her behalf (代办): the request
+    is on the service requests list and linked from the visit's history."""
+    load(Matter, MatterTerm)  # a live server's database is flushed between tests
+    worker = User.objects.get(username="gridworker")
+    grid = Grid.objects.get(code=worker.assignments.get().scope_code)
+    care_subject(grid, "SR", "李奶奶", dt.date(1941, 5, 1), "32010619410501002")
+    page = people(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.context.add_init_script(WATCH)
+    sign_in(page, gulou, "gridworker", gulou.password)
+    page.goto(gulou.at("/fieldwork/visits/care/SR-P/"))
+    page.fill("#id_met", "李奶奶本人")
+    page.select_option("#id_service_matter", "senior-card")
+    page.select_option("#id_service_mode", "on_behalf")
+    page.fill("#id_service_phone", "13912345678")
+    page.fill("#id_service_note", "腿脚不便，代办老年证")
+    fits(page)
+    page.click("#visit-form button[type=submit]")
+    expect(page.locator(".message.success").last).to_contain_text("已提出服务申请")
+    request = ServiceRequest.objects.get()
+    page.goto(gulou.at("/fieldwork/visits/care/SR-P/"))
+    page.click(f"[data-service-request='{request.code}']")
+    expect(page.locator("body")).to_contain_text("李奶奶")
+    fits(page)
+    page.goto(gulou.at("/guides/requests/?show=mine"))
+    expect(page.locator(f"[data-request='{request.code}']")).to_contain_text("李奶奶")
     fits(page)

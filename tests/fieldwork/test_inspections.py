@@ -64,6 +64,26 @@ def test_it_opens_a_hazard_case_per_failed_item_with_a_deadline(
         _fail_first(hotel_check, officer)  # completed once only
 
 
+def test_it_gives_the_hazard_case_the_rectification_date_as_its_deadline(
+    hotel_check: Inspection, officer: Persona, commander: Persona, grid_worker: Persona
+) -> None:
+    """The case's own 办理时限 is the hazard's 整改期限 (end of that day), not the sub-type's
+    limit, and it stays so when the handling clock starts."""
+    codes = [i["code"] for i in hotel_check.checklist.items]
+    results = {c: c != codes[0] for c in codes}
+    [hazard] = services.complete_inspection(
+        hotel_check, results, actor=officer.user, rectify_days=20
+    )
+    due = timezone.localtime(hazard.case.handle_due)
+    assert (due.date(), due.hour, due.minute) == (hazard.rectify_by, 23, 59)
+    case = hazard.case
+    for step in ("accept", "dispatch"):
+        case = cases.act(case, step, actor=commander.user)
+    case = cases.act(case, "sign_on", actor=grid_worker.user)
+    assert case.state == State.HANDLING and case.handle_started is not None
+    assert timezone.localtime(case.handle_due).date() == hazard.rectify_by
+
+
 def test_it_needs_every_items_result(hotel_check: Inspection, officer: Persona) -> None:
     with pytest.raises(ValidationError) as refused:
         services.complete_inspection(hotel_check, {"H1": True}, actor=officer.user)

@@ -163,6 +163,38 @@ def test_it_files_a_case_with_its_photo(home_grid: Grid, grid_worker: Persona) -
     assert send(grid_worker, [found]) == results[-1:] and Case.objects.count() == 1
 
 
+def test_it_reports_a_finding_at_the_patrols_last_check_in_with_its_photos(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    """As the patrol page does: a report on a patrol that gives no place is made at the last
+    check-in sent before it, with that check-in's photos."""
+    start, first, second, end = walk(home_grid, checkins=2)
+    second = {**second, "lon": second["lon"] + 0.0001}  # a step further on
+    found = {"key": key(), "kind": "case", "at": ago(20), "subtype": "0101",
+             "title": "井盖松动", "patrol": start["key"]}  # fmt: skip
+    photo = SimpleUploadedFile("p.jpg", jpeg(), "image/jpeg")
+    results = send(
+        grid_worker, [start, first, second, found, end], **{f"photo:{second['key']}:0": photo}
+    )
+    assert [r["state"] for r in results] == ["sent"] * 5
+    case = Case.objects.get(number=results[3]["ref"]["case"])
+    point = CheckIn.objects.get(pk=results[2]["ref"]["checkin"])
+    assert (case.lon, case.lat) == (point.lon, point.lat) and case.attachments.count() == 1
+    assert list(Patrol.objects.get().cases.all()) == [case]
+
+
+def test_it_refuses_a_report_with_no_place_and_no_check_in(
+    home_grid: Grid, grid_worker: Persona
+) -> None:
+    start = walk(home_grid, checkins=0)[0]
+    found = {"key": key(), "kind": "case", "at": ago(20), "subtype": "0101", "title": "乱堆物"}
+    nowhere = {**found, "key": key(), "patrol": start["key"]}
+    results = send(grid_worker, [start, found, nowhere])
+    assert [r["state"] for r in results] == ["sent", "refused", "refused"]
+    assert "位置" in results[1]["detail"] and "请先签到" in results[2]["detail"]
+    assert not Case.objects.exists()
+
+
 def test_it_refuses_a_photo_that_is_not_one(home_grid: Grid, grid_worker: Persona) -> None:
     where = point_in(home_grid)
     found = {"key": key(), "kind": "case", "at": ago(5), "subtype": "0101", "title": "乱堆物",

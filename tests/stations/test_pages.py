@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from outpost.geo.models import CommandRoom, OutpostStation
 from outpost.instructions import services as instructions
-from outpost.stations import services
+from outpost.stations import queries, services
 from outpost.stations.models import DutyShift, OpeningSpan, StationStaff, WindowEntry
 from tests.conftest import Persona
 
@@ -64,6 +64,29 @@ def test_it_lists_the_instructions_not_yet_reported_back(
     assert (
         "排查出租屋消防隐患" not in grid_worker.client.get(_url("today", staffed)).content.decode()
     )
+
+
+def test_it_takes_an_instruction_off_the_waiting_list_once_reported_back(
+    staffed: OutpostStation, officer: Persona, duty_officer: Persona
+) -> None:
+    """Signed on, it still waits; once the station reports back it is no longer waiting, on the
+    station's page nor in `waiting_instructions`."""
+    room = duty_officer.user.assignments.get().scope_code
+    deadline = timezone.now() + dt.timedelta(days=1)
+    target = [("outpost", staffed.community.code)]
+    sent = instructions.send_instruction(
+        CommandRoom.objects.get(station__code=room),
+        instructions.NewInstruction("清查辖区群租房", deadline, targets=target),
+        actor=None,
+    )
+    [row] = queries.waiting_instructions(officer.user, staffed)
+    assert row.instruction == sent
+    row = instructions.sign_on(row, actor=officer.user)
+    assert queries.waiting_instructions(officer.user, staffed) == [row]
+    assert "清查辖区群租房" in officer.client.get(_url("today", staffed)).content.decode()
+    instructions.report_back(row, actor=officer.user, text="已清查12户，无群租", done=True)
+    assert queries.waiting_instructions(officer.user, staffed) == []
+    assert "清查辖区群租房" not in officer.client.get(_url("today", staffed)).content.decode()
 
 
 def test_it_answers_404_outside_and_403_to_readers_who_may_not_write(

@@ -1,10 +1,11 @@
 """The offline phone app's API: today's tasks to keep on the phone, and the queue it sends back.
 
 `GET /fieldwork/today` is what the phone keeps for when the network is gone: the grids the user
-walks with their plans, the patrol under way, the visits due (overdue first) and the case types
-they may file. `POST /fieldwork/sync` takes queued records (multipart: `records`, a JSON list,
-and each record's photos as files named `photo:<record key>:<n>`) and answers one outcome per
-record: sent (with what it made), refused (with the reason, in Chinese and English) or conflict.
+walks with their plans, the patrol under way, the visits due (overdue first), the case types
+they may file and the matters a visit may open a service request for. `POST /fieldwork/sync`
+takes queued records (multipart: `records`, a JSON list, and each record's photos as files
+named `photo:<record key>:<n>`) and answers one outcome per record: sent (with what it made),
+refused (with the reason, in Chinese and English) or conflict.
 """
 
 import datetime as dt
@@ -21,7 +22,7 @@ from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.forms import subtype_choices
 from outpost.core.i18n import api_detail
 from outpost.core.refusals import refusal
-from outpost.fieldwork import queries, sync
+from outpost.fieldwork import queries, service_desk, sync
 from outpost.fieldwork.api.base import router
 
 DUE_ON_PHONE = 200  # the due list the phone keeps (overdue first)
@@ -62,6 +63,11 @@ class CaseType(Schema):
     name: str
 
 
+class Choice(Schema):
+    code: str
+    name: str
+
+
 class TodayOut(Schema):
     username: str
     display_name: str
@@ -71,6 +77,8 @@ class TodayOut(Schema):
     due_total: int
     due: list[DueOnPhone]
     case_types: list[CaseType]
+    matters: list[Choice]  # what a visit may open a service request (代办) for
+    service_modes: list[Choice]
 
 
 class SyncOutcomeOut(Schema):
@@ -114,6 +122,15 @@ def today(request: SignedInRequest) -> dict[str, Any]:
             for _group, items in subtype_choices(user)
             for code, name in items
         ],
+        **_service_choices(),
+    }
+
+
+def _service_choices() -> dict[str, list[dict[str, str]]]:
+    matters, modes = service_desk.choices()
+    return {
+        "matters": [{"code": code, "name": name} for code, name in matters],
+        "service_modes": [{"code": code, "name": name} for code, name in modes],
     }
 
 

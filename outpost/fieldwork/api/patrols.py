@@ -250,22 +250,36 @@ class GridShareOut(Schema):
     passed_share: float | None
 
 
+class WorkerRef(Schema):
+    username: str
+    name: str
+
+
 class CoverageMapOut(Schema):
     days: int
+    worker: WorkerRef | None  # the worker chosen: the grids carry their own shares
     grids: list[GridShareOut]
+    workers: list[WorkerRef]  # whom the map's chooser offers
 
 
 @router.get(
     "/map/coverage",
     response=CoverageMapOut,
-    summary="Patrol coverage per grid for the map (planned patrols done, addresses passed)",
+    summary="Patrol coverage per grid for the map (planned patrols done, addresses passed), "
+    "for the grid or one worker",
 )
-def coverage_map(request: SignedInRequest, period: Literal["7d", "30d"] = "7d") -> dict[str, Any]:
+def coverage_map(
+    request: SignedInRequest,
+    period: Literal["7d", "30d"] = "7d",
+    worker: str = Query("", max_length=150, description="a worker's username or account id"),
+) -> dict[str, Any]:
     """For whoever reads the registry of an area (who sees its patrols); 404 for who sees no
-    area at all."""
+    area at all. `worker`: that worker's shares on their grids the user sees (404 for no such
+    worker, or one with no grid in the user's view)."""
     if scope_for(request.user, queries.SEEN).empty:
         if scope_for(request.user, "view").empty:
             raise Http404
         raise PermissionDenied
     days = int(period.removesuffix("d"))
-    return {"days": days, "grids": coverage_map_shares(request.user, days)}
+    chosen = queries.overseen_worker(request.user, worker)[0] if worker else None
+    return {"days": days, **coverage_map_shares(request.user, days, chosen)}

@@ -10,7 +10,7 @@ from ninja import Field, Query, Schema, Status
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.cases.models import SubType
 from outpost.core.refusals import refusal
-from outpost.fieldwork import queries, services
+from outpost.fieldwork import queries, service_desk, services
 from outpost.fieldwork.api.base import router
 
 
@@ -31,6 +31,15 @@ class DueListOut(Schema):
     items: list[DueOut]
 
 
+class ServiceIn(Schema):
+    """A service request (代办) the visit opens for the visited resident."""
+
+    matter: str = Field(..., min_length=1, max_length=40)
+    mode: Literal["deliver", "on_behalf", "assist", "end_to_end"]
+    phone: str = Field(..., min_length=1, max_length=20)
+    note: str = Field("", max_length=500)
+
+
 class VisitIn(Schema):
     kind: Literal["care", "rental", "key_unit"]
     key: str = Field(..., min_length=1, max_length=20)
@@ -38,6 +47,7 @@ class VisitIn(Schema):
     found: str = Field("", max_length=2000)
     case_subtype: str = Field("", pattern=r"^(\d{4})?$")
     case_title: str = Field("", max_length=100)
+    service: ServiceIn | None = None
 
 
 class VisitOut(Schema):
@@ -47,6 +57,7 @@ class VisitOut(Schema):
     met: str
     found: str
     case: str | None
+    service_request: str | None  # its tracking code
 
 
 @router.get("/visits/due", response=DueListOut, summary="Visits due in your area, overdue first")
@@ -76,7 +87,11 @@ def due_visits(
     return {"total": len(due), "overdue": sum(d.overdue(today) for d in due), "items": items}
 
 
-@router.post("/visits", response={201: VisitOut}, summary="Record a visit (may open a case)")
+@router.post(
+    "/visits",
+    response={201: VisitOut},
+    summary="Record a visit (may open a case and a service request)",
+)
 def record_visit(request: SignedInRequest, body: VisitIn) -> Status[dict[str, Any]]:
     subject = queries.visit_subject(request.user, body.kind, body.key)
     subtype = None
@@ -84,7 +99,8 @@ def record_visit(request: SignedInRequest, body: VisitIn) -> Status[dict[str, An
         subtype = SubType.objects.select_related("category").filter(code=body.case_subtype).first()
         if subtype is None:
             raise refusal(_("No such case type: %(code)s"), code=body.case_subtype)
-    new = services.NewVisit(body.met, body.found, subtype, body.case_title)
+    ask = service_desk.ServiceAsk(**body.service.dict()) if body.service else None
+    new = services.NewVisit(body.met, body.found, subtype, body.case_title, service=ask)
     visit = services.record_visit(subject, new, actor=request.user)
     return Status(
         201,
@@ -95,5 +111,6 @@ def record_visit(request: SignedInRequest, body: VisitIn) -> Status[dict[str, An
             "met": visit.met,
             "found": visit.found,
             "case": visit.case.number if visit.case else None,
+            "service_request": visit.service_request.code if visit.service_request else None,
         },
     )

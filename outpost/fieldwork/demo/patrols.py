@@ -109,15 +109,15 @@ def _found_cases(world: World, grids: list[str]) -> dict[str, list[Any]]:
 
 
 def _walks(world: World, plan: Plan, cases: list[Any]) -> list[Walk]:
-    """Each worker's patrols of the plan over the period (a grid keeps to its plan 70-100%),
-    and one around each case found on patrol, walked by the grid's own worker (the history's
-    reports name gw…); a worker's overlapping walks are one."""
+    """The plan's patrols over the period, shared by its workers (`per_week` is the grid's; a
+    grid keeps to its plan 70-100%), and one around each case found on patrol, walked by the
+    grid's own worker (the history's reports name gw…); a worker's overlapping walks are one."""
     rng, keep = world.rng, world.rng.uniform(0.7, 1.0)
     finder = world.ids_by_name.get(f"gw{plan.grid}", plan.workers[0])
     walks = []
     for worker in plan.workers:
         for back in range(world.days):
-            if rng.random() < plan.per_week / 7 * keep:
+            if rng.random() < plan.per_week / 7 / len(plan.workers) * keep:
                 start = world.at(world.day(back), rng.uniform(8.5, 16))
                 end = start + dt.timedelta(minutes=rng.randint(40, 120))
                 walks.append(Walk(plan.grid, start, end, [], worker))

@@ -109,6 +109,11 @@ def complete_inspection(
     return hazards
 
 
+def rectify_deadline(by: dt.date) -> dt.datetime:
+    """The hazard case's own deadline: the end of the rectification day, local time."""
+    return timezone.make_aware(dt.datetime.combine(by, dt.time(23, 59, 59)))
+
+
 def _hazard(inspection: Inspection, code: str, text: str, by: dt.date, actor: User) -> Hazard:
     subject = inspection.organisation or inspection.house
     assert subject is not None
@@ -119,6 +124,7 @@ def _hazard(inspection: Inspection, code: str, text: str, by: dt.date, actor: Us
         description=f"{subject}：{text}。整改期限 {by:%Y-%m-%d}，复查合格后方可结案。",
         source=Source.GRID_PATROL,
         address=subject.address.code,
+        handle_by=rectify_deadline(by),
     )
     case = report_case(new, actor=actor)
     return Hazard.objects.create(inspection=inspection, item_code=code, case=case, rectify_by=by)

@@ -1,8 +1,9 @@
 """Visit writes (走访): a visit to a care subject, a rented house or a key unit, which may open
-a case; a care subject's visit is written to the access log."""
+a case and a service request (代办); a care subject's visit is written to the access log."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from outpost.cases.models import Case, Source, SubType
 from outpost.cases.services import NewCase, report_case
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
-from outpost.fieldwork import schedule
+from outpost.fieldwork import schedule, service_desk
 from outpost.fieldwork.models import Visit, VisitKind
 from outpost.registry.models import House, HouseUse, Organisation, Person
 
@@ -29,6 +30,7 @@ class NewVisit:
     found: str = ""
     case_subtype: SubType | None = None  # set: the visit opens a case at the subject's address
     case_title: str = ""
+    service: service_desk.ServiceAsk | None = None  # set: opens a service request for them
 
 
 def visit_kind(subject: Subject) -> str:
@@ -56,6 +58,7 @@ def record_visit(
         raise ValidationError({"met": _("Say who was met (or that nobody was in)")})
     with transaction.atomic():
         case = _visit_case(subject, new, actor) if new.case_subtype else None
+        request = _visit_request(subject, new, actor) if new.service else None
         visit = Visit.objects.create(
             kind=kind,
             **{_FIELD[type(subject)]: subject},
@@ -66,6 +69,7 @@ def record_visit(
             met=new.met.strip()[:100],
             found=new.found.strip(),
             case=case,
+            service_request=request,
         )
         _audit_visit(visit, subject, actor)
     return visit
@@ -92,6 +96,25 @@ def _visit_case(subject: Subject, new: NewVisit, actor: User) -> Case:
     return report_case(found, actor=actor)
 
 
+def _visit_request(subject: Subject, new: NewVisit, actor: User) -> Any:
+    """The service request filed for the visited subject, where the subject lies: a person for
+    themself, a house or a key unit for whoever was met there."""
+    assert new.service is not None
+    if subject.address is None:
+        raise ValidationError(
+            {"service": _("The visited record has no address to file the request at")}
+        )
+    name = subject.name if isinstance(subject, Person) else new.met.strip()
+    filed = service_desk.ForSubject(
+        ask=new.service,
+        resident_name=name[:32],
+        address=subject.address.full_text,
+        grid_code=subject.grid_code,
+        beat_code=subject.beat_code,
+    )
+    return service_desk.desk().open(filed, actor=actor)
+
+
 def _audit_visit(visit: Visit, subject: Subject, actor: User) -> None:
     key = str(getattr(subject, _KEY[type(subject)]))
     record_change(
@@ -103,6 +126,7 @@ def _audit_visit(visit: Visit, subject: Subject, actor: User) -> None:
             "kind": visit.kind,
             "subject": key,
             "case": visit.case.number if visit.case else None,
+            "service_request": visit.service_request.code if visit.service_request else None,
         },
     )
     if isinstance(subject, Person):

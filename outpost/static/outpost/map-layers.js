@@ -221,7 +221,9 @@
 
   // ---- Patrol coverage (who reads an area's registry: the page offers it to them) --------------
   // Each grid with planned or walked patrols, coloured by its share of planned patrols done:
-  // red (none) through amber to green (all). One overlay per period, loaded when first shown.
+  // red (none) through amber to green (all). One overlay per period, loaded when first shown. A
+  // chooser (shown with the first layer) picks one worker: then only their grids are drawn, each
+  // coloured by the worker's own share of what they were planned to walk there.
   function coverageColour(share) {
     if (share === null) return "#94a3b8"; // walked, but nothing planned
     return `hsl(${Math.round(120 * Math.min(share, 1))}, 75%, 42%)`;
@@ -231,45 +233,95 @@
     return share === null ? "—" : `${Math.round(share * 100)}%`;
   }
 
-  function coverageTipNode(g) {
+  function coverageTipNode(g, worker) {
     const box = node("div", null);
     box.append(node("strong", null, g.name));
+    if (worker) box.append(node("div", null, `${label("CoverageOf")} ${worker.name}`));
     box.append(node("div", null, `${label("PatrolsDone")} ${percent(g.done_share)}（${g.done}/${g.planned}）`));
     box.append(node("div", null, `${label("AddressesPassed")} ${percent(g.passed_share)}（${g.passed}/${g.addresses}）`));
     return box;
   }
 
-  function coverageLayer(grids, period) {
-    const layer = L.layerGroup();
-    let loaded = false;
-    map.on("overlayadd", (event) => {
-      if (event.layer !== layer || loaded) return;
-      loaded = true;
-      load(`${data.coverageUrl}?period=${period}`).then((answer) => {
-        const shares = new Map(answer.grids.map((g) => [g.code, g]));
-        const shapes = L.geoJSON(grids, {
-          filter: (feature) => shares.has(feature.properties.code),
-          style: (feature) => ({
-            className: "outpost-coverage", color: "#1e293b", weight: 1, fillOpacity: 0.55,
-            fillColor: coverageColour(shares.get(feature.properties.code).done_share),
-          }),
-          onEachFeature: (feature, shape) => {
-            const g = shares.get(feature.properties.code);
-            shape.bindTooltip(coverageTipNode(g), { sticky: true, direction: "top", className: "outpost-tip" });
-            shape.on("add", () => {
-              shape.getElement().dataset.code = g.code;
-              shape.getElement().dataset.share = g.done_share === null ? "" : String(g.done_share);
-            });
-          },
+  const coverage = { worker: "", layers: [], chooser: null };
+
+  function coverageUrl(period) {
+    const worker = coverage.worker ? `&worker=${encodeURIComponent(coverage.worker)}` : "";
+    return `${data.coverageUrl}?period=${period}${worker}`;
+  }
+
+  function drawCoverage(entry, grids, answer) {
+    const shares = new Map(answer.grids.map((g) => [g.code, g]));
+    const shapes = L.geoJSON(grids, {
+      filter: (feature) => shares.has(feature.properties.code),
+      style: (feature) => ({
+        className: "outpost-coverage", color: "#1e293b", weight: 1, fillOpacity: 0.55,
+        fillColor: coverageColour(shares.get(feature.properties.code).done_share),
+      }),
+      onEachFeature: (feature, shape) => {
+        const g = shares.get(feature.properties.code);
+        shape.bindTooltip(coverageTipNode(g, answer.worker), { sticky: true, direction: "top", className: "outpost-tip" });
+        shape.on("add", () => {
+          shape.getElement().dataset.code = g.code;
+          shape.getElement().dataset.share = g.done_share === null ? "" : String(g.done_share);
         });
-        layer.addLayer(shapes);
-        el.dataset[`coverage${period}`] = String(answer.grids.length);
-      }).catch(failed);
+      },
     });
-    return layer;
+    entry.layer.clearLayers();
+    entry.layer.addLayer(shapes);
+    el.dataset[`coverage${entry.period}`] = String(answer.grids.length);
+    el.dataset.coverageWorker = answer.worker ? answer.worker.username : "";
+    offerWorkers(answer.workers);
+  }
+
+  function loadCoverage(entry, grids) {
+    return load(coverageUrl(entry.period)).then((answer) => drawCoverage(entry, grids, answer));
+  }
+
+  function coverageLayer(grids, period) {
+    const entry = { layer: L.layerGroup(), period, loaded: false };
+    coverage.layers.push(entry);
+    map.on("overlayadd", (event) => {
+      if (event.layer !== entry.layer || entry.loaded) return;
+      entry.loaded = true;
+      loadCoverage(entry, grids).catch(failed);
+    });
+    map.on("overlayremove", (event) => {
+      if (event.layer === entry.layer) entry.loaded = false; // drawn again for today's worker
+    });
+    return entry.layer;
+  }
+
+  // The worker chooser: a select in the map's corner, offered once a layer named workers.
+  function offerWorkers(workers) {
+    if (coverage.chooser || !workers.length) return;
+    const select = node("select", null);
+    select.id = "coverage-worker";
+    select.setAttribute("aria-label", label("CoverageOf"));
+    const whole = node("option", null, label("WholeGrid"));
+    whole.value = "";
+    select.append(whole);
+    for (const w of workers) {
+      const option = node("option", null, w.name);
+      option.value = w.username;
+      select.append(option);
+    }
+    L.DomEvent.disableClickPropagation(select);
+    select.addEventListener("change", () => {
+      coverage.worker = select.value;
+      for (const entry of coverage.layers) {
+        if (entry.loaded) loadCoverage(entry, coverage.grids).catch(failed);
+      }
+    });
+    const box = node("div", "map-coverage-worker leaflet-bar");
+    box.append(select);
+    const corner = L.control({ position: "topright" });
+    corner.onAdd = () => box;
+    corner.addTo(map);
+    coverage.chooser = select;
   }
 
   function addCoverage(grids) {
+    coverage.grids = grids;
     for (const period of ["7d", "30d"]) {
       const name = period === "7d" ? label("Coverage7") : label("Coverage30");
       control.addOverlay(coverageLayer(grids, period), swatchName("coverage", name));

@@ -110,7 +110,10 @@
       row.state = outcome.state;
       row.detail = outcome.detail || "";
       row.ref = outcome.ref || {};
-      if (row.state === "sent") row.photos = []; // kept on the server now
+      if (row.state === "sent") { // kept on the server now: so is the resident's number
+        row.photos = [];
+        if (row.record.service) row.record.service.phone = "";
+      }
       await put("records", row);
     }
   }
@@ -207,6 +210,7 @@
     $("as-of").textContent = today ? `${L.asOf} ${when(today.as_of)}` : L.noTasks;
     drawPatrol();
     drawReportTypes();
+    drawServiceChoices();
     drawDue();
     await drawQueue();
   }
@@ -215,6 +219,8 @@
     $("patrol-idle").hidden = walking;
     $("patrol-walking").hidden = !walking;
     if (walking) $("patrol-where").textContent = `${L.walking} ${local.patrol.gridName}`;
+    $("report-photo-box").hidden = walking;
+    $("report-where").hidden = !walking;
     const grids = today ? today.grids : [];
     fill($("patrol-grid"), grids.map((g) => [g.code, g.name]));
     const grid = grids.find((g) => g.code === $("patrol-grid").value);
@@ -224,6 +230,11 @@
   function drawReportTypes() {
     const types = today ? today.case_types : [];
     fill($("report-type"), [["", "——"], ...types.map((t) => [t.code, t.name])]);
+  }
+  function drawServiceChoices() {
+    fill($("visit-matter"), [["", L.noService], ...(today ? today.matters || [] : []).map((m) => [m.code, m.name])]);
+    fill($("visit-mode"), (today ? today.service_modes || [] : []).map((m) => [m.code, m.name]));
+    $("visit-service").hidden = !$("visit-matter").value;
   }
   function drawDue() {
     const list = $("due-list");
@@ -334,7 +345,7 @@
     const plan = $("patrol-plan").value;
     const fields = { grid: grid.code, ...(plan ? { plan: Number(plan) } : {}) };
     const record = await queue("patrol_start", fields, [], `${L.patrolStart} · ${grid.name}`);
-    local.patrol = { ref: record.key, grid: grid.code, gridName: grid.name };
+    local.patrol = { ref: record.key, grid: grid.code, gridName: grid.name, checkins: 0 };
     await keepLocal();
     await render();
   }
@@ -345,6 +356,8 @@
     const note = $("checkin-note").value.trim();
     const fields = { patrol: local.patrol.ref, lon: where.lon, lat: where.lat, note: note };
     await queue("checkin", fields, photos, `${L.checkin} · ${local.patrol.gridName}`);
+    local.patrol.checkins = (local.patrol.checkins || 0) + 1;
+    await keepLocal();
     $("checkin-note").value = "";
     $("checkin-photo").value = "";
     await render();
@@ -355,10 +368,26 @@
     await keepLocal();
     await render();
   }
+  // On a patrol, a report is made where the worker last checked in, with that check-in's photos
+  // (as the patrol page does): the server takes them from the check-in, sent before it.
+  function fromCheckIn() {
+    return Boolean(local.patrol) && local.patrol.checkins !== 0; // unknown (started elsewhere): yes
+  }
   async function report(event) {
     event.preventDefault();
     const subtype = $("report-type").value, title = $("report-title").value.trim();
     if (!subtype || !title) { say(L.fillTitle); return; }
+    if (local.patrol && !fromCheckIn()) { say(L.checkInFirst); return; }
+    if (fromCheckIn()) {
+      const fields = {
+        subtype: subtype, title: title, description: $("report-description").value.trim(),
+        patrol: local.patrol.ref,
+      };
+      await queue("case", fields, [], `${L.case} · ${title}`);
+      $("app-report").reset();
+      await render();
+      return;
+    }
     say(L.locating);
     const where = await position();
     const photos = await smaller($("report-photo").files);
@@ -385,6 +414,12 @@
       subject_kind: visiting.kind, subject_key: visiting.key, met: met,
       found: $("visit-found").value.trim(), seen_last: today.as_of, // visits after it conflict
     };
+    const matter = $("visit-matter").value;
+    if (matter) { // a service request (代办) for the visited resident, sent with the visit
+      const phone = $("visit-phone").value.trim(), mode = $("visit-mode").value;
+      if (!phone || !mode) { say(L.fillService); return; }
+      fields.service = { matter: matter, mode: mode, phone: phone, note: $("visit-note").value.trim() };
+    }
     await queue("visit", fields, [], `${L.visitOf} · ${visiting.name}`);
     local.visited.push(`${visiting.kind}:${visiting.key}`);
     await keepLocal();
@@ -395,6 +430,7 @@
     visiting = null;
     $("app-visit").reset();
     $("app-visit").hidden = true;
+    drawServiceChoices();
   }
 
   // --- start ---------------------------------------------------------------------------------
@@ -405,6 +441,7 @@
   $("app-report").addEventListener("submit", (event) => guarded(() => report(event)));
   $("app-visit").addEventListener("submit", (event) => guarded(() => saveVisit(event)));
   $("visit-cancel").addEventListener("click", closeVisit);
+  $("visit-matter").addEventListener("change", drawServiceChoices);
   $("app-sync").addEventListener("click", syncNow);
   window.addEventListener("online", () => { render(); syncNow(); });
   window.addEventListener("offline", () => render());
