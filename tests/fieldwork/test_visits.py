@@ -45,6 +45,33 @@ def test_it_moves_the_due_date_by_the_interval_after_a_visit(
     assert elder.overdue(timezone.localdate() + dt.timedelta(days=15))
 
 
+def test_it_takes_an_overdue_subject_off_the_overdue_list_at_once(
+    subjects: Subjects, grid_worker: Persona
+) -> None:
+    today = timezone.localdate()
+    visit = services.record_visit(subjects.house, services.NewVisit("租客"), actor=grid_worker.user)
+    Visit.objects.filter(pk=visit.pk).update(visited_at=timezone.now() - dt.timedelta(days=100))
+    overdue = {d.key for d in queries.due_visits(grid_worker.user) if d.overdue(today)}
+    assert "FW-H-1" in overdue
+    services.record_visit(subjects.house, services.NewVisit("房东"), actor=grid_worker.user)
+    house = next(d for d in queries.due_visits(grid_worker.user) if d.key == "FW-H-1")
+    assert not house.overdue(today) and house.due == today + dt.timedelta(days=91)
+
+
+def test_it_shows_the_last_visit_and_counts_it_on_its_local_day(
+    subjects: Subjects, grid_worker: Persona
+) -> None:
+    """A visit early in the morning (local time; the day before in UTC) counts on its day."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    morning = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(7, 0)))
+    assert morning.astimezone(dt.UTC).date() < yesterday  # the case this is about
+    new = services.NewVisit("本人")
+    visit = services.record_visit(subjects.unit, new, actor=grid_worker.user, at=morning)
+    unit = next(d for d in queries.due_visits(grid_worker.user) if d.key == "FW-U-1")
+    assert unit.last is not None and abs(unit.last - visit.visited_at) < dt.timedelta(seconds=1)
+    assert unit.due == yesterday + dt.timedelta(days=30)
+
+
 def test_it_puts_the_overdue_first(subjects: Subjects, grid_worker: Persona) -> None:
     visit = services.record_visit(subjects.house, services.NewVisit("租客"), actor=grid_worker.user)
     Visit.objects.filter(pk=visit.pk).update(visited_at=timezone.now() - dt.timedelta(days=100))
