@@ -285,15 +285,14 @@ def _in(rows: QuerySet[Any], grids: list[str] | None) -> QuerySet[Any]:
 
 def _care_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(people_for(user).exclude(care_tags=""), grids).annotate(last=_last_visit("person"))
-    found, zone = [], timezone.get_current_timezone()
-    interval, due_on, care = schedule.CareIntervals(today), schedule.due_on, VisitKind.CARE
+    found, due_on = [], schedule.DueDates(today, timezone.get_current_timezone())
+    interval, care = schedule.CareIntervals(today), VisitKind.CARE
     for key, name, tags, born, grid, last in rows.order_by().values_list(
         "person_no", "name", "care_tags", "birth_date", "grid_code", "last"
     ):
         every = interval(tags, born)
         if every is not None:
-            due = due_on(last, every, today, zone)
-            found.append(schedule.Due(care, key, name, grid, every, last, due))
+            found.append(schedule.Due(care, key, name, grid, every, last, due_on(last, every)))
     return found
 
 
@@ -313,9 +312,9 @@ def _key_unit_due(user: User, grids: list[str] | None, today: dt.date) -> list[s
 
 def _due_rows(kind: str, every: int, rows: QuerySet[Any], today: dt.date) -> list[schedule.Due]:
     """The subjects of one kind visited every `every` days, from rows of (key, name, *DUE)."""
-    zone, due_on, new = timezone.get_current_timezone(), schedule.due_on, schedule.Due
+    due_on, new = schedule.DueDates(today, timezone.get_current_timezone()), schedule.Due
     return [
-        new(kind, key, name, grid, every, last, due_on(last, every, today, zone))
+        new(kind, key, name, grid, every, last, due_on(last, every))
         for key, name, grid, last in rows
     ]
 

@@ -102,6 +102,37 @@ def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
+class DueDates:
+    """`due_on` for the subjects of one long list: the local day of a last visit sent as
+    seconds since 1970 (UTC) is worked out from the zone's offset, looked up once per UTC day
+    (where the offset is the same at both ends of it), not once per visit."""
+
+    def __init__(self, today: dt.date, zone: dt.tzinfo) -> None:
+        self.today, self.zone = today, zone
+        self.offsets: dict[int, int | None] = {}  # UTC day → the zone's offset (s), if fixed
+
+    def __call__(self, last: dt.datetime | float | None, every: int) -> dt.date:
+        if last is None:
+            return self.today
+        if isinstance(last, dt.datetime):
+            return due_on(last, every, self.today, self.zone)
+        day = int(last // 86400)
+        if day not in self.offsets:
+            self.offsets[day] = self._offset(day)
+        offset = self.offsets[day]
+        if offset is None:  # the clocks change that day
+            return due_on(last, every, self.today, self.zone)
+        return dt.date.fromordinal(int((last + offset) // 86400) + EPOCH_DAY + every)
+
+    def _offset(self, day: int) -> int | None:
+        start, end = (dt.datetime.fromtimestamp(day * 86400 + s, self.zone) for s in (0, 86399))
+        offset = start.utcoffset()
+        return int(offset.total_seconds()) if offset and offset == end.utcoffset() else None
+
+
+EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
 class CareIntervals:
     """`care_interval` for the people of one long list: worked out once per set of tags (and
     birth date, for the tags that depend on age), not once per person."""

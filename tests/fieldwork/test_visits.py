@@ -2,6 +2,7 @@
 Other suites may have imported the registry: these look at their own subjects (FW-…) only."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -118,3 +119,16 @@ def test_it_visits_the_old_living_alone_more_often() -> None:
     assert schedule.care_interval("独居老人", dt.date(1960, 1, 1), today) == 30
     assert schedule.care_interval("优抚对象;低保户", dt.date(1960, 1, 1), today) == 30
     assert schedule.care_interval("", dt.date(1960, 1, 1), today) is None
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "America/St_Johns"])
+def test_it_dates_a_long_list_as_one_subject_at_a_time(zone: str) -> None:
+    """The list's shortcut (the zone's offset once per day) gives the due date `due_on` gives,
+    around midnight and on the days the clocks change too."""
+    tz, today = zoneinfo.ZoneInfo(zone), dt.date(2026, 12, 5)
+    dates = schedule.DueDates(today, tz)
+    start = dt.datetime(2026, 3, 1, tzinfo=dt.UTC).timestamp()
+    for seconds in range(int(start), int(start) + 300 * 86400, 1733):  # every ~29 minutes
+        for every in (14, 91):
+            assert dates(seconds + 0.5, every) == schedule.due_on(seconds + 0.5, every, today, tz)
+    assert dates(None, 30) == today
