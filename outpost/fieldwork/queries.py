@@ -4,12 +4,13 @@ the registry of the grid sees them), coverage per grid and worker, and the visit
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Field, Func, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -252,21 +253,20 @@ def visible_grid(user: User, code: str) -> Grid:
 
 
 def _last_visit(field: str) -> Subquery:
-    """The subject's last visit. PostgreSQL sends it as seconds since 1970: a long list's
-    times then load as plain numbers, not through the driver's timestamp parser (which cost a
-    list of 10k subjects a third of its time); `_moment` turns them back."""
+    """The subject's last visit: one backward step of the (subject, visited_at) index per
+    subject. PostgreSQL sends it as seconds since 1970: a long list's times then load as plain
+    numbers, not through the driver's timestamp parser (which cost a list of 10k subjects a
+    third of its time); `schedule.Due.last` turns them back when read."""
     latest = Visit.objects.filter(**{field: OuterRef("pk")}).order_by("-visited_at")
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":  # a float8 as it comes: no converter per row
         epoch = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
-        seconds = Func(F("visited_at"), template=epoch, output_field=FloatField())
+        seconds = Func(F("visited_at"), template=epoch, output_field=Field())
         return Subquery(latest.annotate(seconds=seconds).values("seconds")[:1])
     return Subquery(latest.values("visited_at")[:1])
 
 
-def _moment(value: dt.datetime | float | None) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromtimestamp(value, dt.UTC)
+BY_DUE = attrgetter("due", "grid_code", "key")
+DUE = ("grid_code", "last")  # what each row of a due list ends with
 
 
 def due_visits(user: User, grids: list[str] | None = None) -> list[schedule.Due]:
@@ -274,17 +274,16 @@ def due_visits(user: User, grids: list[str] | None = None) -> list[schedule.Due]
     the top), optionally only in some grids. Three queries (care subjects, rented houses, key
     units) however many subjects; reading care subjects is written to the access log."""
     today = timezone.localdate()
-    found = [*_care_due(user, grids, today), *_rental_due(user, grids, today)]
-    found += _key_unit_due(user, grids, today)
-    found.sort(key=lambda d: (d.due, d.grid_code, d.key))
-    care = sum(1 for d in found if d.kind == VisitKind.CARE)
+    care = _care_due(user, grids, today)
+    found = [*care, *_rental_due(user, grids, today), *_key_unit_due(user, grids, today)]
+    found.sort(key=BY_DUE)
     if care:
         log_access(
             actor=user,
             action="list_people",
             object_type="care_visits",
             object_key=",".join(grids or [])[:64],
-            purpose=f"走访到期清单 rows={care}",
+            purpose=f"走访到期清单 rows={len(care)}",
         )
     return found
 
@@ -295,54 +294,37 @@ def _in(rows: QuerySet[Any], grids: list[str] | None) -> QuerySet[Any]:
 
 def _care_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(people_for(user).exclude(care_tags=""), grids).annotate(last=_last_visit("person"))
-    found, zone = [], timezone.get_current_timezone()
-    for key, name, tags, born, grid, seconds in rows.order_by().values_list(
+    found, due_on = [], schedule.DueDates(today, timezone.get_current_timezone())
+    interval, care = schedule.CareIntervals(today), VisitKind.CARE
+    for key, name, tags, born, grid, last in rows.order_by().values_list(
         "person_no", "name", "care_tags", "birth_date", "grid_code", "last"
     ):
-        every, last = schedule.care_interval(tags, born, today), _moment(seconds)
+        every = interval(tags, born)
         if every is not None:
-            due = schedule.due_on(last, every, today, zone)
-            found.append(schedule.Due(VisitKind.CARE, key, name, grid, every, last, due))
+            found.append(schedule.Due(care, key, name, grid, every, last, due_on(last, every)))
     return found
 
 
 def _rental_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(houses_for(user).filter(use=HouseUse.RENTED), grids)
-    every, zone = schedule.interval(VisitKind.RENTAL), timezone.get_current_timezone()
-    return [
-        schedule.Due(
-            VisitKind.RENTAL,
-            key,
-            text,
-            grid,
-            every,
-            last,
-            schedule.due_on(last, every, today, zone),
-        )
-        for key, text, grid, seconds in rows.annotate(last=_last_visit("house"))
-        .order_by()
-        .values_list("house_no", "address__full_text", "grid_code", "last")
-        for last in (_moment(seconds),)
-    ]
+    rows = rows.annotate(last=_last_visit("house")).order_by()
+    every, kind = schedule.interval(VisitKind.RENTAL), VisitKind.RENTAL
+    return _due_rows(kind, every, rows.values_list("house_no", "address__full_text", *DUE), today)
 
 
 def _key_unit_due(user: User, grids: list[str] | None, today: dt.date) -> list[schedule.Due]:
     rows = _in(organisations_for(user).filter(is_key_unit=True), grids)
-    every, zone = schedule.interval(VisitKind.KEY_UNIT), timezone.get_current_timezone()
+    rows = rows.annotate(last=_last_visit("organisation")).order_by()
+    every, kind = schedule.interval(VisitKind.KEY_UNIT), VisitKind.KEY_UNIT
+    return _due_rows(kind, every, rows.values_list("unit_no", "name", *DUE), today)
+
+
+def _due_rows(kind: str, every: int, rows: QuerySet[Any], today: dt.date) -> list[schedule.Due]:
+    """The subjects of one kind visited every `every` days, from rows of (key, name, *DUE)."""
+    due_on, new = schedule.DueDates(today, timezone.get_current_timezone()), schedule.Due
     return [
-        schedule.Due(
-            VisitKind.KEY_UNIT,
-            key,
-            name,
-            grid,
-            every,
-            last,
-            schedule.due_on(last, every, today, zone),
-        )
-        for key, name, grid, seconds in rows.annotate(last=_last_visit("organisation"))
-        .order_by()
-        .values_list("unit_no", "name", "grid_code", "last")
-        for last in (_moment(seconds),)
+        new(kind, key, name, grid, every, last, due_on(last, every))
+        for key, name, grid, last in rows
     ]
 
 

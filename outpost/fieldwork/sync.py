@@ -4,8 +4,10 @@ Each record carries a key the phone made (a UUID): the idempotency key. The firs
 is kept (`SyncedRecord`) and given again to every later send of the same key, so a record whose
 answer was lost on a bad network is never kept twice. Records are applied in the order sent, each
 in its own transaction: one refused record (a point at a grid the worker may not walk, a subject
-outside their area) does not hold back the others. A patrol started offline has no number yet:
-its check-ins and its end name it by its start record's key.
+outside their area) does not hold back the others. The key is claimed in the record's
+transaction, after the record is applied: two sends of one key racing both apply it, and the
+second's claim waits for the first to commit, fails, and rolls its copy back. A patrol started
+offline has no number yet: its check-ins and its end name it by its start record's key.
 
 A conflict (the subject was visited by someone else after the phone's copy of the due list was
 taken) is not kept as an answer: the phone shows it, and its user sends the record again with
@@ -36,6 +38,7 @@ from outpost.core.i18n import Text, TextList, api_detail, in_language, stored, w
 from outpost.core.refusals import refusal
 from outpost.fieldwork import queries, service_desk, services
 from outpost.fieldwork.models import Patrol, SyncedRecord, SyncState, Visit
+from outpost.geo import locator
 
 MAX_RECORDS = 50  # per request; the phone sends its queue in batches
 MAX_AGE = dt.timedelta(days=30)  # older than this, a record is refused (the phone's clock is off)
@@ -139,7 +142,8 @@ def sync_records(raw: list[Any], photos: Photos, *, actor: User) -> list[Outcome
     keys = [str(item.get("key", "")) for item in raw if isinstance(item, dict)]
     kept = SyncedRecord.objects.filter(user=actor, key__in=keys)
     send = Send(actor, {row.key: row for row in kept})
-    return [_one(item, photos, send) for item in raw]
+    with locator.batch():  # the boundaries and their names read once per send, not per point
+        return [_one(item, photos, send) for item in raw]
 
 
 def _one(item: Any, photos: Photos, send: Send) -> Outcome:
@@ -154,9 +158,11 @@ def _one(item: Any, photos: Photos, send: Send) -> Outcome:
     try:
         return _apply(record, photos.get(record.key, []), send)
     except IntegrityError:  # the same key sent twice at once: the first send answered
+        send.patrols.clear()  # rolled back with the record: look them up again
         kept = SyncedRecord.objects.filter(user=actor, key=record.key).first()
         if kept is None:
             raise
+        send.kept[record.key] = kept
         return _kept(kept, record)
 
 
@@ -181,37 +187,43 @@ def _kept(kept: SyncedRecord, record: Any) -> Outcome:
     return Outcome(kept.key, kept.state, ref=kept.ref, detail=detail)
 
 
-@transaction.atomic
 def _apply(record: Any, uploads: list[Any], send: Send) -> Outcome:
-    """Claim the key, apply the record in a savepoint, keep the answer (a conflict is not kept:
-    the claim is rolled back with it)."""
-    claim = SyncedRecord.objects.create(
-        user=send.actor,
-        key=record.key,
-        kind=record.kind,
-        digest=_digest(record),
-        state=SyncState.SENT,
-    )
-    send.kept[record.key] = claim
+    """Apply the record and claim its key with the answer, in one transaction; a refused
+    record's work is rolled back and its key claimed with the refusal; a conflict is not kept.
+    A claim that fails (IntegrityError: a racing send of the same key committed first) rolls
+    the record back with it."""
     try:
         with transaction.atomic():
-            _check_time(record.at)
-            if len(uploads) > settings.OUTPOST_MAX_ATTACHMENTS:
-                raise refusal(_("At most %(count)s photos"), count=settings.OUTPOST_MAX_ATTACHMENTS)
-            files = [read_upload(upload) for upload in uploads]
-            claim.ref = HANDLERS[record.kind](record, files, send)
+            ref = _handle(record, uploads, send)
+            claim = _claim(record, send, SyncState.SENT, ref=ref)
     except Conflict as conflict:
-        transaction.set_rollback(True)
-        del send.kept[record.key]
+        send.patrols.clear()
         return Outcome(record.key, "conflict", detail=api_detail(conflict.message))
     except (ValidationError, PermissionDenied, Http404) as error:
         send.patrols.clear()  # rolled back with the record: look them up again
         message = _refusal_message(error)
-        claim.state, claim.detail = SyncState.REFUSED, stored(message)
-        claim.save(update_fields=["state", "detail"])
+        with transaction.atomic():
+            _claim(record, send, SyncState.REFUSED, detail=stored(message))
         return Outcome(record.key, "refused", detail=api_detail(message))
-    claim.save(update_fields=["ref"])
     return Outcome(record.key, "sent", ref=claim.ref)
+
+
+def _handle(record: Any, uploads: list[Any], send: Send) -> dict[str, Any]:
+    _check_time(record.at)
+    if len(uploads) > settings.OUTPOST_MAX_ATTACHMENTS:
+        raise refusal(_("At most %(count)s photos"), count=settings.OUTPOST_MAX_ATTACHMENTS)
+    files = [read_upload(upload) for upload in uploads]
+    return HANDLERS[record.kind](record, files, send)
+
+
+def _claim(record: Any, send: Send, state: str, **answer: Any) -> SyncedRecord:
+    """Keep the key's answer (IntegrityError if a racing send kept one first)."""
+    claim = SyncedRecord.objects.create(
+        user=send.actor, key=record.key, kind=record.kind, digest=_digest(record), state=state,
+        **answer,
+    )  # fmt: skip
+    send.kept[record.key] = claim
+    return claim
 
 
 def _check_time(at: dt.datetime) -> None:

@@ -5,7 +5,10 @@ an import in another process is picked up on the next lookup without a restart.
 """
 
 import threading
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -69,14 +72,40 @@ def snapshot() -> _Snapshot:
     return _snapshot
 
 
+@dataclass
+class _Batch:
+    snapshot: _Snapshot | None = None
+    grids: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → name, community
+    beats: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → name, station
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("locator_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Many points located one after the other in one request (a phone's queue): the
+    boundaries' token is read once, and each grid's and beat's name once, not per point."""
+    token = _batch.set(_Batch())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
 def locate(lon: float, lat: float, crs: str = "wgs84") -> Location:
     wlon, wlat = to_wgs84(lon, lat, crs)
-    snap = snapshot()
+    held = _batch.get()
+    if held is None:
+        snap = snapshot()
+    else:
+        snap = held.snapshot = held.snapshot or snapshot()
     grid, beat = snap.grids.locate(wlon, wlat), snap.beats.locate(wlon, wlat)
-    # Names are read now, not cached with the shapes, so a rename shows at once.
+    # Names are read now, not cached with the shapes, so a rename shows at once (in a batch:
+    # at its next request).
     fields: dict[str, Any] = {}
     if grid is not None:
-        name, community = Grid.objects.values_list("name", "community__code").get(code=grid)
+        name, community = _names(held.grids if held else None, grid, _grid_names)
         fields |= {
             "grid_code": grid,
             "grid_name": name,
@@ -84,9 +113,27 @@ def locate(lon: float, lat: float, crs: str = "wgs84") -> Location:
             "street_code": community[:9] + "000",
         }
     if beat is not None:
-        name, station = PoliceBeat.objects.values_list("name", "station__code").get(code=beat)
+        name, station = _names(held.beats if held else None, beat, _beat_names)
         fields |= {"beat_code": beat, "beat_name": name, "station_code": station}
     return Location(lon=round(wlon, 7), lat=round(wlat, 7), **fields)
+
+
+def _names(
+    known: dict[str, tuple[str, str]] | None, code: str, read: Callable[[str], tuple[str, str]]
+) -> tuple[str, str]:
+    if known is None:
+        return read(code)
+    if code not in known:
+        known[code] = read(code)
+    return known[code]
+
+
+def _grid_names(code: str) -> tuple[str, str]:
+    return Grid.objects.values_list("name", "community__code").get(code=code)
+
+
+def _beat_names(code: str) -> tuple[str, str]:
+    return PoliceBeat.objects.values_list("name", "station__code").get(code=code)
 
 
 def locate_many(

@@ -4,12 +4,14 @@ import csv
 import json
 import lzma
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
+from outpost.geo import locator
 from outpost.geo.coords import from_wgs84, from_wgs84_array
 from outpost.geo.geometry import from_geojson_text
 from outpost.geo.locator import locate, locate_many
@@ -112,3 +114,20 @@ def test_the_locate_file_command_requires_its_columns(tmp_path: Path) -> None:
     source.write_text("name,x,y\na,1,2\n", "utf-8")
     with pytest.raises(CommandError, match="缺少列"):
         call_command("geo", "locate-file", str(source), str(tmp_path / "out.csv"))
+
+
+def test_it_answers_a_batch_of_points_as_one_by_one_reading_names_once(
+    django_assert_num_queries: Any,
+) -> None:
+    """A phone's queue of check-ins: the same places, the boundaries' token and each grid's and
+    beat's name read once for the batch; a rename shows in the next batch."""
+    grid = Grid.objects.get(code=HOME_GRID)
+    where = from_geojson_text(grid.geometry).representative_point()
+    alone = locate(where.x, where.y)
+    with locator.batch():
+        with django_assert_num_queries(3):  # token, grid name, beat name
+            found = [locate(where.x, where.y) for _ in range(5)]
+        Grid.objects.filter(pk=grid.pk).update(name="改名网格")
+        assert locate(where.x, where.y).grid_name == alone.grid_name
+    assert found == [alone] * 5
+    assert locate(where.x, where.y).grid_name == "改名网格"
