@@ -25,6 +25,11 @@ on a phone, in the proportions of a city's year. From the 1/10 江苏 volumes:
 - 200 such people ask for ~200 x 0.04 = 8 requests/s (about 1/4 of the workers 1/10 江苏 has on
   the app at its peak hour: 24,650 x 9 min / 600 min x 2 = 740). Two anchor users (not people:
   a probe each second on the bare JSON view) run beside them.
+- Every command room (指挥室) keeps its dispatch board open all day, and the page asks its feed
+  every 5 s (command/static/command/board.js). 1/10 江苏 has about 190 rooms (one a street's
+  station); beside 200 people (200/740 of the peak) run the same share of them: ~51 boards,
+  ~10 requests/s, more than the people's. They poll the rooms of the loaded districts, each
+  signed in as that room's duty officer (JIANGSU_BOARDS of them, from mixed_load.py).
 
 Profile "stress" (the earlier runs' rate, kept to find the ceiling): every grid worker sends a
 request every 1-3 s (4 list views per report), residents every 2-6 s, a tenth of the users are
@@ -37,11 +42,13 @@ import random
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant_pacing, task
 
 DATA = json.loads(Path(os.environ["JIANGSU_LOCUST_DATA"]).read_text(encoding="utf-8"))
 CITY = os.environ.get("JIANGSU_PROFILE", "city") == "city"
 ANCHORS = int(os.environ.get("JIANGSU_ANCHORS", "2"))  # the city profile's probes
+BOARDS = int(os.environ.get("JIANGSU_BOARDS", "0"))  # the city profile's open boards
+BOARD_EVERY = 5  # seconds between a board's requests for its feed (board.js)
 
 
 class GridWorker(HttpUser):
@@ -86,6 +93,27 @@ class Resident(HttpUser):
     def status(self) -> None:
         code = random.choice(DATA["tracking"])
         self.client.get(f"/status/{code}/", name="status GET /status/<code>/")
+
+
+class Board(HttpUser):
+    """A command room's dispatch board, open on the room's screen and signed in."""
+
+    if CITY:
+        fixed_count = BOARDS
+    else:
+        weight = 1 if DATA.get("boards") else 0
+    wait_time = constant_pacing(BOARD_EVERY)
+
+    def on_start(self) -> None:
+        gevent.sleep(random.uniform(0, BOARD_EVERY))  # the rooms opened at their own moments
+        board = random.choice(DATA["boards"])
+        # The session cookie is Secure in production: sent as a header over loopback HTTP.
+        self.client.headers["Cookie"] = f"sessionid={board['session']}"
+        self.feed = f"/command/{board['station']}/board.json"
+
+    @task
+    def poll(self) -> None:
+        self.client.get(self.feed, name="board GET /command/<station>/board.json")
 
 
 class Anchor(HttpUser):

@@ -8,10 +8,12 @@ Generates 1/10 江苏 at --fraction and loads boundaries, standard addresses and
 product's importers; gives every grid its grid worker with an API token; starts gunicorn as
 deployed (outpost/core/deploy/gunicorn.conf.py: 2×cores+1 workers, production settings) with one
 extra URL, a bare Django JSON view (the anchor); then runs Locust for --seconds with --users:
-grid workers reporting (POST /api/v1/cases) and listing (GET /api/v1/cases), residents opening
-their case's status page, and the anchor. Prints p50/p95/p99 and requests/s per kind and
-PASS/FAIL against the goals (intake p95 < 100 ms, list p95 < 150 ms, no errors), which are set
-for 2M cases: at a smaller fraction it says how many cases the figures were measured on.
+grid workers reporting (POST /api/v1/cases) and listing (GET /api/v1/cases), the command rooms'
+dispatch boards polling their feed (GET /command/<station>/board.json, each signed in as the
+room's duty officer), residents opening their case's status page, and the anchor. Prints
+p50/p95/p99 and requests/s per kind and PASS/FAIL against the goals (intake p95 < 100 ms, list
+p95 < 150 ms, no errors), which are set for 2M cases: at a smaller fraction it says how many
+cases the figures were measured on.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ DB_NAME = "jiangsu_mixed"
 GOALS = {"intake": 100.0, "list": 150.0}  # p95 in ms
 PROFILES = ["city", "stress"]  # see locustfile.py
 CITY_ANCHORS = 2  # the city profile's anchor probes, beside --users people
+# People with Outpost open at 1/10 江苏's peak hour (locustfile.py): --users is this share of it,
+# and the boards open are the same share of the city's command rooms.
+PEAK_PEOPLE = 740
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -143,8 +148,42 @@ def workers_and_codes(out: Path) -> int:
         ).values_list("code", flat=True)
     )
     data = {"workers": workers, "tracking": tracking, "subtypes": subtypes[:20]}
-    out.write_text(json.dumps(data))
+    out.write_text(json.dumps({**data, **board_sessions()}))
     return len(workers)
+
+
+def board_sessions() -> dict[str, Any]:
+    """A duty officer (值班员) signed in at every command room the loaded districts have, as the
+    room's board keeps its session: the session keys for Locust, and how many rooms 1/10 江苏
+    has (the loaded districts' rooms scaled to every district)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from bench.jiangsu.places import districts
+    from outpost.accounts.models import User
+    from outpost.accounts.roles import Role
+    from outpost.accounts.services import grant_role
+    from outpost.geo.models import CommandRoom
+
+    boards = []
+    for station in CommandRoom.objects.values_list("station__code", flat=True):
+        user, _ = User.objects.get_or_create(username=f"duty{station}")
+        grant_role(user, Role.DUTY_OFFICER, station, actor=None)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        boards.append({"session": session.session_key, "station": station})
+    loaded = {b["station"][:6] for b in boards}
+    rooms = round(len(boards) * len(districts()) / max(len(loaded), 1))
+    return {"boards": boards, "city_rooms": rooms}
+
+
+def with_boards(data: Path) -> None:
+    """A kept run's data gets fresh board sessions (they expire after a working day)."""
+    saved = json.loads(data.read_text())
+    data.write_text(json.dumps({**saved, **board_sessions()}))
 
 
 def free_port() -> int:
@@ -188,13 +227,14 @@ def ensure_locust() -> None:
 
 def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, csv_prefix: Path) -> None:
     ensure_locust()
+    boards = open_boards(Path(env["JIANGSU_LOCUST_DATA"]), args.users)
     command = [
         str(BIN / "locust"),
         "-f",
         str(ROOT / "bench/jiangsu/locustfile.py"),
         "--headless",
         "-u",
-        str(args.users + (CITY_ANCHORS if env["JIANGSU_PROFILE"] == "city" else 0)),
+        str(args.users + (CITY_ANCHORS + boards if env["JIANGSU_PROFILE"] == "city" else 0)),
         "-r",
         str(args.spawn_rate),
         "-t",
@@ -207,8 +247,14 @@ def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, csv_pre
         "--loglevel",
         "WARNING",
     ]
-    env = {**env, "JIANGSU_ANCHORS": str(CITY_ANCHORS)}
+    env = {**env, "JIANGSU_ANCHORS": str(CITY_ANCHORS), "JIANGSU_BOARDS": str(boards)}
     subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True)
+
+
+def open_boards(data: Path, users: int) -> int:
+    """How many boards poll beside `users` people: the city's rooms at the same share."""
+    rooms = json.loads(data.read_text()).get("city_rooms", 0)
+    return max(1, round(rooms * users / PEAK_PEOPLE)) if rooms else 0
 
 
 def report(csv_prefix: Path, cases: int, args: argparse.Namespace, profile: str) -> bool:
@@ -278,6 +324,7 @@ def reuse(args: argparse.Namespace, folder: Path, state: Path) -> bool:
 
         call_command("collectstatic", "--noinput", verbosity=0)
         cases = Case.objects.count()
+        with_boards(state.with_suffix(".data.json"))
         return serve_and_run(args, folder, state.with_suffix(".data.json"), cases)
 
 

@@ -13,6 +13,8 @@ have their beat as main beat (the station's 警务室), department handlers for 
 a command room (by its station's code) for handlers whose area covers that code.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,22 +50,40 @@ def kind_of(stored: str) -> str:
 def name_of(kind: str, code: str) -> str | None:
     """The unit's name, or None when there is no such unit. A community named `outpost` answers
     with its station's name (what instruction rows show), `community` with the community's."""
-    rows: Any
+    return names_of([(kind, code)]).get((kind, code))
+
+
+def names_of(units: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """`name_of` of many (kind, code) at once, one query per kind: the units that exist."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for kind, code in units:
+        wanted[kind].add(code)
+    found: dict[tuple[str, str], str] = {}
+    for kind, codes in wanted.items():
+        rows = _named(kind, codes)
+        for code, name in [] if rows is None else rows.order_by("pk"):
+            found.setdefault((kind, code), name)  # the first, as `first()` gave
+    return found
+
+
+def _named(kind: str, codes: set[str]) -> Any:
+    """(code, name) rows of the units of one kind with these codes; None for an unknown kind."""
     if kind == "grid":
-        rows = Grid.objects.filter(code=code)
-    elif kind == "outpost":
-        rows = OutpostStation.objects.filter(community__code=code)
-    elif kind == "community":
-        rows = Division.objects.filter(code=code, level="community")
-    elif kind == "beat":
-        rows = PoliceBeat.objects.filter(code=code)
-    elif kind == "department":
-        rows = Department.objects.filter(code=code)
-    elif kind == "room":
-        rows = CommandRoom.objects.filter(station__code=code)
-    else:
-        return None
-    return rows.values_list("name", flat=True).first()
+        return Grid.objects.filter(code__in=codes).values_list("code", "name")
+    if kind == "outpost":
+        rows = OutpostStation.objects.filter(community__code__in=codes)
+        return rows.values_list("community__code", "name")
+    if kind == "community":
+        rows = Division.objects.filter(code__in=codes, level="community")
+        return rows.values_list("code", "name")
+    if kind == "beat":
+        return PoliceBeat.objects.filter(code__in=codes).values_list("code", "name")
+    if kind == "department":
+        return Department.objects.filter(code__in=codes).values_list("code", "name")
+    if kind == "room":
+        rows = CommandRoom.objects.filter(station__code__in=codes)
+        return rows.values_list("station__code", "name")
+    return None
 
 
 def resolve(kind: str, code: str) -> Unit:

@@ -6,18 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case as When_
 from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from outpost.accounts.models import User
-from outpost.accounts.units import members
+from outpost.accounts.units import Unit, members, names_of
 from outpost.cases.labels import STATE_LABELS, label
 from outpost.cases.models import Case, CaseAssignment
 from outpost.cases.presenter import present_case
 from outpost.cases.queries import deadline_in_force, to_dispatch
-from outpost.cases.routing import Unit, suggested_units
+from outpost.cases.routing import suggested_route
 from outpost.cases.services import visible_cases
 from outpost.cases.workflow import State
 from outpost.core.models import Urgency
@@ -72,11 +71,16 @@ def escalated_to(room: CommandRoom) -> QuerySet[CaseAssignment]:
 def pending(room: CommandRoom, user: User, wanted: BoardFilter | None = None) -> QuerySet[Case]:
     """Cases waiting for the room: to dispatch in its area, or sent up to it and not yet sent
     on. Both go through the user's own scope first."""
-    waiting = to_dispatch(user).filter(room_area_q(room))
-    sent_up = visible_cases(user).filter(
+    waiting = to_dispatch(user).filter(room_area_q(room)).values_list("pk", flat=True)
+    # The cases sent up to the room are few: found first by the room's own assignments, then
+    # the user's scope decides which of them show. Asked the other way round (the scope over
+    # every dispatched case, or an OR of the two id sets) PostgreSQL read every assignment or
+    # every case at each refresh: ~0.8 s a poll at 2M cases (`bench/jiangsu/mixed_load.py`).
+    escalated = Case.objects.filter(
         state=State.DISPATCHED, pk__in=escalated_to(room).values("case_id")
-    )
-    cases = Case.objects.filter(Q(pk__in=waiting.values("pk")) | Q(pk__in=sent_up.values("pk")))
+    ).values_list("pk", flat=True)
+    sent_up = visible_cases(user).filter(pk__in=list(escalated)).values_list("pk", flat=True)
+    cases = Case.objects.filter(pk__in=[*waiting, *sent_up])
     cases = _filtered(cases, wanted or BoardFilter())
     return cases.select_related("subtype__category").order_by(
         URGENCY_RANK, F("sign_on_due").asc(nulls_last=True), "reported_at", "id"
@@ -108,22 +112,19 @@ def _route_key(case: Case) -> RouteKey:
     return (case.subtype_id, case.grid_code, case.beat_code)
 
 
-def _units(case: Case) -> list[Unit]:
-    try:
-        return suggested_units(case)
-    except ValidationError:  # a unit of the route is missing here: no suggestion
-        return []
-
-
 def routes(cases: list[Case]) -> dict[RouteKey, list[RouteStop]]:
     """The suggested route of each kind of case at each place, with who holds a role over each
-    unit (who will get the case: `units.members`): one lookup per distinct route, one query
-    for the people."""
-    units: dict[RouteKey, list[Unit]] = {}
-    for case in cases:
-        key = _route_key(case)
-        if key not in units:
-            units[key] = _units(case)
+    unit (who will get the case: `units.members`): the units' names one query a kind, one
+    query for the people. A route with a unit missing here suggests nothing (as
+    `suggested_units` refuses it)."""
+    planned = {_route_key(c): suggested_route(c.subtype, c.grid_code, c.beat_code) for c in cases}
+    names = names_of(pair for route in planned.values() for pair in route)
+    units: dict[RouteKey, list[Unit]] = {
+        key: [Unit(kind, code, names[(kind, code)]) for kind, code in route]
+        if all(pair in names for pair in route)
+        else []
+        for key, route in planned.items()
+    }
     distinct = {(u.kind, u.code): u for found in units.values() for u in found}
     people: dict[str, set[str]] = defaultdict(set)
     for code, display_name, username in _members_of(list(distinct.values())):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outpost.accounts.models import User
+from outpost.accounts.tokens import LAST_USED_RESOLUTION as LAST_USED
 from outpost.core.audit import record_change
 from outpost.core.crypto import keyed_hash
 from outpost.open311.models import ApiKey
@@ -58,6 +59,9 @@ def key_for(raw: str) -> ApiKey | None:
     if not raw or len(raw) > 100:
         return None
     row = ApiKey.objects.filter(key_hash=_hash(raw), active=True).first()
-    if row is not None:
-        ApiKey.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # To the minute, as API tokens: an app posting for a whole city would otherwise write the
+    # same row on every request (and every request would queue on that row's lock).
+    if row is not None and (row.last_used_at is None or now - row.last_used_at >= LAST_USED):
+        ApiKey.objects.filter(pk=row.pk).update(last_used_at=now)
     return row

@@ -1,6 +1,7 @@
 """Posting service requests: an API key, the form fields of the specification, and a resident
 case that then goes round the loop like any other."""
 
+import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -194,3 +195,18 @@ def test_it_audits_keys(api_key: tuple[str, ApiKey]) -> None:
     record = ChangeRecord.objects.get(object_type="open311.apikey")
     assert record.action == "create" and api_key[0] not in json.dumps(record.after)
     assert api_key[1].key_hash != api_key[0] and api_key[0] not in api_key[1].key_hash
+
+
+def test_it_keeps_a_keys_last_use_to_the_minute(
+    client: Client, home_grid: Grid, api_key: tuple[str, ApiKey]
+) -> None:
+    """The key's row is written once a minute at most, not on every post of a busy app."""
+    raw, row = api_key
+    assert client.post(f"{V2}/requests.json", form(home_grid, raw)).status_code == 200
+    first = ApiKey.objects.get(pk=row.pk).last_used_at
+    assert first is not None
+    assert client.post(f"{V2}/requests.json", form(home_grid, raw)).status_code == 200
+    assert ApiKey.objects.get(pk=row.pk).last_used_at == first  # within the minute: no write
+    ApiKey.objects.filter(pk=row.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    assert client.post(f"{V2}/requests.json", form(home_grid, raw)).status_code == 200
+    assert ApiKey.objects.get(pk=row.pk).last_used_at > first
