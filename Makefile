@@ -38,12 +38,13 @@ demo: migrate
 system-packages:
 	bash .ci/system-packages
 
+# pytest lists the slowest tests after every run, so CI's time can be watched as it grows.
 test: install system-packages
 	$(BIN)/ruff check outpost tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/outpost makemigrations --check --dry-run --verbosity 0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
 
 # Outpost on a 3-node Citus cluster built from ../shared/vendor/citus (docs/scale.md); as root.
 test-citus: install

@@ -71,18 +71,18 @@ def _named(kind: str, codes: set[str]) -> Any:
     if kind == "grid":
         return Grid.objects.filter(code__in=codes).values_list("code", "name")
     if kind == "outpost":
-        rows = OutpostStation.objects.filter(community__code__in=codes)
-        return rows.values_list("community__code", "name")
+        stations = OutpostStation.objects.filter(community__code__in=codes)
+        return stations.values_list("community__code", "name")
     if kind == "community":
-        rows = Division.objects.filter(code__in=codes, level="community")
-        return rows.values_list("code", "name")
+        communities = Division.objects.filter(code__in=codes, level="community")
+        return communities.values_list("code", "name")
     if kind == "beat":
         return PoliceBeat.objects.filter(code__in=codes).values_list("code", "name")
     if kind == "department":
         return Department.objects.filter(code__in=codes).values_list("code", "name")
     if kind == "room":
-        rows = CommandRoom.objects.filter(station__code__in=codes)
-        return rows.values_list("station__code", "name")
+        rooms = CommandRoom.objects.filter(station__code__in=codes)
+        return rooms.values_list("station__code", "name")
     return None
 
 

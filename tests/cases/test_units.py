@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from outpost.accounts.models import Department
-from outpost.accounts.units import Unit, acting_q, acts_for, members, resolve
+from outpost.accounts.units import Unit, acting_q, acts_for, members, name_of, names_of, resolve
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
 from outpost.cases.queries import handled_by
 from outpost.command import board
-from outpost.geo.models import CommandRoom, Grid
+from outpost.geo.models import CommandRoom, Grid, OutpostStation
 from outpost.instructions.queries import received
 from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
@@ -134,3 +134,27 @@ def test_it_shows_on_the_board_the_people_a_suggested_route_reaches(
     leader = personas["leader_p"].user
     assert (leader.display_name or leader.username) in stops[0].people
     assert set(stops[0].people) == {u.display_name or u.username for u in reached}
+
+
+def test_it_names_many_units_at_once_as_each_is_named(
+    home_grid: Grid, department: Any, room: CommandRoom
+) -> None:
+    """The board names every unit of its routes in one query a kind (`names_of`): each unit by
+    its own record's name (a community spelt `outpost` by its station's), and no name for a
+    unit that does not exist."""
+    community, beat = home_grid.community, home_grid.main_beat
+    assert beat is not None
+    station = OutpostStation.objects.filter(community=community).order_by("pk").first()
+    expected = {
+        ("grid", home_grid.code): home_grid.name,
+        ("community", community.code): community.name,
+        ("beat", beat.code): beat.name,
+        ("department", department.code): department.name,
+        ("room", room.station.code): room.name,
+    }
+    if station is not None:
+        expected[("outpost", community.code)] = station.name
+    missing = [("grid", "320106999999999"), ("department", "320106NOPE"), ("sect", "x")]
+    assert names_of([*expected, *missing]) == expected
+    assert [name_of(kind, code) for kind, code in missing] == [None, None, None]
+    assert name_of("grid", home_grid.code) == home_grid.name
