@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from outpost.accounts.models import User
@@ -45,6 +46,13 @@ def fast_password_hashing(settings: Any) -> None:
 def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Uploaded files go to the test's own folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing kept: what one test's data left in the process's cache
+    (a board's route people, say) would otherwise show in the next test's pages."""
+    cache.clear()
 
 
 @dataclass

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case as When_
 from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -21,6 +22,10 @@ from outpost.cases.services import visible_cases
 from outpost.cases.workflow import State
 from outpost.core.models import Urgency
 from outpost.geo.models import CommandRoom, Grid
+
+# The people beside a route may be this far behind a role granted or taken away (dispatching
+# reads the roles afresh); a unit's name, as far behind a rename.
+STOP_SECONDS = 60
 
 URGENCY_RANK = When_(
     When(urgency="critical", then=Value(0)),
@@ -106,6 +111,7 @@ class RouteStop:
 
 
 RouteKey = tuple[int, str, str]
+Stop = tuple[str, list[str]] | None  # (name, first five people) of a unit; None: no such unit
 
 
 def _route_key(case: Case) -> RouteKey:
@@ -114,35 +120,61 @@ def _route_key(case: Case) -> RouteKey:
 
 def routes(cases: list[Case]) -> dict[RouteKey, list[RouteStop]]:
     """The suggested route of each kind of case at each place, with who holds a role over each
-    unit (who will get the case: `units.members`): the units' names one query a kind, one
-    query for the people. A route with a unit missing here suggests nothing (as
-    `suggested_units` refuses it)."""
+    unit (who will get the case: `units.members`). A route with a unit missing suggests nothing
+    (as `suggested_units` refuses it)."""
     planned = {_route_key(c): suggested_route(c.subtype, c.grid_code, c.beat_code) for c in cases}
-    names = names_of(pair for route in planned.values() for pair in route)
-    units: dict[RouteKey, list[Unit]] = {
-        key: [Unit(kind, code, names[(kind, code)]) for kind, code in route]
-        if all(pair in names for pair in route)
-        else []
-        for key, route in planned.items()
-    }
-    distinct = {(u.kind, u.code): u for found in units.values() for u in found}
-    people: dict[str, set[str]] = defaultdict(set)
-    for code, display_name, username in _members_of(list(distinct.values())):
-        people[code].add(display_name or username)
+    stops = _stops({pair for route in planned.values() for pair in route})
+    return {key: _route_stops(route, stops) for key, route in planned.items()}
+
+
+def _route_stops(
+    route: list[tuple[str, str]], stops: dict[tuple[str, str], Stop]
+) -> list[RouteStop]:
+    found = []
+    for kind, code in route:
+        stop = stops[(kind, code)]
+        if stop is None:
+            return []
+        found.append(RouteStop(kind, code, *stop))
+    return found
+
+
+def _stops(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Stop]:
+    """Each unit's name and people, kept in this process for `STOP_SECONDS`: every open board
+    asks every few seconds, and the units, their names and their people change rarely. The
+    ones not kept are read together: the names one query a kind, the people one query."""
+    keys = {pair: f"command:stop:{pair[0]}:{pair[1]}" for pair in pairs}
+    kept = cache.get_many(list(keys.values()))
+    missing = [pair for pair, key in keys.items() if key not in kept]
+    if missing:
+        built = {keys[pair]: stop for pair, stop in _read_stops(missing).items()}
+        cache.set_many(built, timeout=STOP_SECONDS)
+        kept.update(built)
+    return {pair: kept[key] for pair, key in keys.items()}
+
+
+def _read_stops(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Stop]:
+    names = names_of(pairs)
+    known = [Unit(kind, code, names[(kind, code)]) for kind, code in pairs if (kind, code) in names]
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for kind, code, display_name, username in _members_of(known):
+        people[(kind, code)].add(display_name or username)
     return {
-        key: [RouteStop(u.kind, u.code, u.name, sorted(people[u.code])[:5]) for u in found]
-        for key, found in units.items()
+        pair: (names[pair], sorted(people[pair])[:5]) if pair in names else None for pair in pairs
     }
 
 
-def _members_of(units: list[Unit]) -> list[tuple[str, str, str]]:
-    """(unit code, display name, username) of who acts for each unit (`units.members`, not
-    superusers, who act for every unit), in one query."""
+def _members_of(units: list[Unit]) -> list[tuple[str, str, str, str]]:
+    """(unit kind, unit code, display name, username) of who acts for each unit
+    (`units.members`, not superusers, who act for every unit), in one query."""
     found = [
         members(u)
         .filter(is_superuser=False)
-        .annotate(unit=Value(u.code, output_field=CharField()))
-        .values_list("unit", "display_name", "username")
+        .annotate(
+            unit_kind=Value(u.kind, output_field=CharField()),
+            unit_code=Value(u.code, output_field=CharField()),
+        )
+        .values_list("unit_kind", "unit_code", "display_name", "username")
         for u in units
     ]
     return list(found[0].union(*found[1:])) if found else []

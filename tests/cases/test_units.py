@@ -2,11 +2,15 @@
 filter and `members` agree; and the people of a unit get both a case dispatched to it and an
 instruction sent to it (nobody gets one without the other)."""
 
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.cache.backends import locmem
 
 from outpost.accounts.models import Department
+from outpost.accounts.roles import Role
 from outpost.accounts.units import Unit, acting_q, acts_for, members, name_of, names_of, resolve
 from outpost.cases import services
 from outpost.cases.models import Case, CaseAssignment
@@ -16,7 +20,7 @@ from outpost.geo.models import CommandRoom, Grid, OutpostStation
 from outpost.instructions.queries import received
 from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
-from tests.conftest import OTHER_GRID, Persona
+from tests.conftest import OTHER_GRID, Persona, _persona
 from tests.instructions.conftest import department, handler, leader, room, send
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +138,24 @@ def test_it_shows_on_the_board_the_people_a_suggested_route_reaches(
     leader = personas["leader_p"].user
     assert (leader.display_name or leader.username) in stops[0].people
     assert set(stops[0].people) == {u.display_name or u.username for u in reached}
+
+
+def test_it_names_who_a_route_reaches_at_most_a_minute_behind_a_role_change(
+    personas: dict[str, Persona], home_grid: Grid, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every open board asks every few seconds: the people beside a route are kept for
+    `STOP_SECONDS` in the process, so a role granted shows within that minute, not at once;
+    dispatching reads the roles afresh."""
+    case = file_case(home_grid, personas["commander_p"].user, "0101")
+    before = next(iter(board.routes([case]).values()))[0].people
+    newcomer = _persona("newcomer_p", Role.GRID_WORKER, home_grid.code).user
+    newcomer.display_name = "新来的网格员"
+    newcomer.save()
+    assert next(iter(board.routes([case]).values()))[0].people == before  # still kept
+    assert newcomer in members(Unit("grid", home_grid.code, home_grid.name))
+    later = time.time() + board.STOP_SECONDS + 1
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: later))
+    assert "新来的网格员" in next(iter(board.routes([case]).values()))[0].people
 
 
 def test_it_names_many_units_at_once_as_each_is_named(
