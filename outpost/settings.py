@@ -135,6 +135,17 @@ TEMPLATES = [
 # start of a request (a restarted server) is replaced before its first query.
 CONN_MAX_AGE = env_int("OUTPOST_DB_CONN_MAX_AGE", 300 if PRODUCTION else 0)
 
+# Each process keeps computed values in its own memory (`core/versioned.py`: the map's labels,
+# the roads; the boards' units and people for a minute). Django's default holds 300 entries, then
+# drops the least used third: a city's boards alone name thousands of units, which would push
+# out the map's labels (a few hundred ms to rebuild) again and again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("OUTPOST_CACHE_ENTRIES", 20_000)},
+    }
+}
+
 
 def _database() -> dj_database_url.DBConfig:
     url = env_str("DATABASE_URL")

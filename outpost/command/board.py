@@ -26,6 +26,7 @@ from outpost.geo.models import CommandRoom, Grid
 # The people beside a route may be this far behind a role granted or taken away (dispatching
 # reads the roles afresh); a unit's name, as far behind a rename.
 STOP_SECONDS = 60
+LITERAL_IDS = 5_000  # waiting cases read as ids; beyond, kept as a subquery (see `_ids`)
 
 URGENCY_RANK = When_(
     When(urgency="critical", then=Value(0)),
@@ -84,12 +85,24 @@ def pending(room: CommandRoom, user: User, wanted: BoardFilter | None = None) ->
     escalated = Case.objects.filter(
         state=State.DISPATCHED, pk__in=escalated_to(room).values("case_id")
     ).values_list("pk", flat=True)
-    sent_up = visible_cases(user).filter(pk__in=list(escalated)).values_list("pk", flat=True)
-    cases = Case.objects.filter(pk__in=[*waiting, *sent_up])
+    sent_up = visible_cases(user).filter(pk__in=_ids(escalated)).values_list("pk", flat=True)
+    waiting_ids, sent_up_ids = _ids(waiting), _ids(sent_up)
+    if isinstance(waiting_ids, list) and isinstance(sent_up_ids, list):
+        cases = Case.objects.filter(pk__in=[*waiting_ids, *sent_up_ids])
+    else:
+        cases = Case.objects.filter(Q(pk__in=waiting_ids) | Q(pk__in=sent_up_ids))
     cases = _filtered(cases, wanted or BoardFilter())
     return cases.select_related("subtype__category").order_by(
         URGENCY_RANK, F("sign_on_due").asc(nulls_last=True), "reported_at", "id"
     )
+
+
+def _ids(query: QuerySet[Case, int]) -> list[int] | QuerySet[Case, int]:
+    """The ids themselves when there are few (PostgreSQL plans a list of them well); else the
+    query, which stays in SQL: a backlog of tens of thousands would pass SQLite's limit of
+    ~32,000 parameters."""
+    ids = list(query[: LITERAL_IDS + 1])
+    return ids if len(ids) <= LITERAL_IDS else query
 
 
 def _filtered(cases: QuerySet[Case], wanted: BoardFilter) -> QuerySet[Case]:

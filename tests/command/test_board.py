@@ -15,7 +15,7 @@ from django.utils import timezone
 from outpost.cases import services
 from outpost.cases.models import Case
 from outpost.cases.workflow import State
-from outpost.command import duty
+from outpost.command import board, duty
 from outpost.geo.models import CommandRoom, Grid
 from outpost.notifications.models import Notification
 from tests.cases.conftest import file_case
@@ -138,6 +138,31 @@ def test_it_sends_cases_escalated_to_the_room_to_the_person_on_duty(
     )
     assert "已派遣至" in answer.content.decode()
     assert [a.unit_code for a in case.assignments.filter(active=True)] == [home_grid.code]
+
+
+def test_it_shows_the_same_queue_when_the_backlog_is_too_long_to_list_its_ids(
+    home_grid: Grid,
+    grid_worker: Persona,
+    outsider: Persona,
+    commander: Persona,
+    duty_officer: Persona,
+    room: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A room with tens of thousands waiting keeps its ids in SQL (SQLite takes ~32,000
+    parameters): the same cases, in the same order, sent-up ones included, others' left out."""
+    waiting = [file_case(home_grid, grid_worker.user, code) for code in ("0603", "0101", "0201")]
+    up = file_case(home_grid, grid_worker.user, "0603")
+    services.act(up, "accept", actor=commander.user)
+    services.act(up, "dispatch", actor=commander.user, payload={"escalate": True})
+    far = file_case(Grid.objects.get(code=OTHER_GRID), outsider.user, "0603")
+    listed = feed(duty_officer, room)
+    monkeypatch.setattr(board, "LITERAL_IDS", 1)
+    kept_in_sql = feed(duty_officer, room)
+    assert numbers(kept_in_sql) == numbers(listed) and kept_in_sql["total"] == 4
+    assert set(numbers(listed)) == {c.number for c in [*waiting, up]}
+    assert far.number not in numbers(kept_in_sql)
+    assert set(numbers(feed(duty_officer, room, category="06"))) == {waiting[0].number, up.number}
 
 
 def test_it_shows_the_board_only_to_those_who_run_the_room(
