@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from outpost.core.crypto import decrypt, keyed_hash
 from outpost.core.masking import mask_phone
@@ -250,6 +252,24 @@ def test_it_changes_nothing_when_the_sessions_own_file_is_imported_again(
         "rejected": 0,
     }
     assert ChangeRecord.objects.count() == writes
+
+
+@pytest.mark.parametrize("kind", ["houses", "units"])
+def test_it_reads_only_the_addresses_and_owners_a_file_names(
+    registry_data: RegistryData, kind: str
+) -> None:
+    """A file of two rows costs two rows' reads, not the registry's 45,000 addresses (3.5M at
+    1/10 江苏) nor every person: each read of an address or a person names its keys, and the
+    rows come out as they did."""
+    rows = list((registry_data.houses if kind == "houses" else registry_data.units).values())[:2]
+    with CaptureQueriesContext(connection) as seen:
+        result = run_import(kind, as_csv(rows), f"{kind}.csv")
+    assert result.counts["unchanged"] == 2 and result.counts["rejected"] == 0
+    tables = ('"registry_standardaddress"', '"registry_person"')
+    reads = [q["sql"] for q in seen.captured_queries if q["sql"].startswith("SELECT")]
+    wide = [sql for sql in reads if any(f"FROM {t}" in sql for t in tables) and "WHERE" not in sql]
+    assert wide == []
+    assert any('FROM "registry_standardaddress"' in sql for sql in reads)  # it did read some
 
 
 def test_it_merges_a_known_person_whose_row_has_changed(registry_data: RegistryData) -> None:

@@ -63,10 +63,7 @@ def run_import(
     # writes happen in one transaction, so a failure (or a concurrent import of the same
     # records tripping a unique constraint) leaves nothing behind.
     rows, total = table.rows, len(table.rows)
-    if hasattr(importer, "process_many"):
-        importer.prepare(rows)  # it checks the rows and reads what they name, in one go
-    else:
-        importer.prepare()
+    importer.prepare(rows)  # it reads what the rows name, in one go
     for start in range(0, total, PROGRESS_EVERY):
         batch = rows[start : start + PROGRESS_EVERY]
         result.outcomes += _process(importer, batch)

@@ -15,6 +15,7 @@ from outpost.registry.imports.base import EMPTY, Reject, text
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import StandardAddress
 from outpost.registry.placement import place_points
+from outpost.registry.tabular import TableRow
 
 LEVELS = {
     "门牌": "door",
@@ -49,8 +50,8 @@ class AddressImporter(KeyedImporter):
         rows = StandardAddress.objects.annotate(parent_code=parent_code)
         return rows.values_list(self.key_field, "id", *self.compared)
 
-    def prepare(self) -> None:
-        super().prepare()
+    def prepare(self, rows: Sequence[TableRow] = ()) -> None:
+        super().prepare(rows)
         self.levels = {code: values["level"] for code, values in self.known.items()}
         self.communities = set(
             Division.objects.filter(level="community").values_list("code", flat=True)

@@ -1,16 +1,19 @@
 """Importing houses (实有房屋): one per room, with use, owner and rental filing."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.scope import restrict
+from outpost.core.bulk import narrowed
 from outpost.core.i18n import Text
 from outpost.registry.checks import refresh_all_house_flags
 from outpost.registry.imports.base import EMPTY, Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import House, HouseUse, Person
+from outpost.registry.tabular import TableRow
 
 CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -30,15 +33,18 @@ class HouseImporter(KeyedImporter):
         "beat_code",
     )
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.addresses = address_index()
+    def prepare(self, rows: Sequence[TableRow] = ()) -> None:
+        super().prepare(rows)
+        self.addresses = address_index({text(row.values, "addr_id") for row in rows})
         # Owners are named among the people the uploader may see: a number outside the area
         # reads as one that does not exist.
         people: QuerySet[Person] = Person.objects.all()
         if self.actor is not None:
             people = restrict(people, self.actor, "view_registry")
-        self.people = dict(people.values_list("person_no", "id"))
+        owners = {text(row.values, "owner_person_id") for row in rows} - {""}
+        self.people: dict[str, int] = {}
+        for named in narrowed(people, "person_no", owners):
+            self.people.update(named.values_list("person_no", "id"))
         self.rooms_taken = {values["address_id"]: code for code, values in self.known.items()}
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -48,7 +48,9 @@ class KeyedImporter(ABC):
         """(key, pk, *compared values) of every record already there."""
         return self.model._default_manager.values_list(self.key_field, "id", *self.compared)
 
-    def prepare(self) -> None:
+    def prepare(self, rows: Sequence[TableRow] = ()) -> None:
+        """Read what the import compares its rows with (`rows`: the file's, for the
+        subclasses that read only what the file names)."""
         names = ("id", *self.compared)
         self.known = {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.stored()}
         fields = self.model._meta.concrete_fields

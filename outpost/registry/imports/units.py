@@ -1,5 +1,6 @@
 """Importing organisations (实有单位), keyed by their unified social credit code (GB 32100)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from outpost.core.i18n import Text
 from outpost.registry.imports.base import EMPTY, Reject, address_index, text, whole_number
 from outpost.registry.imports.keyed import KeyedImporter
 from outpost.registry.models import Organisation
+from outpost.registry.tabular import TableRow
 from outpost.registry.validators import (
     FieldProblem,
     clean_person_name,
@@ -38,9 +40,9 @@ class UnitImporter(KeyedImporter):
         super().__init__(**kwargs)
         self._phones: dict[str, str] = {}
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.addresses = address_index()
+    def prepare(self, rows: Sequence[TableRow] = ()) -> None:
+        super().prepare(rows)
+        self.addresses = address_index({text(row.values, "addr_id") for row in rows})
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         uscc = parse_uscc(text(values, "uscc"))
