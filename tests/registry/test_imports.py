@@ -2,6 +2,7 @@
 against an independent reading of the row, the counts of persons_dirty_expected.json, re-runs,
 the GBK CSV against the xlsx, dry runs and an import interrupted half way."""
 
+import gc
 import re
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from outpost.core.crypto import decrypt, keyed_hash
 from outpost.core.masking import mask_phone
 from outpost.core.models import ChangeRecord
-from outpost.registry.imports import ImportResult, RowOutcome, run_import
+from outpost.registry.imports import ImportResult, RowOutcome, TableError, run_import
 from outpost.registry.models import Person, Residence, StandardAddress
+from outpost.registry.validators import normalize_phone
 from tests.registry.data import (
     DIRTY_CSV,
     DIRTY_XLSX,
@@ -119,7 +121,13 @@ def test_it_stores_the_valid_rows_once_each_with_their_values(registry_data: Reg
             person.address.grid_code,
             person.address.beat_code,
         )
-        assert Residence.objects.filter(person=person, moved_out__isnull=True).count() == 1
+        # Every part of both numbers follows from the encrypted number (hash, mask, tail).
+        Person.id_number.check(person)
+        Person.phone.check(person)
+        phone = normalize_phone(row["phone"]) if row["phone"].strip() else ""
+        assert decrypt(person.phone_enc) == phone if phone else person.phone_enc == ""
+        lives = Residence.objects.filter(person=person, moved_out__isnull=True)
+        assert list(lives.values_list("address_id", flat=True)) == [person.address_id]
     # The person written twice in the file is one record; the known ones were not duplicated.
     repeated = [r["id_number"] for r, k in zip(rows, kinds, strict=True) if k != "valid"]
     hashes = [_hash(n) for n in repeated]
@@ -192,6 +200,18 @@ def test_it_writes_nothing_on_a_dry_run_but_reports_as_a_real_run_would() -> Non
         (o.outcome, o.field) for o in real.outcomes
     ]
     assert Person.objects.count() == writes[0] + real.counts["created"]
+
+
+def test_it_imports_with_the_cycle_collector_paused_and_turns_it_back_on() -> None:
+    paused: list[bool] = []
+
+    result = _import(DIRTY_CSV, progress=lambda done, total: paused.append(not gc.isenabled()))
+
+    assert result.counts["created"] and paused and all(paused)
+    assert gc.isenabled()
+    with pytest.raises(TableError):
+        run_import("persons", b"\x00\x01 not a table", "broken.csv")
+    assert gc.isenabled()  # also after a file that cannot be read
 
 
 def _fail_refresh(*args: Any, **kwargs: Any) -> None:

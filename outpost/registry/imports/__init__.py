@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from outpost.accounts.models import User
 from outpost.core.access import log_access
 from outpost.core.audit import record_change
+from outpost.core.bulk import cycles_uncollected
 from outpost.registry.addressing import address_matcher
 from outpost.registry.columns import COLUMNS, REQUIRED
 from outpost.registry.imports.addresses import AddressImporter
@@ -50,6 +51,13 @@ def run_import(
     progress: Any = None,
 ) -> ImportResult:
     """Import one file. Raises TableError when the file itself cannot be read."""
+    with cycles_uncollected():
+        return _import(kind, data, filename, actor, dry_run, progress)
+
+
+def _import(
+    kind: str, data: bytes, filename: str, actor: User | None, dry_run: bool, progress: Any
+) -> ImportResult:
     table = read_table(data, filename, COLUMNS[kind], REQUIRED[kind])
     # The matcher is built only if a row needs it (free-text address, no code).
     # It answers from the uploader's districts only.
@@ -59,33 +67,60 @@ def run_import(
     result = ImportResult(
         kind, dry_run=dry_run, encoding=table.encoding, header_row=table.header_row
     )
-    # Rows are checked outside the transaction so progress can be reported as it goes; the
-    # writes happen in one transaction, so a failure (or a concurrent import of the same
-    # records tripping a unique constraint) leaves nothing behind.
-    rows, total = table.rows, len(table.rows)
-    importer.prepare(rows)  # it reads what the rows name, in one go
+    importer.prepare(table.rows)  # it reads what the rows name, in one go
+    if dry_run or not hasattr(importer, "write"):
+        _decide_then_write(importer, result, table.rows, actor, filename, progress)
+    else:
+        if progress:
+            progress(0, len(table.rows))  # read; decided and written at once from here
+        with transaction.atomic():
+            result.outcomes = importer.write(table.rows)
+            _record(importer, result, actor, filename)
+    return result
+
+
+def _decide_then_write(
+    importer: Any,
+    result: ImportResult,
+    rows: list[Any],
+    actor: User | None,
+    filename: str,
+    progress: Any,
+) -> None:
+    """Rows decided outside the transaction, so progress can be reported as it goes; the
+    writes happen in one transaction, so a failure (or a concurrent import of the same records
+    tripping a unique constraint) leaves nothing behind."""
+    total = len(rows)
     for start in range(0, total, PROGRESS_EVERY):
         batch = rows[start : start + PROGRESS_EVERY]
         result.outcomes += _process(importer, batch)
         if progress:
             progress(start + len(batch), total)
+    if result.dry_run:
+        if actor is not None:
+            _log(actor, filename, result)
+        return
+    with transaction.atomic():
+        importer.flush()
+        _record(importer, result, actor, filename)
+
+
+def _record(importer: Any, result: ImportResult, actor: User | None, filename: str) -> None:
+    """The access-log row (an uploader's) and the change record (if anything changed), in the
+    import's transaction."""
     if actor is not None:
         _log(actor, filename, result)
-    if not dry_run:
-        with transaction.atomic():
-            importer.flush()
-            if result.changed:
-                # Rows held back (people on record outside the uploader's area) stay here for
-                # the officers to follow up; the uploader was not told they exist.
-                held = {"held": importer.held} if getattr(importer, "held", None) else {}
-                record_change(
-                    actor=actor,
-                    action=f"import_{kind}",
-                    object_type="import",
-                    object_key=filename[:64],
-                    after={**result.as_dict(), **held},
-                )
-    return result
+    if result.changed:
+        # Rows held back (people on record outside the uploader's area) stay here for the
+        # officers to follow up; the uploader was not told they exist.
+        held = {"held": importer.held} if getattr(importer, "held", None) else {}
+        record_change(
+            actor=actor,
+            action=f"import_{result.kind}",
+            object_type="import",
+            object_key=filename[:64],
+            after={**result.as_dict(), **held},
+        )
 
 
 def _process(importer: Any, rows: list[Any]) -> list[RowOutcome]:
