@@ -100,7 +100,7 @@ class _Valid(NamedTuple):
 
 class _NewPerson(NamedTuple):
     """A person this import creates. Its columns are made and its numbers encrypted only as
-    `flush` writes it, so that work runs while the database takes the rows before."""
+    `write` writes it, so that work runs while the database takes the rows before."""
 
     valid: _Valid
     person_no: str
@@ -306,7 +306,7 @@ class PersonImporter:
         return entry_state(self.actor, valid.address.grid_code, valid.address.beat_code)
 
     def _build(self, valid: _Valid) -> _NewPerson:
-        """A new person, written in bulk by `flush` (its person number settled here)."""
+        """A new person, written in bulk by `write` (its person number settled here)."""
         number = valid.checked.person_no
         if number in self.numbers:
             # A person number taken by someone (perhaps outside the area) is replaced by the
