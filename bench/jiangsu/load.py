@@ -9,8 +9,9 @@ file at a time through `run_import` (what `outpost registry import` runs), a yea
 through the case-history generator the demo uses (cases walked through the workflow table and
 written in bulk, one district at a time: no faster product path exists), and the access-log rows
 chained with the log's own hash and written in bulk. Prints rows, seconds and rows/s per step
-and every rejected row; then the bytes per row of the big tables (pg_total_relation_size over
-the row count) and those sizes projected to the province.
+(and the first and last district file's rate: an import reads only what its file names, so the
+rate should not fall as the tables fill) and every rejected row; then the bytes per row of the
+big tables (pg_total_relation_size over the row count) and those sizes projected to the province.
 """
 
 from __future__ import annotations
@@ -91,15 +92,19 @@ def load_registry(folder: Path, kind: str, steps: Steps) -> None:
     """Every district's file of this kind through run_import, as the command line does."""
     from outpost.registry.imports import run_import
 
-    started, rows, rejected = time.perf_counter(), 0, 0
+    started, rows, rejected, rates = time.perf_counter(), 0, 0, []
     for path in sorted((folder / kind).glob("*.csv")):
+        began = time.perf_counter()
         result = run_import(kind, path.read_bytes(), path.name)
+        rates.append(len(result.outcomes) / (time.perf_counter() - began))
         rows += len(result.outcomes)
         bad = [o for o in result.outcomes if o.outcome == "rejected"]
         rejected += len(bad)
         for outcome in bad[:5]:
             print(f"    REJECTED {path.name} {outcome}")
     steps.done(kind, rows, started, rejected)
+    if len(rates) > 1:  # a file's rate should not fall with the rows stored before it
+        print(f"    per file: first {rates[0]:,.0f} rows/s, last {rates[-1]:,.0f} rows/s")
 
 
 def load_cases(districts: list[str], count: int, seed: int, steps: Steps) -> None:
