@@ -2,12 +2,15 @@
 on wording the desk has never seen.
 
     python bench/divert_learning.py [--held 4] [--corrections 1,2,3] [--order 1,2,3:4]
-                                    [--sample CSV]
+                                    [--sample CSV] [--strict]
 
 Simulates operators using the desk. The correction sets (data/eval/calls_110_unseen*.csv, by
 default sets 1, 2 and 3) arrive in turn; the model in use answers every call of the arriving set
 with `classify_call` (the danger rule, then the model) and the operators correct every call it
-got wrong, each becoming `Example(content, label, "correction")`. After each set a candidate is
+got wrong, each becoming `Example(content, label, "correction")`. The run is made twice: with
+corrections only, and with operators who also confirm every call the desk got right (the desk's
+确认, `calls.corrections.do_confirm`: `Example(content, label, "confirmation")`). After each set a
+candidate is
 trained on `default_examples()` and all corrections so far (`Classifier.train`, no database) and
 adopted or refused by the desk's own rule, `calls.learning.judge`, on the sample and on the sets
 corrected so far (both resubstitution: they are trained on).
@@ -49,7 +52,6 @@ from outpost.calls.training import (  # noqa: E402
     default_classifier,
     default_examples,
     read_rows,
-    score,
     score_model,
 )
 
@@ -60,7 +62,9 @@ EVAL = ROOT / "data" / "eval"
 Rows = Sequence[dict[str, str]]
 Judge = Callable[[dict[str, Scores], dict[str, Scores]], "Verdict"]
 KEPT, TO_POLICE, OTHER = "kept→sub-type", "sub-type→POLICE", "sub-type→other sub-type"
-KINDS = (KEPT, TO_POLICE, OTHER)
+CONFIRMED = "confirmed"
+KINDS = (KEPT, TO_POLICE, OTHER, CONFIRMED)
+MODES = {False: "corrections only", True: "corrections and confirmations"}
 # The judge's scored sets: the sample, and the sets corrected so far in the place the desk's
 # judge gives its unseen set (the basis of the right-sub-type share). Never the held-out set.
 JUDGED = ("sample", "unseen")
@@ -72,7 +76,7 @@ class Corrected:
     step (the arriving set) it came from."""
 
     example: Example
-    kind: str  # of KINDS
+    kind: str  # of KINDS (CONFIRMED: the desk was right and the operator said so)
     step: str
 
     @property
@@ -105,22 +109,26 @@ def set_path(number: int) -> Path:
 
 
 def kind_of(answer: str, label: str) -> str:
+    if answer == label:
+        return CONFIRMED
     if answer == POLICE_LABEL:
         return KEPT
     return TO_POLICE if label == POLICE_LABEL else OTHER
 
 
-def corrections_of(rows: Rows, model: Classifier, step: str) -> list[Corrected]:
-    """The desk answers every call; every wrong answer is corrected to the call's label."""
-    _, mistakes = score(rows, lambda text: classify_call(text, model))
-    return [
-        Corrected(
-            Example(row["content"], row["label"], "correction"),
-            kind_of(answer_of(decision), row["label"]),
-            step,
-        )
-        for row, decision in mistakes
-    ]
+def corrections_of(
+    rows: Rows, model: Classifier, step: str, confirming: bool = False
+) -> list[Corrected]:
+    """The desk answers every call; every wrong answer is corrected to the call's label and,
+    when `confirming`, every right one confirmed."""
+    reviewed = []
+    for row in rows:
+        kind = kind_of(answer_of(classify_call(row["content"], model)), row["label"])
+        if kind == CONFIRMED and not confirming:
+            continue
+        source = "confirmation" if kind == CONFIRMED else "correction"
+        reviewed.append(Corrected(Example(row["content"], row["label"], source), kind, step))
+    return reviewed
 
 
 def verdict_text(verdict: Verdict, new: dict[str, Scores]) -> str:
@@ -152,14 +160,15 @@ def simulate(
     held: Rows,
     initial: Classifier,
     judge: Judge,
+    confirming: bool = False,
 ) -> tuple[Run, Classifier]:
-    """The sets arrive in turn, are corrected and retrained on; returns the run and the model in
-    use at its end. `held` is only ever scored."""
+    """The sets arrive in turn, are corrected (and, `confirming`, confirmed) and retrained on;
+    returns the run and the model in use at its end. `held` is only ever scored."""
     run, current, arrived, names = Run(), initial, list[dict[str, str]](), list[str]()
     run.steps.append(Step("none", 0, "default", *scored(current, held, sample)))
     for name, rows in arriving:
         names.append(name)
-        run.corrected += corrections_of(rows, current, f"set {name}")
+        run.corrected += corrections_of(rows, current, f"set {name}", confirming)
         arrived += rows
         candidate = Classifier.train([*base, *(c.example for c in run.corrected)])
         adopt, said = consider(
@@ -211,7 +220,7 @@ def print_step(step: Step, held_name: str) -> None:
 def print_table(steps: Sequence[Step], held_name: str) -> None:
     print(f"\n===== learning curve ({held_name} held out) =====")
     print(
-        f"{'step':<12}{'corrections':>12}{'unlearnable':>12}  {'adopted?':<22}"
+        f"{'step':<12}{'reviewed':>12}{'unlearnable':>12}  {'adopted?':<22}"
         f"{'held police':>12}{'held right':>11}{'sample police':>14}{'sample right':>13}"
         f"{'cand. police':>13}{'cand. right':>12}"
     )
@@ -226,7 +235,8 @@ def print_table(steps: Sequence[Step], held_name: str) -> None:
     print(
         f"held police, held right: the model in use on {held_name}, police calls diverted (of "
         f"{steps[0].held.police})\n  and share right of its {steps[0].held.others} non-police "
-        "calls; sample police, sample right: the same on the sample;\n  cand.: this step's "
+        "calls; sample police, sample right: the same on the sample;\n  reviewed: the "
+        "operators' corrections (and confirmations) so far;\n  cand.: this step's "
         "candidate on the held-out set, adopted or not (measured only, never decisive);\n"
         "  unlearnable: corrections so far of non-police calls the danger rule keeps (the model "
         "never sees them);\n  adopted? no: N police (A+B): the candidate diverts A police calls "
@@ -305,22 +315,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     held_name = f"set {held_number} ({set_path(held_number).name})"
     arriving = [(str(n), read_rows(set_path(n))) for n in numbers]
     print(f"corrections from sets {numbers} in turn; held out: {held_name}")
+    results = []
     with desk_judge() as judge:
-        run, _ = simulate(
-            arriving,
-            base=default_examples(),
-            sample=read_rows(args.sample),
-            held=read_rows(set_path(held_number)),
-            initial=default_classifier(),
-            judge=judge,
-        )
-    for step in run.steps:
-        print_step(step, held_name)
-    print_table(run.steps, held_name)
-    print_kinds(run.corrected)
-    ok = print_goals(run.steps[-1], run.steps[0], held_name)
+        for confirming, mode in MODES.items():
+            run, _ = simulate(
+                arriving,
+                base=default_examples(),
+                sample=read_rows(args.sample),
+                held=read_rows(set_path(held_number)),
+                initial=default_classifier(),
+                judge=judge,
+                confirming=confirming,
+            )
+            results.append((mode, run))
+    for mode, run in results:
+        print(f"\n########## operators' {mode} ##########")
+        for step in run.steps:
+            print_step(step, held_name)
+    oks = []
+    for mode, run in results:
+        print(f"\n########## operators' {mode}: summary ##########")
+        print_table(run.steps, held_name)
+        print_kinds(run.corrected)
+        oks.append(print_goals(run.steps[-1], run.steps[0], held_name))
     print(f"\nran in {time.perf_counter() - started:.1f} s")
-    return 1 if args.strict and not ok else 0
+    return 1 if args.strict and not oks[-1] else 0
 
 
 if __name__ == "__main__":

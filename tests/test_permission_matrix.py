@@ -622,6 +622,14 @@ CHECKS: list[Check] = [
         note="no label: the form back with its error, after the check",
     ),
     Check(
+        "POST /calls/<str:call_id>/confirm/",
+        CALL,
+        "/calls/{call}/confirm/",
+        ok=302,
+        data=EMPTY_FORM,
+        note="confirmed, back to the call (rolled back)",
+    ),
+    Check(
         "GET /command/",
         DISPATCHERS,
         "/command/",
@@ -1270,6 +1278,14 @@ CHECKS: list[Check] = [
         data={"to": "0999"},
         json=True,
         note="not a sub-type in use: 422 after the check",
+    ),
+    Check(
+        "POST /api/v1/calls/{call_id}/confirm",
+        CALL,
+        "/api/v1/calls/{call}/confirm",
+        data={},
+        json=True,
+        note="confirmed as it stands (rolled back)",
     ),
     # --- API: field work ---------------------------------------------------------------------
     Check("GET /api/v1/fieldwork/plans", SIGNED_IN, "/api/v1/fieldwork/plans"),

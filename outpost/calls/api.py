@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 
 from outpost.accounts.signed_in import SignedInRequest
-from outpost.calls.corrections import do_correct
+from outpost.calls.corrections import do_confirm, do_correct
 from outpost.calls.learning import model_in_use
 from outpost.calls.models import Call
 from outpost.calls.queries import get_call, may_divert, subtype_names, why_shown
@@ -123,6 +123,15 @@ def call_detail(request: SignedInRequest, call_id: str) -> dict[str, Any]:
 )
 def correct(request: SignedInRequest, call_id: str, body: CorrectionIn) -> dict[str, Any]:
     return _call(do_correct(call_id, body.to, actor=request.user))
+
+
+@router.post(
+    "/calls/{call_id}/confirm",
+    response=CallOut,
+    summary="Confirm a call's decision as it stands (training data for the next model)",
+)
+def confirm(request: SignedInRequest, call_id: str) -> dict[str, Any]:
+    return _call(do_confirm(call_id, actor=request.user))
 
 
 def _call(call: Call) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """An operator corrects the desk's decision on a call: divert it to another sub-type, keep it
-with the police, or divert a call that was kept. Each correction is stored (who, when, from, to)
-with an audit row and becomes training data for the next model (`learning.retrain`).
+with the police, or divert a call that was kept; or confirms it (确认): the decision stands. Each
+correction and confirmation is stored (who, when, from, to; a confirmation goes from a label to
+itself) with an audit row and becomes training data for the next model (`learning.retrain`).
+Confirmations matter as much as corrections: a desk that learns only from its mistakes sees
+hundreds of "should have been diverted" and none of the police calls it rightly kept, and its
+next model diverts some of those (bench/divert_learning.py).
 
 What happens to the case: a diverted call's case is withdrawn (returned, if dispatched, and
 rejected, saying why) before the call is kept or diverted again; a new sub-type opens a new case
@@ -39,6 +43,7 @@ from outpost.core.refusals import refusal
 
 WITHDRAWN = _("110 call %(call)s corrected by the operator: %(to)s")
 UNCHANGED = _("The call already stands so")
+CONFIRMED = _("An operator has already confirmed or set this decision")
 UNDER_WAY = _("Its case is already being handled; change it on the case's page")
 NOT_A_SUBTYPE = _("Not a sub-type the desk diverts to: %(label)s")
 
@@ -82,6 +87,33 @@ def do_correct(call_id: str, to_label: str, *, actor: User) -> Call:
             after={"label": to_label, "case": case.number if case else ""},
         )
     return call
+
+
+def do_confirm(call_id: str, *, actor: User) -> Call:
+    """Confirm the call's decision as it stands: stored as a correction to the same label, and
+    no longer marked for the operator. 404 outside the actor's area, 403 without the right to
+    dispatch there; ValidationError when an operator already confirmed or set this decision."""
+    call = get_call(actor, call_id)
+    with transaction.atomic():
+        call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
+        label = label_of(call)
+        latest = call.corrections.order_by("-at", "-id").first()
+        if latest is not None and latest.to_label == label:
+            raise refusal(CONFIRMED)
+        Correction.objects.create(
+            call=call, actor=actor, at=timezone.now(), from_label=label, to_label=label
+        )
+        if call.marked:
+            call.marked = False
+            call.save(update_fields=["marked"])
+        record_change(
+            actor=actor,
+            action="confirm_call",
+            object_type="call",
+            object_key=call.call_id,
+            after={"label": label},
+        )
+    return get_call(actor, call_id)
 
 
 def _withdraw(case: Case, call: Call, to_label: str, actor: User) -> None:

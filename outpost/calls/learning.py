@@ -1,5 +1,6 @@
 """The call model in use, and retraining: a candidate trained on the sample, the descriptions and
-the operators' corrections is adopted only if it diverts no police call and scores no worse.
+the operators' corrections and confirmations is adopted only if it diverts no police call and
+scores no worse.
 
 The model in use is the adopted `CallModel` with the highest version. With none stored (a new
 database), the default model is trained from the shipped files at first use and stored as
@@ -97,11 +98,14 @@ def _store_default() -> CallModel:
 
 
 def correction_examples() -> list[Example]:
-    """The operators' corrections, the latest per call (a call corrected twice counts once)."""
+    """The operators' corrections and confirmations, the latest per call (a call corrected
+    twice counts once); a confirmation's source is "confirmation", so a model's counts say how
+    many of each it learnt from."""
     latest: dict[int, Example] = {}
     corrections = Correction.objects.select_related("call").order_by("at", "id")
     for c in corrections:
-        latest[c.call_id] = Example(c.call.content, c.to_label, "correction")
+        source = "confirmation" if c.confirms else "correction"
+        latest[c.call_id] = Example(c.call.content, c.to_label, source)
     return list(latest.values())
 
 

@@ -42,7 +42,7 @@ class Example:
 
     text: str
     label: str
-    source: str = ""  # sample, descriptions, police_phrases, written, correction
+    source: str = ""  # sample, descriptions, police_phrases, written, correction, confirmation
     group: str = ""  # the written corpus's group: its voices of one call are held out together
 
 

@@ -132,8 +132,9 @@ class CallModel(models.Model):
 
 
 class Correction(models.Model):
-    """An operator's correction of a call's decision: from what to what, by whom and when. The
-    call's text with `to_label` becomes training data."""
+    """An operator's correction of a call's decision: from what to what, by whom and when; a
+    confirmation (the decision stands) goes from a label to itself. The call's text with
+    `to_label` becomes training data."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="corrections")
     actor = models.ForeignKey(
@@ -150,3 +151,7 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.from_label} → {self.to_label}"
+
+    @property
+    def confirms(self) -> bool:
+        return self.from_label == self.to_label

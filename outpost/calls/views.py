@@ -1,6 +1,6 @@
 """The diversion desk (/calls/): upload 110 calls, see each decision and download the outcome
 file; the calls of one's area, newest first, and the model in use; one call, with the model's
-suggestion, its confidence and why, and the operator's correction."""
+suggestion, its confidence and why, and the operator's correction or confirmation."""
 
 import base64
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls import queries
-from outpost.calls.corrections import do_correct
+from outpost.calls.corrections import do_confirm, do_correct
 from outpost.calls.forms import CorrectionForm, DivertForm
 from outpost.calls.intake import read_calls
 from outpost.calls.learning import model_in_use
@@ -98,6 +98,20 @@ def correct(request: SignedInRequest, call_id: str) -> HttpResponse:
         form.add_error("to", error)
         return _detail(request, call, form)
     messages.success(request, _("Corrected; the next model learns from it."))
+    return redirect("calls:detail", call_id=call.call_id)
+
+
+@login_required
+@require_POST
+def confirm(request: SignedInRequest, call_id: str) -> HttpResponse:
+    """The operator confirms the decision as it stands: back to the call."""
+    call = queries.get_call(request.user, call_id)
+    try:
+        do_confirm(call.call_id, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("Confirmed; the next model learns from it."))
     return redirect("calls:detail", call_id=call.call_id)
 
 

@@ -1,7 +1,7 @@
 """Operators correct the desk: see the model's suggestion, its confidence and why, then divert a
-call to another sub-type, keep it with the police, or divert a kept call; on the page and in the
-API, for the dispatchers of the call's area only. Each correction is kept (who, when, from, to),
-audited, and becomes training data."""
+call to another sub-type, keep it with the police, or divert a kept call, or confirm it as it
+stands; on the page and in the API, for the dispatchers of the call's area only. Each correction
+and confirmation is kept (who, when, from, to), audited, and becomes training data."""
 
 import json
 from typing import Any
@@ -140,6 +140,81 @@ def test_it_lets_only_the_dispatchers_of_the_calls_area_correct_it(
     assert model["version"] == 1 and model["scores"]["sample"]["police_diverted"] == 0
     assert not Correction.objects.exists()
     assert Call.objects.get(call_id="110-C-5").subtype == "0901"
+
+
+def confirm_page(client: Client, call_id: str) -> Any:
+    return client.post(f"/calls/{call_id}/confirm/")
+
+
+def confirm_api(client: Client, call_id: str) -> Any:
+    return client.post(f"/api/v1/calls/{call_id}/confirm", "{}", content_type="application/json")
+
+
+def test_it_confirms_a_kept_call_so_the_next_model_learns_it_stays(
+    commander: Persona, home_grid: Grid
+) -> None:
+    call = uploaded(commander, home_grid, "110-C-6", VAGUE)
+    assert (call.decision, call.marked) == ("police", True)
+    answer = confirm_page(commander.client, "110-C-6")
+    assert answer.status_code == 302 and answer["Location"] == "/calls/110-C-6/"
+    call.refresh_from_db()
+    assert (call.decision, call.subtype, call.marked, call.case) == ("police", "", False, None)
+    confirmation = Correction.objects.get(call=call)
+    assert (confirmation.actor, confirmation.from_label, confirmation.to_label) == (
+        commander.user,
+        "POLICE",
+        "POLICE",
+    )
+    audit = ChangeRecord.objects.get(action="confirm_call", object_key="110-C-6")
+    assert audit.after == {"label": "POLICE"}
+    examples = [(e.text, e.label, e.source) for e in correction_examples()]
+    assert examples == [(VAGUE, "POLICE", "confirmation")]
+    page = commander.client.get("/calls/110-C-6/").content.decode()
+    assert "已确认，下一版模型将从中学习" in page and "确认</span>" not in page
+    assert "：确认 <span" in page  # the list says confirmed, not POLICE → POLICE
+    again = commander.client.post("/calls/110-C-6/confirm/", follow=True).content.decode()
+    assert "接警员已确认或设定过此处理结果" in again
+    assert Correction.objects.filter(call=call).count() == 1
+
+
+def test_it_confirms_a_diverted_call_through_the_api_and_leaves_its_case(
+    commander: Persona, home_grid: Grid
+) -> None:
+    call = uploaded(commander, home_grid, "110-C-7")
+    case = call.case
+    answer = confirm_api(commander.client, "110-C-7")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["decision"], body["subtype"], body["case_number"]) == (
+        "divert",
+        "0901",
+        case.number,
+    )
+    assert Case.objects.get(pk=case.pk).state == "dispatched"
+    assert [(e.label, e.source) for e in correction_examples()] == [("0901", "confirmation")]
+    again = confirm_api(commander.client, "110-C-7")
+    assert again.status_code == 422 and again.json()["detail"] == "接警员已确认或设定过此处理结果"
+    assert correct_api(commander.client, "110-C-7", "0902").status_code == 200
+    assert confirm_api(commander.client, "110-C-7").status_code == 422  # set by an operator
+    assert [(e.label, e.source) for e in correction_examples()] == [("0902", "correction")]
+
+
+def test_it_lets_only_the_dispatchers_of_the_calls_area_confirm_it(
+    commander: Persona,
+    grid_worker: Persona,
+    outsider: Persona,
+    other_commander: Persona,
+    home_grid: Grid,
+) -> None:
+    uploaded(commander, home_grid, "110-C-8")
+    assert confirm_page(grid_worker.client, "110-C-8").status_code == 403
+    assert confirm_api(grid_worker.client, "110-C-8").status_code == 403
+    for persona in (outsider, other_commander):
+        assert confirm_page(persona.client, "110-C-8").status_code == 404
+        assert confirm_api(persona.client, "110-C-8").status_code == 404
+    assert grid_worker.client.get("/calls/110-C-8/confirm/").status_code in (403, 405)
+    assert not Correction.objects.exists()
+    assert not ChangeRecord.objects.filter(action="confirm_call").exists()
 
 
 def test_it_says_no_model_is_trained_before_the_first_call(commander: Persona) -> None:

@@ -5,7 +5,7 @@ calls while a police call with a danger phrase stays with the police.
 The calls are written here (consumer disputes in wording the default model keeps with the
 police); no held-out set is read."""
 
-from bench.divert_learning import KEPT, simulate
+from bench.divert_learning import CONFIRMED, KEPT, simulate
 from outpost.calls.classify import POLICE_LABEL, classify_call
 from outpost.calls.learning import judge
 from outpost.calls.training import SAMPLE, answer_of, default_classifier, default_examples
@@ -47,3 +47,25 @@ def test_it_learns_the_calls_operators_corrected_and_keeps_danger_with_the_polic
     assert [answer_of(classify_call(text, final)) for text in DISPUTES] == ["0908"] * len(DISPUTES)
     assert answer_of(classify_call(DANGER, final)) == POLICE_LABEL
     assert run.steps[-1].held.rows == 2
+
+
+def test_it_learns_from_confirmations_too_when_operators_confirm() -> None:
+    """Confirming: the calls the desk got right are training data as well (the police call it
+    kept, here), each marked as a confirmation; the corrected calls are learnt as before."""
+    arriving = rows([(text, "0908") for text in DISPUTES] + [(DANGER, POLICE_LABEL)])
+    run, final = simulate(
+        [("1", arriving)],
+        base=default_examples(),
+        sample=read_csv(SAMPLE),
+        held=rows([(DANGER, POLICE_LABEL)]),
+        initial=default_classifier(),
+        judge=judge,
+        confirming=True,
+    )
+
+    kinds = [(c.kind, c.example.source, c.example.label) for c in run.corrected]
+    assert kinds == [(KEPT, "correction", "0908")] * len(DISPUTES) + [
+        (CONFIRMED, "confirmation", POLICE_LABEL)
+    ]
+    assert run.steps[-1].adopted == "yes" and run.steps[-1].corrections == len(DISPUTES) + 1
+    assert [answer_of(classify_call(text, final)) for text in DISPUTES] == ["0908"] * len(DISPUTES)
