@@ -13,10 +13,12 @@ on its route, exactly as a diverted call does, and only where the desk could hav
 touched: the correction is refused, to be made on the case's own page.
 """
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +116,21 @@ def do_confirm(call_id: str, *, actor: User) -> Call:
             after={"label": label},
         )
     return get_call(actor, call_id)
+
+
+def do_confirm_many(call_ids: Sequence[str], *, actor: User) -> int:
+    """Confirm each of these calls the actor may decide that no operator has confirmed or set
+    yet, each in its own transaction; how many were. The rest are passed over alike (outside the
+    area, not the actor's to decide, already decided, no such call), so the count says nothing
+    about calls the actor does not see."""
+    confirmed = 0
+    for call_id in dict.fromkeys(call_ids):
+        try:
+            do_confirm(call_id, actor=actor)
+        except (Http404, PermissionDenied, ValidationError):
+            continue
+        confirmed += 1
+    return confirmed
 
 
 def _withdraw(case: Case, call: Call, to_label: str, actor: User) -> None:

@@ -1,7 +1,7 @@
 """Scoped reads of 110 calls. Calls are seen by place: their grid or their beat in the user's
 area; the diversion desk is for those who may dispatch cases there."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,10 @@ def may_divert(user: User) -> bool:
 
 
 def recent_calls(user: User) -> QuerySet[Call]:
-    calls = Call.objects.select_related("case", "address")
+    """The calls of the user's area, newest first, each saying whether an operator has already
+    confirmed or corrected it (`reviewed`)."""
+    reviewed = Exists(Correction.objects.filter(call=OuterRef("pk")))
+    calls = Call.objects.select_related("case", "address").annotate(reviewed=reviewed)
     return restrict(calls, user, DESK).order_by("-received_at", "-id")
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls import queries
-from outpost.calls.corrections import do_confirm, do_correct
+from outpost.calls.corrections import do_confirm, do_confirm_many, do_correct
 from outpost.calls.forms import CorrectionForm, DivertForm
 from outpost.calls.intake import read_calls
 from outpost.calls.learning import model_in_use
@@ -33,6 +33,8 @@ MAX_UPLOAD = 5 * 1024 * 1024
 def desk(request: SignedInRequest) -> HttpResponse:
     if not queries.may_divert(request.user):
         raise PermissionDenied
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_selected(request)
     form = DivertForm(request.POST or None, request.FILES or None)
     outcomes = _divert(request, form) if request.method == "POST" and form.is_valid() else None
     calls = Paginator(queries.recent_calls(request.user), PAGE).get_page(request.GET.get("page"))
@@ -48,6 +50,16 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "model": model_in_use(),
     }
     return render(request, "calls/desk.html", context)
+
+
+def _confirm_selected(request: SignedInRequest) -> HttpResponse:
+    """The calls ticked on the desk's list confirmed as they stand; back to the same page."""
+    chosen = request.POST.getlist("call")[:PAGE]
+    confirmed = do_confirm_many(chosen, actor=request.user)
+    skipped = len(set(chosen)) - confirmed
+    said = _("%(n)s confirmed; %(skipped)s passed over (already decided, or not yours to decide).")
+    messages.success(request, said % {"n": confirmed, "skipped": skipped})
+    return redirect(request.get_full_path())
 
 
 def _with_grid_names(outcomes: list[Outcome]) -> list[tuple[Outcome, str]]:

@@ -113,3 +113,37 @@ def test_it_lets_the_commander_correct_the_desk_on_a_phone(desk: District, peopl
     assert {c.actor.username for c in stored} == {"commander"}
     assert all(started <= c.at <= timezone.now() + timedelta(seconds=1) for c in stored)
     assert not [p for p in commander.problems if p.startswith("script error")]
+
+
+def test_it_lets_the_commander_confirm_the_desk_on_a_phone(desk: District, people: Any) -> None:
+    """Ticking calls on the desk's list and confirming them, then one from its own page: each
+    stored as a confirmation (from a label to itself), the list saying it was reviewed."""
+    commander = phone(people)
+    sign_in(commander, desk, "commander", desk.password)
+    opens_on_a_phone(commander, desk.at("/calls/"), 200)
+    commander.set_input_files(
+        "input[name=file]",
+        {"name": "calls.csv", "mimeType": "text/csv", "buffer": calls_file()},
+    )
+    commander.locator("main form button[type=submit]").first.click()
+    tick = commander.locator("#calls tr[data-call='110-P-1'] input[name=call]")
+    box = tick.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    tick.check()
+    commander.locator("#confirm-selected button[name=confirm]").click()
+    expect(commander.locator(".message")).to_contain_text("已确认 1 条")
+    expect(commander.locator("#calls tr[data-call='110-P-1']")).to_contain_text("已复核")
+    expect(commander.locator("#calls tr[data-call='110-P-3'] input[name=call]")).to_be_visible()
+    assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    opens_on_a_phone(commander, desk.at("/calls/110-P-2/"), 200)
+    commander.locator("#confirm button[type=submit]").click()
+    expect(commander.locator("#corrections li").last).to_contain_text("确认")
+    assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    stored = Correction.objects.select_related("call").order_by("at")
+    assert [(c.call.call_id, c.from_label, c.to_label) for c in stored] == [
+        ("110-P-1", "0901", "0901"),
+        ("110-P-2", "POLICE", "POLICE"),
+    ]
+    assert not Call.objects.get(call_id="110-P-2").marked
+    assert not [p for p in commander.problems if p.startswith("script error")]

@@ -16,7 +16,7 @@ from outpost.core.models import ChangeRecord
 from outpost.geo.models import Grid
 from tests.calls.conftest import call_at
 from tests.calls.test_pages import upload
-from tests.conftest import Persona
+from tests.conftest import OTHER_GRID, Persona
 
 pytestmark = pytest.mark.django_db
 VAGUE = "喂喂，听得到吗"  # no danger sign, nothing the model can place
@@ -215,6 +215,42 @@ def test_it_lets_only_the_dispatchers_of_the_calls_area_confirm_it(
     assert grid_worker.client.get("/calls/110-C-8/confirm/").status_code in (403, 405)
     assert not Correction.objects.exists()
     assert not ChangeRecord.objects.filter(action="confirm_call").exists()
+
+
+def confirm_selected(client: Client, call_ids: list[str], page: str = "") -> Any:
+    return client.post(f"/calls/{page}", {"confirm": "1", "call": call_ids})
+
+
+def test_it_confirms_the_calls_ticked_on_the_desk_and_passes_over_the_rest(
+    commander: Persona, other_commander: Persona, home_grid: Grid
+) -> None:
+    other_grid = Grid.objects.get(code=OTHER_GRID)
+    uploaded(commander, home_grid, "110-C-9")
+    uploaded(commander, home_grid, "110-C-10", VAGUE)
+    uploaded(other_commander, other_grid, "110-C-11")  # not the commander's to see
+    desk = commander.client.get("/calls/").content.decode()
+    assert desk.count('type="checkbox" name="call"') == 2 and "110-C-11" not in desk
+
+    chosen = ["110-C-9", "110-C-10", "110-C-11", "110-NONE", "110-C-9"]
+    answer = confirm_selected(commander.client, chosen, "?page=1")
+    assert answer.status_code == 302 and answer["Location"] == "/calls/?page=1"
+    confirmed = Correction.objects.values_list("call__call_id", "from_label", "to_label")
+    assert sorted(confirmed) == [("110-C-10", "POLICE", "POLICE"), ("110-C-9", "0901", "0901")]
+    assert not Call.objects.get(call_id="110-C-10").marked
+    page = commander.client.get("/calls/").content.decode()
+    assert "已确认 2 条；跳过 2 条" in page  # the hidden call and the unknown one, alike
+    assert 'type="checkbox" name="call"' not in page and page.count("已复核") == 2
+    again = confirm_selected(commander.client, ["110-C-9"])
+    assert again.status_code == 302 and Correction.objects.count() == 2
+
+
+def test_it_lets_no_one_but_a_dispatcher_confirm_from_the_desk(
+    commander: Persona, grid_worker: Persona, outsider: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-C-12")
+    for persona in (grid_worker, outsider):
+        assert confirm_selected(persona.client, ["110-C-12"]).status_code == 403
+    assert not Correction.objects.exists()
 
 
 def test_it_says_no_model_is_trained_before_the_first_call(commander: Persona) -> None:
