@@ -4,12 +4,13 @@ stands; on the page and in the API, for the dispatchers of the call's area only.
 and confirmation is kept (who, when, from, to), audited, and becomes training data."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from outpost.calls.learning import correction_examples
+from outpost.calls.learning import correction_examples, retrain
 from outpost.calls.models import Call, Correction
 from outpost.cases.models import Case
 from outpost.core.models import ChangeRecord
@@ -175,6 +176,9 @@ def test_it_confirms_a_kept_call_so_the_next_model_learns_it_stays(
     again = commander.client.post("/calls/110-C-6/confirm/", follow=True).content.decode()
     assert "接警员已确认或设定过此处理结果" in again
     assert Correction.objects.filter(call=call).count() == 1
+    assert retrain(unseen=Path("/nonexistent")).adopted
+    desk = commander.client.get("/calls/").content.decode()
+    assert "从接警员处学习：更正 0 条，确认 1 条" in desk
 
 
 def test_it_confirms_a_diverted_call_through_the_api_and_leaves_its_case(

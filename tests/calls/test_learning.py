@@ -118,9 +118,21 @@ def test_it_retrains_on_corrections_and_scores_on_the_sample_when_there_is_no_un
         imported_at="2026-11-20T21:31:00+08:00",
     )
     Correction.objects.create(call=call, at=call.imported_at, from_label="POLICE", to_label="0906")
-    assert [(e.text, e.label) for e in correction_examples()] == [(call.content, "0906")]
+    kept = Call.objects.create(
+        call_id="110-L-2",
+        received_at="2026-11-20T21:40:00+08:00",
+        content=QUIET_POLICE,
+        decision="police",
+        imported_at="2026-11-20T21:41:00+08:00",
+    )
+    confirmed = {"from_label": POLICE_LABEL, "to_label": POLICE_LABEL}
+    Correction.objects.create(call=kept, at=kept.imported_at, **confirmed)
+    assert [(e.text, e.label, e.source) for e in correction_examples()] == [
+        (call.content, "0906", "correction"),
+        (QUIET_POLICE, POLICE_LABEL, "confirmation"),
+    ]
     record = retrain(unseen=tmp_path / "none.csv")
-    assert record.counts["correction"] == 1
+    assert (record.counts["correction"], record.counts["confirmation"]) == (1, 1)
     assert set(record.scores) == {"sample"}
     assert record.scores["sample"]["police_diverted"] == 0
     assert record.adopted, record.verdict_text  # no worse on the sample: adopted
