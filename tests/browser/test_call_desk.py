@@ -78,7 +78,8 @@ def correct(page: Page, district: District, call_id: str, to: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_it_lets_the_commander_correct_the_desk_on_a_phone(desk: District, people: Any) -> None:
+def uploaded_on_a_phone(desk: District, people: Any) -> Page:
+    """The commander signed in on a phone, the calls uploaded on the desk."""
     commander = phone(people)
     sign_in(commander, desk, "commander", desk.password)
     opens_on_a_phone(commander, desk.at("/calls/"), 200)
@@ -87,6 +88,11 @@ def test_it_lets_the_commander_correct_the_desk_on_a_phone(desk: District, peopl
         {"name": "calls.csv", "mimeType": "text/csv", "buffer": calls_file()},
     )
     commander.locator("main form button[type=submit]").first.click()
+    return commander
+
+
+def test_it_lets_the_commander_correct_the_desk_on_a_phone(desk: District, people: Any) -> None:
+    commander = uploaded_on_a_phone(desk, people)
     expect(commander.locator("#calls tr[data-call='110-P-1']")).to_be_visible()
     assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     expect(commander.locator("#calls tr[data-call='110-P-2']")).to_contain_text("无法判断")
@@ -118,14 +124,7 @@ def test_it_lets_the_commander_correct_the_desk_on_a_phone(desk: District, peopl
 def test_it_lets_the_commander_confirm_the_desk_on_a_phone(desk: District, people: Any) -> None:
     """Ticking calls on the desk's list and confirming them, then one from its own page: each
     stored as a confirmation (from a label to itself), the list saying it was reviewed."""
-    commander = phone(people)
-    sign_in(commander, desk, "commander", desk.password)
-    opens_on_a_phone(commander, desk.at("/calls/"), 200)
-    commander.set_input_files(
-        "input[name=file]",
-        {"name": "calls.csv", "mimeType": "text/csv", "buffer": calls_file()},
-    )
-    commander.locator("main form button[type=submit]").first.click()
+    commander = uploaded_on_a_phone(desk, people)
     tick = commander.locator("#calls tr[data-call='110-P-1'] input[name=call]")
     box = tick.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
