@@ -4,11 +4,14 @@ dotted path is stored with each queued task, so it stays here). The pages are in
 
 import datetime as dt
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
@@ -55,7 +58,8 @@ def import_file_task(job_id: int) -> None:
     with request_context("job") as ctx, acting_user(job.created_by):
         log.info("import started job=%s kind=%s dry_run=%s", job_id, job.kind, job.dry_run)
         try:
-            _run(job)
+            with import_heartbeat(job_id, every=settings.OUTPOST_IMPORT_STALL_SECONDS / 4):
+                _run(job)
         except Exception as error:
             # Whatever went wrong, the uploader sees the job end, never "running" forever; the
             # log has the traceback under the reference the message gives.
@@ -100,15 +104,46 @@ def _progress(job_id: int) -> Any:
     return report
 
 
+@contextmanager
+def import_heartbeat(job_id: int, *, every: float) -> Iterator[None]:
+    """Signs of life from a thread with its own connection while the import runs. Its write is
+    one transaction (minutes for a city's file), and progress written inside it would be seen
+    only once it commits; without these the sweep would take a long write for a dead worker.
+    A worker killed with -9 takes the thread with it, so a dead worker still falls silent."""
+    stop = threading.Event()
+    beat = threading.Thread(target=_beat, args=(job_id, stop, every), daemon=True)
+    beat.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beat.join()
+
+
+def _beat(job_id: int, stop: threading.Event, every: float) -> None:
+    try:
+        if connection.vendor == "sqlite":
+            # The import's write holds SQLite's one write lock: give up at once, try next beat.
+            connection.cursor().execute("PRAGMA busy_timeout = 100")
+        while not stop.wait(every):
+            try:  # conditional: a job the sweep has taken back is not made to look alive
+                running = ImportJob.objects.filter(pk=job_id, status="running")
+                running.update(heartbeat_at=timezone.now())
+            except DatabaseError as error:
+                log.info("import heartbeat missed job=%s error=%s", job_id, error)
+    finally:
+        connections.close_all()  # this thread's own
+
+
 def _finish(job_id: int, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), data=b"", **fields)
 
 
 def recover_stalled_imports(now: dt.datetime | None = None) -> tuple[int, int]:
-    """Running jobs whose worker died (no sign of life for OUTPOST_IMPORT_STALL_SECONDS): queued
-    again, or failed visibly after MAX_ATTEMPTS. An import writes its rows in one transaction at
-    its end, so a worker killed half-way left none; running it again writes each row once.
-    Returns (queued again, failed)."""
+    """Running jobs whose worker died (no sign of life for OUTPOST_IMPORT_STALL_SECONDS, see
+    `import_heartbeat`): queued again, or failed visibly after MAX_ATTEMPTS. An import writes
+    its rows in one transaction at its end, so a worker killed half-way left none; running it
+    again writes each row once. Returns (queued again, failed)."""
     now = now or timezone.now()
     stalled = ImportJob.objects.filter(
         status="running",

@@ -274,22 +274,75 @@ def test_it_changes_nothing_when_the_sessions_own_file_is_imported_again(
     assert ChangeRecord.objects.count() == writes
 
 
-@pytest.mark.parametrize("kind", ["houses", "units"])
-def test_it_reads_only_the_addresses_and_owners_a_file_names(
-    registry_data: RegistryData, kind: str
-) -> None:
+OWN_TABLES = {
+    "addresses": '"registry_standardaddress"',
+    "houses": '"registry_house"',
+    "units": '"registry_organisation"',
+}
+
+
+@pytest.mark.parametrize("kind", ["addresses", "houses", "units"])
+def test_it_reads_only_the_records_a_file_names(registry_data: RegistryData, kind: str) -> None:
     """A file of two rows costs two rows' reads, not the registry's 45,000 addresses (3.5M at
-    1/10 江苏) nor every person: each read of an address or a person names its keys, and the
-    rows come out as they did."""
-    rows = list((registry_data.houses if kind == "houses" else registry_data.units).values())[:2]
+    1/10 江苏), every house or unit, nor every person: each read of an address, a person or the
+    kind's own records names its keys, and the rows come out as they did."""
+    rows = _two_rows(registry_data, kind)
     with CaptureQueriesContext(connection) as seen:
         result = run_import(kind, as_csv(rows), f"{kind}.csv")
     assert result.counts["unchanged"] == 2 and result.counts["rejected"] == 0
-    tables = ('"registry_standardaddress"', '"registry_person"')
+    tables = ('"registry_standardaddress"', '"registry_person"', OWN_TABLES[kind])
     reads = [q["sql"] for q in seen.captured_queries if q["sql"].startswith("SELECT")]
     wide = [sql for sql in reads if any(f"FROM {t}" in sql for t in tables) and "WHERE" not in sql]
     assert wide == []
-    assert any('FROM "registry_standardaddress"' in sql for sql in reads)  # it did read some
+    assert any(f"FROM {OWN_TABLES[kind]}" in sql for sql in reads)  # it did read its own
+
+
+def _two_rows(registry_data: RegistryData, kind: str) -> list[dict[str, str]]:
+    if kind == "addresses":  # two rooms whose building the file does not name
+        return [r for r in registry_data.addresses.values() if r["level"] == "户室"][:2]
+    return list((registry_data.houses if kind == "houses" else registry_data.units).values())[:2]
+
+
+def test_it_links_a_new_room_to_a_building_the_file_does_not_name(
+    registry_data: RegistryData,
+) -> None:
+    """The parent is read by its code alone (not with every address); the new room hangs under
+    it, and a parent code that is on record as a room is refused, as before."""
+    room = next(r for r in registry_data.addresses.values() if r["level"] == "户室")
+    new_room = {**room, "addr_id": room["addr_id"] + "N", "room": "9901", "full_text": "新的户室"}
+    under_room = {**new_room, "addr_id": room["addr_id"] + "M", "parent_id": room["addr_id"]}
+
+    result = run_import("addresses", as_csv([new_room, under_room]), "rooms.csv")
+
+    assert [o.outcome for o in result.outcomes] == ["created", "rejected"]
+    assert result.outcomes[1].field == "parent_id"
+    stored = StandardAddress.objects.select_related("parent").get(code=new_room["addr_id"])
+    assert stored.parent is not None and stored.parent.code == room["parent_id"]
+    assert not StandardAddress.objects.filter(code=under_room["addr_id"]).exists()
+
+
+def test_it_refuses_a_new_house_in_a_room_another_house_holds(
+    registry_data: RegistryData,
+) -> None:
+    """The house on record in that room is not in the file: it is found by the room."""
+    held = next(iter(registry_data.houses.values()))
+    newcomer = {**held, "house_id": held["house_id"] + "X"}
+
+    result = run_import("houses", as_csv([newcomer]), "houses.csv")
+
+    assert [(o.outcome, o.field) for o in result.outcomes] == [("rejected", "addr_id")]
+    assert held["house_id"] in str(result.outcomes[0].reason)
+
+
+def test_it_knows_a_unit_whose_code_is_written_in_lower_case(registry_data: RegistryData) -> None:
+    """The code is looked up as it is read (upper case, no spaces), so the unit on record is
+    found and nothing is created twice."""
+    unit = next(iter(registry_data.units.values()))
+    written = {**unit, "uscc": " " + unit["uscc"].lower()[:9] + " " + unit["uscc"].lower()[9:]}
+
+    result = run_import("units", as_csv([written]), "units.csv")
+
+    assert result.counts["unchanged"] == 1 and result.counts["created"] == 0
 
 
 def test_it_merges_a_known_person_whose_row_has_changed(registry_data: RegistryData) -> None:

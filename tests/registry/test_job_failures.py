@@ -5,6 +5,7 @@ no log line ever carries an ID or phone number from the file."""
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from outpost.core.logs import KeyValueFormatter
-from outpost.registry.jobs import recover_stalled_imports
+from outpost.registry.jobs import import_heartbeat, recover_stalled_imports
 from outpost.registry.models import ImportJob
 from tests.conftest import Persona
 from tests.registry.data import DIRTY_CSV, dirty_rows
@@ -156,3 +157,40 @@ def test_it_leaves_a_running_job_with_a_recent_sign_of_life(
     ImportJob.objects.filter(pk=job["id"]).update(status="running", heartbeat_at=timezone.now())
     assert recover_stalled_imports() == (0, 0)
     assert ImportJob.objects.get(pk=job["id"]).status == "running"
+
+
+def _until(met: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not met() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return met()
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat's own connection sees what is committed
+def test_it_keeps_a_long_import_alive_and_leaves_a_job_taken_back_alone(
+    district_collector: Persona,
+) -> None:
+    """An import's write is one long transaction: a thread with its own connection writes its
+    signs of life meanwhile, so the sweep does not take it for a dead worker. A job the sweep
+    has already queued again is not made to look alive."""
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    job, taken_back = (
+        ImportJob.objects.create(
+            kind="persons",
+            filename="people.csv",
+            data=b"",
+            created_by=district_collector.user,
+            status=status,
+            heartbeat_at=long_ago,
+        )
+        for status in ("running", "queued")
+    )
+    with import_heartbeat(job.pk, every=0.05), import_heartbeat(taken_back.pk, every=0.05):
+        assert _until(lambda: ImportJob.objects.get(pk=job.pk).heartbeat_at > long_ago)
+        assert recover_stalled_imports() == (0, 0)
+        time.sleep(0.2)  # several beats of the taken-back job's thread
+    assert ImportJob.objects.get(pk=taken_back.pk).heartbeat_at == long_ago
+    assert ImportJob.objects.get(pk=job.pk).status == "running"
+    beaten = ImportJob.objects.get(pk=job.pk).heartbeat_at
+    time.sleep(0.2)  # stopped with the import: a worker that dies falls silent
+    assert ImportJob.objects.get(pk=job.pk).heartbeat_at == beaten

@@ -2,13 +2,14 @@
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from outpost.core.bulk import narrowed
 from outpost.core.i18n import Text
 from outpost.geo.models import Division
 from outpost.registry.imports.base import EMPTY, Reject, text
@@ -43,12 +44,19 @@ class AddressImporter(KeyedImporter):
     kind = "addresses"
     model = StandardAddress
     key_field = "code"
+    key_column = "addr_id"
     compared = ("level", "parent_code", "community_code", *TEXT_FIELDS, "lon", "lat")
 
-    def stored(self) -> Iterable[Sequence[Any]]:
+    def stored(self, keys: Collection[str]) -> Iterator[Sequence[Any]]:
         parent_code = Coalesce(F("parent__code"), Value(""))
         rows = StandardAddress.objects.annotate(parent_code=parent_code)
-        return rows.values_list(self.key_field, "id", *self.compared)
+        for found in narrowed(rows, self.key_field, keys):
+            yield from found.values_list(self.key_field, "id", *self.compared)
+
+    def named(self, rows: Sequence[TableRow]) -> set[str]:
+        """The rows' own codes and their parents' (a parent may be on record already)."""
+        parents = {text(row.values, "parent_id") for row in rows}
+        return super().named(rows) | (parents - {""})
 
     def prepare(self, rows: Sequence[TableRow] = ()) -> None:
         super().prepare(rows)
@@ -116,18 +124,23 @@ class AddressImporter(KeyedImporter):
         _place([*new, *changed])
         for values in (*new, *changed):  # the place is known only now
             values["state"] = self.state_at(values)
-        codes = dict(StandardAddress.objects.values_list("code", "id"))
+        # Parents on record were read with the rows (`named`); new ones are read back per level.
+        codes = {code: values["id"] for code, values in self.known.items()}
         for level in LEVEL_ORDER:  # parents first, so children can point at their ids
             batch = [values for values in new if values["level"] == level]
             _link_parents(batch, codes)
             for values in batch:
                 del values["parent_code"]  # not a column
             self.insert(batch)
-            if batch:
-                codes.update(StandardAddress.objects.filter(level=level).values_list("code", "id"))
+            codes.update(_ids([values["code"] for values in batch]))
         _link_parents(changed, codes)
         fields = [f for f in self.compared if f != "parent_code"]
         self.update(changed, [*fields, "parent_id", "grid_code", "beat_code", "state"])
+
+
+def _ids(codes: list[str]) -> Iterator[tuple[str, int]]:
+    for found in narrowed(StandardAddress.objects.all(), "code", codes):
+        yield from found.values_list("code", "id")
 
 
 def _link_parents(rows: list[dict[str, Any]], codes: dict[str, int]) -> None:

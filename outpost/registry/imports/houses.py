@@ -22,6 +22,7 @@ class HouseImporter(KeyedImporter):
     kind = "houses"
     model = House
     key_field = "house_no"
+    key_column = "house_id"
     compared = (
         "address_id",
         "use",
@@ -46,6 +47,10 @@ class HouseImporter(KeyedImporter):
         for named in narrowed(people, "person_no", owners):
             self.people.update(named.values_list("person_no", "id"))
         self.rooms_taken = {values["address_id"]: code for code, values in self.known.items()}
+        # A room the file names may be another house's, one the file does not name.
+        rooms = [address.pk for address in self.addresses.values()]
+        for taken in narrowed(House.objects.all(), "address_id", rooms):
+            self.rooms_taken.update(taken.values_list("address_id", "house_no"))
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         code = text(values, "house_id")

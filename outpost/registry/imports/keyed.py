@@ -1,12 +1,13 @@
 """The shape of the simpler imports: parse a row to (key, fields), then create, merge or leave.
 
 Records are held as dicts of column values, never as model instances: the stored ones are read
-as tuples, new ones go in with `insert_rows` and merged ones with `bulk_update` of the fields a
+as tuples (only those the file names: 3.5M addresses at 1/10 江苏 are not read for a file of one
+district), new ones go in with `insert_rows` and merged ones with `bulk_update` of the fields a
 merge writes."""
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, ClassVar
 
@@ -14,9 +15,9 @@ from django.db.models import Model
 from django.utils import timezone
 
 from outpost.accounts.models import User
-from outpost.core.bulk import insert_rows, update_rows
+from outpost.core.bulk import insert_rows, narrowed, update_rows
 from outpost.core.context import stored_user
-from outpost.registry.imports.base import AreaGuard, Reject, RowOutcome
+from outpost.registry.imports.base import AreaGuard, Reject, RowOutcome, text
 from outpost.registry.tabular import TableRow
 from outpost.registry.validators import FieldProblem
 from outpost.registry.verification import entry_state
@@ -31,6 +32,7 @@ class KeyedImporter(ABC):
     kind: ClassVar[str]
     model: ClassVar[type[Model]]
     key_field: ClassVar[str]
+    key_column: ClassVar[str]  # the file's column that holds the key
     compared: ClassVar[tuple[str, ...]]
 
     def __init__(self, *, actor: User, matcher: Any, today: dt.date) -> None:
@@ -44,15 +46,21 @@ class KeyedImporter(ABC):
         self.guard = AreaGuard(actor, self.kind)
         self.now = timezone.now()  # one timestamp for every record this import creates
 
-    def stored(self) -> Iterable[Sequence[Any]]:
-        """(key, pk, *compared values) of every record already there."""
-        return self.model._default_manager.values_list(self.key_field, "id", *self.compared)
+    def stored(self, keys: Collection[str]) -> Iterator[Sequence[Any]]:
+        """(key, pk, *compared values) of the records on record with these keys."""
+        records = self.model._default_manager.all()
+        for found in narrowed(records, self.key_field, keys):
+            yield from found.values_list(self.key_field, "id", *self.compared)
+
+    def named(self, rows: Sequence[TableRow]) -> set[str]:
+        """The keys the file's rows name, as `parse` will read them."""
+        return {text(row.values, self.key_column) for row in rows} - {""}
 
     def prepare(self, rows: Sequence[TableRow] = ()) -> None:
-        """Read what the import compares its rows with (`rows`: the file's, for the
-        subclasses that read only what the file names)."""
+        """Read what the import compares its rows with: the records the file names."""
         names = ("id", *self.compared)
-        self.known = {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.stored()}
+        stored = self.stored(self.named(rows))
+        self.known = {row[0]: dict(zip(names, row[1:], strict=True)) for row in stored}
         fields = self.model._meta.concrete_fields
         self.defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
 

@@ -23,6 +23,7 @@ class UnitImporter(KeyedImporter):
     kind = "units"
     model = Organisation
     key_field = "uscc"
+    key_column = "uscc"
     compared = (
         "unit_no",
         "name",
@@ -43,6 +44,16 @@ class UnitImporter(KeyedImporter):
     def prepare(self, rows: Sequence[TableRow] = ()) -> None:
         super().prepare(rows)
         self.addresses = address_index({text(row.values, "addr_id") for row in rows})
+
+    def named(self, rows: Sequence[TableRow]) -> set[str]:
+        """The codes as `parse` reads them (upper case, spaces dropped); a bad one names none."""
+        codes = set()
+        for row in rows:
+            try:
+                codes.add(parse_uscc(text(row.values, self.key_column)))
+            except FieldProblem:
+                continue
+        return codes
 
     def parse(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         uscc = parse_uscc(text(values, "uscc"))
