@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from outpost.accounts.models import User
 from outpost.core.logs import KeyValueFormatter
 from outpost.registry.jobs import import_heartbeat, recover_stalled_imports
 from outpost.registry.models import ImportJob
@@ -167,19 +168,19 @@ def _until(met: Callable[[], bool], seconds: float = 10.0) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)  # the heartbeat's own connection sees what is committed
-def test_it_keeps_a_long_import_alive_and_leaves_a_job_taken_back_alone(
-    district_collector: Persona,
-) -> None:
+def test_it_keeps_a_long_import_alive_and_leaves_a_job_taken_back_alone() -> None:
     """An import's write is one long transaction: a thread with its own connection writes its
     signs of life meanwhile, so the sweep does not take it for a dead worker. A job the sweep
     has already queued again is not made to look alive."""
+    # A plain account: transactional tests may run after others have emptied the areas.
+    uploader = User.objects.create_user("uploader_heartbeat", password="x")
     long_ago = timezone.now() - dt.timedelta(hours=1)
     job, taken_back = (
         ImportJob.objects.create(
             kind="persons",
             filename="people.csv",
             data=b"",
-            created_by=district_collector.user,
+            created_by=uploader,
             status=status,
             heartbeat_at=long_ago,
         )
