@@ -9,9 +9,9 @@ file at a time through `run_import` (what `outpost registry import` runs), a yea
 through the case-history generator the demo uses (cases walked through the workflow table and
 written in bulk, one district at a time: no faster product path exists), and the access-log rows
 chained with the log's own hash and written in bulk. Prints rows, seconds and rows/s per step
-(and the first and last district file's rate: whether an import slows down as its tables
-fill) and every rejected row; then the bytes per row of the
-big tables (pg_total_relation_size over the row count) and those sizes projected to the province.
+(and the first and last district file's rate: whether an import slows down as its tables fill)
+and every rejected row; then the bytes per row of the big tables (pg_total_relation_size over
+the row count) and those sizes projected to the province.
 """
 
 from __future__ import annotations

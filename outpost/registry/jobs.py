@@ -58,7 +58,8 @@ def import_file_task(job_id: int) -> None:
     with request_context("job") as ctx, acting_user(job.created_by):
         log.info("import started job=%s kind=%s dry_run=%s", job_id, job.kind, job.dry_run)
         try:
-            with import_heartbeat(job_id, every=settings.OUTPOST_IMPORT_STALL_SECONDS / 4):
+            every = max(settings.OUTPOST_IMPORT_STALL_SECONDS / 4, 1)  # never a busy loop
+            with import_heartbeat(job_id, every=every):
                 _run(job)
         except Exception as error:
             # Whatever went wrong, the uploader sees the job end, never "running" forever; the
@@ -124,7 +125,8 @@ def _beat(job_id: int, stop: threading.Event, every: float) -> None:
     try:
         if connection.vendor == "sqlite":
             # The import's write holds SQLite's one write lock: give up at once, try next beat.
-            connection.cursor().execute("PRAGMA busy_timeout = 100")
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 100")
         while not stop.wait(every):
             try:  # conditional: a job the sweep has taken back is not made to look alive
                 running = ImportJob.objects.filter(pk=job_id, status="running")
