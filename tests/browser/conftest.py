@@ -6,6 +6,8 @@ and the demo accounts itself (the `gulou` fixture) instead of relying on the ses
 """
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HERE = Path(__file__).resolve().parent
+
+
+def wait_for_live_requests(limit: float = 10.0) -> None:
+    """Let the live server finish the requests a closed browser left in flight.
+
+    The database is flushed right after a test; a request still being handled (a sync the page
+    sent as it closed) would otherwise write into the next test's freshly loaded district.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in t.name for t in threading.enumerate()):
+            return
+        time.sleep(0.05)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -86,6 +101,7 @@ def page(browser: Browser) -> Iterator[Page]:
     page.problems = problems
     yield page
     context.close()
+    wait_for_live_requests()
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,7 @@ def people(browser: Browser) -> Iterator[Any]:
     yield open_page
     for context in contexts:
         context.close()
+    wait_for_live_requests()
 
 
 @pytest.fixture

@@ -53,9 +53,13 @@ def test_it_never_sends_one_accounts_queue_as_another(gulou: District, people: A
     context.set_offline(True)
     page.reload()  # the worker's page, from the phone's cache
     expect(page.locator("#field-app")).to_have_attribute("data-ready", "true")
+    # Only once the page knows it is offline: a page that still thinks it is online sends the
+    # start at once, rightly as the worker (CI saw that race once, on a busy machine).
+    expect(page.locator("#net-state")).to_contain_text("离线")
     page.click("#app-start")
     queued(page, 1)
     page.close()
+    assert not Patrol.objects.exists()  # nothing sent yet, as anyone
 
     context.set_offline(False)  # the worker's session ends; the officer signs in on the phone
     switch_account(context, gulou, "officer")  # (not through the sign-in page, which forgets)
