@@ -5,8 +5,9 @@ wording it has never seen.
                            [--data data/gulou] [--calls 20000] [--rules] [--cv] [--written]
                            [--strict]
 
-The model is trained in-process from the shipped files (the sample and the sub-types'
-descriptions, `calls.training.default_classifier`), no database; `--rules` measures the rule
+The model is trained in-process from the shipped files (the sample, the sub-types'
+descriptions, the police phrasings and the four spent held-out sets,
+`calls.training.default_classifier`), no database; `--rules` measures the rule
 vocabulary alone instead. Each set is printed separately: POLICE calls diverted (goal 0), the
 share of non-police calls diverted to the right sub-type, how many were kept with the police or
 sent to a wrong sub-type, the confusion matrix (label × decision), the share of locations the
@@ -15,9 +16,12 @@ addr_id, and single-thread calls/s over at least --calls calls (the set repeated
 per goal. The sample is training data: its scores are resubstitution (`--cv` adds five-fold
 cross-validated ones, on the sample and on the sample with the written corpus's training part;
 `--written` scores the written corpus's dev part, calls/data/training_written.csv); each held-out
-set (every data/eval/calls_110_unseen*.csv, or those --unseen names) is printed apart, and one
-whose file is absent is skipped (a path that does not exist: how whoever tunes the classifier
-runs it). Exits 0 unless --strict is given and a goal fails.
+set (every data/eval/calls_110_unseen*.csv that is not spent, or those --unseen names) is printed
+apart, and one whose file is absent is skipped (a path that does not exist: how whoever tunes the
+classifier runs it). The spent sets (`training.SPENT`, trained on) are printed as each answered by
+a model trained without it (`training.spent_held_out`): a second figure on wording the model did
+not learn, though one these sets' reading shaped. Exits 0 unless --strict is given and a goal
+fails on a held-out set.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from outpost.calls.classify import Decision, classify_by_rules, classify_call  # noqa: E402
 from outpost.calls.training import (  # noqa: E402
     SAMPLE,
+    SPENT,
     UNSEEN,
     Scores,
     cross_validated,
@@ -44,6 +49,7 @@ from outpost.calls.training import (  # noqa: E402
     default_examples,
     read_rows,
     score,
+    spent_held_out,
     written_rows,
 )
 from outpost.registry.matching import (  # noqa: E402
@@ -183,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--written", action="store_true", help="also score the written corpus's dev part"
     )
+    parser.add_argument(
+        "--no-spent", action="store_true", help="skip the spent sets, each held out"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
     args = parser.parse_args(argv)
 
@@ -219,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.written and not args.rules:
         print("\n===== written corpus, dev part (never trained on) =====")
         print_scores(score(written_rows("dev"), decide)[0], "written dev part")
+    if not (args.rules or args.no_spent):
+        print_spent()
     for path in args.unseen or unseen_sets():
         if not path.exists():
             print(f"\n===== unseen: no file at {path}; skipped =====")
@@ -228,12 +239,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if args.strict and not ok else 0
 
 
+def print_spent() -> None:
+    """The spent sets, each answered by a model trained on everything but it; pooled last."""
+    present = [p for p in SPENT if p.exists()]
+    if not present:
+        return
+    pooled = Scores()
+    for name, scores in spent_held_out(present).items():
+        print(f"\n===== spent set {name}, answered by a model trained without it =====")
+        print_scores(scores, name)
+        pooled.rows += scores.rows
+        pooled.confusion.update(scores.confusion)
+        for attr in ("police", "police_diverted", "right", "kept", "wrong"):
+            setattr(pooled, attr, getattr(pooled, attr) + getattr(scores, attr))
+    print("\n===== spent sets pooled, each held out in turn =====")
+    print_scores(pooled, "spent sets")
+    print_confusion(pooled)
+
+
 def unseen_sets() -> list[Path]:
     """The held-out sets: OUTPOST_CALLS_UNSEEN alone when it is set (a path that does not exist
-    switches them off), otherwise every calls_110_unseen*.csv beside the first one."""
+    switches them off), otherwise every calls_110_unseen*.csv beside it that is not spent."""
     if os.environ.get("OUTPOST_CALLS_UNSEEN"):
         return [UNSEEN]
-    return sorted(UNSEEN.parent.glob("calls_110_unseen*.csv")) or [UNSEEN]
+    spent = {p.name for p in SPENT}
+    found = sorted(UNSEEN.parent.glob("calls_110_unseen*.csv"))
+    return [p for p in found if p.name not in spent] or [UNSEEN]
 
 
 if __name__ == "__main__":

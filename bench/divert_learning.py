@@ -10,9 +10,9 @@ with `classify_call` (the danger rule, then the model) and the operators correct
 got wrong, each becoming `Example(content, label, "correction")`. The run is made twice: with
 corrections only, and with operators who also confirm every call the desk got right (the desk's
 确认, `calls.corrections.do_confirm`: `Example(content, label, "confirmation")`). After each set a
-candidate is
-trained on `default_examples()` and all corrections so far (`Classifier.train`, no database) and
-adopted or refused by the desk's own rule, `calls.learning.judge`, on the sample and on the sets
+candidate is trained on `base_examples()` (the default model's examples before the spent sets
+joined it) and all corrections so far (`Classifier.train`, no database) and adopted or refused by
+the desk's own rule, `calls.learning.judge`, on the sample and on the sets
 corrected so far (both resubstitution: they are trained on).
 
 The held-out set (set 4 by default) is never trained on and never used for any decision: only
@@ -49,8 +49,7 @@ from outpost.calls.training import (  # noqa: E402
     SAMPLE,
     Scores,
     answer_of,
-    default_classifier,
-    default_examples,
+    base_examples,
     read_rows,
     score_model,
 )
@@ -316,14 +315,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     arriving = [(str(n), read_rows(set_path(n))) for n in numbers]
     print(f"corrections from sets {numbers} in turn; held out: {held_name}")
     results = []
+    # The model before any set was reviewed (the shipped default trains on all four spent sets,
+    # so it would already know the held-out one).
+    initial = Classifier.train(base_examples())
     with desk_judge() as judge:
         for confirming, mode in MODES.items():
             run, _ = simulate(
                 arriving,
-                base=default_examples(),
+                base=base_examples(),
                 sample=read_rows(args.sample),
                 held=read_rows(set_path(held_number)),
-                initial=default_classifier(),
+                initial=initial,
                 judge=judge,
                 confirming=confirming,
             )

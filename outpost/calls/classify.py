@@ -51,8 +51,11 @@ THRESHOLD = 0.4
 # measured leaving each author out (bench/divert_authors.py) with the rule switched off, the
 # police calls the model alone diverts are then fewer on every held-out author than the model
 # trained on the sample alone diverted at 0.15 (dev 2 vs 3, written 3 vs 11, phrasings 0 vs 27,
-# written2 1 vs 2); at 0.15 the dev author's would be 4.
-POLICE_CAP = 0.10
+# written2 1 vs 2); at 0.15 the dev author's would be 4. Since the spent held-out sets are trained
+# on, 0.15 again: each spent set answered by a model trained on the other three (bench/divert.py's
+# "spent sets, each held out"), police calls diverted 2 of 935 at 0.10 and at 0.15, 4 at 0.20;
+# non-police right 72.9%, 75.5%, 77.3%.
+POLICE_CAP = 0.15
 # A POLICE suggestion keeps the call unmarked only from this probability on; below it the model is
 # as unsure as with a weak sub-type ("你好" scores POLICE about 0.3) and the operator should look.
 # Either way the call stays with the police.
@@ -77,13 +80,22 @@ _PERSON = (
     "丫头|闺女|姑娘|小伙子?|男的|女的|老头|老太|同学|室友|朋友|同事|工人|保姆|我们|我爸|我妈|"
     "婆婆|公公|岳父|岳母|丈母娘|老丈人|阿姨|叔叔|大爷|大妈|孕妇|病人|人"
 )
-_ANIMAL = "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼"
+_ANIMAL = "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼|鸡|鸭|鹅|蛇|野猪|鹰|鹭|猴|老鼠|貉|狐狸|松鼠|獾"
 _GAP = r"[^，。！？；,.!?;]"  # a character inside the same clause
 _CALM = rf"(?:(?!{_PERSON}|我){_GAP})"  # same, but not the start of a person
 _ANY = r"[^。！？!?]"  # a character inside the same sentence (commas allowed)
 # A character inside the same clause for the defusers: narrower than _GAP (an enumeration comma
 # ends it too), so that a defuser never reaches into a phrase said as a clause of its own.
 _CLAUSE = r"[^，。！？；,.!?;、]"
+
+# What a denial may take back (see DEFUSERS), and the words allowed between the two
+# (没闻到煤气味, 没有人受伤, 没看到什么火花).
+_DENIABLE = (
+    "打架|打起来|动手|咬人|咬到人|咬伤人|咬着人|伤人|伤到人|伤着人|砸到人|砸着人|砸伤人|撞到人|撞着人|"
+    "着火|起火|火花|火星|冒烟|冒火|明火|漏气|漏|煤气味|燃气味|气味|味道|怪味|异味|烟味|"
+    "被偷|偷的|被撬|撬的|爆|受困|困住|困着|困|流血"
+)
+_DENIED_BY = "(?:人|被|闻到|看到|看见|发现|见到?|什么|啥|有|任何)"
 
 # Phrases blanked out before looking for danger, each with why it is safe. Kept narrow: a
 # defuser that swallows a real danger sign would divert a police call. Each one has a test in
@@ -113,6 +125,40 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     (rf"(?:{_ANIMAL}){_CALM}{{0,3}}(?:跑丢|走丢|丢了|不见了|找不到)", "宠物走丢"),
     # Cooking and cigarette smells are a neighbour's nuisance, not a fire.
     (r"(?:烧菜|炒菜|做饭|烧饭|油烟|抽烟|吸烟|香烟|二手烟)的?烟?味", "烧菜的烟"),
+    # A danger the caller says did not happen (没咬人, 没闻到煤气味, 不是被偷的, 没冒烟): the word
+    # right after the denial only, in its own clause; "有没有" and "还没" (not yet) do not deny.
+    # Any other sign in the call still keeps it (没着火，但是冒烟了). Added when the four spent
+    # held-out sets became training data (calls/data/README.md): no police call of any author
+    # lost its danger sign, 43 of their 1,752 non-police calls no longer kept.
+    (
+        rf"(?<![有还])(?:没有?|没得|不是|并没有?|也没有?|没看到|没发现){_DENIED_BY}{{0,2}}"
+        rf"(?:{_DENIABLE})",
+        "否定",
+    ),
+    # A near miss (差点绊倒) hurt nobody; fixed phrases that share a danger word (踢皮球 passing
+    # the buck, 水枪 a car wash's, 抢修 a repair crew, 防走失 a tracker, 急救通道 a lane to keep
+    # clear, glasses that make one dizzy).
+    (r"差点(?:儿)?(?:被)?(?:绊倒|摔倒|滑倒|摔跤|跌倒|撞到|掉下去?)", "差点"),
+    (r"踢皮球|水枪|抢修|防走失|(?:急救|救护车|消防)(?:通道|车道)", "固定说法"),
+    (r"戴(?:着|了以后|上|了)?头晕", "眼镜头晕"),
+    # Someone who got lost and is back in the same clause ("迷路了现在已经接回来了"); never across
+    # a comma, where a second missing person may be said (the property test's lesson).
+    (
+        rf"(?:走失|走丢|迷路|不见)了?(?={_CLAUSE}{{0,24}}(?:已经|已|终于|现在|后来)(?:自己)?"
+        r"(?:找|接|送|领|带)(?:到|回)(?:了|他|她|人|家|来))",
+        "已找到",
+    ),
+    # An animal on the road, hit, fallen into a drain or dead is an animal matter.
+    (rf"(?:{_ANIMAL}){_CALM}{{0,3}}马路中间", "动物在路上"),
+    (rf"(?:{_ANIMAL}){_CALM}{{0,4}}(?:掉进|被车?撞|晕)", "动物受伤"),
+    (rf"死了?(?:一|两|几|好几|\d)只|(?:{_ANIMAL})死了", "动物死了"),
+    # A part of a building that fell or toppled (瓷砖掉下来, 防火门倒在楼梯上): a repair, unless
+    # a person was hit, which 砸到/砸伤/受伤 beside it still says.
+    (
+        r"(?:瓷砖|墙砖|墙皮|外墙|灯罩|灯管|灯泡|招牌|广告牌|树枝|雨棚|窗框|防火门|围墙|避雷针)"
+        rf"{_CALM}{{0,4}}(?:掉下|掉了|倒在|倒了)",
+        "物件掉落",
+    ),
     # "以为被偷了，后来发现是忘拿了": the caller took the theft back in the same call.
     (
         rf"以为{_CLAUSE}{{0,8}}(?:被偷|偷了|丢了)(?=[^。！？!?]{{0,12}}(?:忘拿|忘带|落在|放在|找到))",
@@ -166,6 +212,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
     ),
     "威胁": (
         r"威胁|扬言|恐吓|弄死|搞死|报复|勒索|敲诈|绑架|劫持|挟持|人质|同归于尽|放话",
+        r"下一个(?:就)?(?:是|轮到)你",
         r"收拾(?:我|你|他|她)|找人(?:弄|打|收拾|砍)|让你好看|不放过|废了",
         r"泼|讨债|催债|追债|要债|欠债还钱|(?:照片|视频)发出去|裸照",
         r"杀(?!虫|毒|菌|价)",
@@ -173,6 +220,7 @@ DANGER_SIGNS: dict[str, tuple[str, ...]] = {
     "违法犯罪": (
         r"偷|(?<!防)盗|抢(?!车位|停车位|位置|座)|撬|入室|闯入|闯进|冲进|破门|扒|贼|溜门|翻窗",
         r"强奸|猥亵|性侵|非礼|偷拍|跟踪|尾随|拐(?!角|弯|杖)|毒品|吸毒|贩毒|赌博|卖淫|嫖|传销",
+        r"白粉|白色粉末|K粉|冰毒|摇头丸|大麻|麻古",
         r"纵火|放火|砸(?!墙|地)|陌生|可疑|不认识的人|鬼鬼祟祟|形迹|踩点|徘徊|拉车门",
         rf"(?:{_PERSON}){_GAP}{{0,8}}转(?:悠|了好几圈|来转去)|拍我家",
         r"摸(?:走|我|她|他|了我|了她|屁股|胸|大腿)|抱住|搂住|骚扰|露阴|暴露|跟着我|一直跟着",
@@ -355,6 +403,15 @@ _DEFUSE = _compile(tuple(p for p, _ in DEFUSERS))
 _DANGER = tuple((kind, _compile(pats)) for kind, pats in DANGER_SIGNS.items())
 _SITUATIONS = tuple((s, _compile(s.cues)) for s in SITUATIONS)
 _SPACE = re.compile(r"\s+")
+# Greetings, fillers and asking to report, which say nothing of what happened ("喂喂，听得到吗",
+# "我想反映一个情况"): a call of nothing else is not the model's to place (trained on callers who
+# ask questions, it would send it to 求助咨询). The operator hears the caller out.
+_FILLER = re.compile(
+    r"喂|你好|您好|请问|同志|警官|那个|这个|就是|嗯|啊|哦|呃|诶|哎|唉|呀|吗|呢|吧|了|的|好的|谢谢|"
+    r"听得?(?:到|见|清)|能|怎么说|我(?:想|要)?|你们|有|个|一|(?:反映|报|说|讲)(?:警|案|一下)?|"
+    r"(?:情况|事情?|问题)|管不管|在不在|[\W\d_]"
+)
+MEANINGFUL = 2  # characters left after the fillers for a call to say something
 
 
 def normalise(content: str) -> str:
@@ -371,6 +428,11 @@ def find_danger(text: str) -> tuple[str, str] | None:
         if hit:
             return kind, hit.group()
     return None
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a normalised call holds nothing but greetings and fillers."""
+    return len(_FILLER.sub("", text)) < MEANINGFUL
 
 
 def find_situations(text: str) -> list[Situation]:
@@ -418,6 +480,8 @@ def classify_call(content: str, model: Suggests | None = None) -> Decision:
     if danger:
         kind, cue = danger
         return Decision(POLICE, "", Reason("danger", {"cue": cue, "kind": kind}))
+    if says_nothing(text):
+        return Decision(POLICE, "", Reason("no_content"), marked=True)
     if model is None:
         from outpost.calls.training import default_classifier
 

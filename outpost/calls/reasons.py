@@ -13,6 +13,9 @@ from outpost.core.i18n import Text, render_event
 
 REASONS = {
     "empty": _("The call is empty; left with the police"),
+    "no_content": _(
+        "The call does not say what happened yet; left with the police for the operator"
+    ),
     "danger": _("Danger sign: %(cue)s (%(kind)s)"),
     "undecided": _("Cannot tell; left with the police"),
     "conflict": _("Situations conflict (%(names)s); left with the police"),

@@ -274,9 +274,12 @@ def _call_fields(
 
 
 def suggestion_fields(verdict: Verdict | None, version: int | None) -> dict[str, Any]:
-    """The model's suggestion as the call keeps it (nothing when the model was not asked)."""
-    if verdict is None or not verdict.suggested:
+    """The model's suggestion as the call keeps it (only the mark when the model was not asked:
+    a call that says nothing yet is marked for the operator too)."""
+    if verdict is None:
         return {}
+    if not verdict.suggested:
+        return {"marked": verdict.marked}
     return {
         "suggested": verdict.suggested,
         "confidence": verdict.confidence,

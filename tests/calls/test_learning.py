@@ -19,6 +19,7 @@ from outpost.calls.training import (
     description_examples,
     police_examples,
     read_rows,
+    spent_examples,
 )
 from outpost.core.models import ChangeRecord
 from tests.calls.test_classify import DIVERTED
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 COLUMNS = ("call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id")
 # A police matter in words the danger rule does not know: only a model can divert it.
 QUIET_POLICE = "我要报案，有人在网上造谣诋毁我"
-MUMBLED = "嗯……那个……算了"
+MUMBLED = "嗯……那个……算了，改天再讲"
 
 
 class Oracle:
@@ -70,7 +71,9 @@ def test_it_trains_the_default_model_at_first_use_and_keeps_it() -> None:
         "sample": 240,
         "descriptions": len(description_examples()),
         "police_phrases": len(police_examples()),
+        "spent": len(spent_examples()),
     }
+    assert model.counts["spent"] > 4 * 600  # the four spent held-out sets
     assert model.counts["descriptions"] > 8 * 12  # a dozen phrasings and more per sub-type
     assert model.scores["sample"]["police_diverted"] == 0
     assert current_model().pk == model.pk

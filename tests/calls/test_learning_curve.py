@@ -5,19 +5,27 @@ calls while a police call with a danger phrase stays with the police.
 The calls are written here (consumer disputes in wording the default model keeps with the
 police); no held-out set is read."""
 
+from functools import cache
+
 from bench.divert_learning import CONFIRMED, KEPT, simulate
 from outpost.calls.classify import POLICE_LABEL, classify_call
 from outpost.calls.learning import judge
-from outpost.calls.training import SAMPLE, answer_of, default_classifier, default_examples
+from outpost.calls.model import Classifier
+from outpost.calls.training import SAMPLE, answer_of, base_examples
 from outpost.calls.training import read_rows as read_csv
 
 DISPUTES = [
     "理发店硬给我推销八百的套餐，办完第二天就关门了",
-    "美容院把我脸弄得红肿，老板娘说概不负责",
-    "超市称东西缺斤短两，一斤只有八两",
     "我要投诉那个装修公司，合同签好了材料以次充好",
+    "奶茶店的会员卡余额突然清零了",
 ]
 DANGER = "他拿着刀说要砍死我，快派人来"
+
+
+@cache
+def base_model() -> Classifier:
+    """The model before the spent sets joined the default (as bench/divert_learning.py starts)."""
+    return Classifier.train(base_examples())
 
 
 def rows(calls: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -25,12 +33,12 @@ def rows(calls: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def test_it_learns_the_calls_operators_corrected_and_keeps_danger_with_the_police() -> None:
-    default = default_classifier()
+    default = base_model()
     arriving = rows([(text, "0908") for text in DISPUTES] + [(DANGER, POLICE_LABEL)])
     held = rows([("健身房收了年费就跑路了，会员卡成了废卡", "0908"), (DANGER, POLICE_LABEL)])
     run, final = simulate(
         [("1", arriving)],
-        base=default_examples(),
+        base=base_examples(),
         sample=read_csv(SAMPLE),
         held=held,
         initial=default,
@@ -55,10 +63,10 @@ def test_it_learns_from_confirmations_too_when_operators_confirm() -> None:
     arriving = rows([(text, "0908") for text in DISPUTES] + [(DANGER, POLICE_LABEL)])
     run, final = simulate(
         [("1", arriving)],
-        base=default_examples(),
+        base=base_examples(),
         sample=read_csv(SAMPLE),
         held=rows([(DANGER, POLICE_LABEL)]),
-        initial=default_classifier(),
+        initial=base_model(),
         judge=judge,
         confirming=True,
     )
