@@ -19,6 +19,7 @@ SETS = {
     "calls_110_unseen2.csv": "2026-12-",
     "calls_110_unseen3.csv": "2027-01-",
     "calls_110_unseen4.csv": "2027-02-",
+    "calls_110_unseen5.csv": "2027-03-",
 }
 HEADER = ["call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id"]
 MIN_PER_LABEL = {"POLICE": 200} | {f"090{i}": 40 for i in range(1, 9)}
