@@ -6,7 +6,7 @@ wording it has never seen.
                            [--strict]
 
 The model is trained in-process from the shipped files (the sample, the sub-types'
-descriptions, the police phrasings and the four spent held-out sets,
+descriptions, the police phrasings and the spent held-out sets,
 `calls.training.default_classifier`), no database; `--rules` measures the rule
 vocabulary alone instead. Each set is printed separately: POLICE calls diverted (goal 0), the
 share of non-police calls diverted to the right sub-type, how many were kept with the police or

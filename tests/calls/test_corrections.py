@@ -20,7 +20,7 @@ from tests.calls.test_pages import upload
 from tests.conftest import OTHER_GRID, Persona
 
 pytestmark = pytest.mark.django_db
-VAGUE = "楼下那个事你们来看一下"  # no danger sign, nothing the model can place
+VAGUE = "隔壁那家又来了"  # no danger sign, nothing the model can place
 
 
 def uploaded(persona: Persona, grid: Grid, call_id: str, content: str | None = None) -> Call:
