@@ -84,7 +84,7 @@ _ANIMAL = (
     "猫|狗|犬|鸟|鸽子|兔子|刺猬|黄鼠狼|鸡|鸭|鹅|蛇|野猪|鹰|鹭|猴|老鼠|貉|狐狸|松鼠|獾|鹦鹉|八哥"
 )
 _GAP = r"[^，。！？；,.!?;]"  # a character inside the same clause
-_CALM = rf"(?:(?!{_PERSON}|我){_GAP})"  # same, but not the start of a person
+_CALM = rf"(?:(?!{_PERSON}|我|他|她){_GAP})"  # same, but not the start of a person
 _ANY = r"[^。！？!?]"  # a character inside the same sentence (commas allowed)
 # A character inside the same clause for the defusers: narrower than _GAP (an enumeration comma
 # ends it too), so that a defuser never reaches into a phrase said as a clause of its own.
@@ -97,7 +97,7 @@ _DENIABLE = (
     "着火|起火|火花|火星|冒烟|冒火|明火|漏气|漏|煤气味|燃气味|气味|味道|怪味|异味|烟味|"
     "被偷|偷的|被撬|撬的|爆|受困|困住|困着|困|流血|烧焦|砸到|砸着|伤着|伤到|伤|掉下|咬|蛰|蜇"
 )
-_DENIED_BY = "(?:人|被|闻到|看到|看见|发现|见到?|什么|啥|有|任何)"
+_DENIED_BY = "(?:人|被|闻到|看到|看见|发现|见到?|什么|啥|有|任何|电线)"
 
 # Phrases blanked out before looking for danger, each with why it is safe. Kept narrow: a
 # defuser that swallows a real danger sign would divert a police call. Each one has a test in
@@ -113,7 +113,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     (rf"(?:{_ANIMAL}){_CALM}{{0,3}}(?:受伤|受了伤|腿断了|被困|困在)", "动物受伤"),
     # Animals fighting (两只猫打架) are an animal matter, not a brawl.
     (
-        rf"(?:{_ANIMAL})(?:和|跟|与)?(?:{_ANIMAL})?{_CALM}{{0,2}}(?:打架|打起来|咬架|掐架)",
+        rf"(?:{_ANIMAL})(?:和|跟|与)?(?:{_ANIMAL})?{_CALM}{{0,6}}(?:打架|打起来|咬架|掐架)",
         "动物打架",
     ),
     # Someone who went missing and has been found: the caller wants paperwork, not a search.
@@ -166,12 +166,22 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     (rf"(?:{_ANIMAL}){_CALM}{{0,6}}(?:尖叫|惨叫)", "动物叫"),
     (rf"死了?(?:一|两|几|好几|\d)只|(?:{_ANIMAL})死了", "动物死了"),
     # A part of a building that fell or toppled (瓷砖掉下来, 防火门倒在楼梯上): a repair, unless
-    # a person was hit, which 砸到/砸伤/受伤 beside it still says.
+    # a person was hit, which 砸到/砸伤/受伤 beside it still says. Never what a person falls
+    # from (从窗户掉下来, 在吊顶上掉下来): no 窗户, nothing after 从 or 在, no 上 between.
     (
-        r"(?:瓷砖|墙砖|墙皮|外墙|灯罩|灯管|灯泡|招牌|广告牌|树枝|雨棚|窗框|防火门|围墙|避雷针)"
-        rf"{_CALM}{{0,4}}(?:掉下|掉了|倒在|倒了)",
+        r"(?<![从在])(?:瓷砖|墙砖|墙皮|外墙|灯罩|灯管|灯泡|招牌|广告牌|树枝|雨棚|窗框|防火门|围墙|避雷针|"
+        r"花盆|玩具|保温层|热水器|石膏板|吊顶|粉刷层|白灰|粪便|瓦片)"
+        rf"(?:(?!上){_CALM}){{0,4}}(?:掉下|掉了|倒在|倒了)",
         "物件掉落",
     ),
+    # Something that landed on a roof, a shed or a bed of flowers, and noise made by hitting
+    # things (桶砸得乒乒乓乓, 球砸篮板): not an attack.
+    (
+        rf"砸在{_CALM}{{0,6}}(?:棚|顶|绿化带|花坛|草坪|地上)|砸得(?:乒乒乓乓|哐哐|咣咣|砰砰)|球砸",
+        "砸物",
+    ),
+    # A lost document (出生证明弄丢了, 学生卡丢了) is paperwork, not a missing child.
+    (r"(?:证件?|证明|卡|护照|户口本)(?:弄|给|搞)?丢了", "证件丢失"),
     # "以为被偷了，后来发现是忘拿了": the caller took the theft back in the same call.
     (
         rf"以为{_CLAUSE}{{0,8}}(?:被偷|偷了|丢了)(?=[^。！？!?]{{0,12}}(?:忘拿|忘带|落在|放在|找到))",
