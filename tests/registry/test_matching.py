@@ -642,7 +642,7 @@ def test_it_answers_no_match_to_ambiguous_spoken_queries(district: District) -> 
         f"{r.road}那边{num(r.building)}栋{num(r.room)}室",  # a road and a building, no door
         f"{p['community']}{num(r.building)}栋",  # a community and a building
         f"我在{other_street}{r.road}{r.door_no}{below_door(r)}",  # the wrong street
-        "宁下花园1栋1单元101室",  # one edit from 宁夏花园 and from 宁海花园
+        "宁璐花园1栋1单元101室",  # one edit from 宁夏花园 and 宁海花园, sounding like neither
         "鼓楼区那个小区门口",
     ]
     shared = [c for c, doors in district.compound_doors.items() if len(doors) > 1]
@@ -685,3 +685,35 @@ def test_it_places_a_landmark_when_it_is_all_the_text_says(district: District) -
     for door in sample(district, "门牌", 20, salt=21):
         text = f"我在靠近{door.road}{door.door_no}的地方"
         assert district.matcher.match(text).addr_id == door.addr_id, text
+
+
+def test_it_reads_a_homophone_typo_as_the_road_it_sounds_like(district: District) -> None:
+    """宁厦路 is one edit from 宁夏路 and from 宁海路; it sounds like the first (voice input,
+    callers' typos), so it is that road. A character that sounds like neither: no match."""
+    assert {"宁夏路", "宁海路"} <= district.roads
+    right = district.matcher.match("宁夏路39号2号楼1单元102").addr_id
+    assert right is not None
+    assert district.matcher.match("宁厦路39号2号楼1单元102").addr_id == right
+    assert_no_match(district.matcher.match("宁璐路39号2号楼1单元102"))
+    # The same for compounds: 宁下花园 sounds like 宁夏花园, not 宁海花园.
+    assert district.matcher.match("宁下花园1栋1单元101室").addr_id == (
+        district.matcher.match("宁夏花园1栋1单元101室").addr_id
+    )
+    # Nanjing speech folds l into n and -ng into -n: 凝海路 (ning) is 宁海路, said as 宁 (ning).
+    assert district.matcher.match("凝海路62号4栋1单元102").addr_id == (
+        district.matcher.match("宁海路62号4栋1单元102").addr_id
+    )
+
+
+def test_it_reads_spoken_particles_a_road_said_with_and_a_floor_after_the_room(
+    district: District,
+) -> None:
+    plain = district.matcher.match("丁家桥32号3栋1单元602室").addr_id
+    assert plain is not None
+    assert district.matcher.match("就是丁家桥32号啊，3栋1单元602，六楼").addr_id == plain
+    door = district.matcher.match("清江路93号").addr_id
+    assert door is not None and district.matcher.match("清江路上，93号门口").addr_id == door
+    # 上 is spoken noise only before a number: a typo of a road starting with 上 is still read.
+    assert district.matcher.match("尚海路39号3栋2单元202").addr_id == (
+        district.matcher.match("上海路39号3栋2单元202").addr_id
+    )

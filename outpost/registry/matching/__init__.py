@@ -5,7 +5,8 @@
 
 Text is normalised, split into the district's own names (a gazetteer built from the records and
 the division names) and numbers with their words, and the parsed components are looked up
-exactly; the only fuzzy step is a road name with one typo (unique winner only).
+exactly; the only fuzzy step is a road name with one typo (a unique winner, or the only one that
+sounds like what was written).
 """
 
 from .loading import load_division_names, load_records

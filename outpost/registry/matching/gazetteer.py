@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple
 
+from pypinyin import Style, pinyin
 from rapidfuzz.distance import Levenshtein
 
 from .text import normalise
@@ -128,7 +130,9 @@ class Gazetteer:
         江苏路). A road that fits a whole segment wins; failing that, the roads that fit the
         longest end of the unknown text (我家在邑江门街; 大乔南路 is 大桥南路, not 湖南路 for
         乔南路). So 新摸范马路 is 新模范马路, not 二马路 for 范马路. The winner's edit may not
-        add, drop or swap a significant character (中山路, 中山南路 are not 中山北路)."""
+        add, drop or swap a significant character (中山路, 中山南路 are not 中山北路). Of several
+        roads equally close, the one whose changed character sounds alike wins (宁厦路 is 宁夏路,
+        not 宁海路); none or several that do: None."""
         return self._fuzzy_roads.find(segments)
 
     def fuzzy_compound(self, segments: Sequence[str]) -> str | None:
@@ -180,6 +184,11 @@ class _FuzzyNames:
         if not whole and end:
             longest = max(length for length, _ in end.values())
             whole = {name: ok for name, (length, ok) in end.items() if length == longest}
+        if len(whole) > 1:
+            # Callers' typos are mostly of sound (voice input, 宁厦路 for 宁夏路, not 宁海路): of
+            # several names one edit away, the only one whose changed character sounds alike.
+            alike = {n: ok for n, ok in whole.items() if any(_homophone(t, n) for t in tails)}
+            whole = alike if len(alike) == 1 else whole
         if len(whole) != 1:
             return None
         name, allowed = next(iter(whole.items()))
@@ -207,6 +216,28 @@ def _fit(tail: str, name: str, significant: frozenset[str]) -> tuple[int, bool] 
         if best is None or _rank(fit, tail) > _rank(best, tail):
             best = fit
     return best
+
+
+def _homophone(tail: str, name: str) -> bool:
+    """Whether the end of `tail` is `name` with one character replaced by one that sounds alike."""
+    written = tail[-len(name) :]
+    diffs = [(a, b) for a, b in zip(written, name, strict=False) if a != b]
+    return len(written) == len(name) and len(diffs) == 1 and _sounds_alike(*diffs[0])
+
+
+@cache
+def _sounds(ch: str) -> frozenset[str]:
+    """A character's readings without tones, with the Nanjing mergers (n/l, -n/-ng) folded."""
+    readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+    folded = set()
+    for reading in readings[0] if readings else ():
+        r = "n" + reading[1:] if reading.startswith("l") else reading
+        folded.add(r[:-1] if r.endswith("ng") else r)
+    return frozenset(folded)
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    return bool(_sounds(a) & _sounds(b))
 
 
 def _rank(fit: tuple[int, bool], tail: str) -> tuple[bool, bool, int]:
