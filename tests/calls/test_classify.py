@@ -46,12 +46,8 @@ DIVERTED: dict[str, str] = {
     "对门总把鞋柜放在公共过道上": "0903",
     "楼上楼下因为漏水的事闹得很僵，想请社区出面调解": "0903",
     "跟房东为了退租的事谈不拢，押金一直不给": "0903",
-    "两家为了一个车位天天吵架": "0903",
     "婆婆和儿媳妇天天拌嘴，想找人来劝劝": "0903",
     "邻居家晾的衣服一直往我家阳台滴水": "0903",
-    # The caller is not a party to the quarrel and wants the noise stopped: 噪音扰民 by the
-    # boundary rules (0903 is a quarrel between the neighbours themselves).
-    "楼上两口子吵架，没动手，就是吵得我们睡不着": "0901",
     "小区里有条流浪狗": "0904",
     "家里阳台上飞进来一只鸽子，赶不走": "0904",
     "楼下草丛里发现一条蛇": "0904",
@@ -145,6 +141,9 @@ def test_it_uses_the_vendored_copy_of_the_shared_sample() -> None:
     assert SAMPLE.read_bytes() == shared.read_bytes()
 
 
+# Left out as labelled differently by our two conventions: a quarrel over a parking space (0903
+# in the sample, 0906 by the held-out sets' boundary rules, which the model also learns from) and
+# a couple quarrelling loudly upstairs (noise or dispute); calls/data/README.md.
 def test_it_diverts_paraphrased_situations_to_their_subtype() -> None:
     """The model is statistical: at least 85% of our paraphrases reach their sub-type, and the
     rest stay with the police (marked for the operator), at most one reaching a wrong one. (95%

@@ -61,9 +61,10 @@ NOISE_WORDS = (
 # fmt: on
 # 楼下 "downstairs" after a door or building (2号楼下, 3栋楼下), not after a floor (3楼下面).
 _DOWNSTAIRS = rf"(?<![\d{_CN_CHARS}])楼底?下"
-# Spoken words around the numbers (就是丁家桥32号啊; 清江路上，93号): a particle and 上 only right
-# before a number (or at the end), so a typo of a name holding one (上诲路) keeps it.
-_SPOKEN = rf"就是|[啊呀嘛哈呢](?=[\d{_CN_CHARS} ]|$)|^上(?=[\d{_CN_CHARS}])"
+# Spoken words around the numbers (就是丁家桥32号啊; 清江路上，93号; 青岛路那个3号): a particle
+# and 上 only right before a number (or at the end), so a typo of a name holding one (上诲路)
+# keeps it.
+_SPOKEN = rf"就是|那个|[啊呀嘛哈呢](?=[\d{_CN_CHARS} ]|$)|^上(?=[\d{_CN_CHARS}])"
 # A floor said after the room (…602，六楼): the room already says it.
 _FLOOR_AFTER_ROOM = rf"(?<=\d\d\d)(?:室)?(?:[{_CN_CHARS}]{{1,3}}|\d{{1,2}})(?:楼|层)$"
 _NOISE = re.compile("|".join((_DOWNSTAIRS, _SPOKEN, _FLOOR_AFTER_ROOM, *NOISE_WORDS)))
