@@ -713,6 +713,7 @@ def test_it_reads_spoken_particles_a_road_said_with_and_a_floor_after_the_room(
     assert district.matcher.match("就是丁家桥32号啊，3栋1单元602，六楼").addr_id == plain
     door = district.matcher.match("清江路93号").addr_id
     assert door is not None and district.matcher.match("清江路上，93号门口").addr_id == door
+    assert district.matcher.match("就在清江路那个93号门口").addr_id == door
     # 上 is spoken noise only before a number: a typo of a road starting with 上 is still read.
     assert district.matcher.match("尚海路39号3栋2单元202").addr_id == (
         district.matcher.match("上海路39号3栋2单元202").addr_id
