@@ -45,6 +45,9 @@ def test_it_plans_patrols_on_a_phone(gulou: District, people: Any) -> None:
     page.click("#new-plan")
     page.select_option("#id_grid", grid.code)
     page.click("#plan-grid button[type=submit]")
+    # The terms form is a new page: measure it once it is there, not mid-navigation (CI saw
+    # document.documentElement null here).
+    expect(page.locator("#id_name")).to_be_visible()
     fits(page)
     page.fill("#id_name", "夜间巡查")
     page.fill("#id_per_week", "4")
