@@ -40,7 +40,7 @@ from outpost.core.i18n import render_event
 
 log = logging.getLogger("outpost.calls")
 VERDICTS = {
-    "first": _("The default model, from the sample and the descriptions"),
+    "first": _("The default model, from the sample, the descriptions and the reviewed calls"),
     "refused_police": _("Refused: it diverts %(n)s police calls"),
     "refused_worse": _(
         "Refused: right sub-type %(new)s on the %(basis)s set, the model in use has %(old)s"
