@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from outpost.calls.english import read_english
 from outpost.calls.hanzi import simplified
 from outpost.calls.lexicon import DANGER_SIGNS, DEFUSERS, OVERRIDES, SITUATIONS, Situation
 from outpost.calls.reasons import Reason
@@ -113,9 +114,9 @@ MEANINGFUL = 2  # characters left after the fillers for a call to say something
 
 
 def normalise(content: str) -> str:
-    """Traditional characters folded to simplified, trimmed and upper-cased (ktv = KTV); inner
-    runs of white space separate clauses like a comma."""
-    return _SPACE.sub("，", simplified(content or "").strip().upper())
+    """Traditional characters folded to simplified, known English words read in Chinese, trimmed
+    and upper-cased (ktv = KTV); inner runs of white space separate clauses like a comma."""
+    return _SPACE.sub("，", read_english(simplified(content or "")).strip().upper())
 
 
 def find_danger(text: str) -> tuple[str, str] | None:

@@ -1,9 +1,14 @@
 """Traditional characters a caller may type, folded to simplified before anything reads the call.
 
 The danger signs and the model's n-grams are written in simplified Chinese; "車禍" must read as
-"车祸" for the rule to keep the call with the police. A table of the characters that matter for
-110 calls (violence, fire, traffic, people, buildings, everyday words), not a full converter.
+"车祸" for the rule to keep the call with the police. OpenCC's t2s converts every character (刺蝟,
+花壇, 隻 were missed by a table of our own); the table below then folds what OpenCC leaves as a
+valid simplified form but our vocabulary writes otherwise (著火 → 着火).
 """
+
+from functools import cache
+
+import opencc
 
 # Each traditional character above the simplified one below it, in the same order.
 _TRADITIONAL = (
@@ -36,6 +41,11 @@ assert len(_TRADITIONAL) == len(_SIMPLIFIED)
 FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 
 
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
 def simplified(text: str) -> str:
-    """The text with the traditional characters of the table written in simplified."""
-    return text.translate(FOLD)
+    """The text with its traditional characters written in simplified."""
+    return _converter().convert(text).translate(FOLD)
