@@ -248,10 +248,7 @@ def print_spent() -> None:
     for name, scores in spent_held_out(present).items():
         print(f"\n===== spent set {name}, answered by a model trained without it =====")
         print_scores(scores, name)
-        pooled.rows += scores.rows
-        pooled.confusion.update(scores.confusion)
-        for attr in ("police", "police_diverted", "right", "kept", "wrong"):
-            setattr(pooled, attr, getattr(pooled, attr) + getattr(scores, attr))
+        pooled += scores
     print("\n===== spent sets pooled, each held out in turn =====")
     print_scores(pooled, "spent sets")
     print_confusion(pooled)

@@ -16,6 +16,7 @@ from outpost.calls.model import Suggestion
 from outpost.calls.models import Call, CallModel, Correction
 from outpost.calls.training import (
     SAMPLE,
+    Scores,
     description_examples,
     police_examples,
     read_rows,
@@ -150,3 +151,16 @@ def test_it_reports_the_scores_of_both_sets_from_the_command(unseen: Path) -> No
     printed = io.StringIO()
     call_command("calls", "retrain", "--unseen", str(unseen.with_name("x.csv")), stdout=printed)
     assert "仅在样本上评分" in printed.getvalue()
+
+
+def test_it_pools_two_sets_scores_as_if_they_were_one_set() -> None:
+    first, second, both = Scores(), Scores(), Scores()
+    for label, answer in (("POLICE", "POLICE"), ("0901", "0901"), ("0902", "POLICE")):
+        first.add(label, answer)
+        both.add(label, answer)
+    for label, answer in (("POLICE", "0903"), ("0903", "0904"), ("0901", "0901")):
+        second.add(label, answer)
+        both.add(label, answer)
+    pooled = first + second
+    assert pooled == both
+    assert (pooled.police_diverted, pooled.right, pooled.kept, pooled.wrong) == (1, 2, 1, 1)
