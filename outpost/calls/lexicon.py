@@ -161,7 +161,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
         rf"以为{_CLAUSE}{{0,8}}(?:被偷|偷了|丢了)(?=[^。！？!?]{{0,12}}(?:忘拿|忘带|落在|放在|找到))",
         "没被偷",
     ),
-    # Read in set 9 (spent on 2026-12-08). Locked out with the keys inside, a wheelchair or a
+    # Read in set 9 (spent on 2026-12-07). Locked out with the keys inside, a wheelchair or a
     # document that cannot get out or be found, calling the police line (打你们这里, 打得通),
     # moving a car somewhere (挪到外面), sharing a flat with strangers, a hyperbole (死亡电梯,
     # 一拳头的缝, 脑子要炸了), a device gone silent, something locked in that is not a person.
@@ -204,7 +204,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     ),
     (rf"掉(?:进|下)去?(?:了)?(?:一|两|几)?(?:条|只|个)(?:小)?(?:{_ANIMAL})", "动物掉落"),
     (r"(?:煤气|燃气|天然气)(?:灶)?的?火苗", "火苗小"),
-    # Read again over the spent sets' remaining false alarms (2026-12-08): calling someone
+    # Read again over the spent sets' remaining false alarms (2026-12-07): calling someone
     # (打他电话), noise that makes one dizzy, a device that gave out, a falling-out, doors and
     # beds knocking, cars wedged in, bricks holding a space, washing water thrown down, a nest
     # on the roof, nobody fallen in yet, an animal said in the clause before.

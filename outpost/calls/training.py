@@ -3,7 +3,7 @@
 The training side (`default_examples`) is the district's sample data/gulou/calls_110_sample.csv,
 the sub-types' descriptions calls/data/subtypes.json, the police phrasings and the spent
 held-out sets (`SPENT`: data/eval/calls_110_unseen.csv … unseen9.csv, read while tuning on
-2026-12-07 and 2026-12-08 and since then reviewed calls, as an operator's confirmations and corrections would
+2026-12-07 and since then reviewed calls, as an operator's confirmations and corrections would
 be), and, in the database, the operators' corrections (`calls.learning`). The unseen set
 (data/eval/calls_110_unseen10.csv by default) is only ever scored, never trained on.
 """
