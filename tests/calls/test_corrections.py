@@ -15,12 +15,11 @@ from outpost.calls.models import Call, Correction
 from outpost.cases.models import Case
 from outpost.core.models import ChangeRecord
 from outpost.geo.models import Grid
-from tests.calls.conftest import call_at
+from tests.calls.conftest import call_at, vague_call
 from tests.calls.test_pages import upload
 from tests.conftest import OTHER_GRID, Persona
 
 pytestmark = pytest.mark.django_db
-VAGUE = "隔壁那家又来了"  # no danger sign, nothing the model can place
 
 
 def uploaded(persona: Persona, grid: Grid, call_id: str, content: str | None = None) -> Call:
@@ -102,7 +101,7 @@ def test_it_keeps_a_diverted_call_with_the_police_through_the_api(
 def test_it_marks_a_call_it_cannot_tell_and_lets_the_operator_divert_it(
     commander: Persona, home_grid: Grid
 ) -> None:
-    call = uploaded(commander, home_grid, "110-C-3", VAGUE)
+    call = uploaded(commander, home_grid, "110-C-3", vague_call())
     assert (call.decision, call.marked, call.case) == ("police", True, None)
     assert call.reason_code == "unsure"
     assert "无法判断" in commander.client.get("/calls/").content.decode()
@@ -154,7 +153,7 @@ def confirm_api(client: Client, call_id: str) -> Any:
 def test_it_confirms_a_kept_call_so_the_next_model_learns_it_stays(
     commander: Persona, home_grid: Grid
 ) -> None:
-    call = uploaded(commander, home_grid, "110-C-6", VAGUE)
+    call = uploaded(commander, home_grid, "110-C-6", vague_call())
     assert (call.decision, call.marked) == ("police", True)
     answer = confirm_page(commander.client, "110-C-6")
     assert answer.status_code == 302 and answer["Location"] == "/calls/110-C-6/"
@@ -169,7 +168,7 @@ def test_it_confirms_a_kept_call_so_the_next_model_learns_it_stays(
     audit = ChangeRecord.objects.get(action="confirm_call", object_key="110-C-6")
     assert audit.after == {"label": "POLICE"}
     examples = [(e.text, e.label, e.source) for e in correction_examples()]
-    assert examples == [(VAGUE, "POLICE", "confirmation")]
+    assert examples == [(vague_call(), "POLICE", "confirmation")]
     page = commander.client.get("/calls/110-C-6/").content.decode()
     assert "已确认，下一版模型将从中学习" in page and "确认</span>" not in page
     assert "：确认 <span" in page  # the list says confirmed, not POLICE → POLICE
@@ -230,7 +229,7 @@ def test_it_confirms_the_calls_ticked_on_the_desk_and_passes_over_the_rest(
 ) -> None:
     other_grid = Grid.objects.get(code=OTHER_GRID)
     uploaded(commander, home_grid, "110-C-9")
-    uploaded(commander, home_grid, "110-C-10", VAGUE)
+    uploaded(commander, home_grid, "110-C-10", vague_call())
     uploaded(other_commander, other_grid, "110-C-11")  # not the commander's to see
     desk = commander.client.get("/calls/").content.decode()
     assert desk.count('type="checkbox" name="call"') == 2 and "110-C-11" not in desk
