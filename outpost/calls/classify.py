@@ -114,10 +114,18 @@ _FILLER = re.compile(
 MEANINGFUL = 2  # characters left after the fillers for a call to say something
 
 
+# A space between Chinese and a Latin word or a number only separates the scripts ("下载一个 app"):
+# it is dropped, where a space between Chinese words still ends a clause.
+_SCRIPT_SPACE = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\s+(?=[\u4e00-\u9fff])"
+)
+
+
 def normalise(content: str) -> str:
     """Traditional characters folded to simplified, known English words read in Chinese, trimmed
     and upper-cased (ktv = KTV); inner runs of white space separate clauses like a comma."""
-    return _SPACE.sub("，", read_english(simplified(content or "")).strip().upper())
+    text = _SCRIPT_SPACE.sub("", read_english(simplified(content or "")).strip())
+    return _SPACE.sub("，", text.upper())
 
 
 def find_danger(text: str) -> tuple[str, str] | None:

@@ -34,8 +34,8 @@ def test_it_reads_a_harmless_call_in_english_without_a_false_alarm(call: str) ->
 def test_it_reads_known_words_in_chinese_and_leaves_the_rest() -> None:
     said = normalise("Hi，我的 building 的 elevator broken，三天了")
     assert said == "HI，我的楼的电梯坏了，三天了"
-    # Words it does not know are kept as written (KTV, SUV), separated as before.
-    assert normalise("楼下 KTV 太吵") == "楼下，KTV，太吵"
+    # Words it does not know are kept as written (KTV, SUV); a space between scripts goes.
+    assert normalise("楼下 KTV 太吵") == "楼下KTV太吵"
 
 
 def test_it_reads_a_word_only_when_it_is_a_whole_word() -> None:
