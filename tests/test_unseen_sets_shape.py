@@ -26,6 +26,7 @@ SETS = {
     "calls_110_unseen9.csv": "2027-07-",
     "calls_110_unseen10.csv": "2027-08-",
     "calls_110_unseen11.csv": "2027-09-",
+    "calls_110_unseen12.csv": "2027-10-",
 }
 HEADER = ["call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id"]
 MIN_PER_LABEL = {"POLICE": 200} | {f"090{i}": 40 for i in range(1, 9)}

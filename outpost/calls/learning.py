@@ -49,6 +49,8 @@ VERDICTS = {
         "Adopted: right sub-type %(new)s on the %(basis)s set (the model in use had %(old)s)"
     ),
 }
+# The set a verdict was decided on, as a verdict names it ("on the unseen calls set").
+BASES = {"unseen": _("unseen calls"), "sample": _("sample")}
 # Loaded models by (version, trained_at): a version number alone may be stored again after a
 # rollback (in tests), with another model.
 _LOADED: dict[tuple[int, Any], Classifier] = {}
@@ -120,7 +122,9 @@ class Verdict:
 
 
 def verdict_text(code: str, params: dict[str, Any]) -> str:
-    return render_event(VERDICTS, code, params)
+    basis = params.get("basis")
+    shown = {**params, "basis": BASES.get(basis, basis)} if basis else params
+    return render_event(VERDICTS, code, shown)
 
 
 def judge(candidate: dict[str, Scores], current: dict[str, Scores]) -> Verdict:
@@ -137,9 +141,10 @@ def judge(candidate: dict[str, Scores], current: dict[str, Scores]) -> Verdict:
     return Verdict(True, "adopted", shares)
 
 
-def retrain(*, unseen: Path | None = None, actor: User | None = None) -> CallModel:
+def retrain(*, unseen: Path | None = None, actor: User | None = None) -> CallModel | None:
     """Train a candidate, score it and the model in use on the same sets, keep the candidate
-    as a new version, adopted or not by `judge`. `unseen` None is the default path."""
+    as a new version, adopted or not by `judge`; None when it is the model in use again.
+    `unseen` None is the default path."""
     examples = default_examples() + correction_examples()
     return consider(Classifier.train(examples), examples, unseen=unseen, actor=actor)
 
@@ -150,9 +155,16 @@ def consider(
     *,
     unseen: Path | None = None,
     actor: User | None = None,
-) -> CallModel:
-    """Score `candidate` against the model in use and store it, adopted or not."""
-    in_use, _version = current_classifier()
+) -> CallModel | None:
+    """Score `candidate` against the model in use and store it, adopted or not. A candidate
+    byte for byte the model in use (nothing new to learn: training is deterministic) is not
+    stored, so the scheduled job adds no copy every run; a refused one is stored without its
+    blob (only adopted models are ever loaded, and a blob is about 100 MB)."""
+    in_use, version = current_classifier()
+    blob = candidate.to_bytes()
+    if blob == bytes(CallModel.objects.values_list("blob", flat=True).get(version=version)):
+        log.info("call model v%s stays: nothing new to learn", version)
+        return None
     sets = _sets(unseen if unseen is not None else UNSEEN)
     new = {name: score_model(rows, candidate) for name, rows in sets.items()}
     old = {name: score_model(rows, in_use) for name, rows in sets.items()}
@@ -168,7 +180,7 @@ def consider(
             adopted=verdict.adopt,
             verdict=verdict.code,
             verdict_params=verdict.params,
-            blob=candidate.to_bytes(),
+            blob=blob if verdict.adopt else b"",
         )
         record_change(
             actor=actor,

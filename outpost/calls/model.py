@@ -191,6 +191,11 @@ class Classifier:
         risk = float(probabilities[police]) if police is not None else 0.0
         return Suggestion(self.classes[best], float(probabilities[best]), why, risk)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The lookup tables `_index` derives on first use are left out: they are rebuilt, and
+        # a model pickles the same before and after answering (`learning.consider` compares).
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
+
     def to_bytes(self) -> bytes:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -201,6 +206,9 @@ class Classifier:
         if not isinstance(loaded, Classifier):
             raise TypeError("not a call model")
         return loaded
+
+
+_DERIVED = frozenset({"_analyse", "_lookup", "_idf", "_cue_lookup"})
 
 
 def _stack(parts: list[Any], axis: int) -> Any:

@@ -2,10 +2,10 @@
 
 The training side (`default_examples`) is the district's sample data/gulou/calls_110_sample.csv,
 the sub-types' descriptions calls/data/subtypes.json, the police phrasings and the spent
-held-out sets (`SPENT`: data/eval/calls_110_unseen.csv … unseen10.csv, read while tuning on
+held-out sets (`SPENT`: data/eval/calls_110_unseen.csv … unseen11.csv, read while tuning on
 2026-12-07 and since then reviewed calls, as an operator's confirmations and corrections would
 be), and, in the database, the operators' corrections (`calls.learning`). The unseen set
-(data/eval/calls_110_unseen11.csv by default) is only ever scored, never trained on.
+(data/eval/calls_110_unseen12.csv by default) is only ever scored, never trained on.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ SAMPLE = ROOT / "data" / "gulou" / "calls_110_sample.csv"
 # The unseen set; OUTPOST_CALLS_UNSEEN points elsewhere (a path that does not exist switches it
 # off), so that whoever tunes the classifier can run the tests and the desk without it.
 EVAL = ROOT / "data" / "eval"
-UNSEEN = Path(os.environ.get("OUTPOST_CALLS_UNSEEN") or EVAL / "calls_110_unseen11.csv")
+UNSEEN = Path(os.environ.get("OUTPOST_CALLS_UNSEEN") or EVAL / "calls_110_unseen12.csv")
 # Held-out sets that were read while tuning (calls/data/README.md, "The spent sets"): they no
 # longer measure unseen wording, so the default model trains on them, every call labelled.
 SPENT = tuple(
-    EVAL / f"calls_110_unseen{n}.csv" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+    EVAL / f"calls_110_unseen{n}.csv"
+    for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")
 )
 DESCRIPTIONS = Path(__file__).resolve().parent / "data" / "subtypes.json"
 POLICE_PHRASES = Path(__file__).resolve().parent / "data" / "police_phrases.json"

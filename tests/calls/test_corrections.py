@@ -175,7 +175,8 @@ def test_it_confirms_a_kept_call_so_the_next_model_learns_it_stays(
     again = commander.client.post("/calls/110-C-6/confirm/", follow=True).content.decode()
     assert "接警员已确认或设定过此处理结果" in again
     assert Correction.objects.filter(call=call).count() == 1
-    assert retrain(unseen=Path("/nonexistent")).adopted
+    retrained = retrain(unseen=Path("/nonexistent"))
+    assert retrained is not None and retrained.adopted
     desk = commander.client.get("/calls/").content.decode()
     assert "从接警员处学习：更正 0 条，确认 1 条" in desk
 

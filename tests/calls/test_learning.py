@@ -97,7 +97,10 @@ def test_it_refuses_a_candidate_that_scores_worse(unseen: Path) -> None:
     assert (record.adopted, record.verdict) == (False, "refused_worse")
     assert record.scores["unseen"]["right"] == 0 and record.scores["unseen"]["police_diverted"] == 0
     assert record.verdict_params["basis"] == "unseen"
+    assert record.verdict_text.startswith("未采用：在未见警情集上分类正确率 0.0%")
     assert current_model().version == 1
+    # A refused model is never loaded: its blob (about 100 MB for a real one) is not kept.
+    assert bytes(CallModel.objects.values_list("blob", flat=True).get(version=2)) == b""
 
 
 def test_it_adopts_a_better_candidate(unseen: Path) -> None:
@@ -136,21 +139,41 @@ def test_it_retrains_on_corrections_and_scores_on_the_sample_when_there_is_no_un
         (QUIET_POLICE, POLICE_LABEL, "confirmation"),
     ]
     record = retrain(unseen=tmp_path / "none.csv")
+    assert record is not None
     assert (record.counts["correction"], record.counts["confirmation"]) == (1, 1)
     assert set(record.scores) == {"sample"}
     assert record.scores["sample"]["police_diverted"] == 0
     assert record.adopted, record.verdict_text  # no worse on the sample: adopted
 
 
+def correct(n: int, content: str, label: str) -> None:
+    """An operator's correction of a kept call: new training data."""
+    at = f"2026-11-20T21:{30 + n}:00+08:00"
+    call = Call.objects.create(
+        call_id=f"110-L-{n}", received_at=at, content=content, decision="police", imported_at=at
+    )
+    Correction.objects.create(call=call, at=at, from_label=POLICE_LABEL, to_label=label)
+
+
 def test_it_reports_the_scores_of_both_sets_from_the_command(unseen: Path) -> None:
+    printed = io.StringIO()
+    call_command("calls", "retrain", "--unseen", str(unseen), stdout=printed)
+    # Nothing learnt since the default model: no copy of it is stored.
+    assert printed.getvalue() == "沿用模型 v1：没有新的训练数据\n"
+    assert list(CallModel.objects.values_list("version", flat=True)) == [1]
+    correct(1, "小区里的共享单车堆成了山，没人管", "0906")
     printed = io.StringIO()
     call_command("calls", "retrain", "--unseen", str(unseen), stdout=printed)
     said = printed.getvalue()
     assert said.startswith("模型 v2：") and "sample：240 条" in said
+    assert "在未见警情集上分类正确率" in said
     assert f"unseen：{len(DIVERTED) + 2} 条" in said
+    correct(2, "楼下花坛里的月季被人挖走种到自家院子里了，物业说不归他们管", "0903")
     printed = io.StringIO()
     call_command("calls", "retrain", "--unseen", str(unseen.with_name("x.csv")), stdout=printed)
-    assert "仅在样本上评分" in printed.getvalue()
+    said = printed.getvalue()
+    assert said.startswith("模型 v3：") and "在样本集上分类正确率" in said
+    assert "仅在样本上评分" in said
 
 
 def test_it_pools_two_sets_scores_as_if_they_were_one_set() -> None:

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from outpost.calls.intake import read_calls
-from outpost.calls.learning import retrain
+from outpost.calls.learning import current_model, retrain
 from outpost.calls.models import CallModel
 from outpost.calls.outcomes import summarise, write_outcomes
 from outpost.calls.services import divert_calls
@@ -78,8 +78,12 @@ class Command(CommandBase):
                 % {"n": len(bad)}
             )
 
-    def _retrain(self, unseen: Path) -> CallModel:
+    def _retrain(self, unseen: Path) -> CallModel | None:
         model = retrain(unseen=unseen)
+        if model is None:
+            stays = {"version": current_model().version}
+            self.stdout.write(_("Model v%(version)s stays: nothing new to learn") % stays)
+            return None
         self.stdout.write(
             _("Model v%(version)s: %(verdict)s")
             % {
