@@ -14,15 +14,17 @@ from dataclasses import dataclass
 
 # People who can go missing, be hurt or be trapped; used to build the patterns below. Nanjing
 # callers say 小伢(子) and 小把戏 for a child, 老头(子)/老太 for the old.
-_PERSON = (
+# People named by who they are. Patterns that reach far (up to 20 characters) use only these:
+# "里面没有人，就是坏了，物业电话打不通" names nobody who is missing.
+_NAMED_PERSON = (
     "孩子|小孩|儿子|女儿|孙子|孙女|外孙|宝宝|婴儿|学生|老人|老太太|老大爷|老爷子|父亲|母亲|爸爸|"
     "妈妈|爷爷|奶奶|姥姥|姥爷|外公|外婆|老公|老婆|丈夫|妻子|家人|家长|父母|小伢|伢子|小把戏|"
-    "丫头|闺女|姑娘|小伙子?|男的|女的|司机|乘客|行人|路人|老头|老太|同学|室友|朋友|同事|工人|保姆|我们|我爸|我妈|"
-    "婆婆|公公|岳父|岳母|丈母娘|老丈人|阿姨|叔叔|大爷|大妈|孕妇|病人|人"
+    "丫头|闺女|姑娘|小伙子?|男的|女的|老头|老太|同学|室友|朋友|同事|工人|保姆|我爸|我妈|"
+    "婆婆|公公|岳父|岳母|丈母娘|老丈人|阿姨|叔叔|大爷|大妈|孕妇|病人"
 )
-# The same without the bare 人 and 我们, for patterns that reach far (up to 20 characters):
-# "里面没有人，就是坏了，物业电话打不通" names nobody who is missing.
-_NAMED_PERSON = _PERSON.replace("|我们", "").replace("司机|乘客|行人|路人|", "").removesuffix("|人")
+# …and people by role or in general, near a danger word: the bare 人 last, after every word
+# that holds it.
+_PERSON = f"{_NAMED_PERSON}|司机|乘客|行人|路人|我们|人"
 _ANIMAL = (
     "猫(?!眼)|狗(?!日)|犬|鸟|鸽子|兔子|刺猬|黄鼠狼|鸡(?!腿|骨|翅|蛋|肉|汤|爪)|鸭(?!血|肉|脖)|鹅|蛇|野猪|鹰|鹭|猴|老鼠|貉|狐狸|松鼠|獾|"
     "鹦鹉|八哥|天鹅|白鹭|喜鹊|乌鸦|麻雀|壁虎|蝙蝠|燕子"
@@ -182,7 +184,7 @@ DEFUSERS: tuple[tuple[str, str], ...] = (
     (rf"把钥匙{_CALM}{{0,2}}(?:反)?锁在", "钥匙锁在里面"),
     (
         r"(?:坐|推着?)轮椅(?:都|也|就)?(?:出不去|下不来|上不去|进不去|过不去|推不出去)",
-        "车出不去",
+        "轮椅出不去",
     ),
     (
         r"(?<![和、])(?:证件?|证明|卡(?!车)|护照|户口本)(?:也|都|一下子|一时|一哈子)?"
