@@ -20,8 +20,9 @@ set (every data/eval/calls_110_unseen*.csv that is not spent, or those --unseen 
 apart, and one whose file is absent is skipped (a path that does not exist: how whoever tunes the
 classifier runs it). The spent sets (`training.SPENT`, trained on) are printed as each answered by
 a model trained without it (`training.spent_held_out`): a second figure on wording the model did
-not learn, though one these sets' reading shaped. Exits 0 unless --strict is given and a goal
-fails on a held-out set.
+not learn, though one these sets' reading shaped. Under each held-out set: the calls the danger
+rule kept and what the model reads them as (`classify.second_reading`, shown to the operator, never
+acted on). Exits 0 unless --strict is given and a goal fails on a held-out set.
 """
 
 from __future__ import annotations
@@ -38,7 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from outpost.calls.classify import Decision, classify_by_rules, classify_call  # noqa: E402
+from outpost.calls.classify import (  # noqa: E402
+    Decision,
+    Suggests,
+    classify_by_rules,
+    classify_call,
+    second_reading,
+)
 from outpost.calls.training import (  # noqa: E402
     SAMPLE,
     SPENT,
@@ -236,7 +243,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         rows = read_rows(path)
         ok &= bench_set(f"unseen {path}", rows, decide, matcher, args.calls, args.show_unseen_rows)
+        if not args.rules:
+            print_second_reading(rows, model)
     return 1 if args.strict and not ok else 0
+
+
+def print_second_reading(rows: list[dict[str, str]], model: Suggests) -> None:
+    """What the operator sees beside the calls the danger rule kept (`classify.second_reading`):
+    how many of its false alarms the model reads as their right sub-type, and how many of its
+    police calls it reads as a sub-type (the decision stays police either way)."""
+    alarms = right = wrong = police = read_police = 0
+    for row in rows:
+        kept = classify_call(row["content"], model)
+        if kept.reason.code != "danger":
+            continue
+        read = second_reading(row["content"], kept, model).suggested
+        if row["label"] == POLICE_LABEL:
+            police, read_police = police + 1, read_police + bool(read)
+        else:
+            alarms, right = alarms + 1, right + (read == row["label"])
+            wrong += bool(read) and read != row["label"]
+    print(
+        f"kept by a danger sign: {alarms} non-police, the model reads {right} as their sub-type "
+        f"and {wrong} as another; {police} police, {read_police} read as a sub-type"
+    )
 
 
 def print_spent() -> None:

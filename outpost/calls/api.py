@@ -63,7 +63,10 @@ class CallOut(Schema):
     case_number: str
     imported_at: dt.datetime
     suggested: str = Field(
-        ..., description="The model's class: POLICE or a sub-type; '' if not asked"
+        ...,
+        description="The model's class: POLICE or a sub-type; '' if not asked. For a call a "
+        "danger sign kept, the sub-type the model would divert it to without the sign (for the "
+        "operator to check; the decision stays police), else ''",
     )
     confidence: float | None = Field(..., description="The model's probability for it")
     why: list[str] = Field(..., description="The features that weighed most, largest first")

@@ -1,7 +1,8 @@
 """110 non-police diversion (非警务警情分流): calls in, decisions and cases out.
 
 `divert_calls` classifies each call (`classify.classify_call`: the danger rule, then the model
-in use, `learning.current_classifier`), matches its location to a
+in use, `learning.current_classifier`; for a call the rule keeps, the model's reading is kept
+for the operator, `classify.second_reading`), matches its location to a
 standard address, and turns a call it may divert into a case (source 110) that is accepted and
 dispatched on its sub-type's suggested route at once, so it lands in the right grid's queue.
 
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outpost.accounts.models import User
 from outpost.accounts.scope import restrict, scope_for
-from outpost.calls.classify import DIVERT, POLICE, classify_call
+from outpost.calls.classify import DIVERT, POLICE, classify_call, second_reading
 from outpost.calls.classify import Decision as Verdict
 from outpost.calls.intake import IncomingCall, RowError, parse_call
 from outpost.calls.learning import current_classifier
@@ -183,7 +184,9 @@ def _divert_new(incoming: IncomingCall, batch: Batch) -> Call:
 
 def _plan(incoming: IncomingCall, batch: Batch) -> Plan:
     classifier, version = batch.model
-    verdict = classify_call(incoming.content, classifier)
+    verdict = second_reading(
+        incoming.content, classify_call(incoming.content, classifier), classifier
+    )
     address = _address(incoming.location_text, batch.matcher)
     asked = version if verdict.suggested else None
     plan = Plan(verdict.decision, verdict.subtype, verdict.reason, address, verdict, asked)

@@ -22,6 +22,7 @@ from outpost.registry.models import StandardAddress
 from tests.browser.conftest import District
 from tests.browser.test_map import sign_in
 from tests.browser.test_phone_pages import PHONE, opens_on_a_phone, phone
+from tests.calls.test_second_reading import FALSE_ALARM
 from tests.conftest import GULOU, HOME_GRID
 from tests.registry.data import as_csv, read_xz, rows_of
 
@@ -48,12 +49,12 @@ def desk(live_server: Any, settings: Any) -> District:
     return District(url=live_server.url, password=DEMO_PASSWORD)
 
 
-def calls_file() -> bytes:
+def calls_file(calls: dict[str, str] = CALLS) -> bytes:
     room = StandardAddress.objects.filter(grid_code=HOME_GRID, level="room").order_by("code")[0]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    for call_id, content in CALLS.items():
+    for call_id, content in calls.items():
         writer.writerow(
             {
                 "call_id": call_id,
@@ -78,14 +79,14 @@ def correct(page: Page, district: District, call_id: str, to: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def uploaded_on_a_phone(desk: District, people: Any) -> Page:
+def uploaded_on_a_phone(desk: District, people: Any, calls: dict[str, str] = CALLS) -> Page:
     """The commander signed in on a phone, the calls uploaded on the desk."""
     commander = phone(people)
     sign_in(commander, desk, "commander", desk.password)
     opens_on_a_phone(commander, desk.at("/calls/"), 200)
     commander.set_input_files(
         "input[name=file]",
-        {"name": "calls.csv", "mimeType": "text/csv", "buffer": calls_file()},
+        {"name": "calls.csv", "mimeType": "text/csv", "buffer": calls_file(calls)},
     )
     commander.locator("main form button[type=submit]").first.click()
     return commander
@@ -145,4 +146,23 @@ def test_it_lets_the_commander_confirm_the_desk_on_a_phone(desk: District, peopl
         ("110-P-2", "POLICE", "POLICE"),
     ]
     assert not Call.objects.get(call_id="110-P-2").marked
+    assert not [p for p in commander.problems if p.startswith("script error")]
+
+
+def test_it_shows_what_the_model_reads_a_call_the_danger_rule_kept(
+    desk: District, people: Any
+) -> None:
+    """A false alarm (砸 is renovation noise here) stays with the police; the list and the call's
+    page say what the model reads it as, and the commander diverts it after checking."""
+    commander = uploaded_on_a_phone(desk, people, {"110-P-4": FALSE_ALARM})
+    row = commander.locator("#calls tr[data-call='110-P-4']")
+    expect(row.locator("[data-second-reading]")).to_contain_text("0901")
+    assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    opens_on_a_phone(commander, desk.at("/calls/110-P-4/"), 200)
+    expect(commander.locator("#second-reading")).to_contain_text("任何模型都不能推翻")
+    expect(commander.locator("#suggested")).to_contain_text("噪音扰民")
+    expect(commander.locator("#call-reason")).to_contain_text("砸")
+    assert Call.objects.get(call_id="110-P-4").decision == "police"
+    correct(commander, desk, "110-P-4", "0901")
+    assert Call.objects.get(call_id="110-P-4").decision == "divert"
     assert not [p for p in commander.problems if p.startswith("script error")]
