@@ -60,6 +60,10 @@ class CallOut(Schema):
     grid_code: str
     beat_code: str
     reason: str
+    reason_code: str = Field(
+        ...,
+        description="Why, as a code: e.g. danger (a danger sign keeps it), model, unsure, kept",
+    )
     case_number: str
     imported_at: dt.datetime
     suggested: str = Field(
@@ -153,6 +157,7 @@ def _call(call: Call) -> dict[str, Any]:
         "grid_code": call.grid_code,
         "beat_code": call.beat_code,
         "reason": call.reason_text,
+        "reason_code": call.reason_code,
         "case_number": call.case.number if call.case else "",
         "imported_at": call.imported_at,
         "suggested": call.suggested,

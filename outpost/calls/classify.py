@@ -7,7 +7,8 @@ category-09 sub-type. The order of questions is fixed and errs towards the polic
 2. Danger signs (violence, injury, weapons, threats, crime, fraud, self-harm, traffic, fire/gas,
    missing people, people trapped): police. Before looking, a few *defusers* blank out phrases
    that only look dangerous ("没人被困", "受伤的猫", "走失后已经找到了"). This is a hard rule:
-   no model is asked about a call it keeps.
+   no model decides a call it keeps (`second_reading` asks the model afterwards, for the
+   operator's eyes only).
 3. The model (`model.Classifier`): a sub-type at THRESHOLD or above is diverted only while the
    model's POLICE probability is below POLICE_CAP; its POLICE class, a sub-type below the
    threshold or one the model finds police-like too stays with the police (all but a sure POLICE

@@ -15,6 +15,7 @@ the unseen set, or on the sample when there is no unseen set.
 
 import logging
 from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -157,13 +158,15 @@ def consider(
     actor: User | None = None,
 ) -> CallModel | None:
     """Score `candidate` against the model in use and store it, adopted or not. A candidate
-    byte for byte the model in use (nothing new to learn: training is deterministic) is not
-    stored, so the scheduled job adds no copy every run; a refused one is stored without its
-    blob (only adopted models are ever loaded, and a blob is about 100 MB)."""
+    byte for byte the model in use or the latest one stored (training is deterministic: the
+    same data and code give the same model) is not stored again, so the scheduled job adds no
+    copy every run; a refused one is stored without its blob (only adopted models are ever
+    loaded, and a blob is about 100 MB), with its digest."""
     in_use, version = current_classifier()
     blob = candidate.to_bytes()
-    if blob == bytes(CallModel.objects.values_list("blob", flat=True).get(version=version)):
-        log.info("call model v%s stays: nothing new to learn", version)
+    digest = sha256(blob).hexdigest()
+    if _trained_before(digest, blob, version):
+        log.info("call model v%s stays: training gave the same model again", version)
         return None
     sets = _sets(unseen if unseen is not None else UNSEEN)
     new = {name: score_model(rows, candidate) for name, rows in sets.items()}
@@ -179,7 +182,7 @@ def consider(
             scores={name: s.as_dict() for name, s in new.items()},
             adopted=verdict.adopt,
             verdict=verdict.code,
-            verdict_params=verdict.params,
+            verdict_params={**verdict.params, "digest": digest},
             blob=blob if verdict.adopt else b"",
         )
         record_change(
@@ -191,6 +194,16 @@ def consider(
         )
     log.info("call model v%s adopted=%s %s", record.version, record.adopted, record.scores)
     return record
+
+
+def _trained_before(digest: str, blob: bytes, version: int) -> bool:
+    """Whether the latest stored model (adopted or refused, by its digest) or the model in use
+    (by its bytes, for one stored before digests were kept) is this one again."""
+    latest = CallModel.objects.defer("blob").first()
+    if latest is not None and latest.verdict_params.get("digest") == digest:
+        return True
+    stored = CallModel.objects.values_list("blob", flat=True).get(version=version)
+    return blob == bytes(stored)
 
 
 def _sets(unseen: Path) -> dict[str, list[dict[str, str]]]:

@@ -64,7 +64,7 @@ def prepared(text: str) -> str:
 
 def seen_by_model(example: Example) -> bool:
     """Whether the model trains on an example: a police call always; any other call only when
-    the danger rule lets it through. The model is never asked about a call the rule keeps, and
+    the danger rule lets it through. The model never decides a call the rule keeps, and
     learning from a harmless call that uses danger words (a hurt cat, a smoke alarm's battery)
     only teaches it that such words are harmless, weakening it on police calls the rule misses."""
     return example.label == POLICE_LABEL or find_danger(prepared(example.text)) is None

@@ -188,7 +188,9 @@ def _plan(incoming: IncomingCall, batch: Batch) -> Plan:
         incoming.content, classify_call(incoming.content, classifier), classifier
     )
     address = _address(incoming.location_text, batch.matcher)
-    asked = version if verdict.suggested else None
+    # The model is asked about every call it may place and, for the operator, about every call
+    # a danger sign keeps (`second_reading`): the version says which model read it.
+    asked = version if verdict.suggested or verdict.reason.code == "danger" else None
     plan = Plan(verdict.decision, verdict.subtype, verdict.reason, address, verdict, asked)
     if verdict.decision != DIVERT:
         return plan
@@ -277,12 +279,13 @@ def _call_fields(
 
 
 def suggestion_fields(verdict: Verdict | None, version: int | None) -> dict[str, Any]:
-    """The model's suggestion as the call keeps it (only the mark when the model was not asked:
-    a call that says nothing yet is marked for the operator too)."""
+    """The model's suggestion as the call keeps it (only the mark, and the version of a model
+    that read it without suggesting anything, when there is no suggestion: a call that says
+    nothing yet is marked for the operator too)."""
     if verdict is None:
         return {}
     if not verdict.suggested:
-        return {"marked": verdict.marked}
+        return {"marked": verdict.marked, "model_version": version}
     return {
         "suggested": verdict.suggested,
         "confidence": verdict.confidence,

@@ -103,6 +103,14 @@ def test_it_refuses_a_candidate_that_scores_worse(unseen: Path) -> None:
     assert bytes(CallModel.objects.values_list("blob", flat=True).get(version=2)) == b""
 
 
+def test_it_does_not_store_a_refused_candidate_again(unseen: Path) -> None:
+    first = consider(Oracle({}), [], unseen=unseen)  # type: ignore[arg-type]
+    assert first is not None and not first.adopted
+    again = consider(Oracle({}), [], unseen=unseen)  # type: ignore[arg-type]
+    assert again is None
+    assert list(CallModel.objects.values_list("version", flat=True)) == [2, 1]
+
+
 def test_it_adopts_a_better_candidate(unseen: Path) -> None:
     record = consider(Oracle(labels(unseen)), [], unseen=unseen)  # type: ignore[arg-type]
     assert (record.adopted, record.verdict) == (True, "adopted")
@@ -159,7 +167,7 @@ def test_it_reports_the_scores_of_both_sets_from_the_command(unseen: Path) -> No
     printed = io.StringIO()
     call_command("calls", "retrain", "--unseen", str(unseen), stdout=printed)
     # Nothing learnt since the default model: no copy of it is stored.
-    assert printed.getvalue() == "沿用模型 v1：没有新的训练数据\n"
+    assert printed.getvalue() == "沿用模型 v1：重新训练得到的模型与之相同\n"
     assert list(CallModel.objects.values_list("version", flat=True)) == [1]
     correct(1, "小区里的共享单车堆成了山，没人管", "0906")
     printed = io.StringIO()

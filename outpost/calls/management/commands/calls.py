@@ -82,7 +82,7 @@ class Command(CommandBase):
         model = retrain(unseen=unseen)
         if model is None:
             stays = {"version": current_model().version}
-            self.stdout.write(_("Model v%(version)s stays: nothing new to learn") % stays)
+            self.stdout.write(_("Model v%(version)s stays: training gave the same model") % stays)
             return None
         self.stdout.write(
             _("Model v%(version)s: %(verdict)s")
