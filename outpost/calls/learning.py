@@ -83,6 +83,7 @@ def _store_default() -> CallModel:
     examples = default_examples()
     classifier = default_classifier()  # trained once per process
     scores = {name: score_model(rows, classifier).as_dict() for name, rows in _sets(UNSEEN).items()}
+    blob = classifier.to_bytes()
     try:
         with transaction.atomic():
             record = CallModel.objects.create(
@@ -92,7 +93,10 @@ def _store_default() -> CallModel:
                 scores=scores,
                 adopted=True,
                 verdict="first",
-                blob=classifier.to_bytes(),
+                # Its digest lets each retraining tell "the same model again" without reading
+                # the blob back (`_trained_before`).
+                verdict_params={"digest": sha256(blob).hexdigest()},
+                blob=blob,
             )
     except IntegrityError:  # another process stored it meanwhile
         return CallModel.objects.filter(adopted=True).defer("blob").get()
@@ -161,7 +165,7 @@ def consider(
     byte for byte the model in use or the latest one stored (training is deterministic: the
     same data and code give the same model) is not stored again, so the scheduled job adds no
     copy every run; a refused one is stored without its blob (only adopted models are ever
-    loaded, and a blob is about 100 MB), with its digest."""
+    loaded, and a blob is about 60 MB), with its digest."""
     in_use, version = current_classifier()
     blob = candidate.to_bytes()
     digest = sha256(blob).hexdigest()
@@ -197,11 +201,16 @@ def consider(
 
 
 def _trained_before(digest: str, blob: bytes, version: int) -> bool:
-    """Whether the latest stored model (adopted or refused, by its digest) or the model in use
-    (by its bytes, for one stored before digests were kept) is this one again."""
+    """Whether the latest stored model (adopted or refused) or the model in use is this one
+    again: by their digests; by the bytes only for a model in use stored before digests were
+    kept (the one case that reads a blob back)."""
     latest = CallModel.objects.defer("blob").first()
     if latest is not None and latest.verdict_params.get("digest") == digest:
         return True
+    in_use = CallModel.objects.defer("blob").get(version=version)
+    known = in_use.verdict_params.get("digest")
+    if known is not None:
+        return bool(known == digest)
     stored = CallModel.objects.values_list("blob", flat=True).get(version=version)
     return blob == bytes(stored)
 

@@ -76,21 +76,30 @@ def situation_features(text: str) -> list[str]:
 
 
 class Classifier:
-    """A trained model: the two vectorizers, the calibrated linear classifier and its classes."""
+    """A trained model: the two vectorizers and the calibrated linear classifier's folds (their
+    weights and sigmoids) with its classes."""
 
     def __init__(self, grams: Any, cues: Any, model: Any) -> None:
-        self.grams, self.cues, self.model = grams, cues, model
+        # Only what answering needs is kept: the fitted CalibratedClassifierCV itself is not
+        # (its folds' weights are all in `weights`, and it would double a stored model's size).
+        self.grams, self.cues = grams, cues
         self.classes: list[str] = [str(c) for c in model.classes_]
-        self.names = [*grams.get_feature_names_out(), *cues.get_feature_names_out()]
         folds = model.calibrated_classifiers_
-        # The linear weights behind the probabilities: the mean of the calibrated folds'.
-        self.coef = sum(c.estimator.coef_ for c in folds) / len(folds)
         # The folds' weights side by side, with their sigmoids, to answer one call without
         # scikit-learn's per-call checks (`_probabilities`; the same numbers as predict_proba).
         self.weights = _stack([c.estimator.coef_.T for c in folds], axis=1)
         self.intercepts = _stack([c.estimator.intercept_ for c in folds], axis=0)
         self.slopes = _stack([[k.a_ for k in c.calibrators] for c in folds], axis=0)
         self.offsets = _stack([[k.b_ for k in c.calibrators] for c in folds], axis=0)
+        self._explainers()
+
+    def _explainers(self) -> None:
+        """The feature names and the linear weights behind the probabilities (the mean of the
+        calibrated folds'), derived from the vectorizers and `weights`, so not stored."""
+        self.names = [*self.grams.get_feature_names_out(), *self.cues.get_feature_names_out()]
+        k = len(self.classes)
+        folds = self.weights.reshape(self.weights.shape[0], -1, k)
+        self.coef = folds.mean(axis=1).T
 
     @classmethod
     def train(cls, examples: Sequence[Example]) -> Classifier:
@@ -192,9 +201,15 @@ class Classifier:
         return Suggestion(self.classes[best], float(probabilities[best]), why, risk)
 
     def __getstate__(self) -> dict[str, Any]:
-        # The lookup tables `_index` derives on first use are left out: they are rebuilt, and
-        # a model pickles the same before and after answering (`learning.consider` compares).
+        # What is derived (the explainers, the lookup tables `_index` builds on first use) is
+        # left out: rebuilt when loaded or used, and a model pickles the same before and after
+        # answering (`learning.consider` compares).
         return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A model stored before this layout also holds its fitted "model", unused: dropped.
+        self.__dict__.update({k: v for k, v in state.items() if k not in _DERIVED})
+        self._explainers()
 
     def to_bytes(self) -> bytes:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
@@ -208,7 +223,7 @@ class Classifier:
         return loaded
 
 
-_DERIVED = frozenset({"_analyse", "_lookup", "_idf", "_cue_lookup"})
+_DERIVED = frozenset({"model", "names", "coef", "_analyse", "_lookup", "_idf", "_cue_lookup"})
 
 
 def _stack(parts: list[Any], axis: int) -> Any:
