@@ -64,6 +64,9 @@ class CallOut(Schema):
         ...,
         description="Why, as a code: e.g. danger (a danger sign keeps it), model, unsure, kept",
     )
+    desk_reason: str = Field(
+        ..., description="Once an operator corrected the call: why the desk had decided; else ''"
+    )
     case_number: str
     imported_at: dt.datetime
     suggested: str = Field(
@@ -158,6 +161,7 @@ def _call(call: Call) -> dict[str, Any]:
         "beat_code": call.beat_code,
         "reason": call.reason_text,
         "reason_code": call.reason_code,
+        "desk_reason": call.desk_reason_text,
         "case_number": call.case.number if call.case else "",
         "imported_at": call.imported_at,
         "suggested": call.suggested,

@@ -28,7 +28,7 @@ from outpost.calls.classify import DIVERT, POLICE, POLICE_LABEL
 from outpost.calls.intake import IncomingCall
 from outpost.calls.models import Call, Correction
 from outpost.calls.queries import get_call, subtype_names
-from outpost.calls.reasons import REASONS, Reason
+from outpost.calls.reasons import REASONS, Reason, desk_reason
 from outpost.calls.services import (
     DIVERSION_CATEGORY,
     Area,
@@ -167,17 +167,18 @@ def _store(call: Call, to_label: str, case: Case | None) -> None:
     call.subtype = "" if to_label == POLICE_LABEL else to_label
     call.case = case
     call.marked = False
-    reason = _reason(to_label)
+    reason = _reason(to_label, desk=desk_reason(call.reason_code, call.reason_params))
     call.reason_code, call.reason_params = reason.code, reason.stored()
     call.save(
         update_fields=["decision", "subtype", "case", "marked", "reason_code", "reason_params"]
     )
 
 
-def _reason(label: str) -> Reason:
+def _reason(label: str, desk: Reason | None = None) -> Reason:
+    kept = {"desk": desk} if desk is not None else {}
     if label == POLICE_LABEL:
-        return Reason("corrected_police")
-    return Reason("corrected", {"subtype": _name(label)})
+        return Reason("corrected_police", kept)
+    return Reason("corrected", {"subtype": _name(label), **kept})
 
 
 def _name(label: str) -> str:

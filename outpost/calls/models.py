@@ -92,6 +92,15 @@ class Call(models.Model):
             return self.reason
         return str(Reason.from_stored(self.reason_code, self.reason_params))
 
+    @property
+    def desk_reason_text(self) -> str:
+        """Why the desk itself decided, once an operator has corrected the call; else ""."""
+        from outpost.calls.reasons import CORRECTED, desk_reason
+
+        corrected = self.reason_code in CORRECTED
+        found = desk_reason(self.reason_code, self.reason_params) if corrected else None
+        return str(found) if found is not None else ""
+
     @classmethod
     def scope_q(cls, scope: Scope) -> models.Q:
         """Calls at a place in the caller's area: by beat for the police; by grid for civil

@@ -29,6 +29,31 @@ def recent_calls(user: User) -> QuerySet[Call]:
     return restrict(calls, user, DESK).order_by("-received_at", "-id")
 
 
+# What the desk's list can be narrowed to, each among the calls no operator has reviewed yet.
+FILTERS = {
+    "unreviewed": _("Not yet reviewed"),
+    "marked": _("Cannot tell"),
+    "second": _("Danger sign, the model reads a sub-type"),
+}
+
+
+def narrowed(calls: QuerySet[Call], show: str) -> QuerySet[Call]:
+    """`recent_calls` narrowed to one of FILTERS (any other value: all of them)."""
+    if show not in FILTERS:
+        return calls
+    calls = calls.filter(reviewed=False)
+    if show == "marked":
+        return calls.filter(marked=True)
+    if show == "second":  # the second reading (二次研判): a sign kept it, the model would divert
+        return calls.filter(reason_code="danger").exclude(suggested__in=("", POLICE_LABEL))
+    return calls
+
+
+def filter_counts(calls: QuerySet[Call]) -> dict[str, int]:
+    """How many of the user's calls each filter holds."""
+    return {show: narrowed(calls, show).count() for show in FILTERS}
+
+
 def get_call(user: User, call_id: str) -> Call:
     """The call for a dispatcher of its area; 404 outside what the user sees, 403 inside it
     without the right to dispatch. Where two importers stored the same id, the user's own."""

@@ -35,6 +35,7 @@ REASONS = {
     "corrected": _("Diverted by the operator to %(subtype)s"),
     "corrected_police": _("Kept with the police by the operator"),
 }
+CORRECTED = frozenset({"corrected", "corrected_police"})  # the codes an operator's correction sets
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,17 @@ def _loaded(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"code", "params"}:
         return Reason.from_stored(value["code"], value["params"])
     return value
+
+
+def desk_reason(code: str, params: dict[str, Any]) -> "Reason | None":
+    """Why the desk itself decided a call (a danger sign, the model …), from its stored reason,
+    kept through every correction: the operator's reason replaces it on the call, and a call
+    corrected to a sub-type and back would otherwise no longer say that a danger sign had kept
+    it. None for a call stored before reasons had codes."""
+    if not code:
+        return None
+    reason = Reason.from_stored(code, params)
+    if reason.code not in CORRECTED:
+        return reason
+    desk = reason.params.get("desk")
+    return desk if isinstance(desk, Reason) else None

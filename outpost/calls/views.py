@@ -37,8 +37,12 @@ def desk(request: SignedInRequest) -> HttpResponse:
         return _confirm_selected(request)
     form = DivertForm(request.POST or None, request.FILES or None)
     outcomes = _divert(request, form) if request.method == "POST" and form.is_valid() else None
-    calls = Paginator(queries.recent_calls(request.user), PAGE).get_page(request.GET.get("page"))
+    show = request.GET.get("show", "")
+    show = show if show in queries.FILTERS else ""
+    recent = queries.recent_calls(request.user)
+    calls = Paginator(queries.narrowed(recent, show), PAGE).get_page(request.GET.get("page"))
     names = queries.subtype_names()
+    counts = queries.filter_counts(recent)
     context = {
         "form": form,
         "outcomes": outcomes,
@@ -48,6 +52,9 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "rows": [(call, names.get(call.subtype, "")) for call in calls],
         "outcome_rows": _with_grid_names(outcomes or []),
         "model": model_in_use(),
+        "show": show,
+        "filters": [(key, label, counts[key]) for key, label in queries.FILTERS.items()],
+        "extra": f"show={show}&" if show else "",
     }
     return render(request, "calls/desk.html", context)
 

@@ -158,6 +158,15 @@ def test_it_shows_what_the_model_reads_a_call_the_danger_rule_kept(
     row = commander.locator("#calls tr[data-call='110-P-4']")
     expect(row.locator("[data-second-reading]")).to_contain_text("0901")
     assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The filter tab finds it (the tabs wrap at 390 px, no sideways scrolling).
+    commander.locator("#call-filters a[data-show='second']").click()
+    expect(commander.locator("#call-filters a[data-show='second']")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(commander.locator("#calls tr[data-call='110-P-4']")).to_be_visible()
+    rows = commander.locator("#calls tr[data-call]")
+    assert rows.count() == commander.locator("#calls tr [data-second-reading]").count()
+    assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     opens_on_a_phone(commander, desk.at("/calls/110-P-4/"), 200)
     expect(commander.locator("#second-reading")).to_contain_text("任何模型都不能推翻")
     expect(commander.locator("#suggested")).to_contain_text("噪音扰民")
@@ -165,4 +174,7 @@ def test_it_shows_what_the_model_reads_a_call_the_danger_rule_kept(
     assert Call.objects.get(call_id="110-P-4").decision == "police"
     correct(commander, desk, "110-P-4", "0901")
     assert Call.objects.get(call_id="110-P-4").decision == "divert"
+    # Its page still says why the desk had kept it.
+    expect(commander.locator("#desk-reason")).to_contain_text("砸")
+    assert commander.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert not [p for p in commander.problems if p.startswith("script error")]

@@ -124,3 +124,65 @@ def test_it_says_so_when_the_model_reads_a_kept_call_as_police_too(
     Call.objects.filter(call_id="110-R-2").update(model_version=None)
     page = commander.client.get("/calls/110-R-2/").content.decode()
     assert "未经模型判断" in page and "模型也把它读作" not in page
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_danger_sign_in_view_after_the_call_is_corrected_there_and_back(
+    commander: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-R-5", FALSE_ALARM)
+    desk_said = str(Call.objects.get(call_id="110-R-5").reason_text)
+    assert "砸" in desk_said
+    client = commander.client
+    assert client.post("/calls/110-R-5/correct/", {"to": "0901"}).status_code == 302
+    assert client.post("/calls/110-R-5/correct/", {"to": POLICE_LABEL}).status_code == 302
+    call = Call.objects.get(call_id="110-R-5")
+    assert call.reason_code == "corrected_police" and call.desk_reason_text == desk_said
+    page = client.get("/calls/110-R-5/").content.decode()
+    assert "台席原判断" in page and desk_said in page
+    answer = json.loads(client.get("/api/v1/calls/110-R-5").content)
+    assert answer["reason_code"] == "corrected_police" and answer["desk_reason"] == desk_said
+    # A call no operator corrected shows its reason once, and no "the desk had decided".
+    uploaded(commander, home_grid, "110-R-6", POLICE_CALL)
+    assert "台席原判断" not in client.get("/calls/110-R-6/").content.decode()
+    assert json.loads(client.get("/api/v1/calls/110-R-6").content)["desk_reason"] == ""
+
+
+def listed(persona: Persona, query: str = "") -> list[str]:
+    page = persona.client.get(f"/calls/{query}").context["page"]
+    return [c.call_id for c in page.object_list]
+
+
+@pytest.mark.django_db
+def test_it_lists_the_calls_waiting_for_a_second_reading(
+    commander: Persona, other_commander: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-R-7", FALSE_ALARM)  # flagged
+    uploaded(commander, home_grid, "110-R-8", POLICE_CALL)  # the model reads police too
+    uploaded(commander, home_grid, "110-R-9")  # an everyday call, diverted
+    assert set(listed(commander)) == {"110-R-7", "110-R-8", "110-R-9"}
+    assert listed(commander, "?show=second") == ["110-R-7"]
+    assert set(listed(commander, "?show=unreviewed")) == {"110-R-7", "110-R-8", "110-R-9"}
+    desk = commander.client.get("/calls/?show=second").content.decode()
+    assert 'data-show="second" class="current"' in desk
+    assert "危险迹象待二次研判 <span class=\"count\">1</span>" in desk
+    # Another area's commander sees none of it, in the list or in the counts.
+    assert listed(other_commander, "?show=second") == []
+    theirs = other_commander.client.get("/calls/").content.decode()
+    assert "危险迹象待二次研判 <span class=\"count\">0</span>" in theirs
+    # Reviewed, it leaves the filter (not the list).
+    assert commander.client.post("/calls/110-R-7/confirm/").status_code == 302
+    assert listed(commander, "?show=second") == []
+    assert "没有待处理的此类警情" in commander.client.get("/calls/?show=second").content.decode()
+    assert "110-R-7" not in listed(commander, "?show=unreviewed")
+    assert "110-R-7" in listed(commander)
+
+
+@pytest.mark.django_db
+def test_it_shows_all_calls_for_a_filter_it_does_not_know(
+    commander: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-R-10", FALSE_ALARM)
+    response = commander.client.get("/calls/?show=%3Cb%3Eall%3C%2Fb%3E")
+    assert listed(commander, "?show=%3Cb%3Eall%3C%2Fb%3E") == ["110-R-10"]
+    assert "<b>all</b>" not in response.content.decode()
