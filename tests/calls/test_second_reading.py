@@ -165,11 +165,11 @@ def test_it_lists_the_calls_waiting_for_a_second_reading(
     assert set(listed(commander, "?show=unreviewed")) == {"110-R-7", "110-R-8", "110-R-9"}
     desk = commander.client.get("/calls/?show=second").content.decode()
     assert 'data-show="second" class="current"' in desk
-    assert "危险迹象待二次研判 <span class=\"count\">1</span>" in desk
+    assert '危险迹象待二次研判 <span class="count">1</span>' in desk
     # Another area's commander sees none of it, in the list or in the counts.
     assert listed(other_commander, "?show=second") == []
     theirs = other_commander.client.get("/calls/").content.decode()
-    assert "危险迹象待二次研判 <span class=\"count\">0</span>" in theirs
+    assert '危险迹象待二次研判 <span class="count">0</span>' in theirs
     # Reviewed, it leaves the filter (not the list).
     assert commander.client.post("/calls/110-R-7/confirm/").status_code == 302
     assert listed(commander, "?show=second") == []
