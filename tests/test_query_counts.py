@@ -137,7 +137,7 @@ BASELINE: dict[str, int] = {
     "GET /instructions/work/": 19,
     "GET /instructions/work/<int:pk>/": 13,
     # pages: 110 calls, command room
-    "GET /calls/": 12,  # + the model in use; + the filters' counts
+    "GET /calls/": 13,  # + the model in use, the latest retrainings; + the filters' counts
     "GET /calls/<str:call_id>/": 14,  # + the grid's and the beat's names; + corrections, sub-types
     "GET /command/": 6,
     # +1: the cases sent up to the room found before the scope is applied (three id reads in

@@ -63,6 +63,12 @@ def model_in_use() -> CallModel | None:
     return CallModel.objects.filter(adopted=True).defer("blob").first()
 
 
+def recent_models(n: int = 5) -> list[CallModel]:
+    """The latest trained models, adopted or refused, newest first (their blobs not read): what
+    the scheduled retraining made of the operators' corrections."""
+    return list(CallModel.objects.defer("blob").order_by("-version")[:n])
+
+
 def current_model() -> CallModel:
     """The model in use; the default one trained and stored when there is none yet."""
     found = model_in_use()

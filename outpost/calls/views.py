@@ -18,7 +18,7 @@ from outpost.calls import queries
 from outpost.calls.corrections import do_confirm, do_confirm_many, do_correct
 from outpost.calls.forms import CorrectionForm, DivertForm
 from outpost.calls.intake import read_calls
-from outpost.calls.learning import model_in_use
+from outpost.calls.learning import model_in_use, recent_models
 from outpost.calls.models import Call
 from outpost.calls.outcomes import Outcome, summarise, write_outcomes
 from outpost.calls.services import divert_calls
@@ -52,6 +52,7 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "rows": [(call, names.get(call.subtype, "")) for call in calls],
         "outcome_rows": _with_grid_names(outcomes or []),
         "model": model_in_use(),
+        "history": recent_models(),
         "show": show,
         "filters": [(key, label, counts[key]) for key, label in queries.FILTERS.items()],
         "extra": f"show={show}&" if show else "",

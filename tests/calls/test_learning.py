@@ -25,6 +25,7 @@ from outpost.calls.training import (
 )
 from outpost.core.models import ChangeRecord
 from tests.calls.test_classify import DIVERTED
+from tests.conftest import Persona
 
 pytestmark = pytest.mark.django_db
 COLUMNS = ("call_id", "received_at", "caller_phone", "location_text", "content", "label", "addr_id")
@@ -222,3 +223,19 @@ def test_it_tells_the_same_model_again_by_its_bytes_when_stored_before_digests(
     second = retrain(unseen=unseen)
     assert second is not None and second.version == 2
     assert "digest" in second.verdict_params
+
+
+def test_it_shows_the_desk_what_the_latest_retrainings_made_of_its_corrections(
+    commander: Persona, unseen: Path
+) -> None:
+    current_model()
+    desk = commander.client.get("/calls/").content.decode()
+    assert 'id="model-history"' not in desk  # one model so far: nothing to compare
+    correct(1, "小区里的共享单车堆成了山，没人管", "0906")
+    refused = consider(Oracle({}), correction_examples(), unseen=unseen)  # type: ignore[arg-type]
+    assert refused is not None and not refused.adopted
+    desk = commander.client.get("/calls/").content.decode()
+    history = desk[desk.index('id="model-history"') :]
+    assert history.index('data-version="2"') < history.index('data-version="1"')
+    assert "未采用" in history and refused.verdict_text in history
+    assert "（更正 1 条，确认 0 条）" in history
