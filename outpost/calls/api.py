@@ -67,6 +67,11 @@ class CallOut(Schema):
     desk_reason: str = Field(
         ..., description="Once an operator corrected the call: why the desk had decided; else ''"
     )
+    desk_reason_code: str = Field(
+        ...,
+        description="Why the desk itself decided, as a code (e.g. danger), kept through "
+        "corrections; '' for a call stored before reasons had codes",
+    )
     case_number: str
     imported_at: dt.datetime
     suggested: str = Field(
@@ -162,6 +167,7 @@ def _call(call: Call) -> dict[str, Any]:
         "reason": call.reason_text,
         "reason_code": call.reason_code,
         "desk_reason": call.desk_reason_text,
+        "desk_reason_code": call.desk_reason_code,
         "case_number": call.case.number if call.case else "",
         "imported_at": call.imported_at,
         "suggested": call.suggested,

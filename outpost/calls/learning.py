@@ -175,7 +175,7 @@ def consider(
     in_use, version = current_classifier()
     blob = candidate.to_bytes()
     digest = sha256(blob).hexdigest()
-    if _trained_before(digest, blob, version):
+    if _trained_before(digest, in_use, version):
         log.info("call model v%s stays: training gave the same model again", version)
         return None
     sets = _sets(unseen if unseen is not None else UNSEEN)
@@ -206,19 +206,18 @@ def consider(
     return record
 
 
-def _trained_before(digest: str, blob: bytes, version: int) -> bool:
+def _trained_before(digest: str, in_use: Classifier, version: int) -> bool:
     """Whether the latest stored model (adopted or refused) or the model in use is this one
-    again: by their digests; by the bytes only for a model in use stored before digests were
-    kept (the one case that reads a blob back)."""
+    again, by their digests. A model in use stored before digests were kept is compared as it
+    pickles now (loaded already; its stored blob may hold what is no longer stored), so the
+    first retraining after an upgrade neither reads that blob back nor stores the same model."""
     latest = CallModel.objects.defer("blob").first()
     if latest is not None and latest.verdict_params.get("digest") == digest:
         return True
-    in_use = CallModel.objects.defer("blob").get(version=version)
-    known = in_use.verdict_params.get("digest")
-    if known is not None:
-        return bool(known == digest)
-    stored = CallModel.objects.values_list("blob", flat=True).get(version=version)
-    return blob == bytes(stored)
+    known = CallModel.objects.defer("blob").get(version=version).verdict_params.get("digest")
+    if known is None:
+        known = sha256(in_use.to_bytes()).hexdigest()
+    return bool(known == digest)
 
 
 def _sets(unseen: Path) -> dict[str, list[dict[str, str]]]:

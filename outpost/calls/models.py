@@ -93,13 +93,24 @@ class Call(models.Model):
         return str(Reason.from_stored(self.reason_code, self.reason_params))
 
     @property
+    def desk_reason_code(self) -> str:
+        """Why the desk itself decided, as a code: the call's own until an operator corrects it,
+        then the one kept beside the correction ("" if unknown)."""
+        from outpost.calls.reasons import desk_reason
+
+        found = desk_reason(self.reason_code, self.reason_params)
+        return found.code if found is not None else ""
+
+    @property
     def desk_reason_text(self) -> str:
-        """Why the desk itself decided, once an operator has corrected the call; else ""."""
+        """Why the desk itself decided, once an operator has corrected the call; else "". A call
+        stored before reasons had codes still holds the desk's words in `reason`."""
         from outpost.calls.reasons import CORRECTED, desk_reason
 
-        corrected = self.reason_code in CORRECTED
-        found = desk_reason(self.reason_code, self.reason_params) if corrected else None
-        return str(found) if found is not None else ""
+        if self.reason_code not in CORRECTED:
+            return ""
+        found = desk_reason(self.reason_code, self.reason_params)
+        return str(found) if found is not None else self.reason
 
     @classmethod
     def scope_q(cls, scope: Scope) -> models.Q:

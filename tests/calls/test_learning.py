@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from outpost.calls import learning
 from outpost.calls.classify import POLICE_LABEL
 from outpost.calls.learning import consider, correction_examples, current_model, retrain
-from outpost.calls.model import Suggestion
+from outpost.calls.model import Classifier, Suggestion
 from outpost.calls.models import Call, CallModel, Correction
 from outpost.calls.training import (
     SAMPLE,
     Scores,
+    default_examples,
     description_examples,
     police_examples,
     read_rows,
@@ -205,21 +207,29 @@ def test_it_tells_the_same_model_again_by_its_digest_without_reading_the_blob(
     first = current_model()
     blob = bytes(CallModel.objects.values_list("blob", flat=True).get(pk=first.pk))
     assert first.verdict_params == {"digest": sha256(blob).hexdigest()}
-    # Were the stored bytes compared, this (loaded already) model would count as new.
+    # The latest stored model is another one (refused), so the model in use's digest decides.
+    refused = consider(Oracle({}), [], unseen=unseen)  # type: ignore[arg-type]
+    assert refused is not None and not refused.adopted
+    # Were the stored bytes, or the loaded model's, compared (rather than the digest), this
+    # would count as new: the blob is emptied and the loaded model stands in for another.
     CallModel.objects.filter(pk=first.pk).update(blob=b"")
+    learning._LOADED[first.version, first.trained_at] = Oracle({})  # type: ignore[assignment]
     assert retrain(unseen=unseen) is None
-    assert list(CallModel.objects.values_list("version", flat=True)) == [1]
+    assert list(CallModel.objects.values_list("version", flat=True)) == [2, 1]
 
 
-def test_it_tells_the_same_model_again_by_its_bytes_when_stored_before_digests(
+def test_it_tells_the_same_model_again_when_the_one_in_use_was_stored_before_digests(
     unseen: Path,
 ) -> None:
+    """A deployed v1 has no digest and a blob in the older layout (bytes that no candidate
+    matches): it is compared as the loaded model pickles now, its blob never read."""
     first = current_model()
-    CallModel.objects.filter(pk=first.pk).update(verdict_params={})
+    CallModel.objects.filter(pk=first.pk).update(verdict_params={}, blob=b"an older pickle")
     assert retrain(unseen=unseen) is None
     assert list(CallModel.objects.values_list("version", flat=True)) == [1]
-    # Its bytes changed since (another scikit-learn, say): a new version, with its digest.
-    CallModel.objects.filter(pk=first.pk).update(blob=b"an older pickle")
+    # Another model in use (trained on less): the candidate is new, stored with its digest.
+    fewer = [e for e in default_examples() if e.source != "spent"]
+    learning._LOADED[first.version, first.trained_at] = Classifier.train(fewer)
     second = retrain(unseen=unseen)
     assert second is not None and second.version == 2
     assert "digest" in second.verdict_params

@@ -139,12 +139,17 @@ def test_it_keeps_the_danger_sign_in_view_after_the_call_is_corrected_there_and_
     call = Call.objects.get(call_id="110-R-5")
     assert call.reason_code == "corrected_police" and call.desk_reason_text == desk_said
     page = client.get("/calls/110-R-5/").content.decode()
-    assert "台席原判断" in page and desk_said in page
+    assert "系统原判断" in page and desk_said in page
     answer = json.loads(client.get("/api/v1/calls/110-R-5").content)
     assert answer["reason_code"] == "corrected_police" and answer["desk_reason"] == desk_said
+    assert answer["desk_reason_code"] == "danger"
+    # Diverted again and confirmed: still the desk's own reason, not an operator's.
+    assert client.post("/calls/110-R-5/correct/", {"to": "0902"}).status_code == 302
+    assert client.post("/calls/110-R-5/confirm/").status_code == 302
+    assert Call.objects.get(call_id="110-R-5").desk_reason_text == desk_said
     # A call no operator corrected shows its reason once, and no "the desk had decided".
     uploaded(commander, home_grid, "110-R-6", POLICE_CALL)
-    assert "台席原判断" not in client.get("/calls/110-R-6/").content.decode()
+    assert "系统原判断" not in client.get("/calls/110-R-6/").content.decode()
     assert json.loads(client.get("/api/v1/calls/110-R-6").content)["desk_reason"] == ""
 
 
@@ -186,3 +191,30 @@ def test_it_shows_all_calls_for_a_filter_it_does_not_know(
     response = commander.client.get("/calls/?show=%3Cb%3Eall%3C%2Fb%3E")
     assert listed(commander, "?show=%3Cb%3Eall%3C%2Fb%3E") == ["110-R-10"]
     assert "<b>all</b>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_still_says_the_model_read_a_danger_call_after_a_correction(
+    commander: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-R-11", POLICE_CALL)  # the model reads police too
+    assert commander.client.post("/calls/110-R-11/correct/", {"to": "0901"}).status_code == 302
+    page = commander.client.get("/calls/110-R-11/").content.decode()
+    assert "模型也把它读作警务警情" in page and "未经模型判断" not in page
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_words_of_a_call_stored_before_reasons_had_codes(
+    commander: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-R-12", FALSE_ALARM)
+    legacy = "危险信号：砸（暴力）"
+    Call.objects.filter(call_id="110-R-12").update(reason=legacy, reason_code="", reason_params={})
+    assert commander.client.post("/calls/110-R-12/correct/", {"to": "0901"}).status_code == 302
+    call = Call.objects.get(call_id="110-R-12")
+    assert (call.reason_code, call.desk_reason_text, call.desk_reason_code) == (
+        "corrected",
+        legacy,
+        "",
+    )
+    assert legacy in commander.client.get("/calls/110-R-12/").content.decode()
