@@ -165,7 +165,7 @@ def test_it_diverts_paraphrased_situations_to_their_subtype() -> None:
 def test_it_keeps_paraphrased_dangerous_calls_with_the_police(content: str) -> None:
     decision = classify_call(content)
     assert (decision.decision, decision.subtype) == (POLICE, ""), decision.reason
-    assert str(decision.reason).startswith("危险信号")
+    assert str(decision.reason).startswith("危险迹象")
 
 
 @pytest.mark.parametrize("content", DOUBTFUL)
@@ -175,7 +175,7 @@ def test_it_keeps_calls_it_cannot_place_with_the_police(content: str) -> None:
 
 
 def test_it_says_why_in_a_short_chinese_reason() -> None:
-    assert str(classify_call("有人在小区里挥着刀").reason) == "危险信号：刀（凶器）"
+    assert str(classify_call("有人在小区里挥着刀").reason) == "危险迹象：刀（凶器）"
     noise = classify_call("隔壁装修电钻从早响到晚")
     assert str(noise.reason).startswith("噪音扰民（模型，置信度 ")
     assert noise.why and noise.why[0][0] == "cue:装修施工噪音"  # the words that decided
