@@ -1268,6 +1268,7 @@ CHECKS: list[Check] = [
         data=[],
         json=True,
     ),
+    Check("GET /api/v1/calls", DISPATCHERS, "/api/v1/calls?show=unreviewed"),
     Check("GET /api/v1/calls/model", DISPATCHERS, "/api/v1/calls/model"),
     Check("GET /api/v1/calls/{call_id}", CALL, "/api/v1/calls/{call}"),
     Check(

@@ -258,6 +258,7 @@ BASELINE: dict[str, int] = {
     "GET /api/v1/instructions": 7,
     "GET /api/v1/instructions/{pk}": 10,
     "GET /api/v1/instructions/{pk}/progress": 10,
+    "GET /api/v1/calls": 7,
     "GET /api/v1/calls/model": 5,
     "GET /api/v1/calls/{call_id}": 7,
     "GET /api/v1/fieldwork/plans": 8,

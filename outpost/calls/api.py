@@ -1,19 +1,27 @@
-"""110 diversion API: divert a list of calls, read one call and correct it (scoped); the model
-in use."""
+"""110 diversion API: divert a list of calls, list the calls of one's area (the desk's filters),
+read one call and correct it (scoped); the model in use."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from outpost.accounts.signed_in import SignedInRequest
 from outpost.calls.corrections import do_confirm, do_correct
 from outpost.calls.learning import model_in_use
 from outpost.calls.models import Call
-from outpost.calls.queries import get_call, may_divert, subtype_names, why_shown
+from outpost.calls.queries import (
+    get_call,
+    may_divert,
+    narrowed,
+    recent_calls,
+    subtype_names,
+    why_shown,
+)
 from outpost.calls.services import divert_calls
+from outpost.core.bounds import MAX_COUNT
 from outpost.core.refusals import refusal
 from outpost.registry.tabular import TableRow
 
@@ -126,6 +134,24 @@ def call_model(request: SignedInRequest) -> dict[str, Any]:
     }
 
 
+@router.get("/calls", response=list[CallOut], summary="The 110 calls of your area, newest first")
+def list_calls(
+    request: SignedInRequest,
+    show: Literal["", "unreviewed", "marked", "second"] = Query(
+        "",
+        description="As the desk's tabs: not yet reviewed; marked cannot tell; a danger sign "
+        "kept it and the model would divert it (the second reading). '' for all",
+    ),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_COUNT),
+) -> list[dict[str, Any]]:
+    if not may_divert(request.user):
+        raise PermissionDenied
+    found = narrowed(recent_calls(request.user), show)[offset : offset + limit]
+    names = subtype_names()
+    return [_call(call, names) for call in found]
+
+
 @router.get("/calls/{call_id}", response=CallOut, summary="One 110 call in your area")
 def call_detail(request: SignedInRequest, call_id: str) -> dict[str, Any]:
     return _call(get_call(request.user, call_id))
@@ -149,7 +175,9 @@ def confirm(request: SignedInRequest, call_id: str) -> dict[str, Any]:
     return _call(do_confirm(call_id, actor=request.user))
 
 
-def _call(call: Call) -> dict[str, Any]:
+def _call(call: Call, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The call as the API gives it; `names` the sub-types' names, read once for a list."""
+    names = subtype_names() if names is None else names
     address = call.address
     return {
         "call_id": call.call_id,
@@ -159,7 +187,7 @@ def _call(call: Call) -> dict[str, Any]:
         "content": call.content,
         "decision": call.decision,
         "subtype": call.subtype,
-        "subtype_name": subtype_names().get(call.subtype, ""),
+        "subtype_name": names.get(call.subtype, ""),
         "addr_id": address.code if address else "",
         "address": address.full_text if address else "",
         "grid_code": call.grid_code,

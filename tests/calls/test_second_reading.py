@@ -218,3 +218,34 @@ def test_it_keeps_the_words_of_a_call_stored_before_reasons_had_codes(
         "",
     )
     assert legacy in commander.client.get("/calls/110-R-12/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_lists_the_same_calls_through_the_api_as_the_desk_does(
+    commander: Persona, other_commander: Persona, grid_worker: Persona, home_grid: Grid
+) -> None:
+    uploaded(commander, home_grid, "110-R-13", FALSE_ALARM)
+    uploaded(commander, home_grid, "110-R-14", POLICE_CALL)
+    uploaded(commander, home_grid, "110-R-15")
+    api = commander.client
+    listed = api.get("/api/v1/calls").json()
+    assert [c["call_id"] for c in listed] == listed_ids(commander, "")
+    assert {c["call_id"] for c in listed} == {"110-R-13", "110-R-14", "110-R-15"}
+    second = api.get("/api/v1/calls", {"show": "second"}).json()
+    assert [(c["call_id"], c["reason_code"], c["suggested"]) for c in second] == [
+        ("110-R-13", "danger", "0901")
+    ]
+    assert len(api.get("/api/v1/calls", {"limit": 1}).json()) == 1
+    assert api.get("/api/v1/calls", {"offset": 3}).json() == []
+    # Another area's commander: none of them; a grid worker, who does not dispatch: 403.
+    assert other_commander.client.get("/api/v1/calls").json() == []
+    assert grid_worker.client.get("/api/v1/calls").status_code == 403
+    # A filter it does not know, or a page out of bounds: refused, saying which field.
+    for query in ({"show": "<b>x</b>"}, {"limit": 0}, {"offset": -1}):
+        answer = api.get("/api/v1/calls", query)
+        assert answer.status_code == 422, query
+        assert next(iter(query)) in answer.content.decode() and "<b>" not in answer.content.decode()
+
+
+def listed_ids(persona: Persona, show: str) -> list[str]:
+    return listed(persona, f"?show={show}" if show else "")
