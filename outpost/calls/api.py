@@ -92,6 +92,7 @@ class CallOut(Schema):
     why: list[str] = Field(..., description="The features that weighed most, largest first")
     marked: bool = Field(..., description="Kept only because the model could not tell")
     model_version: int | None
+    reviewed: bool = Field(..., description="An operator has confirmed or corrected it")
 
 
 class CorrectionIn(Schema):
@@ -203,4 +204,11 @@ def _call(call: Call, names: dict[str, str] | None = None) -> dict[str, Any]:
         "why": why_shown(call.why),
         "marked": call.marked,
         "model_version": call.model_version,
+        "reviewed": _reviewed(call),
     }
+
+
+def _reviewed(call: Call) -> bool:
+    """As annotated by `queries` (no query per listed call); asked for a call stored just now."""
+    known = getattr(call, "reviewed", None)
+    return bool(known) if known is not None else call.corrections.exists()

@@ -25,6 +25,10 @@ DESK = "dispatch"  # the action that opens the desk and its calls
 SEEN = "view_cases"  # inside this, a call answers 403 rather than 404
 
 
+# Whether an operator has confirmed or corrected the call.
+_REVIEWED = Exists(Correction.objects.filter(call=OuterRef("pk")))
+
+
 def may_divert(user: User) -> bool:
     return not scope_for(user, DESK).empty
 
@@ -32,8 +36,7 @@ def may_divert(user: User) -> bool:
 def recent_calls(user: User) -> QuerySet[Call]:
     """The calls of the user's area, newest first, each saying whether an operator has already
     confirmed or corrected it (`reviewed`)."""
-    reviewed = Exists(Correction.objects.filter(call=OuterRef("pk")))
-    calls = Call.objects.select_related("case", "address").annotate(reviewed=reviewed)
+    calls = Call.objects.select_related("case", "address").annotate(reviewed=_REVIEWED)
     return restrict(calls, user, DESK).order_by("-received_at", "-id")
 
 
@@ -64,10 +67,11 @@ def filter_counts(calls: QuerySet[Call]) -> dict[str, int]:
 
 
 def get_call(user: User, call_id: str) -> Call:
-    """The call for a dispatcher of its area; 404 outside what the user sees, 403 inside it
-    without the right to dispatch. Where two importers stored the same id, the user's own."""
+    """The call for a dispatcher of its area (`reviewed` as in `recent_calls`); 404 outside what
+    the user sees, 403 inside it without the right to dispatch. Where two importers stored the
+    same id, the user's own."""
     own = ExpressionWrapper(Q(namespace=call_namespace(user)), output_field=BooleanField())
-    calls = Call.objects.select_related("case", "address").annotate(own=own)
+    calls = Call.objects.select_related("case", "address").annotate(own=own, reviewed=_REVIEWED)
     return get_for_user(calls.order_by("-own", "-id"), user, DESK, seen=SEEN, call_id=call_id)
 
 

@@ -228,9 +228,15 @@ def test_it_lists_the_same_calls_through_the_api_as_the_desk_does(
     uploaded(commander, home_grid, "110-R-14", POLICE_CALL)
     uploaded(commander, home_grid, "110-R-15")
     api = commander.client
-    listed = api.get("/api/v1/calls").json()
-    assert [c["call_id"] for c in listed] == listed_ids(commander, "")
-    assert {c["call_id"] for c in listed} == {"110-R-13", "110-R-14", "110-R-15"}
+    assert commander.client.post("/calls/110-R-15/confirm/").status_code == 302
+    everything = api.get("/api/v1/calls").json()
+    assert {c["call_id"] for c in everything} == {"110-R-13", "110-R-14", "110-R-15"}
+    assert {c["call_id"]: c["reviewed"] for c in everything}["110-R-15"] is True
+    assert api.get("/api/v1/calls/110-R-13").json()["reviewed"] is False
+    for show in ("", "unreviewed", "marked", "second"):
+        answer = api.get("/api/v1/calls", {"show": show} if show else {}).json()
+        assert [c["call_id"] for c in answer] == listed(commander, f"?show={show}"), show
+    assert "110-R-15" not in [c["call_id"] for c in api.get("/api/v1/calls?show=unreviewed").json()]
     second = api.get("/api/v1/calls", {"show": "second"}).json()
     assert [(c["call_id"], c["reason_code"], c["suggested"]) for c in second] == [
         ("110-R-13", "danger", "0901")
@@ -245,7 +251,3 @@ def test_it_lists_the_same_calls_through_the_api_as_the_desk_does(
         answer = api.get("/api/v1/calls", query)
         assert answer.status_code == 422, query
         assert next(iter(query)) in answer.content.decode() and "<b>" not in answer.content.decode()
-
-
-def listed_ids(persona: Persona, show: str) -> list[str]:
-    return listed(persona, f"?show={show}" if show else "")
