@@ -214,9 +214,12 @@ def _trained_before(digest: str, in_use: Classifier, version: int) -> bool:
     latest = CallModel.objects.defer("blob").first()
     if latest is not None and latest.verdict_params.get("digest") == digest:
         return True
-    known = CallModel.objects.defer("blob").get(version=version).verdict_params.get("digest")
-    if known is None:
+    record = CallModel.objects.defer("blob").get(version=version)
+    known = record.verdict_params.get("digest")
+    if known is None:  # kept, so this is worked out once, not on every scheduled run
         known = sha256(in_use.to_bytes()).hexdigest()
+        record.verdict_params = {**record.verdict_params, "digest": known}
+        record.save(update_fields=["verdict_params"])
     return bool(known == digest)
 
 

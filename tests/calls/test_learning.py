@@ -227,7 +227,11 @@ def test_it_tells_the_same_model_again_when_the_one_in_use_was_stored_before_dig
     CallModel.objects.filter(pk=first.pk).update(verdict_params={}, blob=b"an older pickle")
     assert retrain(unseen=unseen) is None
     assert list(CallModel.objects.values_list("version", flat=True)) == [1]
-    # Another model in use (trained on less): the candidate is new, stored with its digest.
+    # Its digest is kept now: the next run compares digests, the loaded model not pickled again.
+    same = sha256(learning.current_classifier()[0].to_bytes()).hexdigest()
+    assert CallModel.objects.get(pk=first.pk).verdict_params == {"digest": same}
+    # Another model in use, stored before digests (trained on less): the candidate is new.
+    CallModel.objects.filter(pk=first.pk).update(verdict_params={})
     fewer = [e for e in default_examples() if e.source != "spent"]
     learning._LOADED[first.version, first.trained_at] = Classifier.train(fewer)
     second = retrain(unseen=unseen)
